@@ -1,0 +1,134 @@
+/**
+ * The float64 reference engine: the experiment computed directly, row by row, from the same Philox stream as the GPU.
+ * Rows are independent, so it can compute any subset of the batch (to verify a large GPU run on a sample of rows).
+ */
+import { activations } from '../lab/activations';
+import { batchRows, inputWidth, type ExperimentConfig } from '../lab/config';
+import { initLabel, weightDistribution } from '../lab/initializers';
+import { throwIfAborted, type Engine, type LayerStats, type RangeFlag, type RowCapture, type RunOptions, type RunResult } from '../lab/results';
+import { inputElement, sampleWeights } from '../lab/sampling';
+import { emptyPartial, pushValue, summarizeTrials, toMoments, type Moments, type Partial } from '../lab/stats';
+
+const MIN_NORMAL_F64 = 2.2250738585072014e-308;
+/** Yield to the event loop this often, so a Worker can receive a cancel message. */
+const YIELD_EVERY_MS = 30;
+
+/** Scans a layer's values for figures float64 cannot hold. */
+function rangeFlags(values: Float64Array, quantity: RangeFlag['quantity']): RangeFlag[] {
+  let subnormal = false, infinite = false, nan = false;
+  for (const x of values) {
+    if (Number.isNaN(x)) nan = true;
+    else if (!Number.isFinite(x)) infinite = true;
+    else if (x !== 0 && Math.abs(x) < MIN_NORMAL_F64) subnormal = true;
+  }
+  const flags: RangeFlag[] = [];
+  if (subnormal) flags.push({ quantity, kind: 'underflow', precision: 'float64' });
+  if (infinite) flags.push({ quantity, kind: 'overflow', precision: 'float64' });
+  if (nan) flags.push({ quantity, kind: 'nonfinite', precision: 'float64' });
+  return flags;
+}
+
+function statsOf(values: Float64Array): Moments {
+  const p: Partial = emptyPartial();
+  for (const x of values) pushValue(p, x);
+  return toMoments(p);
+}
+
+/** The input rows [rows.length × n_0] of one trial. */
+export function inputMatrix(config: ExperimentConfig, trial: number, rows: number[]): Float64Array {
+  const n0 = inputWidth(config);
+  const input = config.input;
+  const matrix = new Float64Array(rows.length * n0);
+  rows.forEach((row, r) => {
+    for (let c = 0; c < n0; c++) {
+      matrix[r * n0 + c] = 'values' in input ? input.values[c] : inputElement(input.distribution, config.seed, trial, row * n0 + c);
+    }
+  });
+  return matrix;
+}
+
+/** Z = H·W + b for a [rows × fanIn] by [fanIn × fanOut] product, row-major. */
+export function affine(h: Float64Array, w: Float64Array, rows: number, fanIn: number, fanOut: number, bias: number): Float64Array {
+  const z = new Float64Array(rows * fanOut).fill(bias);
+  for (let r = 0; r < rows; r++) {
+    const zRow = r * fanOut;
+    for (let i = 0; i < fanIn; i++) {
+      const hValue = h[r * fanIn + i];
+      if (hValue === 0) continue;
+      const wRow = i * fanOut;
+      for (let j = 0; j < fanOut; j++) z[zRow + j] += hValue * w[wRow + j];
+    }
+  }
+  return z;
+}
+
+function checkRows(config: ExperimentConfig, rows: number[]): void {
+  const total = batchRows(config);
+  const bad = rows.find((r) => !Number.isInteger(r) || r < 0 || r >= total);
+  if (bad !== undefined) throw new RangeError(`row ${bad} is outside the batch (0..${total - 1})`);
+}
+
+export class CpuEngine implements Engine {
+  readonly name = 'cpu' as const;
+
+  async run(config: ExperimentConfig, options: RunOptions = {}): Promise<RunResult> {
+    const started = performance.now();
+    const rows = options.rows ?? Array.from({ length: batchRows(config) }, (_, i) => i);
+    checkRows(config, rows);
+    const captureRows = options.captureRows ?? [];
+    const captureIndex = captureRows.map((row) => rows.indexOf(row));
+    if (captureIndex.includes(-1)) throw new RangeError('every captured row must be among the computed rows');
+    const capture: RowCapture | undefined = captureRows.length ? { rows: captureRows, preActivations: [] } : undefined;
+
+    const activation = activations[config.activation];
+    const n0 = inputWidth(config);
+    const total = config.sweep.length * config.trials * config.depth;
+    let done = 0;
+    let lastYield = performance.now();
+
+    const series = [];
+    for (let s = 0; s < config.sweep.length; s++) {
+      const spec = config.sweep[s];
+      const perLayer: { pre: Moments[]; post: Moments[]; flags: RangeFlag[] }[] = Array.from({ length: config.depth }, () => ({ pre: [], post: [], flags: [] }));
+      capture?.preActivations.push([]);
+      for (let trial = 0; trial < config.trials; trial++) {
+        let h = inputMatrix(config, trial, rows);
+        let fanIn = n0;
+        for (let layer = 1; layer <= config.depth; layer++) {
+          throwIfAborted(options.signal);
+          const dist = weightDistribution(spec, fanIn, config.width);
+          const w = sampleWeights(dist, { seed: config.seed, series: s, trial, layer }, fanIn, config.width);
+          const z = affine(h, w, rows.length, fanIn, config.width, config.bias);
+          h = z.map(activation.f);
+          const record = perLayer[layer - 1];
+          record.pre.push(statsOf(z));
+          record.post.push(statsOf(h));
+          for (const flag of [...rangeFlags(z, 'pre'), ...rangeFlags(h, 'post')]) {
+            if (!record.flags.some((f) => f.quantity === flag.quantity && f.kind === flag.kind)) record.flags.push(flag);
+          }
+          if (capture && trial === 0) {
+            const rowsOut = new Float64Array(captureIndex.length * config.width);
+            captureIndex.forEach((r, k) => rowsOut.set(z.subarray(r * config.width, (r + 1) * config.width), k * config.width));
+            capture.preActivations[s].push(rowsOut);
+          }
+          fanIn = config.width;
+          options.onProgress?.({ done: ++done, total, series: s, trial, layer });
+          if (performance.now() - lastYield > YIELD_EVERY_MS) {
+            await new Promise((resolve) => setTimeout(resolve, 0));
+            lastYield = performance.now();
+          }
+        }
+      }
+      const layers: LayerStats[] = perLayer.map((r, i) => ({
+        layer: i + 1,
+        pre: summarizeTrials(r.pre),
+        post: summarizeTrials(r.post),
+        flags: r.flags,
+      }));
+      series.push({ label: initLabel(spec), init: spec, layers });
+    }
+    return { config, engine: 'cpu', series, timings: { totalMs: performance.now() - started }, ...(capture ? { capture } : {}) };
+  }
+
+  dispose(): void {}
+}

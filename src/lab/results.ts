@@ -1,0 +1,113 @@
+/**
+ * What an engine returns, and the JSON the CLI writes and the page exports:
+ * {"config", "engine", "series": [{"label", "layers": [{"layer", "pre": {mean, var, meanSq, min, max}, "post": ...}]}]}.
+ */
+import type { ExperimentConfig } from './config';
+import type { InitSpec } from './initializers';
+import type { Moments, TrialSummary } from './stats';
+
+export type Quantity = 'pre' | 'post';
+
+/**
+ * A measurement the engine could not hold in its arithmetic. `underflow`: an element that should be non-zero
+ * became 0 or subnormal; `overflow`: it became ±Infinity; `nonfinite`: NaN appeared. Flagged figures are never
+ * presented as measurements.
+ */
+export interface RangeFlag {
+  quantity: Quantity;
+  kind: 'underflow' | 'overflow' | 'nonfinite';
+  /** The arithmetic that could not hold it: float32 on the GPU, float64 on the CPU. */
+  precision: 'float32' | 'float64';
+}
+
+export interface LayerStats {
+  layer: number;
+  pre: TrialSummary;
+  post: TrialSummary;
+  flags: RangeFlag[];
+}
+
+export interface SeriesResult {
+  label: string;
+  init: InitSpec;
+  layers: LayerStats[];
+}
+
+/** Pre-activations of chosen batch rows, trial 0, for verifying one engine against the other. */
+export interface RowCapture {
+  rows: number[];
+  /** series → layer (0-based) → row-major [rows.length × width] pre-activations. */
+  preActivations: Float64Array[][];
+}
+
+export interface RunResult {
+  config: ExperimentConfig;
+  engine: 'cpu' | 'gpu';
+  device?: string;
+  series: SeriesResult[];
+  timings: { totalMs: number };
+  capture?: RowCapture;
+}
+
+export interface Progress {
+  /** Units of work done and in all (layer steps), for a bar and a time-left estimate. */
+  done: number;
+  total: number;
+  series: number;
+  trial: number;
+  layer: number;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+  /** Compute only these batch rows (rows are independent); statistics are then over those rows. */
+  rows?: number[];
+  /** Return the pre-activations of these batch rows (trial 0) in `capture`. */
+  captureRows?: number[];
+}
+
+/** The one interface both engines implement; nothing above it knows which it holds. */
+export interface Engine {
+  readonly name: 'cpu' | 'gpu';
+  run(config: ExperimentConfig, options?: RunOptions): Promise<RunResult>;
+  dispose(): void;
+}
+
+export class CancelledError extends Error {
+  constructor() {
+    super('The run was cancelled.');
+    this.name = 'CancelledError';
+  }
+}
+
+export function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new CancelledError();
+}
+
+/** The JSON form of a result (capture and typed arrays left out). */
+export function resultJson(result: RunResult): object {
+  return {
+    config: result.config,
+    engine: result.engine,
+    ...(result.device ? { device: result.device } : {}),
+    timings: result.timings,
+    series: result.series.map((s) => ({ label: s.label, init: s.init, layers: s.layers })),
+  };
+}
+
+const csvMoments = (m: Moments) => [m.mean, m.var, m.meanSq];
+
+/** CSV: one row per series, layer and quantity, with trial min/max. */
+export function resultCsv(result: RunResult): string {
+  const header = 'series,layer,quantity,mean,var,meanSq,minVar,maxVar,flags';
+  const rows = result.series.flatMap((s) =>
+    s.layers.flatMap((l) =>
+      (['pre', 'post'] as const).map((q) => {
+        const flags = l.flags.filter((f) => f.quantity === q).map((f) => `${f.kind}:${f.precision}`).join(' ');
+        return [JSON.stringify(s.label), l.layer, q, ...csvMoments(l[q]), l[q].min.var, l[q].max.var, flags].join(',');
+      }),
+    ),
+  );
+  return [header, ...rows].join('\n') + '\n';
+}

@@ -1,0 +1,63 @@
+/**
+ * Per-layer statistics: count, mean and M2 (sum of squared deviations), merged with Chan et al.'s parallel update,
+ * never E[x²] − E[x]². The GPU's per-workgroup partials are merged by the same `mergeMoments`.
+ */
+
+export interface Partial {
+  count: number;
+  mean: number;
+  m2: number;
+}
+
+/** Population statistics of one quantity at one layer: var is 1/N, as numpy's np.var. */
+export interface Moments {
+  mean: number;
+  var: number;
+  meanSq: number;
+}
+
+export const emptyPartial = (): Partial => ({ count: 0, mean: 0, m2: 0 });
+
+/** Chan's merge of two partials. */
+export function mergeMoments(a: Partial, b: Partial): Partial {
+  if (b.count === 0) return { ...a };
+  if (a.count === 0) return { ...b };
+  const count = a.count + b.count;
+  const delta = b.mean - a.mean;
+  return {
+    count,
+    mean: a.mean + (delta * b.count) / count,
+    m2: a.m2 + b.m2 + (delta * delta * a.count * b.count) / count,
+  };
+}
+
+/** Welford's update with one value, in place. */
+export function pushValue(p: Partial, x: number): void {
+  p.count += 1;
+  const delta = x - p.mean;
+  p.mean += delta / p.count;
+  p.m2 += delta * (x - p.mean);
+}
+
+export function toMoments(p: Partial): Moments {
+  const variance = p.count > 0 ? p.m2 / p.count : 0;
+  return { mean: p.mean, var: variance, meanSq: variance + p.mean * p.mean };
+}
+
+/** A figure averaged over trials, with its smallest and largest value across them. */
+export interface TrialSummary extends Moments {
+  min: Moments;
+  max: Moments;
+}
+
+const KEYS = ['mean', 'var', 'meanSq'] as const;
+
+export function summarizeTrials(perTrial: Moments[]): TrialSummary {
+  const pick = (reduce: (values: number[]) => number) =>
+    Object.fromEntries(KEYS.map((k) => [k, reduce(perTrial.map((m) => m[k]))])) as unknown as Moments;
+  return {
+    ...pick((v) => v.reduce((s, x) => s + x, 0) / v.length),
+    min: pick((v) => Math.min(...v)),
+    max: pick((v) => Math.max(...v)),
+  };
+}
