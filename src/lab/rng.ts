@@ -20,12 +20,17 @@ export function mulHigh(a: number, b: number): number {
 }
 
 export function philox4x32(counter: Words4, key: [number, number]): Words4 {
-  let [c0, c1, c2, c3] = counter.map((w) => w >>> 0);
-  let [k0, k1] = key.map((w) => w >>> 0);
+  return philox(counter[0], counter[1], counter[2], counter[3], key[0], key[1]);
+}
+
+/** Positional form: the hot path allocates nothing but the result. */
+function philox(c0: number, c1: number, c2: number, c3: number, k0: number, k1: number): Words4 {
+  c0 >>>= 0; c1 >>>= 0; c2 >>>= 0; c3 >>>= 0; k0 >>>= 0; k1 >>>= 0;
   for (let round = 0; round < ROUNDS; round++) {
     const hi0 = mulHigh(MULTIPLIER_0, c0), lo0 = Math.imul(MULTIPLIER_0, c0) >>> 0;
     const hi1 = mulHigh(MULTIPLIER_1, c2), lo1 = Math.imul(MULTIPLIER_1, c2) >>> 0;
-    [c0, c1, c2, c3] = [(hi1 ^ c1 ^ k0) >>> 0, lo1, (hi0 ^ c3 ^ k1) >>> 0, lo0];
+    const next0 = (hi1 ^ c1 ^ k0) >>> 0, next2 = (hi0 ^ c3 ^ k1) >>> 0;
+    c0 = next0; c1 = lo1; c2 = next2; c3 = lo0;
     k0 = (k0 + WEYL_0) >>> 0;
     k1 = (k1 + WEYL_1) >>> 0;
   }
@@ -53,7 +58,12 @@ export interface DrawAddress {
 }
 
 export function drawWords(a: DrawAddress): Words4 {
-  return philox4x32([a.element, a.layer, a.trial, a.series + 65536 * (a.attempt ?? 0)], [a.seed, a.stream]);
+  return philox(a.element, a.layer, a.trial, a.series + 65536 * (a.attempt ?? 0), a.seed, a.stream);
+}
+
+/** drawWords without an address object, for loops over millions of elements. */
+export function drawWordsAt(seed: number, stream: number, series: number, trial: number, layer: number, element: number, attempt = 0): Words4 {
+  return philox(element, layer, trial, series + 65536 * attempt, seed, stream);
 }
 
 const TWO_POW_MINUS_24 = 2 ** -24;

@@ -3,7 +3,7 @@
  * Uniform draws agree with the GPU bit for bit; normal draws agree to the last few bits (WGSL's log/cos).
  */
 import type { WeightDistribution } from './initializers';
-import { drawWords, standardNormal, Stream, unitUniform } from './rng';
+import { drawWordsAt, standardNormal, Stream, unitUniform } from './rng';
 
 export interface TensorAddress {
   seed: number;
@@ -15,7 +15,7 @@ export interface TensorAddress {
 /** A unit-scale draw of the distribution's shape: the weight is `scale ×` this. */
 export function unitWeight(shape: WeightDistribution['shape'], address: TensorAddress, element: number): number {
   if (shape === 'constant') return 1;
-  const [w0, w1] = drawWords({ ...address, stream: Stream.weights, element });
+  const [w0, w1] = drawWordsAt(address.seed, Stream.weights, address.series, address.trial, address.layer, element);
   return shape === 'normal' ? standardNormal(w0, w1) : 2 * unitUniform(w0) - 1;
 }
 
@@ -34,6 +34,6 @@ export type InputDistribution = 'normal' | 'uniform';
  * so the series of a sweep differ only in their weights.
  */
 export function inputElement(distribution: InputDistribution, seed: number, trial: number, element: number): number {
-  const [w0, w1] = drawWords({ seed, stream: Stream.input, series: 0, trial, layer: 0, element });
+  const [w0, w1] = drawWordsAt(seed, Stream.input, 0, trial, 0, element);
   return distribution === 'normal' ? standardNormal(w0, w1) : 2 * unitUniform(w0) - 1;
 }
