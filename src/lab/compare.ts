@@ -1,0 +1,166 @@
+/**
+ * Compares two runs of the same config layer by layer (the CPU reference against the GPU engine, usually) and gives
+ * a verdict against stated tolerances. Pure: used by the CLI's `--engine both` and by the page's comparison panel.
+ *
+ * Relative differences, each against the scale that makes it meaningful:
+ * - var and meanSq (non-negative, no cancellation) relative to the reference's own value;
+ * - mean (signed, can cancel to ~0 while the layer is large) relative to the reference's RMS, √meanSq;
+ * - activations on captured rows: max |candidate − reference| over the rows and units, relative to the RMS of the
+ *   reference's captured pre-activations at that layer, so a unit near zero does not turn f32 rounding into a failure.
+ * 0 against 0 is a difference of 0; anything against a zero scale is Infinity.
+ */
+import { activations } from './activations';
+import type { ExperimentConfig } from './config';
+import type { Quantity, RangeFlag, RunResult } from './results';
+import { emptyPartial, pushValue, toMoments, type Moments } from './stats';
+
+export interface Tolerances {
+  /** Largest relative difference allowed for a per-layer statistic. */
+  statistic: number;
+  /** Largest difference allowed for a captured pre-activation, relative to the layer's RMS. */
+  activation: number;
+}
+
+/** 1e-4: the bar the GPU engine meets against the float64 reference (f32 sums over a few thousand terms stay near 1e-6). */
+export const DEFAULT_TOLERANCES: Tolerances = { statistic: 1e-4, activation: 1e-4 };
+
+export const STATISTICS = ['mean', 'var', 'meanSq'] as const;
+export type Statistic = (typeof STATISTICS)[number];
+
+export interface LayerComparison {
+  series: number;
+  label: string;
+  layer: number;
+  /** Relative differences of each statistic, pre- and post-activation. */
+  pre: Record<Statistic, number>;
+  post: Record<Statistic, number>;
+  /** Max relative pre-activation difference on captured rows; null when either run has no capture. */
+  activation: number | null;
+  /** Flags the candidate raised that the reference did not: figures the candidate could not hold. */
+  candidateOnlyFlags: RangeFlag[];
+  pass: boolean;
+}
+
+export interface WorstEntry {
+  series: number;
+  label: string;
+  layer: number;
+  /** e.g. "pre.var" or "activation". */
+  figure: string;
+  difference: number;
+  tolerance: number;
+}
+
+export interface Comparison {
+  tolerances: Tolerances;
+  /** 'all': statistics as each run reported them; 'captured': both recomputed in float64 from the captured rows. */
+  statisticsFrom: 'all' | 'captured';
+  layers: LayerComparison[];
+  worst: WorstEntry | null;
+  pass: boolean;
+}
+
+export interface CompareOptions {
+  /**
+   * Set when the reference computed only the captured rows (RunOptions.rows = captureRows) while the candidate
+   * computed the whole batch: statistics are then those of the captured rows of trial 0, for both runs.
+   */
+  referenceRows?: 'all' | 'captured';
+}
+
+export function relativeDifference(candidate: number, reference: number, scale: number): number {
+  const difference = Math.abs(candidate - reference);
+  if (difference === 0) return 0;
+  return scale === 0 || !Number.isFinite(scale) ? Infinity : difference / Math.abs(scale);
+}
+
+function momentDifferences(candidate: Moments, reference: Moments): Record<Statistic, number> {
+  return {
+    mean: relativeDifference(candidate.mean, reference.mean, Math.sqrt(reference.meanSq)),
+    var: relativeDifference(candidate.var, reference.var, reference.var),
+    meanSq: relativeDifference(candidate.meanSq, reference.meanSq, reference.meanSq),
+  };
+}
+
+/** Statistics of a captured layer (trial 0), pre and post, in float64. */
+export function capturedMoments(config: ExperimentConfig, preActivations: Float64Array): Record<Quantity, Moments> {
+  const f = activations[config.activation].f;
+  const pre = emptyPartial();
+  const post = emptyPartial();
+  for (const z of preActivations) {
+    pushValue(pre, z);
+    pushValue(post, f(z));
+  }
+  return { pre: toMoments(pre), post: toMoments(post) };
+}
+
+/** max |c − r| over the captured values, relative to the RMS of r. */
+export function activationDifference(candidate: Float64Array, reference: Float64Array): number {
+  if (candidate.length !== reference.length) return Infinity;
+  let worst = 0;
+  let sumSq = 0;
+  for (let i = 0; i < reference.length; i++) {
+    const d = Math.abs(candidate[i] - reference[i]);
+    worst = Number.isNaN(d) ? Infinity : Math.max(worst, d);
+    sumSq += reference[i] * reference[i];
+  }
+  return relativeDifference(worst, 0, Math.sqrt(sumSq / Math.max(reference.length, 1)));
+}
+
+function sameRows(a: number[], b: number[]): boolean {
+  return a.length === b.length && a.every((row, i) => row === b[i]);
+}
+
+export function compareRuns(
+  reference: RunResult,
+  candidate: RunResult,
+  tolerances: Partial<Tolerances> = {},
+  options: CompareOptions = {},
+): Comparison {
+  const tol: Tolerances = { ...DEFAULT_TOLERANCES, ...tolerances };
+  const statisticsFrom = options.referenceRows ?? 'all';
+  if (reference.series.length !== candidate.series.length) {
+    throw new RangeError(`the runs have ${reference.series.length} and ${candidate.series.length} series`);
+  }
+  const captures = reference.capture && candidate.capture && sameRows(reference.capture.rows, candidate.capture.rows)
+    ? { reference: reference.capture, candidate: candidate.capture } : null;
+  if (statisticsFrom === 'captured' && !captures) {
+    throw new RangeError('statistics from captured rows need both runs to capture the same rows');
+  }
+
+  const layers: LayerComparison[] = [];
+  let worst: WorstEntry | null = null;
+  const consider = (entry: WorstEntry) => {
+    const ratio = entry.difference / entry.tolerance;
+    if (!worst || ratio > worst.difference / worst.tolerance || Number.isNaN(ratio)) worst = entry;
+  };
+
+  reference.series.forEach((refSeries, s) => {
+    const candSeries = candidate.series[s];
+    refSeries.layers.forEach((refLayer, l) => {
+      const candLayer = candSeries.layers[l];
+      const refCaptured = captures?.reference.preActivations[s]?.[l];
+      const candCaptured = captures?.candidate.preActivations[s]?.[l];
+      const [refStats, candStats] = statisticsFrom === 'captured'
+        ? [capturedMoments(reference.config, refCaptured!), capturedMoments(candidate.config, candCaptured!)]
+        : [refLayer, candLayer];
+      const pre = momentDifferences(candStats.pre, refStats.pre);
+      const post = momentDifferences(candStats.post, refStats.post);
+      const activation = refCaptured && candCaptured ? activationDifference(candCaptured, refCaptured) : null;
+      const candidateOnlyFlags = candLayer.flags.filter(
+        (f) => !refLayer.flags.some((r) => r.quantity === f.quantity && r.kind === f.kind),
+      );
+      const where = { series: s, label: refSeries.label, layer: refLayer.layer };
+      for (const q of ['pre', 'post'] as const) {
+        for (const k of STATISTICS) {
+          consider({ ...where, figure: `${q}.${k}`, difference: (q === 'pre' ? pre : post)[k], tolerance: tol.statistic });
+        }
+      }
+      if (activation !== null) consider({ ...where, figure: 'activation', difference: activation, tolerance: tol.activation });
+      const statisticsPass = STATISTICS.every((k) => pre[k] <= tol.statistic && post[k] <= tol.statistic);
+      const pass = statisticsPass && (activation === null || activation <= tol.activation) && candidateOnlyFlags.length === 0;
+      layers.push({ ...where, pre, post, activation, candidateOnlyFlags, pass });
+    });
+  });
+  return { tolerances: tol, statisticsFrom, layers, worst, pass: layers.every((l) => l.pass) };
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { CpuEngine } from '../../src/cpu/cpuEngine';
+import { activationDifference, compareRuns, relativeDifference } from '../../src/lab/compare';
+import { defaultConfig, parseConfig, type ExperimentConfig } from '../../src/lab/config';
+import type { RunResult } from '../../src/lab/results';
+
+/** A copy of a run with every pre-activation statistic of one layer scaled by (1 + e). */
+function perturbed(result: RunResult, series: number, layer: number, e: number): RunResult {
+  const copy = structuredClone(result);
+  const pre = copy.series[series].layers[layer].pre;
+  pre.var *= 1 + e;
+  pre.meanSq *= 1 + e;
+  return copy;
+}
+
+function randomBatchConfig(): ExperimentConfig {
+  const parsed = parseConfig({ width: 6, depth: 3, input: { distribution: 'normal', batch: 20, width: 4 }, init: { kind: 'he-normal' } });
+  if (!parsed.ok) throw new Error('bad test config');
+  return parsed.config;
+}
+
+describe('compareRuns', () => {
+  it('a run compared with itself passes with every difference 0', async () => {
+    const run = await new CpuEngine().run(defaultConfig());
+    const comparison = compareRuns(run, run);
+    expect(comparison.pass).toBe(true);
+    expect(comparison.layers).toHaveLength(5 * 8);
+    expect(comparison.layers.every((l) => [...Object.values(l.pre), ...Object.values(l.post)].every((d) => d === 0))).toBe(true);
+  });
+
+  it('a statistic off by twice the tolerance fails that layer and is named the worst', async () => {
+    const run = await new CpuEngine().run(defaultConfig());
+    const comparison = compareRuns(run, perturbed(run, 2, 4, 2e-4));
+    expect(comparison.pass).toBe(false);
+    expect(comparison.layers.filter((l) => !l.pass).map((l) => [l.series, l.layer])).toEqual([[2, 5]]);
+    expect(comparison.worst).toMatchObject({ series: 2, layer: 5 });
+    // 2e-4 relative on var, up to the rounding of (1 + 2e-4) in float64.
+    expect(comparison.worst!.difference).toBeCloseTo(2e-4, 12);
+  });
+
+  it('the mean is measured against the RMS, so a mean near zero does not magnify rounding', () => {
+    expect(relativeDifference(1e-9, 0, 1)).toBe(1e-9);
+    expect(relativeDifference(0, 0, 0)).toBe(0);
+    expect(relativeDifference(1e-30, 0, 0)).toBe(Infinity);
+  });
+
+  it('activation differences are relative to the RMS of the reference rows', () => {
+    const reference = new Float64Array([3, -4, 0, 0]); // RMS = 2.5
+    expect(activationDifference(new Float64Array([3, -4, 0.25, 0]), reference)).toBeCloseTo(0.1, 15);
+    expect(activationDifference(new Float64Array([3, -4, NaN, 0]), reference)).toBe(Infinity);
+  });
+
+  it('a flag raised only by the candidate fails the layer even when the numbers agree', async () => {
+    const run = await new CpuEngine().run(defaultConfig());
+    const flagged = structuredClone(run);
+    flagged.series[0].layers[7].flags.push({ quantity: 'pre', kind: 'underflow', precision: 'float32' });
+    const comparison = compareRuns(run, flagged);
+    expect(comparison.pass).toBe(false);
+    expect(comparison.layers.find((l) => !l.pass)).toMatchObject({ series: 0, layer: 8 });
+  });
+
+  it('a reference computed on sampled rows is compared with the statistics of the same captured rows', async () => {
+    const config = randomBatchConfig();
+    const rows = [3, 11, 17];
+    const full = await new CpuEngine().run(config, { captureRows: rows });
+    const sampled = await new CpuEngine().run(config, { rows, captureRows: rows });
+    const comparison = compareRuns(sampled, full, {}, { referenceRows: 'captured' });
+    expect(comparison.statisticsFrom).toBe('captured');
+    expect(comparison.pass).toBe(true);
+    expect(comparison.layers.every((l) => l.activation === 0)).toBe(true);
+    // Without the option the full-batch statistics differ from the three-row ones.
+    expect(compareRuns(sampled, full).pass).toBe(false);
+  });
+});
