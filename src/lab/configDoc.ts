@@ -1,0 +1,20 @@
+/** The config reference table in the README, generated from the field table so the docs cannot drift. */
+import { scalarFields } from './configFields';
+import { initializers, type Initializer } from './initializers';
+
+export function configReference(): string {
+  const rows = scalarFields.map((f) => {
+    const allowed = f.type === 'enum' ? f.values.map((v) => `\`"${v}"\``).join(', ') : `${f.type === 'int' ? 'integer' : 'number'} ${f.min} … ${f.max}`;
+    const fallback = f.type === 'enum' ? `\`"${f.default}"\`` : `\`${f.default}\``;
+    return `| \`${f.name}\` | ${allowed} | ${fallback} | ${f.description} |`;
+  });
+  return ['| field | allowed | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
+}
+
+export function initializerReference(): string {
+  const rows = Object.values(initializers).map((init: Initializer) => {
+    const fields = init.fields.length ? init.fields.map((f) => `\`${f}\``).join(', ') : '—';
+    return `| \`${init.kind}\` | ${fields} | ${init.summary} |`;
+  });
+  return ['| kind | fields | weights |', '|---|---|---|', ...rows].join('\n');
+}
