@@ -2,7 +2,7 @@
  * The float64 reference engine: the experiment computed directly, row by row, from the same Philox stream as the GPU.
  * Rows are independent, so it can compute any subset of the batch (to verify a large GPU run on a sample of rows).
  */
-import { activations } from '../lab/activations';
+import { bindActivation } from '../lab/activations';
 import { batchRows, inputWidth, type ExperimentConfig } from '../lab/config';
 import { initLabel, weightDistribution } from '../lab/initializers';
 import { throwIfAborted, type Engine, type LayerStats, type RangeFlag, type RowCapture, type RunOptions, type RunResult } from '../lab/results';
@@ -80,7 +80,7 @@ export class CpuEngine implements Engine {
     if (captureIndex.includes(-1)) throw new RangeError('every captured row must be among the computed rows');
     const capture: RowCapture | undefined = captureRows.length ? { rows: captureRows, preActivations: [] } : undefined;
 
-    const activation = activations[config.activation];
+    const activation = bindActivation(config.activation, config);
     const n0 = inputWidth(config);
     const total = config.sweep.length * config.trials * config.depth;
     let done = 0;

@@ -9,7 +9,7 @@
  *   reference's captured pre-activations at that layer, so a unit near zero does not turn f32 rounding into a failure.
  * 0 against 0 is a difference of 0; anything against a zero scale is Infinity.
  */
-import { activations } from './activations';
+import { bindActivation } from './activations';
 import type { ExperimentConfig } from './config';
 import type { Quantity, RangeFlag, RunResult } from './results';
 import { emptyPartial, pushValue, toMoments, type Moments } from './stats';
@@ -84,7 +84,7 @@ function momentDifferences(candidate: Moments, reference: Moments): Record<Stati
 
 /** Statistics of a captured layer (trial 0), pre and post, in float64. */
 export function capturedMoments(config: ExperimentConfig, preActivations: Float64Array): Record<Quantity, Moments> {
-  const f = activations[config.activation].f;
+  const f = bindActivation(config.activation, config).f;
   const pre = emptyPartial();
   const post = emptyPartial();
   for (const z of preActivations) {

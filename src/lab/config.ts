@@ -3,7 +3,7 @@
  * Every bad field gives an error naming the field, the value and what is allowed; nothing is silently defaulted.
  */
 import type { ActivationName } from './activations';
-import { MAX_BATCH, MAX_ELEMENTS_PER_LAYER, MAX_SERIES, MAX_WIDTH, scalarFields, type ScalarField } from './configFields';
+import { MAX_BATCH, MAX_ELEMENTS_PER_LAYER, MAX_ORTHOGONAL_WIDTH, MAX_SERIES, MAX_WIDTH, scalarFields, type ScalarField } from './configFields';
 import { initializers, initKinds, type FanMode, type InitKind, type InitSpec } from './initializers';
 import type { InputDistribution } from './sampling';
 
@@ -16,6 +16,8 @@ export interface ExperimentConfig {
   width: number;
   bias: number;
   activation: ActivationName;
+  /** Leaky ReLU's negative slope; read by the activations through ActivationParams. */
+  slope: number;
   input: InputSpec;
   /** One series per spec: the resolved form of `init` or `sweep`. */
   sweep: InitSpec[];
@@ -36,7 +38,7 @@ export const SEED_SIGMAS = [1e-5, 1e-3, 1e-2, 1e-1, 0.5];
 export function defaultConfig(): ExperimentConfig {
   const scalars = Object.fromEntries(scalarFields.map((f) => [f.name, f.default]));
   return {
-    ...(scalars as Pick<ExperimentConfig, 'seed' | 'trials' | 'depth' | 'width' | 'bias' | 'activation'>),
+    ...(scalars as Pick<ExperimentConfig, 'seed' | 'trials' | 'depth' | 'width' | 'bias' | 'activation' | 'slope'>),
     input: { values: [...SEED_INPUT] },
     sweep: SEED_SIGMAS.map((sigma) => ({ kind: 'normal', sigma })),
   };
@@ -200,6 +202,9 @@ export function parseConfig(raw: unknown): ParseResult {
   const widest = Math.max(config.width, inputWidth(config));
   if (rows * widest > MAX_ELEMENTS_PER_LAYER) {
     errors.push({ field: 'input.batch', value: rows, allowed: `batch × width at most ${MAX_ELEMENTS_PER_LAYER} (2^28) elements per layer; with width ${widest}, batch ≤ ${Math.floor(MAX_ELEMENTS_PER_LAYER / widest)}` });
+  }
+  if (config.sweep.some((spec) => spec.kind === 'orthogonal') && widest > MAX_ORTHOGONAL_WIDTH) {
+    errors.push({ field: 'width', value: widest, allowed: `at most ${MAX_ORTHOGONAL_WIDTH} (also the input width) with "orthogonal": its QR runs on the CPU in O(n³)` });
   }
   return errors.length ? { ok: false, errors } : { ok: true, config };
 }

@@ -20,13 +20,15 @@ export interface EnumField {
   description: string;
 }
 export type ScalarField = NumberField | EnumField;
-export type ScalarFieldName = 'seed' | 'trials' | 'depth' | 'width' | 'bias' | 'activation';
+export type ScalarFieldName = 'seed' | 'trials' | 'depth' | 'width' | 'bias' | 'activation' | 'slope';
 
 export const MAX_WIDTH = 16384;
 export const MAX_BATCH = 1 << 20;
 /** One activation buffer of float32 must fit in 1 GiB, the largest storage binding Chromium grants. */
 export const MAX_ELEMENTS_PER_LAYER = 1 << 28;
 export const MAX_SERIES = 64;
+/** Orthogonal weights come from a float64 QR on the CPU (O(n³): ≈ 8 s per layer at 1024 × 1024). */
+export const MAX_ORTHOGONAL_WIDTH = 1024;
 
 export const scalarFields: readonly ScalarField[] = [
   { name: 'seed', type: 'int', default: 1, min: 0, max: 0xffffffff, description: 'Philox key: the same seed gives the same numbers on every engine' },
@@ -35,4 +37,5 @@ export const scalarFields: readonly ScalarField[] = [
   { name: 'width', type: 'int', default: 10, min: 1, max: MAX_WIDTH, description: 'neurons per hidden layer' },
   { name: 'bias', type: 'number', default: 0, min: -1e6, max: 1e6, description: 'every bias b (the seed uses 0)' },
   { name: 'activation', type: 'enum', default: 'relu', values: activationNames, description: 'the nonlinearity φ in H = φ(Z)' },
+  { name: 'slope', type: 'number', default: 0.01, min: 0, max: 1, description: 'leaky ReLU\'s slope for z < 0 (PyTorch\'s default 0.01); other activations ignore it' },
 ];

@@ -4,8 +4,12 @@
  * A Linear layer's weight here is [n_in × n_out] (Z = H·W), so fan_in = n_in and fan_out = n_out, as in PyTorch.
  */
 
-/** The distributions the engines can sample. `scale` is the std (normal) or the half-width (uniform) or the value. */
-export type DistributionShape = 'normal' | 'uniform' | 'constant';
+/**
+ * The distributions the engines can sample. `scale` is the std (normal), the half-width (uniform), the value
+ * (constant), the std before truncation to ±2·scale (truncated-normal), or the elements' RMS gain/√max(n_in, n_out)
+ * (orthogonal: the only matrix-level shape, see src/lab/orthogonal.ts).
+ */
+export type DistributionShape = 'normal' | 'uniform' | 'constant' | 'truncated-normal' | 'orthogonal';
 export interface WeightDistribution {
   shape: DistributionShape;
   scale: number;
@@ -31,10 +35,17 @@ export interface Initializer {
 }
 
 const SQRT3 = Math.sqrt(3);
+/**
+ * Keras' constant: the std of N(0, 1) truncated to [−2, 2], √(1 − 4ϕ(2)/(2Φ(2) − 1)). Dividing the target std by it
+ * makes the variance after truncation the target.
+ */
+export const TRUNCATED_STD = 0.87962566103423978;
 const fan = (spec: InitSpec, fanIn: number, fanOut: number) => (spec.mode === 'fan_out' ? fanOut : fanIn);
 const xavierStd = (spec: InitSpec, fanIn: number, fanOut: number) => (spec.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut));
 // kaiming_* default: a = 0, nonlinearity 'leaky_relu' → gain √2.
 const heStd = (spec: InitSpec, fanIn: number, fanOut: number) => (spec.gain ?? Math.SQRT2) / Math.sqrt(fan(spec, fanIn, fanOut));
+const lecunStd = (fanIn: number) => 1 / Math.sqrt(fanIn);
+const truncated = (std: number): WeightDistribution => ({ shape: 'truncated-normal', scale: std / TRUNCATED_STD });
 
 export const initializers = {
   normal: {
@@ -73,6 +84,41 @@ export const initializers = {
     summary: 'W ~ U(±gain·√(3/fan)), the same variance as He normal',
     distribution: (s, i, o) => ({ shape: 'uniform', scale: SQRT3 * heStd(s, i, o) }),
   },
+  'lecun-normal': {
+    kind: 'lecun-normal', fields: [], title: 'LeCun normal',
+    summary: 'W ~ N(0, 1/n_in) (LeCun 1998): keeps the variance where φ(z) ≈ z, as tanh near 0',
+    distribution: (_, i) => ({ shape: 'normal', scale: lecunStd(i) }),
+  },
+  'lecun-uniform': {
+    kind: 'lecun-uniform', fields: [], title: 'LeCun uniform',
+    summary: 'W ~ U(±√(3/n_in)), the same variance as LeCun normal',
+    distribution: (_, i) => ({ shape: 'uniform', scale: SQRT3 * lecunStd(i) }),
+  },
+  'glorot-trunc-normal': {
+    kind: 'glorot-trunc-normal', fields: ['gain'], title: 'Glorot truncated normal',
+    summary: 'Keras GlorotNormal: N(0, s²) redrawn outside ±2s, s chosen so the variance is gain²·2/(n_in+n_out)',
+    distribution: (s, i, o) => truncated(xavierStd(s, i, o)),
+  },
+  'he-trunc-normal': {
+    kind: 'he-trunc-normal', fields: ['gain', 'mode'], title: 'He truncated normal',
+    summary: 'Keras HeNormal: N(0, s²) redrawn outside ±2s, s chosen so the variance is gain²/fan (2/n_in)',
+    distribution: (s, i, o) => truncated(heStd(s, i, o)),
+  },
+  'lecun-trunc-normal': {
+    kind: 'lecun-trunc-normal', fields: [], title: 'LeCun truncated normal',
+    summary: 'Keras LecunNormal: N(0, s²) redrawn outside ±2s, s chosen so the variance is 1/n_in',
+    distribution: (_, i) => truncated(lecunStd(i)),
+  },
+  'torch-linear-default': {
+    kind: 'torch-linear-default', fields: [], title: 'PyTorch nn.Linear default',
+    summary: 'W ~ U(±1/√n_in) (kaiming_uniform with a = √5): variance 1/(3·n_in), a third of LeCun',
+    distribution: (_, i) => ({ shape: 'uniform', scale: lecunStd(i) }),
+  },
+  orthogonal: {
+    kind: 'orthogonal', fields: ['gain'], title: 'Orthogonal',
+    summary: 'W = gain·Q, Q from the QR of a Gaussian matrix: every singular value is gain, no direction shrinks',
+    distribution: (s, i, o) => ({ shape: 'orthogonal', scale: (s.gain ?? 1) / Math.sqrt(Math.max(i, o)) }),
+  },
 } satisfies Record<string, Initializer>;
 
 export type InitKind = keyof typeof initializers;
@@ -82,11 +128,14 @@ export function weightDistribution(spec: InitSpec, fanIn: number, fanOut: number
   return initializers[spec.kind].distribution(spec, fanIn, fanOut);
 }
 
+/** Variance of one weight element (for orthogonal: its expectation over Haar-random Q, exact). */
 export function distributionVariance(d: WeightDistribution): number {
   switch (d.shape) {
     case 'normal': return d.scale ** 2;
     case 'uniform': return d.scale ** 2 / 3;
     case 'constant': return 0;
+    case 'truncated-normal': return (d.scale * TRUNCATED_STD) ** 2;
+    case 'orthogonal': return d.scale ** 2;
   }
 }
 

@@ -3,6 +3,7 @@
  * Uniform draws agree with the GPU bit for bit; normal draws agree to the last few bits (WGSL's log/cos).
  */
 import type { WeightDistribution } from './initializers';
+import { orthogonalWeights } from './orthogonal';
 import { drawWordsAt, standardNormal, Stream, unitUniform } from './rng';
 
 export interface TensorAddress {
@@ -12,18 +13,54 @@ export interface TensorAddress {
   layer: number;
 }
 
-/** A unit-scale draw of the distribution's shape: the weight is `scale ×` this. */
+/** Truncated normal draws are redrawn while |z| exceeds this, in units of the pre-truncation std (Keras). */
+export const TRUNCATION_BOUND = 2;
+/**
+ * Attempts before giving up on an element: each is rejected with probability 0.0455, so all 32 are with
+ * probability 1e-43. Both engines then return 0, so they still agree. The counter's `attempt` field allows 65535.
+ */
+export const MAX_TRUNCATION_ATTEMPTS = 32;
+
+/**
+ * N(0, 1) truncated to [−2, 2] by rejection: attempt k uses the counter with attempt = k and Box–Muller (cosine
+ * branch) on its words 0 and 1, so attempt 0 is the normal initializer's draw. shaders/weights.wgsl mirrors this loop.
+ */
+export function truncatedStandardNormal(address: TensorAddress, element: number): number {
+  for (let attempt = 0; attempt < MAX_TRUNCATION_ATTEMPTS; attempt++) {
+    const [w0, w1] = drawWordsAt(address.seed, Stream.weights, address.series, address.trial, address.layer, element, attempt);
+    const z = standardNormal(w0, w1);
+    if (Math.abs(z) <= TRUNCATION_BOUND) return z;
+  }
+  return 0;
+}
+
+/**
+ * A unit-scale draw of the distribution's shape: the weight is `scale ×` this. Orthogonal weights are not
+ * element-wise (each depends on the whole Gaussian matrix): sampleWeights computes them, and the GPU uploads them.
+ */
 export function unitWeight(shape: WeightDistribution['shape'], address: TensorAddress, element: number): number {
   if (shape === 'constant') return 1;
+  if (shape === 'truncated-normal') return truncatedStandardNormal(address, element);
+  if (shape === 'orthogonal') throw new RangeError('orthogonal weights are drawn a whole matrix at a time: use sampleWeights');
   const [w0, w1] = drawWordsAt(address.seed, Stream.weights, address.series, address.trial, address.layer, element);
   return shape === 'normal' ? standardNormal(w0, w1) : 2 * unitUniform(w0) - 1;
 }
 
-/** Fill a row-major [fanIn × fanOut] float64 weight matrix for one layer. */
+/**
+ * Fill a row-major [fanIn × fanOut] float64 weight matrix for one layer. Orthogonal: QR of the normal
+ * initializer's N(0, 1) draws at the same addresses, scaled so that W = gain·Q.
+ */
 export function sampleWeights(dist: WeightDistribution, address: TensorAddress, fanIn: number, fanOut: number): Float64Array {
   const weights = new Float64Array(fanIn * fanOut);
   if (dist.shape === 'constant') return weights.fill(dist.scale);
-  for (let e = 0; e < weights.length; e++) weights[e] = dist.scale * unitWeight(dist.shape, address, e);
+  const shape = dist.shape === 'orthogonal' ? 'normal' : dist.shape;
+  for (let e = 0; e < weights.length; e++) weights[e] = unitWeight(shape, address, e);
+  if (dist.shape === 'orthogonal') {
+    const q = orthogonalWeights(weights, fanIn, fanOut);
+    const gain = dist.scale * Math.sqrt(Math.max(fanIn, fanOut));
+    return q.map((x) => gain * x);
+  }
+  for (let e = 0; e < weights.length; e++) weights[e] *= dist.scale;
   return weights;
 }
 
