@@ -1,0 +1,46 @@
+/** One live experiment on the page: Var(Z) and Var(H) charts, a table under each, and its exports. */
+import { resultCsv, resultJson, type Quantity, type RunResult } from '../lab/results';
+import { download, downloadText, el } from './dom';
+import { renderLayerTable } from './layerTable';
+import { registerResult } from './testHooks';
+import { VarianceChart } from './varianceChart';
+
+export class ExperimentFigure {
+  private readonly charts: VarianceChart[] = [];
+  private readonly tables: HTMLElement[] = [];
+  private readonly meta = el('p', { className: 'figure-meta' });
+  private result: RunResult | null = null;
+
+  constructor(readonly id: string, host: HTMLElement, titles: Record<Quantity, string>) {
+    const grid = el('div', { className: 'figure-grid' });
+    for (const quantity of ['pre', 'post'] as const) {
+      const chartHost = el('div');
+      const chart = new VarianceChart(`${id}-${quantity}`, chartHost, quantity, titles[quantity]);
+      const table = el('div', { className: 'table-wrap' });
+      const png = el('button', { text: 'PNG', testid: `export-png-${id}-${quantity}`, attrs: { type: 'button', title: 'Save this chart as a PNG image' } });
+      png.addEventListener('click', () => download(`initlab-${id}-${quantity}.png`, chart.png()));
+      grid.append(el('div', { className: 'figure-cell' }, [chartHost, png, table]));
+      this.charts.push(chart);
+      this.tables.push(table);
+    }
+    const csv = el('button', { text: 'CSV', testid: `export-csv-${id}`, attrs: { type: 'button' } });
+    const json = el('button', { text: 'JSON', testid: `export-json-${id}`, attrs: { type: 'button', title: 'The same JSON the command-line sweep writes' } });
+    csv.addEventListener('click', () => this.result && downloadText(`initlab-${id}.csv`, resultCsv(this.result), 'text/csv'));
+    json.addEventListener('click', () => this.result && downloadText(`initlab-${id}.json`, JSON.stringify(resultJson(this.result), null, 2), 'application/json'));
+    host.replaceChildren(grid, el('div', { className: 'figure-actions' }, [this.meta, el('span', { text: 'Results: ' }), csv, json]));
+  }
+
+  show(result: RunResult): void {
+    this.result = result;
+    this.charts.forEach((chart) => chart.show(result));
+    this.tables.forEach((table, i) => renderLayerTable(table, `${this.id}-${this.charts[i].quantity}`, result, this.charts[i].quantity));
+    const device = result.device ? ` (${result.device})` : '';
+    this.meta.textContent = `${result.engine.toUpperCase()} engine${device}, ${result.timings.totalMs.toFixed(0)} ms.`;
+    registerResult(this.id, resultJson(result));
+  }
+
+  /** Redraw in the current theme. */
+  restyle(): void {
+    this.charts.forEach((chart) => chart.render());
+  }
+}

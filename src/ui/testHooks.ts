@@ -1,0 +1,38 @@
+/**
+ * A read-only view of what the page shows, for end-to-end tests and the curious: `window.initlab`.
+ * Tests read numbers here instead of scraping pixels.
+ */
+
+
+export interface ChartSnapshot {
+  title: string;
+  quantity: string;
+  labels: string[];
+  /** The plotted values before the log transform: x, then each series (and band edges). null: the axis cannot show it. */
+  data: (number | null)[][];
+  marks: { x: number; y: number | null; text: string }[];
+}
+
+interface Hooks {
+  charts: Record<string, ChartSnapshot>;
+  results: Record<string, unknown>;
+  engine: string;
+  runs: number;
+}
+
+const hooks: Hooks = { charts: {}, results: {}, engine: '', runs: 0 };
+Object.defineProperty(window, 'initlab', { value: hooks, writable: false });
+
+export function registerChart(id: string, snapshot: ChartSnapshot): void {
+  hooks.charts[id] = snapshot;
+}
+
+export function registerResult(id: string, json: object): void {
+  hooks.results[id] = json;
+  hooks.runs += 1;
+}
+
+export function registerEngine(name: string): void {
+  hooks.engine = name;
+}
+

@@ -1,0 +1,114 @@
+/**
+ * The whole experiment in the URL's query, one parameter per config field (the field table names them):
+ *   ?seed=1&trials=1&depth=8&width=10&bias=0&activation=relu&input=1,2,3,4,5
+ *    &sweep=normal:sigma=1e-5;xavier-normal;he-normal:mode=fan_out&engine=gpu
+ * `input` is a list of numbers (the fixed X) or `normal:batch=256,width=10`. Each field is validated on its own, so a
+ * bad one falls back to its default and the rest of the link still applies.
+ */
+import { defaultConfig, formatError, parseConfig, type ExperimentConfig } from '../lab/config';
+import { scalarFields } from '../lab/configFields';
+import type { InitSpec } from '../lab/initializers';
+
+export type EngineChoice = 'gpu' | 'cpu' | 'both';
+export const engineChoices: readonly EngineChoice[] = ['gpu', 'cpu', 'both'];
+
+export interface UrlState {
+  config: ExperimentConfig;
+  engine: EngineChoice | null;
+  /** One readable line per rejected parameter: field, value, what is allowed, what was used instead. */
+  problems: string[];
+}
+
+/** A number where the text is one, else the text itself, so an error can quote what the user wrote. */
+function scalar(text: string): number | string {
+  const trimmed = text.trim();
+  return trimmed !== '' && Number.isFinite(Number(trimmed)) ? Number(trimmed) : trimmed;
+}
+
+/** "kind:key=value,key=value" → {kind, key: value, ...}. */
+function keyed(text: string, head: string): Record<string, unknown> {
+  const [name, rest = ''] = text.split(':', 2);
+  const object: Record<string, unknown> = { [head]: name.trim() };
+  for (const pair of rest.split(',').filter((p) => p.trim() !== '')) {
+    const [key, value = ''] = pair.split('=', 2);
+    object[key.trim()] = scalar(value);
+  }
+  return object;
+}
+
+export function parseInputText(text: string): unknown {
+  if (text.includes(':')) return keyed(text, 'distribution');
+  return { values: text.split(',').map(scalar) };
+}
+
+export function parseSweepText(text: string): unknown[] {
+  return text.split(';').filter((item) => item.trim() !== '').map((item) => keyed(item, 'kind'));
+}
+
+export function formatSweep(sweep: InitSpec[]): string {
+  return sweep.map(({ kind, ...rest }) => {
+    const pairs = Object.entries(rest).map(([k, v]) => `${k}=${v}`);
+    return pairs.length ? `${kind}:${pairs.join(',')}` : kind;
+  }).join(';');
+}
+
+export function formatInput(config: ExperimentConfig): string {
+  const input = config.input;
+  return 'values' in input ? input.values.join(',') : `${input.distribution}:batch=${input.batch},width=${input.width}`;
+}
+
+const PARSERS: Record<string, (text: string) => unknown> = {
+  ...Object.fromEntries(scalarFields.map((f) => [f.name, f.type === 'enum' ? (t: string) => t : scalar])),
+  input: parseInputText,
+  sweep: parseSweepText,
+};
+
+function describeDefault(field: string, config: ExperimentConfig): string {
+  if (field === 'input') return formatInput(config);
+  if (field === 'sweep') return formatSweep(config.sweep);
+  return String((config as unknown as Record<string, unknown>)[field]);
+}
+
+export function readUrl(search: string): UrlState {
+  const params = new URLSearchParams(search);
+  const problems: string[] = [];
+  const accepted: Record<string, unknown> = {};
+  let engine: EngineChoice | null = null;
+  const defaults = defaultConfig();
+  for (const [name, text] of params) {
+    if (name === 'engine') {
+      if ((engineChoices as string[]).includes(text)) engine = text as EngineChoice;
+      else problems.push(`engine = "${text}": one of ${engineChoices.join(', ')}; choosing automatically.`);
+      continue;
+    }
+    const parser = PARSERS[name];
+    if (!parser) {
+      problems.push(`${name} = "${text}": not a parameter of this page (parameters: ${Object.keys(PARSERS).join(', ')}, engine); ignored.`);
+      continue;
+    }
+    const raw = parser(text);
+    const single = parseConfig({ [name]: raw });
+    if (single.ok) accepted[name] = raw;
+    else problems.push(`${single.errors.map(formatError).join('; ')}; using the default ${name} = ${describeDefault(name, defaults)}.`);
+  }
+  // Fields valid alone can still clash (batch × width); drop the ones the errors name, then retry.
+  let result = parseConfig(accepted);
+  while (!result.ok) {
+    const named = result.errors.map((e) => e.field.split(/[.[]/)[0]);
+    const culprit = named.find((f) => f in accepted && f !== 'width') ?? named.find((f) => f in accepted);
+    if (!culprit) break;
+    problems.push(`${result.errors.map(formatError).join('; ')}; using the default ${culprit} = ${describeDefault(culprit, defaults)}.`);
+    delete accepted[culprit];
+    result = parseConfig(accepted);
+  }
+  return { config: result.ok ? result.config : defaults, engine, problems };
+}
+
+export function writeUrl(config: ExperimentConfig, engine: EngineChoice): string {
+  const params = new URLSearchParams();
+  for (const field of scalarFields) params.set(field.name, String(config[field.name]));
+  params.set('input', formatInput(config));
+  params.set('sweep', formatSweep(config.sweep));
+  params.set('engine', engine);
+  return `?${params.toString()}`;
+}

@@ -1,0 +1,155 @@
+/**
+ * A per-layer chart of Var(Z) or Var(H) on a log axis: one line per series, the trials' min–max as a band.
+ * A value the log axis cannot show (0, ∞, NaN) becomes a gap plus a labelled marker at the plot's edge, and a value the
+ * engine flagged is ringed: nothing is drawn as zero and nothing disappears silently.
+ */
+import uPlot from 'uplot';
+import type { Quantity, RunResult } from '../lab/results';
+import { flagText } from './format';
+import { colorOf, cssVar } from './palette';
+import { registerChart } from './testHooks';
+
+interface Mark {
+  x: number;
+  y: number | null;
+  color: string;
+  text: string;
+}
+
+const plottable = (v: number) => (Number.isFinite(v) && v > 0 ? v : null);
+// uPlot's own log scale loops forever over 70+ decades (σ = 1e-5 reaches 1e-73), so the chart plots log10 values
+// on a linear scale and labels the ticks as powers of ten.
+const toLog = (values: (number | null)[]) => values.map((v) => (v === null ? null : Math.log10(v)));
+
+export class VarianceChart {
+  private plot: uPlot | null = null;
+  private marks: Mark[] = [];
+  private result: RunResult | null = null;
+
+  constructor(readonly id: string, private readonly host: HTMLElement, readonly quantity: Quantity, readonly title: string) {
+    host.dataset.testid = `chart-${id}`;
+    host.classList.add('chart');
+    new ResizeObserver(() => this.resize()).observe(host);
+  }
+
+  show(result: RunResult): void {
+    this.result = result;
+    this.render();
+  }
+
+  /** Rebuild with the current theme's colours. */
+  render(): void {
+    if (!this.result) return;
+    const result = this.result;
+    const q = this.quantity;
+    const withBand = result.config.trials > 1;
+    const x = result.series[0].layers.map((l) => l.layer);
+    const data: (number | null)[][] = [x];
+    const series: uPlot.Series[] = [{ label: 'layer' }];
+    const bands: uPlot.Band[] = [];
+    this.marks = [];
+    result.series.forEach((s, i) => {
+      const color = colorOf(i);
+      data.push(s.layers.map((l) => plottable(l[q].var)));
+      series.push({ label: s.label, stroke: color, width: 2, points: { show: true, size: 6 }, value: (_u, v) => (v == null ? '—' : (10 ** v).toExponential(3)) });
+      for (const l of s.layers) {
+        const flags = flagText(l.flags, q);
+        const v = l[q].var;
+        if (plottable(v) === null) this.marks.push({ x: l.layer, y: null, color, text: flags || (v === 0 ? 'exactly 0' : String(v)) });
+        else if (flags) this.marks.push({ x: l.layer, y: v, color, text: flags });
+      }
+      if (withBand) {
+        const hi = data.length;
+        data.push(s.layers.map((l) => plottable(l[q].max.var)), s.layers.map((l) => plottable(l[q].min.var)));
+        const edge = { stroke: color, width: 0, class: 'band-edge', points: { show: false } };
+        series.push({ ...edge, label: `${s.label} max` }, { ...edge, label: `${s.label} min` });
+        bands.push({ series: [hi, hi + 1], fill: `${color}33` });
+      }
+    });
+    const text = cssVar('--fg') || '#222';
+    const grid = cssVar('--grid') || '#ddd';
+    const axis = (label: string): uPlot.Axis => ({ label, stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } });
+    const options: uPlot.Options = {
+      title: this.title,
+      ...this.size(),
+      scales: { x: { time: false } },
+      axes: [
+        { ...axis('layer'), incrs: [1, 2, 5, 10, 20, 50, 100] },
+        { ...axis(`${q === 'pre' ? 'Var(Z)' : 'Var(H)'}, log scale`), size: 70, incrs: [1, 2, 5, 10, 20, 50, 100], values: (_u, splits) => splits.map((v) => `1e${v}`) },
+      ],
+      series,
+      bands,
+      hooks: { draw: [(u) => this.drawMarks(u)] },
+    };
+    this.plot?.destroy();
+    this.plot = new uPlot(options, [x, ...data.slice(1).map(toLog)] as uPlot.AlignedData, this.host);
+    registerChart(this.id, { title: this.title, quantity: q, labels: result.series.map((s) => s.label), data, marks: this.marks.map((m) => ({ ...m })) });
+  }
+
+  /** A PNG of the chart with its title and a legend, on the theme's background. */
+  png(): string {
+    const plot = this.plot;
+    if (!plot || !this.result) throw new Error('Nothing drawn yet.');
+    const source = plot.ctx.canvas;
+    const ratio = source.width / plot.width;
+    const lineHeight = 18 * ratio;
+    const labels = this.result.series.map((s) => s.label);
+    const canvas = document.createElement('canvas');
+    canvas.width = source.width;
+    canvas.height = source.height + lineHeight * (labels.length + 2);
+    const ctx = canvas.getContext('2d')!;
+    ctx.fillStyle = cssVar('--bg') || '#fff';
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.fillStyle = cssVar('--fg') || '#222';
+    ctx.font = `${14 * ratio}px sans-serif`;
+    ctx.fillText(this.title, 10 * ratio, lineHeight);
+    ctx.drawImage(source, 0, lineHeight * 1.5);
+    labels.forEach((label, i) => {
+      const y = source.height + lineHeight * (i + 2.2);
+      ctx.fillStyle = colorOf(i);
+      ctx.fillRect(10 * ratio, y - 10 * ratio, 24 * ratio, 4 * ratio);
+      ctx.fillStyle = cssVar('--fg') || '#222';
+      ctx.fillText(label, 42 * ratio, y);
+    });
+    return canvas.toDataURL('image/png');
+  }
+
+  private drawMarks(u: uPlot): void {
+    const ctx = u.ctx;
+    const ratio = devicePixelRatio;
+    ctx.save();
+    ctx.font = `${11 * ratio}px sans-serif`;
+    ctx.lineWidth = 2 * ratio;
+    for (const m of this.marks) {
+      const cx = u.valToPos(m.x, 'x', true);
+      if (m.y === null) {
+        // Off the log axis: a triangle on the bottom edge with its reason.
+        const cy = u.bbox.top + u.bbox.height - 4 * ratio;
+        ctx.fillStyle = m.color;
+        ctx.beginPath();
+        ctx.moveTo(cx, cy - 9 * ratio);
+        ctx.lineTo(cx - 6 * ratio, cy);
+        ctx.lineTo(cx + 6 * ratio, cy);
+        ctx.closePath();
+        ctx.fill();
+        ctx.fillText(m.text, cx + 8 * ratio, cy - 2 * ratio);
+      } else {
+        const cy = u.valToPos(Math.log10(m.y), 'y', true);
+        ctx.strokeStyle = '#d00';
+        ctx.beginPath();
+        ctx.arc(cx, cy, 7 * ratio, 0, 2 * Math.PI);
+        ctx.stroke();
+      }
+    }
+    ctx.restore();
+  }
+
+  private size() {
+    const width = Math.max(280, this.host.clientWidth || 600);
+    return { width, height: Math.round(Math.min(360, Math.max(220, width * 0.55))) };
+  }
+
+  private resize(): void {
+    if (this.plot) this.plot.setSize(this.size());
+  }
+}

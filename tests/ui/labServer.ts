@@ -1,0 +1,47 @@
+/** Builds the page once and serves it with `vite preview` on 127.0.0.1 and a free port, for the e2e tests. */
+import { build, preview, type PreviewServer } from 'vite';
+import { chromium, type Browser, type Page } from 'playwright';
+import { chromiumArgs, chromiumPath } from '../browserLaunch';
+
+export interface Lab {
+  url: string;
+  server: PreviewServer;
+}
+
+let building: Promise<void> | null = null;
+
+export async function startLab(): Promise<Lab> {
+  building ??= build({ logLevel: 'warn' }).then(() => undefined);
+  await building;
+  const server = await preview({ logLevel: 'warn', preview: { host: '127.0.0.1', port: 0, strictPort: false } });
+  const address = server.httpServer.address();
+  if (!address || typeof address === 'string') throw new Error('vite preview did not report a port');
+  return { url: `http://127.0.0.1:${address.port}/`, server };
+}
+
+/** The system Chromium; `webgpu: false` drops the flag that exposes WebGPU on SwiftShader. */
+export function launch(webgpu = true): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), args: webgpu ? chromiumArgs : chromiumArgs.filter((a) => a !== '--enable-unsafe-webgpu') });
+}
+
+/** Opens the page and collects console errors and uncaught exceptions. */
+export async function openLab(browser: Browser, url: string, viewport = { width: 1400, height: 1000 }): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport });
+  const errors: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(process.env.STACK ? String(e.stack) : e.message));
+  await page.goto(url);
+  return { page, errors };
+}
+
+/** Waits until the given figures have results from a finished run. */
+export async function waitForRun(page: Page, ids: string[] = ['seed', 'symmetry', 'xavier', 'he', 'he-derivation'], minRuns = 1): Promise<void> {
+  await page.waitForFunction(
+    ({ ids, minRuns }) => {
+      const lab = (window as unknown as { initlab?: { results: Record<string, unknown>; runs: number } }).initlab;
+      return !!lab && lab.runs >= minRuns && ids.every((id) => id in lab.results);
+    },
+    { ids, minRuns },
+    { timeout: 120_000 },
+  );
+}
