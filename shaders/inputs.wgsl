@@ -1,0 +1,29 @@
+// Random input rows for one chunk: X[r, c] for the batch rows listed in `rows`, element = row·n0 + c of the whole
+// batch, so a row has the same values whichever chunk computes it. Prepended: philox.wgsl.
+
+struct InputParams {
+  seed: u32,
+  trial: u32,
+  rowCount: u32,
+  width: u32,
+  shape: u32,
+  gridWidth: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: InputParams;
+@group(0) @binding(1) var<storage, read> rows: array<u32>;
+@group(0) @binding(2) var<storage, read_write> inputs: array<f32>;
+
+const INPUT_STREAM: u32 = 1u;
+
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) id: vec3u) {
+  let index = id.y * params.gridWidth + id.x;
+  if (index >= params.rowCount * params.width) { return; }
+  let r = index / params.width;
+  let c = index - r * params.width;
+  // u32 arithmetic wraps like the CPU's `>>> 0` on the counter word.
+  let element = rows[r] * params.width + c;
+  // Inputs are shared by every series (series word 0) and use layer word 0.
+  inputs[index] = unitDraw(params.shape, vec4u(element, 0u, params.trial, 0u), vec2u(params.seed, INPUT_STREAM));
+}

@@ -1,0 +1,61 @@
+/**
+ * The WebGPU device: requested with the largest buffers the adapter allows (a layer's activations can approach
+ * 1 GiB), described for results, and watched for loss so the engine can report it and start over next run.
+ */
+
+export class GpuUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GpuUnavailableError';
+  }
+}
+
+export class DeviceLostError extends Error {
+  constructor(reason: string) {
+    super(`The GPU device was lost (${reason}). The next run starts a new device.`);
+    this.name = 'DeviceLostError';
+  }
+}
+
+export interface GpuContext {
+  device: GPUDevice;
+  /** Adapter vendor / architecture, e.g. "google / swiftshader". */
+  description: string;
+  /** Resolves with the reason when the device is lost; never rejects. */
+  lost: Promise<string>;
+  /** The first validation or out-of-memory error the device raised since the last call, if any. */
+  takeError(): string | null;
+}
+
+export async function acquireDevice(powerPreference?: GPUPowerPreference): Promise<GpuContext> {
+  if (typeof navigator === 'undefined' || !navigator.gpu) {
+    throw new GpuUnavailableError(
+      'This browser does not offer WebGPU (navigator.gpu is missing). Use a recent Chrome or Edge, or Firefox/Safari ' +
+      'with WebGPU enabled, over https or http://localhost. The CPU engine still works.',
+    );
+  }
+  const adapter = await navigator.gpu.requestAdapter(powerPreference ? { powerPreference } : undefined);
+  if (!adapter) {
+    throw new GpuUnavailableError(
+      'WebGPU is present but no GPU adapter is available (requestAdapter() returned null): the GPU may be blocked ' +
+      'or disabled in this browser. The CPU engine still works.',
+    );
+  }
+  const device = await adapter.requestDevice({
+    requiredLimits: {
+      maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+      maxBufferSize: adapter.limits.maxBufferSize,
+    },
+  });
+  const info = adapter.info;
+  const description = [info.vendor, info.architecture, info.device].filter(Boolean).join(' / ') || 'unknown adapter';
+  const lost = device.lost.then((l) => l.message || l.reason || 'unknown reason');
+  let error: string | null = null;
+  device.addEventListener('uncapturederror', (e) => { error ??= (e as GPUUncapturedErrorEvent).error.message; });
+  const takeError = () => {
+    const first = error;
+    error = null;
+    return first;
+  };
+  return { device, description, lost, takeError };
+}

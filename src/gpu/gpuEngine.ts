@@ -1,0 +1,161 @@
+/**
+ * The WebGPU engine: the same experiment as the CPU reference, from the same Philox stream, in float32 kernels with
+ * statistics merged in float64 here. Exact beyond float32's range for homogeneous activations with zero bias
+ * (see scale.ts); elsewhere figures float32 cannot hold are flagged, never reported as measurements.
+ */
+import { bindActivation } from '../lab/activations';
+import { batchRows, inputWidth, type ExperimentConfig } from '../lab/config';
+import { initLabel } from '../lab/initializers';
+import type { Engine, LayerStats, RangeFlag, RowCapture, RunOptions, RunResult, SeriesResult } from '../lab/results';
+import { emptyPartial, mergeMoments, summarizeTrials, toMoments, type Moments, type Partial } from '../lab/stats';
+import { ChunkRunner, type ChunkJob, type Kernels, type Pace } from './chunkRunner';
+import { acquireDevice, type GpuContext } from './device';
+import { InputsKernel } from './inputsKernel';
+import { GPU_ACTIVATIONS, LayerKernel } from './layerKernel';
+import { MergeKernel } from './mergeKernel';
+import { chunkRows, chunksOf, INITIAL_MACS_PER_MS } from './plan';
+import { RunBuffers } from './runBuffers';
+import { float64Flags } from './scale';
+import { WeightsKernel } from './weightsKernel';
+
+export { GpuUnavailableError, DeviceLostError } from './device';
+
+export interface GpuEngineOptions {
+  /** Cap on rows per chunk (tests use it to force several chunks); the device's buffer limits cap it anyway. */
+  maxRowsPerChunk?: number;
+  powerPreference?: GPUPowerPreference;
+}
+
+interface Ready {
+  gpu: GpuContext;
+  kernels: Kernels;
+}
+
+/** One layer's records over a series' trials. */
+interface LayerRecord {
+  pre: Moments[];
+  post: Moments[];
+  flags: RangeFlag[];
+}
+
+function addFlags(target: RangeFlag[], flags: RangeFlag[]): void {
+  for (const f of flags) {
+    if (!target.some((t) => t.quantity === f.quantity && t.kind === f.kind && t.precision === f.precision)) target.push(f);
+  }
+}
+
+export class GpuEngine implements Engine {
+  readonly name = 'gpu' as const;
+  private ready: Ready | null = null;
+  private readonly pace: Pace = { macsPerMs: INITIAL_MACS_PER_MS };
+
+  private constructor(private readonly options: GpuEngineOptions) {}
+
+  /** Requests the adapter and device and compiles the kernels; throws GpuUnavailableError without WebGPU. */
+  static async create(options: GpuEngineOptions = {}): Promise<GpuEngine> {
+    const engine = new GpuEngine(options);
+    await engine.connect();
+    return engine;
+  }
+
+  /** Adapter vendor / architecture of the current device. */
+  get device(): string {
+    return this.ready?.gpu.description ?? 'no device';
+  }
+
+  /** The device and kernels, re-created after a loss. */
+  private async connect(): Promise<Ready> {
+    if (this.ready) return this.ready;
+    const gpu = await acquireDevice(this.options.powerPreference);
+    const { device } = gpu;
+    const [weights, inputs, layer, merge] = await Promise.all([
+      WeightsKernel.create(device), InputsKernel.create(device), LayerKernel.create(device), MergeKernel.create(device),
+    ]);
+    const ready = { gpu, kernels: { weights, inputs, layer, merge } };
+    gpu.lost.then(() => { if (this.ready === ready) this.ready = null; });
+    this.ready = ready;
+    return ready;
+  }
+
+  async run(config: ExperimentConfig, options: RunOptions = {}): Promise<RunResult> {
+    const started = performance.now();
+    const { gpu, kernels } = await this.connect();
+    const activation = bindActivation(config.activation, config);
+    if (!GPU_ACTIVATIONS.includes(activation.name)) throw new RangeError(`the GPU engine has no kernel for activation "${activation.name}"`);
+    const exact = activation.homogeneous && config.bias === 0;
+    const total = batchRows(config);
+    const rows = options.rows ?? Array.from({ length: total }, (_, i) => i);
+    const bad = rows.find((r) => !Number.isInteger(r) || r < 0 || r >= total);
+    if (bad !== undefined) throw new RangeError(`row ${bad} is outside the batch (0..${total - 1})`);
+    const captureRows = options.captureRows ?? [];
+    const captureIndex = new Map(captureRows.map((row, index) => [row, index]));
+    if (captureRows.some((row) => !rows.includes(row))) throw new RangeError('every captured row must be among the computed rows');
+
+    const widest = Math.max(config.width, inputWidth(config));
+    const { maxStorageBufferBindingSize, maxBufferSize } = gpu.device.limits;
+    const size = chunkRows(rows.length, widest, { maxStorageBufferBindingSize, maxBufferSize, maxRowsPerChunk: this.options.maxRowsPerChunk });
+    const chunks = chunksOf(rows, size);
+    const buffers = new RunBuffers(gpu.device, {
+      chunkRows: size, inputWidth: inputWidth(config), width: config.width, depth: config.depth, captureCount: captureRows.length,
+    });
+    const runner = new ChunkRunner(gpu, kernels, buffers, this.pace);
+    const capture: RowCapture | undefined = captureRows.length ? { rows: captureRows, preActivations: [] } : undefined;
+    const steps = config.sweep.length * config.trials * chunks.length * config.depth;
+    let done = 0;
+
+    try {
+      const series: SeriesResult[] = [];
+      for (let s = 0; s < config.sweep.length; s++) {
+        const spec = config.sweep[s];
+        const records: LayerRecord[] = Array.from({ length: config.depth }, () => ({ pre: [], post: [], flags: [] }));
+        const captureInto = capture ? Array.from({ length: config.depth }, () => new Float64Array(captureRows.length * config.width)) : [];
+        capture?.preActivations.push(captureInto);
+        for (let trial = 0; trial < config.trials; trial++) {
+          const merged = Array.from({ length: config.depth }, () => ({ pre: emptyPartial(), post: emptyPartial(), nonZeroPre: false, nonZeroPost: false }));
+          for (const chunkRowsList of chunks) {
+            const job: ChunkJob = {
+              config, spec, series: s, trial, activation, exact, rows: chunkRowsList, captureInto,
+              capture: trial === 0 ? chunkRowsList.flatMap((row, position) => (captureIndex.has(row) ? [{ position, index: captureIndex.get(row)! }] : [])) : [],
+            };
+            const layers = await runner.run(job, {
+              signal: options.signal,
+              onLayer: (layer) => options.onProgress?.({ done: ++done, total: steps, series: s, trial, layer }),
+            });
+            layers.forEach((l, i) => {
+              const m = merged[i];
+              m.pre = mergeMoments(m.pre, l.pre);
+              m.post = mergeMoments(m.post, l.post);
+              m.nonZeroPre ||= isNonZero(l.pre);
+              m.nonZeroPost ||= isNonZero(l.post);
+              addFlags(records[i].flags, l.flags);
+            });
+          }
+          merged.forEach((m, i) => {
+            const pre = toMoments(m.pre);
+            const post = toMoments(m.post);
+            records[i].pre.push(pre);
+            records[i].post.push(post);
+            addFlags(records[i].flags, [...float64Flags(pre, m.nonZeroPre, 'pre'), ...float64Flags(post, m.nonZeroPost, 'post')]);
+          });
+        }
+        const layers: LayerStats[] = records.map((r, i) => ({ layer: i + 1, pre: summarizeTrials(r.pre), post: summarizeTrials(r.post), flags: r.flags }));
+        series.push({ label: initLabel(spec), init: spec, layers });
+      }
+      return {
+        config, engine: 'gpu', device: gpu.description, series,
+        timings: { totalMs: performance.now() - started }, ...(capture ? { capture } : {}),
+      };
+    } finally {
+      buffers.destroy();
+    }
+  }
+
+  dispose(): void {
+    this.ready?.gpu.device.destroy();
+    this.ready = null;
+  }
+}
+
+function isNonZero(p: Partial): boolean {
+  return p.mean !== 0 || p.m2 !== 0;
+}

@@ -1,0 +1,26 @@
+/** Companion of shaders/inputs.wgsl: draws the random input rows of one chunk. */
+import philox from '../../shaders/philox.wgsl?raw';
+import source from '../../shaders/inputs.wgsl?raw';
+import type { InputDistribution } from '../lab/sampling';
+import { buildPipeline, dispatch, grid, packUniforms, uniformBuffer } from './kernel';
+import { SAMPLING_CONSTANTS, SHAPE_IDS } from './shapes';
+
+const WORKGROUP = 256;
+
+export class InputsKernel {
+  private constructor(private readonly device: GPUDevice, private readonly pipeline: GPUComputePipeline, private readonly uniforms: GPUBuffer) {}
+
+  static async create(device: GPUDevice): Promise<InputsKernel> {
+    const pipeline = await buildPipeline(device, 'inputs', SAMPLING_CONSTANTS + philox + source);
+    return new InputsKernel(device, pipeline, uniformBuffer(device, 'inputs params', 32));
+  }
+
+  /** `rows` holds the chunk's batch-row indices (u32); `target` receives [rowCount × width]. */
+  draw(target: GPUBuffer, rows: GPUBuffer, d: { seed: number; trial: number; rowCount: number; width: number; distribution: InputDistribution }): void {
+    const { groups, gridWidth } = grid(d.rowCount * d.width, WORKGROUP);
+    const data = packUniforms([
+      { u32: d.seed }, { u32: d.trial }, { u32: d.rowCount }, { u32: d.width }, { u32: SHAPE_IDS[d.distribution] }, { u32: gridWidth },
+    ]);
+    dispatch(this.device, this.pipeline, this.uniforms, data, [rows, target], groups);
+  }
+}
