@@ -33,13 +33,13 @@ export function drawHiking(host: HTMLElement): void {
   svg.append(node('path', { d: path(x0, x1), fill: 'none', stroke: 'var(--fg)', 'stroke-width': 2 }));
   svg.append(node('path', { d: path(4.8, 2.15, 10), fill: 'none', stroke: 'var(--good)', 'stroke-width': 3, 'marker-end': 'url(#arrow-good)' }));
   svg.append(node('path', { d: `${path(-3, -2.2, 10)} ${path(-2.2, 1.85, 10).replace('M', 'L')}`, fill: 'none', stroke: 'var(--bad)', 'stroke-width': 3, 'stroke-dasharray': '6 4', 'marker-end': 'url(#arrow-bad)' }));
-  const dot = (x: number, color: string, label: string, dy: number) => {
+  const dot = (x: number, color: string, label: string, dy: number, anchor = 'middle') => {
     svg.append(node('circle', { cx: px(x), cy: py(loss(x)), r: 7, fill: color }));
-    const text = node('text', { x: px(x), y: py(loss(x)) + dy, 'text-anchor': 'middle', fill: 'var(--fg)', 'font-size': 15 });
+    const text = node('text', { x: px(x), y: py(loss(x)) + dy, 'text-anchor': anchor, fill: 'var(--fg)', 'font-size': 15 });
     text.textContent = label;
     svg.append(text);
   };
-  dot(4.8, 'var(--good)', 'start on the slope', -16);
+  dot(4.8, 'var(--good)', 'start on the slope', -16, 'end');
   dot(-3, 'var(--bad)', 'start in the cave', 26);
   dot(2, 'var(--fg)', 'minimum', 26);
   const axis = node('text', { x: 8, y: 18, fill: 'var(--muted)', 'font-size': 13 });

@@ -19,7 +19,7 @@ import { readUrl, writeUrl } from './urlState';
 import { XavierHistogram } from './xavierHistogram';
 
 /** Past this many multiply–adds (all figures together) a change waits for Run instead of redrawing at once. */
-export const AUTO_RUN_WORK = 3e7;
+export const AUTO_RUN_WORK = 5e7;
 /** Coalesce a slider's burst of input events into one run. */
 const DEBOUNCE_MS = 80;
 
