@@ -68,7 +68,7 @@ describe('the lab page', () => {
     await lab?.server.close();
   });
 
-  it('loads without console errors and charts five σ series of eight layers equal to the CPU engine's numbers', async () => {
+  it("loads without console errors and charts five σ series of eight layers equal to the CPU engine's numbers", async () => {
     const { page, errors } = await openLab(browser, lab.url);
     await waitForRun(page);
     const pre = await chart(page, 'seed-pre');
