@@ -65,6 +65,8 @@ export function sampleWeights(dist: WeightDistribution, address: TensorAddress, 
 }
 
 export type InputDistribution = 'normal' | 'uniform';
+/** E[x²] of one input element: 1 for N(0, 1), 1/3 for U(−1, 1). */
+export const inputSecondMoment: Record<InputDistribution, number> = { normal: 1, uniform: 1 / 3 };
 
 /**
  * One random input element: N(0, 1) or U(−1, 1). Inputs are shared by every series of a run (series word 0),

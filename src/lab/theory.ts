@@ -1,0 +1,129 @@
+/**
+ * What theory predicts for each layer, drawn dashed next to the measurements.
+ *
+ * Forward. Z_l = H_{l−1}·W_l + b with W_l's elements independent, zero-mean, variance v_l, independent of H_{l−1}:
+ *   E[Z_l] = b,  Var(Z_l) = s_l = v_l·n_{l−1}·E[H_{l−1}²]   (exact at any width),
+ * with n_0·E[H_0²] = ‖X‖² for a fixed input and n_0·E[x²] for a random batch. The mean field then takes
+ * Z_l ~ N(b, s_l) to get E[H_l] and E[H_l²] = E[φ(b + √s_l·z)²]: the length map q_l = v·n·E[φ(√q_{l−1}·z)²] + b² of
+ * Poole et al. (2016), written for a constant bias (theirs is random, so its b² adds to the variance instead of the mean).
+ * For a homogeneous φ (piecewise linear) at b = 0, Z_l is symmetric and E[φ(Z)²] = E[Z²]·(φ(1)² + φ(−1)²)/2 whatever its
+ * law, so E[Z_l²] — for ReLU v_1·‖X‖²·Π_{k≥2}(n·v_k/2) — is exact at any width; the rest holds as n → ∞.
+ *
+ * Backward, from g_L ~ N(0, 1) (L = Σ g_L ⊙ H_L, see src/cpu/backward.ts), as n → ∞ with W independent of the
+ * forward values (the gradient-independence assumption): δ_l = ∂L/∂Z_l has mean 0 and
+ *   E[δ_L²] = E[φ'(Z_L)²],  E[δ_l²] = n_{l+1}·v_{l+1}·E[δ_{l+1}²]·E[φ'(Z_l)²]   (ReLU: E[g_{l−1}²] = (n·v/2)·E[g_l²]),
+ * and ∂L/∂W_l = H_{l−1}ᵀ·δ_l, a sum over the batch's rows of independent zero-mean terms: E[(∂L/∂W_l)²] =
+ * rows·E[H_{l−1}²]·E[δ_l²].
+ */
+import { bindActivation, type BoundActivation } from './activations';
+import { batchRows, inputWidth, type ExperimentConfig } from './config';
+import { gaussianExpectation, normalCdf, normalPdf } from './gaussian';
+import { distributionVariance, initLabel, weightDistribution, type InitSpec } from './initializers';
+import { inputSecondMoment } from './sampling';
+import type { Moments } from './stats';
+
+export interface TheoryLayer {
+  layer: number;
+  pre: Moments;
+  post: Moments;
+  /** ∂L/∂Z_l. */
+  grad: Moments;
+  /** ∂L/∂W_l. */
+  weightGrad: Moments;
+}
+
+export interface TheorySeries {
+  label: string;
+  init: InitSpec;
+  /** Empty when no random-weight theory applies (constant non-zero weights: every unit computes the same thing). */
+  layers: TheoryLayer[];
+  /** True when pre.meanSq is exact at any width (homogeneous φ, zero bias); otherwise everything is mean field. */
+  exactSecondMoment: boolean;
+  /** Why `layers` is empty, for the page; absent otherwise. */
+  unavailable?: string;
+}
+
+/** Moments of φ(Z) and E[φ'(Z)²] for Z ~ N(mean, variance). */
+export interface ActivationMoments {
+  mean: number;
+  meanSq: number;
+  derivativeMeanSq: number;
+}
+
+/**
+ * Closed forms for a homogeneous φ = φ(1)·x⁺ + φ(−1)·x⁻ (x⁻ = max(−x, 0)), from the truncated-normal moments
+ * E[X⁺] = μΦ(t) + σϕ(t), E[(X⁺)²] = (μ² + σ²)Φ(t) + μσϕ(t), t = μ/σ, and their mirror images; quadrature would
+ * converge slowly on the kink at 0. Smooth φ: 80-point Gauss–Hermite.
+ */
+export function activationMoments(phi: BoundActivation, mean: number, variance: number): ActivationMoments {
+  if (variance === 0) return { mean: phi.f(mean), meanSq: phi.f(mean) ** 2, derivativeMeanSq: phi.df(mean) ** 2 };
+  const sigma = Math.sqrt(variance);
+  if (phi.homogeneous) {
+    const up = phi.f(1), down = phi.f(-1);
+    const t = mean / sigma, above = normalCdf(t), below = normalCdf(-t), density = normalPdf(t);
+    const second = mean * mean + variance;
+    return {
+      mean: up * (mean * above + sigma * density) + down * (-mean * below + sigma * density),
+      meanSq: up * up * (second * above + mean * sigma * density) + down * down * (second * below - mean * sigma * density),
+      derivativeMeanSq: up * up * above + down * down * below,
+    };
+  }
+  return {
+    mean: gaussianExpectation((z) => phi.f(mean + sigma * z)),
+    meanSq: gaussianExpectation((z) => phi.f(mean + sigma * z) ** 2),
+    derivativeMeanSq: gaussianExpectation((z) => phi.df(mean + sigma * z) ** 2),
+  };
+}
+
+const moments = (mean: number, meanSq: number): Moments => ({ mean, var: Math.max(0, meanSq - mean * mean), meanSq });
+const centered = (meanSq: number): Moments => ({ mean: 0, var: meanSq, meanSq });
+
+/** ‖x‖² of one input row: exact for fixed values, its expectation for a random batch. */
+function inputNormSq(config: ExperimentConfig): number {
+  const input = config.input;
+  return 'values' in input ? input.values.reduce((s, x) => s + x * x, 0) : input.width * inputSecondMoment[input.distribution];
+}
+
+function seriesTheory(config: ExperimentConfig, spec: InitSpec, phi: BoundActivation): TheorySeries {
+  const label = initLabel(spec);
+  const fanIns = Array.from({ length: config.depth }, (_, i) => (i === 0 ? inputWidth(config) : config.width));
+  const dists = fanIns.map((fanIn) => weightDistribution(spec, fanIn, config.width));
+  const exactSecondMoment = phi.homogeneous && config.bias === 0;
+  if (dists.some((d) => d.shape === 'constant' && d.scale !== 0)) {
+    return { label, init: spec, layers: [], exactSecondMoment: false, unavailable: 'constant weights are not random: every unit of a layer computes the same value' };
+  }
+  const v = dists.map(distributionVariance);
+  const forward: { pre: Moments; post: Moments; derivativeMeanSq: number; inputMeanSq: number }[] = [];
+  let previousNormSq = inputNormSq(config);
+  for (let l = 0; l < config.depth; l++) {
+    const preVariance = v[l] * previousNormSq;
+    const a = activationMoments(phi, config.bias, preVariance);
+    forward.push({
+      pre: { mean: config.bias, var: preVariance, meanSq: preVariance + config.bias ** 2 },
+      post: moments(a.mean, a.meanSq),
+      derivativeMeanSq: a.derivativeMeanSq,
+      inputMeanSq: previousNormSq / fanIns[l],
+    });
+    previousNormSq = config.width * a.meanSq;
+  }
+  const gradMeanSq = new Array<number>(config.depth);
+  gradMeanSq[config.depth - 1] = forward[config.depth - 1].derivativeMeanSq;
+  for (let l = config.depth - 2; l >= 0; l--) {
+    gradMeanSq[l] = config.width * v[l + 1] * gradMeanSq[l + 1] * forward[l].derivativeMeanSq;
+  }
+  const rows = batchRows(config);
+  const layers = forward.map((f, l) => ({
+    layer: l + 1,
+    pre: f.pre,
+    post: f.post,
+    grad: centered(gradMeanSq[l]),
+    weightGrad: centered(rows * f.inputMeanSq * gradMeanSq[l]),
+  }));
+  return { label, init: spec, layers, exactSecondMoment };
+}
+
+/** Predicted per-layer moments, forward and backward, for every series of a config. */
+export function theoryCurves(config: ExperimentConfig): TheorySeries[] {
+  const phi = bindActivation(config.activation, config);
+  return config.sweep.map((spec) => seriesTheory(config, spec, phi));
+}
