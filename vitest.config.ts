@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
-import { chromiumArgs, chromiumPath } from './tests/browserLaunch.ts';
+import { chromiumArgs, chromiumPath } from './src/cli/chromium.ts';
 
 export default defineConfig({
   test: {

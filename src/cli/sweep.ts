@@ -1,10 +1,18 @@
 /** `npm run sweep`: run an experiment config from the terminal, print per-layer variances, write JSON/CSV. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { CpuEngine } from '../cpu/cpuEngine';
-import { defaultConfig, formatError, parseConfigText, type ExperimentConfig } from '../lab/config';
+import { compareRuns, type Comparison } from '../lab/compare';
+import { batchRows, defaultConfig, formatError, forwardWork, parseConfigText, type ExperimentConfig } from '../lab/config';
 import { resultCsv, resultJson, type RunResult } from '../lab/results';
 import { parseArgs, USAGE, type SweepArgs } from './args';
+import { comparisonTable, verdict } from './comparisonTable';
+import { progressBar } from './progressBar';
 import { flagLegend, varianceTable } from './table';
+
+/** Multiply–adds the CPU reference does in full for `--engine both` (a few seconds); above it, it checks sampled rows. */
+const CPU_FULL_WORK = 3e8;
+/** Batch rows the CPU recomputes when it checks a sample, and rows whose activations are compared. */
+const VERIFIED_ROWS = 8;
 
 /** Exit codes: 0 success, 1 a run failed, 2 bad flags or config. */
 class UsageError extends Error {}
@@ -32,9 +40,49 @@ function report(result: RunResult): void {
   if (legend) console.log(`\n${legend}`);
 }
 
-function write(args: SweepArgs, result: RunResult): void {
-  if (args.out) writeFileSync(args.out, JSON.stringify(resultJson(result), null, 2) + '\n');
+function write(args: SweepArgs, result: RunResult, extra: object = {}): void {
+  if (args.out) writeFileSync(args.out, JSON.stringify({ ...resultJson(result), ...extra }, null, 2) + '\n');
   if (args.csv) writeFileSync(args.csv, resultCsv(result));
+}
+
+/** A spread of distinct batch rows, picked by the seed: the rows the CPU recomputes to verify a large GPU run. */
+export function verificationRows(config: ExperimentConfig, count: number): number[] {
+  const total = batchRows(config);
+  if (total <= count) return Array.from({ length: total }, (_, i) => i);
+  const rows = new Set<number>();
+  let state = (config.seed ^ 0x9e3779b9) >>> 0;
+  while (rows.size < count) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    rows.add(state % total);
+  }
+  return [...rows].sort((a, b) => a - b);
+}
+
+async function runGpu(config: ExperimentConfig, captureRows?: number[]): Promise<RunResult> {
+  // Loaded only here: Vite and Playwright take a while to import, and CPU runs need neither.
+  const { openBrowserEngine } = await import('./browserEngine');
+  const engine = await openBrowserEngine();
+  try {
+    const bar = progressBar(`GPU (${engine.device})`);
+    const result = await engine.run(config, { captureRows, onProgress: bar.update });
+    bar.done();
+    return result;
+  } finally {
+    await engine.close();
+  }
+}
+
+/** Runs both engines; the CPU recomputes every row when that is quick, else a sample of rows. */
+async function runBoth(config: ExperimentConfig): Promise<{ gpu: RunResult; cpu: RunResult; comparison: Comparison }> {
+  const rows = verificationRows(config, VERIFIED_ROWS);
+  const full = forwardWork(config) <= CPU_FULL_WORK;
+  const gpu = await runGpu(config, rows);
+  const bar = progressBar(full ? 'CPU' : `CPU (${rows.length} sampled rows)`);
+  const cpu = full
+    ? await new CpuEngine().run(config, { captureRows: rows, onProgress: bar.update })
+    : await new CpuEngine().run({ ...config, trials: 1 }, { rows, captureRows: rows, onProgress: bar.update });
+  bar.done();
+  return { gpu, cpu, comparison: compareRuns(cpu, gpu, {}, { referenceRows: full ? 'all' : 'captured' }) };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -50,8 +98,16 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const config = loadConfig(args.configPath);
-    if (args.engine !== 'cpu') throw new UsageError(`--engine ${args.engine}: the GPU engine is not available in this build; use --engine cpu`);
-    const result = await new CpuEngine().run(config);
+    if (args.engine === 'both') {
+      const { gpu, cpu, comparison } = await runBoth(config);
+      report(gpu);
+      console.log(`\nCPU reference: ${cpu.timings.totalMs.toFixed(0)} ms\n`);
+      console.log(comparisonTable(comparison));
+      console.log(`\n${verdict(comparison)}`);
+      write(args, gpu, { reference: resultJson(cpu), comparison });
+      return comparison.pass ? 0 : 1;
+    }
+    const result = args.engine === 'gpu' ? await runGpu(config) : await new CpuEngine().run(config);
     report(result);
     write(args, result);
     return 0;

@@ -1,0 +1,30 @@
+/** A progress bar on stderr: redrawn in place on a terminal, one line per tenth otherwise (logs, CI). */
+import type { Progress } from '../lab/results';
+
+const WIDTH = 30;
+
+export function progressBar(label: string, stream: NodeJS.WriteStream = process.stderr): { update(p: Progress): void; done(): void } {
+  const started = performance.now();
+  let lastTenth = -1;
+  let drawn = false;
+  return {
+    update(p) {
+      const fraction = p.total ? p.done / p.total : 1;
+      const elapsed = (performance.now() - started) / 1000;
+      const left = fraction > 0 ? (elapsed / fraction) * (1 - fraction) : 0;
+      const filled = Math.round(fraction * WIDTH);
+      const text = `${label} [${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${(100 * fraction).toFixed(0).padStart(3)}% ` +
+        `series ${p.series + 1} trial ${p.trial + 1} layer ${p.layer}, ${elapsed.toFixed(1)} s, ~${left.toFixed(0)} s left`;
+      if (stream.isTTY) {
+        stream.write(`\r${text}\x1b[K`);
+        drawn = true;
+      } else if (Math.floor(fraction * 10) > lastTenth) {
+        lastTenth = Math.floor(fraction * 10);
+        stream.write(`${text}\n`);
+      }
+    },
+    done() {
+      if (drawn) stream.write('\n');
+    },
+  };
+}
