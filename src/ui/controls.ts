@@ -122,6 +122,12 @@ export class Controls {
     this.sigmaList.append(row);
   }
 
+  /** Switches the engine as if the user had chosen it. */
+  setEngine(choice: EngineChoice): void {
+    this.engine.value = choice;
+    this.changed();
+  }
+
   private raw(): Record<string, unknown> {
     const number = (text: string) => (text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : text);
     const raw: Record<string, unknown> = {};

@@ -1,4 +1,5 @@
 /** The engines the page can use: the CPU worker always, the GPU when WebGPU gives an adapter. */
+import { GpuEngine, GpuUnavailableError } from '../gpu/gpuEngine';
 import type { Engine } from '../lab/results';
 import { WorkerCpuEngine } from './workerEngine';
 
@@ -10,8 +11,14 @@ export interface EngineSet {
 }
 
 export const ENABLE_WEBGPU_HELP =
-  'To use the GPU engine, open this page in Chrome or Edge 113+ from a secure origin such as http://localhost; on Linux, start Chrome with --enable-unsafe-webgpu.';
+  'To use the GPU engine, open this page in Chrome or Edge 113 or later from a secure origin such as http://localhost; on Linux, start Chrome with --enable-unsafe-webgpu.';
 
 export async function startEngines(): Promise<EngineSet> {
-  return { cpu: new WorkerCpuEngine(), gpu: null, gpuProblem: 'The GPU engine is not part of this build yet.' };
+  const cpu = new WorkerCpuEngine();
+  try {
+    return { cpu, gpu: await GpuEngine.create(), gpuProblem: null };
+  } catch (error) {
+    const reason = error instanceof GpuUnavailableError ? error.message : `WebGPU failed to start (${(error as Error).message}).`;
+    return { cpu, gpu: null, gpuProblem: reason };
+  }
 }

@@ -2,7 +2,8 @@
 import 'katex/dist/katex.min.css';
 import 'uplot/dist/uPlot.min.css';
 import './styles.css';
-import { forwardWork, type ExperimentConfig } from '../lab/config';
+import type { ExperimentConfig } from '../lab/config';
+import type { RunResult } from '../lab/results';
 import { byId, el } from './dom';
 import { Controls, type LabState } from './controls';
 import { ENABLE_WEBGPU_HELP, startEngines, type EngineSet } from './engines';
@@ -12,7 +13,8 @@ import { drawHeDerivation, heDerivationConfig } from './heDerivation';
 import { drawHiking } from './hikingFigure';
 import { Presentation } from './lecture';
 import { renderMath } from './math';
-import { Runner, type Job, type RunStatus } from './runner';
+import { comparePlan, drawCompareInvitation, drawComparison } from './comparePanel';
+import { jobWork, Runner, type Job, type RunStatus } from './runner';
 import { drawSymmetry, SYMMETRY_CAPTURE, symmetryConfig } from './symmetryFigure';
 import { registerEngine } from './testHooks';
 import { readUrl, writeUrl } from './urlState';
@@ -35,12 +37,29 @@ const progress = byId<HTMLProgressElement>('run-progress');
 const runButton = byId<HTMLButtonElement>('run-button');
 const cancelButton = byId<HTMLButtonElement>('cancel-button');
 
-function jobs(state: LabState, engines: EngineSet): Job[] {
+function jobs(state: LabState, engines: EngineSet, onCompare: () => void): Job[] {
   const c = state.config;
   const engine = state.engine !== 'cpu' && engines.gpu ? engines.gpu : engines.cpu;
   const variant = (sweep: ExperimentConfig['sweep']): ExperimentConfig => ({ ...c, sweep });
+  const comparePanel = byId('compare-panel');
+  const seed: Job = { id: 'seed', config: c, engine, done: (r) => figures.seed.show(r) };
+  const compare: Job[] = [];
+  if (state.engine === 'both' && engines.gpu) {
+    const plan = comparePlan(c);
+    let gpuResult: RunResult | null = null;
+    seed.options = { captureRows: plan.captureRows };
+    seed.done = (r) => { gpuResult = r; figures.seed.show(r); };
+    compare.push({
+      id: 'compare', config: c, engine: engines.cpu,
+      options: { captureRows: plan.captureRows, ...(plan.sampled ? { rows: plan.captureRows } : {}) },
+      done: (cpu) => drawComparison(comparePanel, gpuResult!, cpu, plan),
+    });
+  } else {
+    drawCompareInvitation(comparePanel, engines.gpu !== null, onCompare);
+  }
   return [
-    { id: 'seed', config: c, engine, done: (r) => figures.seed.show(r) },
+    seed,
+    ...compare,
     { id: 'symmetry', config: symmetryConfig(c), options: { captureRows: SYMMETRY_CAPTURE }, engine, done: (r) => drawSymmetry(byId('symmetry-figure'), r) },
     { id: 'xavier', config: variant([{ kind: 'xavier-normal' }, { kind: 'xavier-uniform' }]), engine, done: (r) => figures.xavier.show(r) },
     { id: 'he', config: variant([{ kind: 'he-normal' }, { kind: 'he-uniform' }, { kind: 'xavier-normal' }]), engine, done: (r) => figures.he.show(r) },
@@ -55,13 +74,13 @@ function showStatus(s: RunStatus): void {
   status.textContent = `Running: ${(s.fraction * 100).toFixed(0)} %, ${left}`;
 }
 
-async function execute(state: LabState, engines: EngineSet): Promise<void> {
+async function execute(planned: Job[], state: LabState): Promise<void> {
   cancelButton.disabled = false;
   status.textContent = 'Running…';
   const started = performance.now();
   try {
     histogram.show(state.config.width, state.config.seed);
-    const finished = await runner.run(jobs(state, engines), showStatus);
+    const finished = await runner.run(planned, showStatus);
     if (finished) status.textContent = `Done in ${formatMs(performance.now() - started)}.`;
     else if (!runner.busy) status.textContent = 'Cancelled. Press Run to start again.';
   } catch (error) {
@@ -101,22 +120,24 @@ async function start(): Promise<void> {
   showNotices(url.problems, engines, url.engine !== null && url.engine !== 'cpu');
   let current = state;
   let timer: number | undefined;
+  let controls: Controls | null = null;
 
   const schedule = (next: LabState, immediate: boolean) => {
     current = next;
     registerEngine(next.engine);
     history.replaceState(null, '', writeUrl(next.config, next.engine));
     clearTimeout(timer);
-    const work = jobs(next, engines).reduce((sum, j) => sum + forwardWork(j.config), 0);
+    const planned = jobs(next, engines, () => controls?.setEngine('both'));
+    const work = planned.reduce((sum, j) => sum + jobWork(j), 0);
     if (!immediate && work > AUTO_RUN_WORK) {
       runner.cancel();
       status.textContent = `This experiment needs ${work.toExponential(1)} multiply–adds: press Run to start it.`;
       return;
     }
-    timer = window.setTimeout(() => execute(next, engines), immediate ? 0 : DEBOUNCE_MS);
+    timer = window.setTimeout(() => execute(planned, next), immediate ? 0 : DEBOUNCE_MS);
   };
 
-  new Controls(byId('control-host'), state, engines.gpu !== null, (next) => schedule(next, false));
+  controls = new Controls(byId('control-host'), state, engines.gpu !== null, (next) => schedule(next, false));
   runButton.addEventListener('click', () => schedule(current, true));
   cancelButton.addEventListener('click', () => runner.cancel());
   new Presentation(() => {

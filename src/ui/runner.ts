@@ -20,6 +20,11 @@ export interface RunStatus {
   leftMs: number | null;
 }
 
+/** Multiply–adds of a job: its config's forward work, scaled down when it computes only some rows. */
+export function jobWork(job: Job): number {
+  return forwardWork(job.config) * (job.options?.rows ? job.options.rows.length / batchRows(job.config) : 1);
+}
+
 export class Runner {
   private controller: AbortController | null = null;
 
@@ -36,7 +41,7 @@ export class Runner {
     this.controller?.abort();
     const controller = new AbortController();
     this.controller = controller;
-    const weights = jobs.map((j) => forwardWork(j.config) * (j.options?.rows ? j.options.rows.length / batchRows(j.config) : 1));
+    const weights = jobs.map(jobWork);
     const total = weights.reduce((a, b) => a + b, 0) || 1;
     const started = performance.now();
     let before = 0;

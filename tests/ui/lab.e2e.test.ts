@@ -120,8 +120,18 @@ describe('the lab page', () => {
     await page.close();
   });
 
+  it('engine "both" runs the GPU and the CPU and the panel reports agreement layer by layer', async () => {
+    const { page, errors } = await openLab(browser, `${lab.url}?engine=both`);
+    await waitForRun(page, ['seed', 'compare']);
+    expect(await page.getByTestId('compare-verdict').textContent()).toMatch(/^Agree/);
+    expect(await page.locator('[data-testid="compare-table"] tbody tr').count()).toBe(5 * 8);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('lecture mode shows one section per screen and moves with the arrow keys', async () => {
-    const { page } = await openLab(browser, lab.url, { width: 1280, height: 720 });
+    // The CPU engine: this test is about keys and layout, and SwiftShader's GPU runs are the slow part of the suite.
+    const { page } = await openLab(browser, `${lab.url}?engine=cpu`, { width: 1280, height: 720 });
     await waitForRun(page);
     await page.keyboard.press('l');
     await expect.poll(() => page.evaluate(() => document.body.classList.contains('lecture'))).toBe(true);
@@ -140,7 +150,7 @@ describe('the lab page', () => {
   });
 
   it('the CSV export parses and holds the numbers of the table', async () => {
-    const { page } = await openLab(browser, lab.url);
+    const { page } = await openLab(browser, `${lab.url}?engine=cpu`);
     await waitForRun(page);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv-seed').click()]);
     const stream = await download.createReadStream();
