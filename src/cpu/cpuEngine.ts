@@ -1,13 +1,20 @@
 /**
  * The float64 reference engine: the experiment computed directly, row by row, from the same Philox stream as the GPU.
- * Rows are independent, so it can compute any subset of the batch (to verify a large GPU run on a sample of rows).
+ * Rows are independent, so it can compute any subset of the batch (to verify a large GPU run on a sample of rows);
+ * the backward pass's weight gradients then sum over that subset. With `backward`, a trial keeps every layer's
+ * input, weights and pre-activations until its backward pass is done.
  */
 import { bindActivation } from '../lab/activations';
 import { batchRows, inputWidth, type ExperimentConfig } from '../lab/config';
 import { initLabel, weightDistribution } from '../lab/initializers';
-import { throwIfAborted, type Engine, type LayerStats, type RangeFlag, type RowCapture, type RunOptions, type RunResult } from '../lab/results';
+import { autoHistogram } from '../lab/histogram';
+import {
+  throwIfAborted, type Engine, type LayerHistograms, type LayerStats, type RangeFlag, type RowCapture, type RunOptions, type RunResult,
+  type SeriesResult,
+} from '../lab/results';
 import { inputElement, sampleWeights } from '../lab/sampling';
 import { emptyPartial, pushValue, summarizeTrials, toMoments, type Moments, type Partial } from '../lab/stats';
+import { backward, outputGradient, type ForwardTrace } from './backward';
 
 const MIN_NORMAL_F64 = 2.2250738585072014e-308;
 /** Yield to the event loop this often, so a Worker can receive a cancel message. */
@@ -26,6 +33,33 @@ function rangeFlags(values: Float64Array, quantity: RangeFlag['quantity']): Rang
   if (infinite) flags.push({ quantity, kind: 'overflow', precision: 'float64' });
   if (nan) flags.push({ quantity, kind: 'nonfinite', precision: 'float64' });
   return flags;
+}
+
+/** Per-trial moments of one layer, summarized over the trials at the end. */
+interface LayerRecord {
+  pre: Moments[];
+  post: Moments[];
+  grad: Moments[];
+  weightGrad: Moments[];
+  flags: RangeFlag[];
+}
+
+function recordForward(record: LayerRecord, z: Float64Array, h: Float64Array): void {
+  record.pre.push(statsOf(z));
+  record.post.push(statsOf(h));
+  for (const flag of [...rangeFlags(z, 'pre'), ...rangeFlags(h, 'post')]) {
+    if (!record.flags.some((f) => f.quantity === flag.quantity && f.kind === flag.kind)) record.flags.push(flag);
+  }
+}
+
+function summarizeLayer(r: LayerRecord, i: number): LayerStats {
+  return {
+    layer: i + 1,
+    pre: summarizeTrials(r.pre),
+    post: summarizeTrials(r.post),
+    flags: r.flags,
+    ...(r.grad.length ? { grad: summarizeTrials(r.grad), weightGrad: summarizeTrials(r.weightGrad) } : {}),
+  };
 }
 
 function statsOf(values: Float64Array): Moments {
@@ -82,30 +116,36 @@ export class CpuEngine implements Engine {
 
     const activation = bindActivation(config.activation, config);
     const n0 = inputWidth(config);
+    const bins = options.histogramBins;
+    if (bins !== undefined && (!Number.isInteger(bins) || bins < 1)) throw new RangeError(`histogramBins must be a positive integer, got ${bins}`);
     const total = config.sweep.length * config.trials * config.depth;
     let done = 0;
     let lastYield = performance.now();
 
-    const series = [];
+    const series: SeriesResult[] = [];
     for (let s = 0; s < config.sweep.length; s++) {
       const spec = config.sweep[s];
-      const perLayer: { pre: Moments[]; post: Moments[]; flags: RangeFlag[] }[] = Array.from({ length: config.depth }, () => ({ pre: [], post: [], flags: [] }));
+      const perLayer: LayerRecord[] = Array.from({ length: config.depth }, () => ({ pre: [], post: [], grad: [], weightGrad: [], flags: [] }));
+      const histograms: LayerHistograms[] = [];
       capture?.preActivations.push([]);
       for (let trial = 0; trial < config.trials; trial++) {
         let h = inputMatrix(config, trial, rows);
         let fanIn = n0;
+        const trace: ForwardTrace | null = options.backward ? { inputs: [], pre: [], weights: [], fanIns: [] } : null;
         for (let layer = 1; layer <= config.depth; layer++) {
           throwIfAborted(options.signal);
           const dist = weightDistribution(spec, fanIn, config.width);
           const w = sampleWeights(dist, { seed: config.seed, series: s, trial, layer }, fanIn, config.width);
           const z = affine(h, w, rows.length, fanIn, config.width, config.bias);
-          h = z.map(activation.f);
-          const record = perLayer[layer - 1];
-          record.pre.push(statsOf(z));
-          record.post.push(statsOf(h));
-          for (const flag of [...rangeFlags(z, 'pre'), ...rangeFlags(h, 'post')]) {
-            if (!record.flags.some((f) => f.quantity === flag.quantity && f.kind === flag.kind)) record.flags.push(flag);
+          if (trace) {
+            trace.inputs.push(h);
+            trace.pre.push(z);
+            trace.weights.push(w);
+            trace.fanIns.push(fanIn);
           }
+          h = z.map(activation.f);
+          recordForward(perLayer[layer - 1], z, h);
+          if (bins && trial === 0) histograms.push({ layer, pre: autoHistogram(z, bins), post: autoHistogram(h, bins), weights: autoHistogram(w, bins) });
           if (capture && trial === 0) {
             const rowsOut = new Float64Array(captureIndex.length * config.width);
             captureIndex.forEach((r, k) => rowsOut.set(z.subarray(r * config.width, (r + 1) * config.width), k * config.width));
@@ -118,14 +158,17 @@ export class CpuEngine implements Engine {
             lastYield = performance.now();
           }
         }
+        if (trace) {
+          throwIfAborted(options.signal);
+          const gradients = backward(trace, outputGradient(config.seed, trial, config.depth, rows, config.width), activation, rows.length, config.width);
+          gradients.pre.forEach((g, l) => {
+            perLayer[l].grad.push(statsOf(g));
+            perLayer[l].weightGrad.push(statsOf(gradients.weights[l]));
+            if (bins && trial === 0) Object.assign(histograms[l], { grad: autoHistogram(g, bins), weightGrad: autoHistogram(gradients.weights[l], bins) });
+          });
+        }
       }
-      const layers: LayerStats[] = perLayer.map((r, i) => ({
-        layer: i + 1,
-        pre: summarizeTrials(r.pre),
-        post: summarizeTrials(r.post),
-        flags: r.flags,
-      }));
-      series.push({ label: initLabel(spec), init: spec, layers });
+      series.push({ label: initLabel(spec), init: spec, layers: perLayer.map(summarizeLayer), ...(bins ? { histograms } : {}) });
     }
     return { config, engine: 'cpu', series, timings: { totalMs: performance.now() - started }, ...(capture ? { capture } : {}) };
   }

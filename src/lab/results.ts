@@ -1,8 +1,11 @@
 /**
  * What an engine returns, and the JSON the CLI writes and the page exports:
  * {"config", "engine", "series": [{"label", "layers": [{"layer", "pre": {mean, var, meanSq, min, max}, "post": ...}]}]}.
+ * With backward, each layer also has "grad" (∂L/∂Z_l) and "weightGrad" (∂L/∂W_l); with histograms, each series has
+ * "histograms".
  */
 import type { ExperimentConfig } from './config';
+import type { Histogram } from './histogram';
 import type { InitSpec } from './initializers';
 import type { Moments, TrialSummary } from './stats';
 
@@ -25,12 +28,28 @@ export interface LayerStats {
   pre: TrialSummary;
   post: TrialSummary;
   flags: RangeFlag[];
+  /** ∂L/∂Z_l for L = Σ g_L ⊙ H_L, g_L ~ N(0, 1): present when the run asked for `backward`. */
+  grad?: TrialSummary;
+  /** ∂L/∂W_l, summed over the batch rows. */
+  weightGrad?: TrialSummary;
+}
+
+/** Distributions at one layer of trial 0, each over its own data range (src/lab/histogram.ts gives the bin rule). */
+export interface LayerHistograms {
+  layer: number;
+  pre: Histogram;
+  post: Histogram;
+  weights: Histogram;
+  grad?: Histogram;
+  weightGrad?: Histogram;
 }
 
 export interface SeriesResult {
   label: string;
   init: InitSpec;
   layers: LayerStats[];
+  /** Present when the run asked for `histogramBins`. */
+  histograms?: LayerHistograms[];
 }
 
 /** Pre-activations of chosen batch rows, trial 0, for verifying one engine against the other. */
@@ -65,6 +84,10 @@ export interface RunOptions {
   rows?: number[];
   /** Return the pre-activations of these batch rows (trial 0) in `capture`. */
   captureRows?: number[];
+  /** Also back-propagate g_L ~ N(0, 1) and report `grad` and `weightGrad` per layer. */
+  backward?: boolean;
+  /** Also count per-layer histograms of trial 0 with this many bins. */
+  histogramBins?: number;
 }
 
 /** The one interface both engines implement; nothing above it knows which it holds. */
@@ -92,20 +115,22 @@ export function resultJson(result: RunResult): object {
     engine: result.engine,
     ...(result.device ? { device: result.device } : {}),
     timings: result.timings,
-    series: result.series.map((s) => ({ label: s.label, init: s.init, layers: s.layers })),
+    series: result.series.map((s) => ({ label: s.label, init: s.init, layers: s.layers, ...(s.histograms ? { histograms: s.histograms } : {}) })),
   };
 }
 
 const csvMoments = (m: Moments) => [m.mean, m.var, m.meanSq];
 
-/** CSV: one row per series, layer and quantity, with trial min/max. */
+/** CSV: one row per series, layer and quantity (pre, post, and grad, weightGrad when present), with trial min/max. */
 export function resultCsv(result: RunResult): string {
   const header = 'series,layer,quantity,mean,var,meanSq,minVar,maxVar,flags';
   const rows = result.series.flatMap((s) =>
     s.layers.flatMap((l) =>
-      (['pre', 'post'] as const).map((q) => {
+      (['pre', 'post', 'grad', 'weightGrad'] as const).flatMap((q) => {
+        const summary = l[q];
+        if (!summary) return [];
         const flags = l.flags.filter((f) => f.quantity === q).map((f) => `${f.kind}:${f.precision}`).join(' ');
-        return [JSON.stringify(s.label), l.layer, q, ...csvMoments(l[q]), l[q].min.var, l[q].max.var, flags].join(',');
+        return [[JSON.stringify(s.label), l.layer, q, ...csvMoments(summary), summary.min.var, summary.max.var, flags].join(',')];
       }),
     ),
   );

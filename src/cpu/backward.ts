@@ -1,0 +1,85 @@
+/**
+ * The backward pass of the float64 reference engine.
+ *
+ * The network has no loss of its own, so the lab back-propagates a random one: L = Σ g_L ⊙ H_L with g_L ~ N(0, 1)
+ * drawn per element, which makes ∂L/∂H_L = g_L. A random direction probes every unit alike, and its scale (1) is
+ * the same at every width, so the gradients' growth or decay through the layers is the initializer's alone.
+ * g_L comes from the Philox stream `Stream.outputGradient`, at layer = depth and element = row·width + j (row being
+ * the batch row, whichever subset is computed), with series word 0: like the inputs, shared by every series.
+ *
+ * Then, with δ_l = ∂L/∂Z_l (row-major [rows × width]) and W_l [n_{l−1} × width]:
+ *   δ_L = g_L ⊙ φ'(Z_L),   ∂L/∂H_{l−1} = δ_l·W_lᵀ,   δ_{l−1} = ∂L/∂H_{l−1} ⊙ φ'(Z_{l−1}),   ∂L/∂W_l = H_{l−1}ᵀ·δ_l.
+ */
+import type { BoundActivation } from '../lab/activations';
+import { drawWordsAt, standardNormal, Stream } from '../lab/rng';
+
+/** What the forward pass of one trial keeps for the backward pass, layer l at index l − 1. */
+export interface ForwardTrace {
+  /** H_{l−1}: the layer's input, [rows × fanIns[l−1]] (H_0 = X). */
+  inputs: Float64Array[];
+  /** Z_l, [rows × width]. */
+  pre: Float64Array[];
+  /** W_l, [fanIns[l−1] × width]. */
+  weights: Float64Array[];
+  fanIns: number[];
+}
+
+export interface Gradients {
+  /** ∂L/∂Z_l, [rows × width], layer l at index l − 1. */
+  pre: Float64Array[];
+  /** ∂L/∂W_l, [fanIns[l−1] × width]. */
+  weights: Float64Array[];
+}
+
+/** g_L = ∂L/∂H_L for the given batch rows of one trial. */
+export function outputGradient(seed: number, trial: number, depth: number, rows: number[], width: number): Float64Array {
+  const g = new Float64Array(rows.length * width);
+  rows.forEach((row, r) => {
+    for (let j = 0; j < width; j++) {
+      const [w0, w1] = drawWordsAt(seed, Stream.outputGradient, 0, trial, depth, row * width + j);
+      g[r * width + j] = standardNormal(w0, w1);
+    }
+  });
+  return g;
+}
+
+/** δ·Wᵀ: [rows × fanOut] by the transpose of [fanIn × fanOut], row-major. */
+export function transposedProduct(delta: Float64Array, w: Float64Array, rows: number, fanIn: number, fanOut: number): Float64Array {
+  const out = new Float64Array(rows * fanIn);
+  for (let r = 0; r < rows; r++) {
+    for (let i = 0; i < fanIn; i++) {
+      let sum = 0;
+      for (let j = 0; j < fanOut; j++) sum += delta[r * fanOut + j] * w[i * fanOut + j];
+      out[r * fanIn + i] = sum;
+    }
+  }
+  return out;
+}
+
+/** Hᵀ·δ: the weight gradient, [fanIn × fanOut], summed over the rows. */
+export function weightGradient(h: Float64Array, delta: Float64Array, rows: number, fanIn: number, fanOut: number): Float64Array {
+  const out = new Float64Array(fanIn * fanOut);
+  for (let r = 0; r < rows; r++) {
+    for (let i = 0; i < fanIn; i++) {
+      const hValue = h[r * fanIn + i];
+      if (hValue === 0) continue;
+      for (let j = 0; j < fanOut; j++) out[i * fanOut + j] += hValue * delta[r * fanOut + j];
+    }
+  }
+  return out;
+}
+
+/** Back-propagates ∂L/∂H_L = outputGrad through the traced network. */
+export function backward(trace: ForwardTrace, outputGrad: Float64Array, activation: BoundActivation, rows: number, width: number): Gradients {
+  const depth = trace.pre.length;
+  const pre = new Array<Float64Array>(depth), weights = new Array<Float64Array>(depth);
+  let upstream = outputGrad;
+  for (let l = depth - 1; l >= 0; l--) {
+    const z = trace.pre[l];
+    const delta = upstream.map((g, e) => g * activation.df(z[e]));
+    pre[l] = delta;
+    weights[l] = weightGradient(trace.inputs[l], delta, rows, trace.fanIns[l], width);
+    if (l > 0) upstream = transposedProduct(delta, trace.weights[l], rows, trace.fanIns[l], width);
+  }
+  return { pre, weights };
+}
