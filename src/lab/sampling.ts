@@ -24,6 +24,8 @@ export const MAX_TRUNCATION_ATTEMPTS = 32;
 /**
  * N(0, 1) truncated to [−2, 2] by rejection: attempt k uses the counter with attempt = k and Box–Muller (cosine
  * branch) on its words 0 and 1, so attempt 0 is the normal initializer's draw. shaders/weights.wgsl mirrors this loop.
+ * A float32 z within rounding (~1e-6) of ±2 can be accepted by one engine and redrawn by the other: about 2 elements
+ * in 10⁷ then differ entirely between CPU and GPU.
  */
 export function truncatedStandardNormal(address: TensorAddress, element: number): number {
   for (let attempt = 0; attempt < MAX_TRUNCATION_ATTEMPTS; attempt++) {
