@@ -134,7 +134,7 @@ describe('the lab page', () => {
     const { page } = await openLab(browser, `${lab.url}?engine=cpu`, { width: 1280, height: 720 });
     await waitForRun(page);
     await page.keyboard.press('l');
-    await expect.poll(() => page.evaluate(() => document.body.classList.contains('lecture'))).toBe(true);
+    await expect.poll(() => page.evaluate(() => document.body.classList.contains('lecture')), { timeout: 5_000 }).toBe(true);
     const visible = () => page.evaluate(() => [...document.querySelectorAll('main > section')].filter((s) => getComputedStyle(s).display !== 'none').map((s) => s.id));
     expect(await visible()).toEqual(['why']);
     await page.keyboard.press('ArrowRight');
@@ -191,5 +191,45 @@ describe('the lab page without WebGPU', () => {
       await browser.close();
       await lab.server.close();
     }
+  });
+});
+
+describe('the lab page with values a log axis cannot show and with large experiments', () => {
+  let lab: Lab;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    lab = await startLab();
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await lab?.server.close();
+  });
+
+  it('an all-zero series is marked on the chart and written in the table, never plotted as a number', async () => {
+    const { page } = await openLab(browser, `${lab.url}?engine=cpu&sweep=zeros;normal:sigma=0.5`);
+    await waitForRun(page);
+    const snapshot = await chart(page, 'seed-pre');
+    expect(snapshot.data[1]).toEqual(new Array(8).fill(null));
+    const marks = await page.evaluate(() => (window as unknown as { initlab: { charts: Record<string, { marks: { x: number; text: string }[] }> } }).initlab.charts['seed-pre'].marks);
+    expect(marks.map((m) => m.x)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(marks.every((m) => m.text === 'exactly 0')).toBe(true);
+    const firstColumn = await page.getByTestId('table-seed-pre').evaluate((t) => [...t.querySelectorAll('tbody tr td:first-of-type')].map((td) => td.textContent));
+    expect(firstColumn).toEqual(new Array(8).fill('0'));
+    await page.close();
+  });
+
+  it('a large experiment waits for Run, shows progress with time left, and Cancel stops it', async () => {
+    const { page, errors } = await openLab(browser, `${lab.url}?engine=cpu&depth=40&width=1000&input=normal:batch=64,width=1000&sweep=he-normal`);
+    await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 30_000 }).toContain('press Run');
+    await page.getByTestId('run-button').click();
+    await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 30_000 }).toMatch(/left/);
+    expect(await page.getByTestId('run-progress').isVisible()).toBe(true);
+    await page.getByTestId('cancel-button').click();
+    await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 10_000 }).toContain('Cancelled');
+    expect(await page.evaluate(() => (window as unknown as { initlab: { runs: number } }).initlab.runs)).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
   });
 });
