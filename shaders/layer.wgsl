@@ -1,7 +1,7 @@
 // One layer step for a slab of rows: Z = 2^-k·(φ_in(A)·W) + b, written out, with the statistics of Z and H = φ(Z)
 // fused into the epilogue as one MomentPair per workgroup, and range flags. A holds the previous layer's Z (φ applied
 // on load, so H is never stored) or the input X. k is the exponent the merge kernel chose for the previous layer.
-// 64×64 output tile per workgroup, 16×16 threads with a 4×4 register block each, K in steps of 16.
+// 64×64 output tile per workgroup, 16×16 threads with a 4×4 register block each (four vec4 rows), K in steps of 16.
 // Prepended: moments.wgsl, activation.wgsl.
 
 struct LayerParams {
@@ -40,8 +40,9 @@ const FLAG_NONFINITE: u32 = 4u;
 const SMALLEST_HELD: f32 = 8.673617379884035e-19;
 const LARGEST_HELD: f32 = 281474976710656.0;
 
-var<workgroup> tileA: array<f32, 1024>; // [TILE_K][TILE]
-var<workgroup> tileB: array<f32, 1024>; // [TILE_K][TILE]
+// A is stored k-major so that one vec4 holds 4 consecutive rows; W holds 4 consecutive columns per vec4.
+var<workgroup> tileA: array<vec4f, 256>; // [TILE_K][TILE / 4]
+var<workgroup> tileB: array<vec4f, 256>; // [TILE_K][TILE / 4]
 var<workgroup> reduction: array<MomentPair, 256>;
 var<workgroup> workgroupFlags: atomic<u32>;
 
@@ -56,47 +57,49 @@ fn rangeFlags(x: f32) -> u32 {
   return 0u;
 }
 
+fn loadInput(row: u32, k: u32) -> f32 {
+  if (row >= params.rows || k >= params.fanIn) { return 0.0; }
+  let a = input[row * params.fanIn + k];
+  return select(a, activate(params.activation, a, params.slope), params.activateInput == 1u);
+}
+
+fn loadWeight(k: u32, col: u32) -> f32 {
+  if (k >= params.fanIn || col >= params.fanOut) { return 0.0; }
+  return weights[k * params.fanOut + col];
+}
+
+// Each thread owns rows rowBase + 4·local.y + r and columns colBase + 4·local.x + c, r, c < 4.
 @compute @workgroup_size(16, 16)
 fn main(@builtin(local_invocation_id) local: vec3u, @builtin(workgroup_id) group: vec3u,
         @builtin(local_invocation_index) thread: u32) {
   let rowBase = params.rowOffset + group.y * TILE;
   let colBase = group.x * TILE;
-  var acc: array<f32, 16>;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  // Loading: thread t fills tileA[t] (k = t / 16, rows 4·(t % 16)..+3) and tileB[t] (k = t / 16, columns 4·(t % 16)..+3).
+  let kLoad = thread / 16u;
+  let quad = 4u * (thread % 16u);
 
   for (var k0 = 0u; k0 < params.fanIn; k0 += TILE_K) {
-    for (var i = 0u; i < 4u; i++) {
-      let e = thread + THREADS * i;
-      // A: 64 rows × 16 columns, consecutive threads on consecutive columns of a row.
-      let m = e / TILE_K;
-      let ka = e % TILE_K;
-      let row = rowBase + m;
-      var a = 0.0;
-      if (row < params.rows && k0 + ka < params.fanIn) {
-        a = input[row * params.fanIn + k0 + ka];
-        if (params.activateInput == 1u) { a = activate(params.activation, a, params.slope); }
-      }
-      tileA[ka * TILE + m] = a;
-      // W: 16 rows × 64 columns.
-      let kb = e / TILE;
-      let n = e % TILE;
-      var b = 0.0;
-      if (k0 + kb < params.fanIn && colBase + n < params.fanOut) { b = weights[(k0 + kb) * params.fanOut + colBase + n]; }
-      tileB[kb * TILE + n] = b;
-    }
+    let k = k0 + kLoad;
+    let row = rowBase + quad;
+    tileA[thread] = vec4f(loadInput(row, k), loadInput(row + 1u, k), loadInput(row + 2u, k), loadInput(row + 3u, k));
+    let col = colBase + quad;
+    tileB[thread] = vec4f(loadWeight(k, col), loadWeight(k, col + 1u), loadWeight(k, col + 2u), loadWeight(k, col + 3u));
     workgroupBarrier();
     for (var kk = 0u; kk < TILE_K; kk++) {
-      var a: array<f32, 4>;
-      var b: array<f32, 4>;
-      for (var i = 0u; i < 4u; i++) {
-        a[i] = tileA[kk * TILE + local.y + 16u * i];
-        b[i] = tileB[kk * TILE + local.x + 16u * i];
-      }
-      for (var i = 0u; i < 4u; i++) {
-        for (var j = 0u; j < 4u; j++) { acc[i * 4u + j] += a[i] * b[j]; }
-      }
+      let a = tileA[kk * 16u + local.y];
+      let b = tileB[kk * 16u + local.x];
+      acc0 += a.x * b;
+      acc1 += a.y * b;
+      acc2 += a.z * b;
+      acc3 += a.w * b;
     }
     workgroupBarrier();
   }
+  let acc = array<vec4f, 4>(acc0, acc1, acc2, acc3);
 
   var exponent = 0i;
   if (params.layer > 0u) {
@@ -106,12 +109,12 @@ fn main(@builtin(local_invocation_id) local: vec3u, @builtin(workgroup_id) group
   var post = Moments(0u, 0.0, 0.0);
   var flags = 0u;
   for (var i = 0u; i < 4u; i++) {
-    let row = rowBase + local.y + 16u * i;
+    let row = rowBase + 4u * local.y + i;
     for (var j = 0u; j < 4u; j++) {
-      let col = colBase + local.x + 16u * j;
+      let col = colBase + 4u * local.x + j;
       if (row < params.rows && col < params.fanOut) {
         // ldexp is exact: the renormalisation changes no bit of the mantissa.
-        let z = ldexp(acc[i * 4u + j], -exponent) + params.bias;
+        let z = ldexp(acc[i][j], -exponent) + params.bias;
         output[row * params.fanOut + col] = z;
         let h = activate(params.activation, z, params.slope);
         pre = pushValue(pre, z);

@@ -30,7 +30,7 @@ export class RunBuffers {
     const widest = Math.max(shape.inputWidth, shape.width);
     const stateBytes = shape.depth * LAYER_STATE_WORDS * F32;
     this.activations = [0, 1].map((i) => make(`activations ${i}`, shape.chunkRows * widest * F32, STORAGE | COPY_SRC | COPY_DST)) as [GPUBuffer, GPUBuffer];
-    this.weights = make('weights', widest * shape.width * F32, STORAGE);
+    this.weights = make('weights', widest * shape.width * F32, STORAGE | COPY_DST);
     this.partials = make('partials', tilesAlong(shape.chunkRows) * tilesAlong(shape.width) * PARTIAL_BYTES, STORAGE);
     this.layerState = make('layer state', stateBytes, STORAGE | COPY_SRC | COPY_DST);
     this.stateReadback = make('layer state readback', stateBytes, MAP_READ | COPY_DST);
