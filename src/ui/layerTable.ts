@@ -14,10 +14,14 @@ export function renderLayerTable(host: HTMLElement, id: string, result: RunResul
         const v = layer[quantity].var;
         const flags = flagText(layer.flags, quantity);
         const range = result.config.trials > 1 ? ` [${formatNumber(layer[quantity].min.var, 2)}, ${formatNumber(layer[quantity].max.var, 2)}]` : '';
-        const cell = el('td', { text: formatNumber(v) + range, attrs: { 'data-value': String(v) } });
+        const cell = el('td', { attrs: { 'data-value': String(v) } });
         if (flags) {
+          // A flagged figure is not a measurement: a finite one is shown with its warning, a 0 or ∞ only as the warning.
+          const shown = Number.isFinite(v) && v > 0 ? `${formatNumber(v)}${range} ` : '';
           cell.classList.add('flagged');
-          cell.append(el('span', { className: 'flag', text: ` ⚠ ${flags}` }));
+          cell.textContent = `${shown}⚠ ${flags}`;
+        } else {
+          cell.textContent = formatNumber(v) + range;
         }
         return cell;
       }),

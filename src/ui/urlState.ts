@@ -110,5 +110,6 @@ export function writeUrl(config: ExperimentConfig, engine: EngineChoice): string
   params.set('input', formatInput(config));
   params.set('sweep', formatSweep(config.sweep));
   params.set('engine', engine);
-  return `?${params.toString()}`;
+  // The list syntax's separators are legal in a query; leaving them unescaped keeps shared links readable.
+  return `?${params.toString().replace(/%3A/g, ':').replace(/%3B/g, ';').replace(/%2C/g, ',').replace(/%3D/g, '=')}`;
 }

@@ -120,27 +120,37 @@ export class VarianceChart {
     ctx.save();
     ctx.font = `${11 * ratio}px sans-serif`;
     ctx.lineWidth = 2 * ratio;
+    const bottom = u.bbox.top + u.bbox.height - 4 * ratio;
+    // One label per series and reason, naming its layers, stacked so that labels of different series never overlap.
+    const groups = new Map<string, Mark[]>();
     for (const m of this.marks) {
       const cx = u.valToPos(m.x, 'x', true);
       if (m.y === null) {
-        // Off the log axis: a triangle on the bottom edge with its reason.
-        const cy = u.bbox.top + u.bbox.height - 4 * ratio;
         ctx.fillStyle = m.color;
         ctx.beginPath();
-        ctx.moveTo(cx, cy - 9 * ratio);
-        ctx.lineTo(cx - 6 * ratio, cy);
-        ctx.lineTo(cx + 6 * ratio, cy);
+        ctx.moveTo(cx, bottom - 9 * ratio);
+        ctx.lineTo(cx - 6 * ratio, bottom);
+        ctx.lineTo(cx + 6 * ratio, bottom);
         ctx.closePath();
         ctx.fill();
-        ctx.fillText(m.text, cx + 8 * ratio, cy - 2 * ratio);
+        const key = `${m.color} ${m.text}`;
+        groups.set(key, [...(groups.get(key) ?? []), m]);
       } else {
-        const cy = u.valToPos(Math.log10(m.y), 'y', true);
         ctx.strokeStyle = '#d00';
         ctx.beginPath();
-        ctx.arc(cx, cy, 7 * ratio, 0, 2 * Math.PI);
+        ctx.arc(cx, u.valToPos(Math.log10(m.y), 'y', true), 7 * ratio, 0, 2 * Math.PI);
         ctx.stroke();
       }
     }
+    [...groups.values()].forEach((marks, i) => {
+      const first = marks[0].x;
+      const last = marks[marks.length - 1].x;
+      const layers = marks.length > 1 ? `layers ${first}–${last}` : `layer ${first}`;
+      const cx = u.valToPos(first, 'x', true);
+      ctx.fillStyle = marks[0].color;
+      ctx.textAlign = cx > u.bbox.left + u.bbox.width / 2 ? 'right' : 'left';
+      ctx.fillText(`${marks[0].text} (${layers})`, cx + (ctx.textAlign === 'left' ? 8 : -8) * ratio, bottom - (14 + 14 * i) * ratio);
+    });
     ctx.restore();
   }
 
