@@ -1,7 +1,7 @@
 // One layer step for a slab of rows: Z = 2^-k·(φ_in(A)·W) + b, written out, with the statistics of Z and H = φ(Z)
 // fused into the epilogue as one MomentPair per workgroup, and range flags. A holds the previous layer's Z (φ applied
 // on load, so H is never stored) or the input X. k is the exponent the merge kernel chose for the previous layer.
-// 64×64 output tile per workgroup, 16×16 threads with a 4×4 register block each (four vec4 rows), K in steps of 16.
+// 64×64 output tile per workgroup, 8×8 threads with an 8×8 register block each, K in steps of 16.
 // Prepended: moments.wgsl, activation.wgsl.
 
 struct LayerParams {
@@ -30,7 +30,7 @@ struct LayerParams {
 
 const TILE: u32 = 64u;
 const TILE_K: u32 = 16u;
-const THREADS: u32 = 256u;
+const THREADS: u32 = 64u;
 
 // Range flags, three per quantity (pre in bits 0–2, post in bits 3–5), decoded in src/gpu/layerState.ts.
 const FLAG_UNDERFLOW: u32 = 1u;
@@ -43,7 +43,7 @@ const LARGEST_HELD: f32 = 281474976710656.0;
 // A is stored k-major so that one vec4 holds 4 consecutive rows; W holds 4 consecutive columns per vec4.
 var<workgroup> tileA: array<vec4f, 256>; // [TILE_K][TILE / 4]
 var<workgroup> tileB: array<vec4f, 256>; // [TILE_K][TILE / 4]
-var<workgroup> reduction: array<MomentPair, 256>;
+var<workgroup> reduction: array<MomentPair, 64>;
 var<workgroup> workgroupFlags: atomic<u32>;
 
 fn rangeFlags(x: f32) -> u32 {
@@ -68,38 +68,68 @@ fn loadWeight(k: u32, col: u32) -> f32 {
   return weights[k * params.fanOut + col];
 }
 
-// Each thread owns rows rowBase + 4·local.y + r and columns colBase + 4·local.x + c, r, c < 4.
-@compute @workgroup_size(16, 16)
+// Each thread owns rows rowBase + 8·local.y + r and columns colBase + 8·local.x + c, r, c < 8: sixteen vec4
+// accumulators, named so that no compiler leaves them in memory.
+@compute @workgroup_size(8, 8)
 fn main(@builtin(local_invocation_id) local: vec3u, @builtin(workgroup_id) group: vec3u,
         @builtin(local_invocation_index) thread: u32) {
   let rowBase = params.rowOffset + group.y * TILE;
   let colBase = group.x * TILE;
-  var acc0 = vec4f(0.0);
-  var acc1 = vec4f(0.0);
-  var acc2 = vec4f(0.0);
-  var acc3 = vec4f(0.0);
-  // Loading: thread t fills tileA[t] (k = t / 16, rows 4·(t % 16)..+3) and tileB[t] (k = t / 16, columns 4·(t % 16)..+3).
-  let kLoad = thread / 16u;
-  let quad = 4u * (thread % 16u);
+  var acc00 = vec4f(0.0);
+  var acc01 = vec4f(0.0);
+  var acc10 = vec4f(0.0);
+  var acc11 = vec4f(0.0);
+  var acc20 = vec4f(0.0);
+  var acc21 = vec4f(0.0);
+  var acc30 = vec4f(0.0);
+  var acc31 = vec4f(0.0);
+  var acc40 = vec4f(0.0);
+  var acc41 = vec4f(0.0);
+  var acc50 = vec4f(0.0);
+  var acc51 = vec4f(0.0);
+  var acc60 = vec4f(0.0);
+  var acc61 = vec4f(0.0);
+  var acc70 = vec4f(0.0);
+  var acc71 = vec4f(0.0);
 
   for (var k0 = 0u; k0 < params.fanIn; k0 += TILE_K) {
-    let k = k0 + kLoad;
-    let row = rowBase + quad;
-    tileA[thread] = vec4f(loadInput(row, k), loadInput(row + 1u, k), loadInput(row + 2u, k), loadInput(row + 3u, k));
-    let col = colBase + quad;
-    tileB[thread] = vec4f(loadWeight(k, col), loadWeight(k, col + 1u), loadWeight(k, col + 2u), loadWeight(k, col + 3u));
+    // Thread t fills entries t + 64·i, i < 4, of both tiles: k = e / 16, four rows (or columns) from 4·(e % 16).
+    for (var i = 0u; i < 4u; i++) {
+      let e = thread + THREADS * i;
+      let k = k0 + e / 16u;
+      let quad = 4u * (e % 16u);
+      let row = rowBase + quad;
+      tileA[e] = vec4f(loadInput(row, k), loadInput(row + 1u, k), loadInput(row + 2u, k), loadInput(row + 3u, k));
+      let col = colBase + quad;
+      tileB[e] = vec4f(loadWeight(k, col), loadWeight(k, col + 1u), loadWeight(k, col + 2u), loadWeight(k, col + 3u));
+    }
     workgroupBarrier();
     for (var kk = 0u; kk < TILE_K; kk++) {
-      let a = tileA[kk * 16u + local.y];
-      let b = tileB[kk * 16u + local.x];
-      acc0 += a.x * b;
-      acc1 += a.y * b;
-      acc2 += a.z * b;
-      acc3 += a.w * b;
+      let aLo = tileA[kk * 16u + 2u * local.y];
+      let aHi = tileA[kk * 16u + 2u * local.y + 1u];
+      let b0 = tileB[kk * 16u + 2u * local.x];
+      let b1 = tileB[kk * 16u + 2u * local.x + 1u];
+      acc00 += aLo.x * b0;
+      acc01 += aLo.x * b1;
+      acc10 += aLo.y * b0;
+      acc11 += aLo.y * b1;
+      acc20 += aLo.z * b0;
+      acc21 += aLo.z * b1;
+      acc30 += aLo.w * b0;
+      acc31 += aLo.w * b1;
+      acc40 += aHi.x * b0;
+      acc41 += aHi.x * b1;
+      acc50 += aHi.y * b0;
+      acc51 += aHi.y * b1;
+      acc60 += aHi.z * b0;
+      acc61 += aHi.z * b1;
+      acc70 += aHi.w * b0;
+      acc71 += aHi.w * b1;
     }
     workgroupBarrier();
   }
-  let acc = array<vec4f, 4>(acc0, acc1, acc2, acc3);
+  // acc[2·r + h] holds row r, columns 4·h..4·h + 3 of the thread's block.
+  let acc = array<vec4f, 16>(acc00, acc01, acc10, acc11, acc20, acc21, acc30, acc31, acc40, acc41, acc50, acc51, acc60, acc61, acc70, acc71);
 
   var exponent = 0i;
   if (params.layer > 0u) {
@@ -108,13 +138,13 @@ fn main(@builtin(local_invocation_id) local: vec3u, @builtin(workgroup_id) group
   var pre = Moments(0u, 0.0, 0.0);
   var post = Moments(0u, 0.0, 0.0);
   var flags = 0u;
-  for (var i = 0u; i < 4u; i++) {
-    let row = rowBase + 4u * local.y + i;
-    for (var j = 0u; j < 4u; j++) {
-      let col = colBase + 4u * local.x + j;
+  for (var i = 0u; i < 8u; i++) {
+    let row = rowBase + 8u * local.y + i;
+    for (var j = 0u; j < 8u; j++) {
+      let col = colBase + 8u * local.x + j;
       if (row < params.rows && col < params.fanOut) {
         // ldexp is exact: the renormalisation changes no bit of the mantissa.
-        let z = ldexp(acc[i][j], -exponent) + params.bias;
+        let z = ldexp(acc[2u * i + j / 4u][j % 4u], -exponent) + params.bias;
         output[row * params.fanOut + col] = z;
         let h = activate(params.activation, z, params.slope);
         pre = pushValue(pre, z);
