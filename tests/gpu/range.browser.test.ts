@@ -1,0 +1,57 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { CpuEngine } from '../../src/cpu/cpuEngine';
+import { GpuEngine } from '../../src/gpu/gpuEngine';
+import { compareRuns } from '../../src/lab/compare';
+import type { LayerStats } from '../../src/lab/results';
+import { AGREEMENT, config } from './agreement';
+
+const engine = await GpuEngine.create();
+afterAll(() => engine.dispose());
+
+const has = (layer: LayerStats, kind: string, precision: string) => layer.flags.some((f) => f.kind === kind && f.precision === precision);
+/** No figure is a silent 0, ±Infinity or NaN: each is a finite non-zero measurement or carries a flag. */
+const honest = (layer: LayerStats) =>
+  layer.flags.length > 0 || (['pre', 'post'] as const).every((q) => Number.isFinite(layer[q].meanSq) && layer[q].meanSq > 0);
+
+describe('GPU engine at the edges of float32 and float64', () => {
+  it('tanh with σ = 1e-5 (no exact route) agrees while float32 holds the layer, and flags underflow after', async () => {
+    const c = config({ activation: 'tanh', width: 10, depth: 8, sweep: { kind: 'normal', sigma: 1e-5 } });
+    const [cpu, gpu] = [await new CpuEngine().run(c), await engine.run(c)];
+    const comparison = compareRuns(cpu, gpu, AGREEMENT);
+    gpu.series[0].layers.forEach((layer, i) => {
+      const rms = Math.sqrt(cpu.series[0].layers[i].pre.meanSq);
+      // 2^-60 is where float32 stops holding values and their squares (shaders/layer.wgsl).
+      if (rms < 2 ** -60) expect(has(layer, 'underflow', 'float32'), `layer ${i + 1}`).toBe(true);
+      if (rms > 2 ** -50) expect(comparison.layers[i].pass, `layer ${i + 1}`).toBe(true);
+      expect(honest(layer)).toBe(true);
+    });
+    expect(has(gpu.series[0].layers[7], 'underflow', 'float32')).toBe(true);
+  });
+
+  it('ReLU with σ = 1e-5 over 50 layers stays exact until float64 underflows, then flags it', async () => {
+    const c = config({ width: 10, depth: 50, sweep: { kind: 'normal', sigma: 1e-5 } });
+    const gpu = await engine.run(c);
+    const layers = gpu.series[0].layers;
+    expect(layers.every(honest)).toBe(true);
+    expect(layers.slice(0, 20).every((l) => l.flags.length === 0)).toBe(true);
+    expect(has(layers[49], 'underflow', 'float64')).toBe(true);
+    expect(layers.some((l) => l.flags.some((f) => f.precision === 'float32'))).toBe(false);
+  });
+
+  it('linear with σ = 1000 over 100 layers flags float64 overflow instead of reporting Infinity', async () => {
+    const c = config({ activation: 'linear', width: 10, depth: 100, sweep: { kind: 'normal', sigma: 1000 } });
+    const layers = (await engine.run(c)).series[0].layers;
+    expect(layers.every(honest)).toBe(true);
+    expect(has(layers[99], 'overflow', 'float64')).toBe(true);
+  });
+
+  it('linear with bias (no exact route) flags float32 overflow before values reach Infinity', async () => {
+    const c = config({ activation: 'linear', bias: 0.1, width: 10, depth: 12, sweep: { kind: 'normal', sigma: 100 } });
+    const [cpu, gpu] = [await new CpuEngine().run(c), await engine.run(c)];
+    gpu.series[0].layers.forEach((layer, i) => {
+      // 2^48 is where float32 stops holding a value's square summed over a layer (shaders/layer.wgsl).
+      if (Math.sqrt(cpu.series[0].layers[i].pre.meanSq) > 2 ** 49) expect(has(layer, 'overflow', 'float32'), `layer ${i + 1}`).toBe(true);
+      expect(honest(layer)).toBe(true);
+    });
+  });
+});
