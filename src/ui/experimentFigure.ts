@@ -1,7 +1,12 @@
-/** One live experiment on the page: Var(Z) and Var(H) charts, a table under each, and its exports. */
-import { resultCsv, resultJson, type Quantity, type RunResult } from '../lab/results';
+/**
+ * One live experiment on the page: a chart per quantity (Var(Z) and Var(H) by default) with theory dashed, a table
+ * under each, the engine that produced it, and its exports.
+ */
+import { resultCsv, resultJson, type RunResult } from '../lab/results';
+import { theoryCurves } from '../lab/theory';
 import { download, downloadText, el } from './dom';
 import { renderLayerTable } from './layerTable';
+import type { ChartQuantity } from './quantities';
 import { registerResult } from './testHooks';
 import { VarianceChart } from './varianceChart';
 
@@ -11,11 +16,11 @@ export class ExperimentFigure {
   private readonly meta = el('p', { className: 'figure-meta' });
   private result: RunResult | null = null;
 
-  constructor(readonly id: string, host: HTMLElement, titles: Record<Quantity, string>) {
+  constructor(readonly id: string, host: HTMLElement, titles: Partial<Record<ChartQuantity, string>>) {
     const grid = el('div', { className: 'figure-grid' });
-    for (const quantity of ['pre', 'post'] as const) {
+    for (const quantity of Object.keys(titles) as ChartQuantity[]) {
       const chartHost = el('div');
-      const chart = new VarianceChart(`${id}-${quantity}`, chartHost, quantity, titles[quantity]);
+      const chart = new VarianceChart(`${id}-${quantity}`, chartHost, quantity, titles[quantity]!);
       const table = el('div', { className: 'table-wrap' });
       const png = el('button', { text: 'PNG', testid: `export-png-${id}-${quantity}`, attrs: { type: 'button', title: 'Save this chart as a PNG image' } });
       png.addEventListener('click', () => download(`initlab-${id}-${quantity}.png`, chart.png()));
@@ -30,12 +35,16 @@ export class ExperimentFigure {
     host.replaceChildren(grid, el('div', { className: 'figure-actions' }, [this.meta, el('span', { text: 'Results: ' }), csv, json]));
   }
 
-  show(result: RunResult): void {
+  /** `substitution`: why another engine than the chosen one produced this result, said beside the engine's name. */
+  show(result: RunResult, substitution = ''): void {
     this.result = result;
-    this.charts.forEach((chart) => chart.show(result));
-    this.tables.forEach((table, i) => renderLayerTable(table, `${this.id}-${this.charts[i].quantity}`, result, this.charts[i].quantity));
+    const theory = theoryCurves(result.config);
+    this.charts.forEach((chart) => chart.show(result, theory));
+    this.tables.forEach((table, i) => renderLayerTable(table, `${this.id}-${this.charts[i].quantity}`, result, this.charts[i].quantity, theory));
     const device = result.device ? ` (${result.device})` : '';
-    this.meta.textContent = `${result.engine.toUpperCase()} engine${device}, ${result.timings.totalMs.toFixed(0)} ms.`;
+    const unavailable = theory.filter((t) => t.unavailable).map((t) => ` No theory for ${t.label}: ${t.unavailable}.`).join('');
+    this.meta.textContent = `${result.engine.toUpperCase()} engine${device}, ${result.timings.totalMs.toFixed(0)} ms.${substitution ? ` ${substitution}` : ''}${unavailable}`;
+    this.meta.classList.toggle('substituted', substitution !== '');
     registerResult(this.id, resultJson(result));
   }
 

@@ -1,32 +1,47 @@
-/** The numbers behind a chart: one row per layer, one column per series; flagged values say so in words. */
-import type { Quantity, RunResult } from '../lab/results';
+/**
+ * The numbers behind a chart: one row per layer, one column per series; flagged values say so in words. Under each
+ * measurement, "×r" is measured ÷ predicted (theory.ts), so how far the network sits from theory reads at a glance.
+ */
+import type { RunResult } from '../lab/results';
+import type { TheorySeries } from '../lab/theory';
 import { el } from './dom';
 import { flagText, formatNumber } from './format';
+import { measured, predicted, quantityInfo, type ChartQuantity } from './quantities';
 
-export function renderLayerTable(host: HTMLElement, id: string, result: RunResult, quantity: Quantity): void {
-  const symbol = quantity === 'pre' ? 'Var(Z)' : 'Var(H)';
+/** A ratio means something only between two positive, finite figures. */
+const comparable = (x: number) => Number.isFinite(x) && x > 0;
+
+export function renderLayerTable(host: HTMLElement, id: string, result: RunResult, quantity: ChartQuantity, theory: TheorySeries[]): void {
+  const symbol = quantityInfo[quantity].symbol;
   const head = el('tr', {}, [el('th', { text: 'layer' }), ...result.series.map((s) => el('th', { text: s.label }))]);
   const rows = result.series[0].layers.map((_, i) =>
     el('tr', {}, [
       el('th', { text: String(i + 1) }),
-      ...result.series.map((s) => {
-        const layer = s.layers[i];
-        const v = layer[quantity].var;
-        const flags = flagText(layer.flags, quantity);
-        const range = result.config.trials > 1 ? ` [${formatNumber(layer[quantity].min.var, 2)}, ${formatNumber(layer[quantity].max.var, 2)}]` : '';
+      ...result.series.map((s, k) => {
+        const summary = s.layers[i][quantity]!;
+        const v = measured(summary, quantity);
+        const flags = flagText(s.layers[i].flags, quantity);
+        const range = result.config.trials > 1 ? ` [${formatNumber(measured(summary.min, quantity), 2)}, ${formatNumber(measured(summary.max, quantity), 2)}]` : '';
         const cell = el('td', { attrs: { 'data-value': String(v) } });
         if (flags) {
           // A flagged figure is not a measurement: a finite one is shown with its warning, a 0 or ∞ only as the warning.
-          const shown = Number.isFinite(v) && v > 0 ? `${formatNumber(v)}${range} ` : '';
+          const shown = comparable(v) ? `${formatNumber(v)}${range} ` : '';
           cell.classList.add('flagged');
           cell.textContent = `${shown}⚠ ${flags}`;
-        } else {
-          cell.textContent = formatNumber(v) + range;
+          return cell;
+        }
+        cell.textContent = formatNumber(v) + range;
+        const theoryLayer = theory[k]?.layers[i];
+        const expected = theoryLayer ? predicted(theoryLayer, quantity) : NaN;
+        if (comparable(v) && comparable(expected)) {
+          const ratio = v / expected;
+          cell.append(el('span', { className: 'ratio', text: `×${ratio.toPrecision(2)}`, attrs: { 'data-ratio': String(ratio), title: `measured ÷ theory (${formatNumber(expected)})` } }));
         }
         return cell;
       }),
     ]),
   );
-  const caption = el('caption', { text: `${symbol} per layer${result.config.trials > 1 ? ' (mean over trials [min, max])' : ''}` });
+  const trials = result.config.trials > 1 ? ' (mean over trials [min, max])' : '';
+  const caption = el('caption', { text: `${symbol} per layer${trials}; ×r under a value: measured ÷ theory` });
   host.replaceChildren(el('table', { className: 'layer-table', testid: `table-${id}` }, [caption, el('thead', {}, [head]), el('tbody', {}, rows)]));
 }

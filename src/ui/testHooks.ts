@@ -2,14 +2,14 @@
  * A read-only view of what the page shows, for end-to-end tests and the curious: `window.initlab`.
  * Tests read numbers here instead of scraping pixels.
  */
-
-
 export interface ChartSnapshot {
   title: string;
   quantity: string;
   labels: string[];
   /** The plotted values before the log transform: x, then each series (and band edges). null: the axis cannot show it. */
   data: (number | null)[][];
+  /** theory.ts's prediction of each series, before the log transform; [] where theory has none. */
+  theory?: number[][];
   marks: { x: number; y: number | null; text: string }[];
 }
 

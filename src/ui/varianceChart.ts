@@ -1,11 +1,14 @@
 /**
- * A per-layer chart of Var(Z) or Var(H) on a log axis: one line per series, the trials' min–max as a band.
+ * A per-layer chart of one quantity (Var(Z), Var(H), E[(∂L/∂Z)²], E[(∂L/∂W)²]) on a log axis: one line per series, the
+ * trials' min–max as a band, and theory.ts's prediction dashed in the series' colour.
  * A value the log axis cannot show (0, ∞, NaN) becomes a gap plus a labelled marker at the plot's edge, and a value the
  * engine flagged is ringed: nothing is drawn as zero and nothing disappears silently.
  */
 import uPlot from 'uplot';
-import type { Quantity, RunResult } from '../lab/results';
+import type { RunResult } from '../lab/results';
+import type { TheorySeries } from '../lab/theory';
 import { flagText } from './format';
+import { measured, predicted, quantityInfo, type ChartQuantity } from './quantities';
 import { colorOf, cssVar } from './palette';
 import { registerChart } from './testHooks';
 
@@ -25,15 +28,17 @@ export class VarianceChart {
   private plot: uPlot | null = null;
   private marks: Mark[] = [];
   private result: RunResult | null = null;
+  private theory: TheorySeries[] = [];
 
-  constructor(readonly id: string, private readonly host: HTMLElement, readonly quantity: Quantity, readonly title: string) {
+  constructor(readonly id: string, private readonly host: HTMLElement, readonly quantity: ChartQuantity, readonly title: string) {
     host.dataset.testid = `chart-${id}`;
     host.classList.add('chart');
     new ResizeObserver(() => this.resize()).observe(host);
   }
 
-  show(result: RunResult): void {
+  show(result: RunResult, theory: TheorySeries[]): void {
     this.result = result;
+    this.theory = theory;
     this.render();
   }
 
@@ -50,32 +55,39 @@ export class VarianceChart {
     this.marks = [];
     result.series.forEach((s, i) => {
       const color = colorOf(i);
-      data.push(s.layers.map((l) => plottable(l[q].var)));
+      data.push(s.layers.map((l) => plottable(measured(l[q]!, q))));
       series.push({ label: s.label, stroke: color, width: 2, points: { show: true, size: 6 }, value: (_u, v) => (v == null ? '—' : (10 ** v).toExponential(3)) });
       for (const l of s.layers) {
         const flags = flagText(l.flags, q);
-        const v = l[q].var;
+        const v = measured(l[q]!, q);
         if (plottable(v) === null) this.marks.push({ x: l.layer, y: null, color, text: flags || (v === 0 ? 'exactly 0' : String(v)) });
         else if (flags) this.marks.push({ x: l.layer, y: v, color, text: flags });
       }
       if (withBand) {
         const hi = data.length;
-        data.push(s.layers.map((l) => plottable(l[q].max.var)), s.layers.map((l) => plottable(l[q].min.var)));
+        data.push(s.layers.map((l) => plottable(measured(l[q]!.max, q))), s.layers.map((l) => plottable(measured(l[q]!.min, q))));
         const edge = { stroke: color, width: 0, class: 'band-edge', points: { show: false } };
         series.push({ ...edge, label: `${s.label} max` }, { ...edge, label: `${s.label} min` });
         bands.push({ series: [hi, hi + 1], fill: `${color}33` });
       }
     });
+    // After every measured series and band, so that the snapshot's data keeps its layout; empty where theory has none.
+    const theory = result.series.map((_, i) => this.theory[i]?.layers.map((l) => predicted(l, q)) ?? []);
+    theory.forEach((values, i) => {
+      if (!values.length) return;
+      data.push(values.map(plottable));
+      series.push({ label: `${result.series[i].label} theory`, class: 'theory-line', stroke: colorOf(i), width: 1.5, dash: [6, 4], points: { show: false } });
+    });
     const text = cssVar('--fg') || '#222';
     const grid = cssVar('--grid') || '#ddd';
     const axis = (label: string): uPlot.Axis => ({ label, stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } });
     const options: uPlot.Options = {
-      title: this.title,
+      title: theory.some((t) => t.length) ? `${this.title} · dashed: theory` : this.title,
       ...this.size(),
       scales: { x: { time: false } },
       axes: [
         { ...axis('layer'), incrs: [1, 2, 5, 10, 20, 50, 100] },
-        { ...axis(`${q === 'pre' ? 'Var(Z)' : 'Var(H)'}, log scale`), size: 70, incrs: [1, 2, 5, 10, 20, 50, 100], values: (_u, splits) => splits.map((v) => `1e${v}`) },
+        { ...axis(`${quantityInfo[q].symbol}, log scale`), size: 70, incrs: [1, 2, 5, 10, 20, 50, 100], values: (_u, splits) => splits.map((v) => `1e${v}`) },
       ],
       series,
       bands,
@@ -83,7 +95,8 @@ export class VarianceChart {
     };
     this.plot?.destroy();
     this.plot = new uPlot(options, [x, ...data.slice(1).map(toLog)] as uPlot.AlignedData, this.host);
-    registerChart(this.id, { title: this.title, quantity: q, labels: result.series.map((s) => s.label), data, marks: this.marks.map((m) => ({ ...m })) });
+    const measuredData = data.slice(0, data.length - theory.filter((t) => t.length).length);
+    registerChart(this.id, { title: this.title, quantity: q, labels: result.series.map((s) => s.label), data: measuredData, theory, marks: this.marks.map((m) => ({ ...m })) });
   }
 
   /** A PNG of the chart with its title and a legend, on the theme's background. */
