@@ -3,6 +3,7 @@
  * input and the engine are built here. Every change is validated by the lab's parser; a bad value is reported next
  * to the controls (field, value, allowed) and nothing runs until it is fixed.
  */
+import { activations, type ActivationName } from '../lab/activations';
 import { formatError, parseConfig, type ExperimentConfig } from '../lab/config';
 import { scalarFields, type ScalarField } from '../lab/configFields';
 import { initializers, initKinds, type InitSpec } from '../lab/initializers';
@@ -46,11 +47,16 @@ export class Controls {
   private readonly batch = el('input', { testid: 'control-input-batch', attrs: { type: 'number', min: '1', step: '1' } });
   private readonly inputWidth = el('input', { testid: 'control-input-width', attrs: { type: 'number', min: '1', step: '1' } });
   private readonly engine = el('select', { testid: 'control-engine' });
+  private readonly activationNote = el('p', { className: 'control-note', testid: 'activation-summary' });
+  private readonly labels = new Map<string, HTMLElement>();
 
   constructor(host: HTMLElement, state: LabState, gpuAvailable: boolean, private readonly onChange: (state: LabState) => void) {
     const form = el('form', { className: 'controls-form', attrs: { novalidate: '' } });
     form.addEventListener('submit', (e) => e.preventDefault());
-    form.addEventListener('input', () => this.changed());
+    form.addEventListener('input', () => {
+      this.describeActivation();
+      this.changed();
+    });
 
     const sigmas = state.config.sweep.filter(isSigma).map((s) => s.sigma!);
     sigmas.forEach((s) => this.addSigma(s));
@@ -63,7 +69,8 @@ export class Controls {
       const box = el('input', { testid: `control-init-${kind}`, attrs: { type: 'checkbox', value: kind } });
       box.checked = state.config.sweep.some((s) => s.kind === kind && isCheckbox(s));
       this.checks.set(kind, box);
-      inits.append(el('label', { className: 'check', attrs: { title: initializers[kind].summary } }, [box, ` ${initializers[kind].title}`]));
+      const summary = el('span', { className: 'init-summary', text: initializers[kind].summary, testid: `init-summary-${kind}` });
+      inits.append(el('label', { className: 'check' }, [box, el('span', {}, [initializers[kind].title, summary])]));
     }
     this.more.value = formatSweep(state.config.sweep.filter((s) => !isSigma(s) && !isCheckbox(s)));
     inits.append(el('label', { className: 'wide', text: 'More series ' }, [this.more]));
@@ -73,9 +80,13 @@ export class Controls {
     for (const field of scalarFields) {
       const control = scalarControl(field, state.config[field.name]);
       this.scalars.set(field.name, control);
-      network.append(el('label', { attrs: { title: field.description } }, [`${field.name} `, control]));
+      const label = el('label', { attrs: { title: field.description } }, [`${field.name} `, control]);
+      this.labels.set(field.name, label);
+      network.append(label);
+      if (field.name === 'activation') network.append(this.activationNote);
     }
     form.append(network);
+    this.describeActivation();
     form.append(this.inputFieldset(state.config));
 
     for (const choice of engineChoices) {
@@ -120,6 +131,16 @@ export class Controls {
     });
     remove.addEventListener('click', () => { row.remove(); this.changed(); });
     this.sigmaList.append(row);
+  }
+
+  /** The chosen activation's formula and PyTorch gain; the slope control only where it applies. */
+  private describeActivation(): void {
+    const name = this.scalars.get('activation')!.value as ActivationName;
+    const slope = Number(this.scalars.get('slope')!.value);
+    const activation = activations[name];
+    const gain = activation.gain({ slope: Number.isFinite(slope) ? slope : 0 });
+    this.activationNote.textContent = `${activation.summary}. Gain ${gain.toPrecision(4)}.`;
+    this.labels.get('slope')!.hidden = name !== 'leaky-relu';
   }
 
   /** Switches the engine as if the user had chosen it. */

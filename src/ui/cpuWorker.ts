@@ -17,9 +17,8 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
   running.set(message.id, controller);
   try {
     const result = await engine.run(message.config, {
+      ...message.options,
       signal: controller.signal,
-      rows: message.rows,
-      captureRows: message.captureRows,
       onProgress: (progress) => post({ type: 'progress', id: message.id, progress }),
     });
     post({ type: 'result', id: message.id, result });

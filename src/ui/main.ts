@@ -10,7 +10,9 @@ import { ENABLE_WEBGPU_HELP, startEngines, type EngineSet } from './engines';
 import { ExperimentFigure } from './experimentFigure';
 import { formatMs } from './format';
 import { drawHeDerivation, heDerivationConfig } from './heDerivation';
+import { DistributionsFigure, distributionsConfig, HISTOGRAM_BINS } from './distributionsFigure';
 import { drawHiking } from './hikingFigure';
+import { LazySections } from './lazySections';
 import { Presentation } from './lecture';
 import { renderMath } from './math';
 import { comparePlan, drawCompareInvitation, drawComparison } from './comparePanel';
@@ -29,15 +31,22 @@ const figures = {
   seed: new ExperimentFigure('seed', byId('seed-figure'), { pre: 'Pre-activation variance Var(Z) per layer', post: 'Post-activation variance Var(H) per layer' }),
   xavier: new ExperimentFigure('xavier', byId('xavier-figure'), { pre: 'Xavier: Var(Z) per layer', post: 'Xavier: Var(H) per layer' }),
   he: new ExperimentFigure('he', byId('he-figure'), { pre: 'He vs Xavier: Var(Z) per layer', post: 'He vs Xavier: Var(H) per layer' }),
+  backward: new ExperimentFigure('backward', byId('backward-figure'), {
+    pre: 'Forward: Var(Z) per layer', grad: 'Backward: E[(∂L/∂Z)²] per layer', weightGrad: 'Weight gradients: E[(∂L/∂W)²] per layer',
+  }),
 };
+const distributions = new DistributionsFigure(byId('distributions-figure'));
 const histogram = new XavierHistogram(byId('xavier-histogram'));
+/** Sections computed only once the reader reaches them: their backward passes and histograms cost extra work. */
+const LAZY = ['backward', 'distributions'];
+const BACKWARD_SWEEP: ExperimentConfig['sweep'] = [{ kind: 'he-normal' }, { kind: 'he-normal', mode: 'fan_out' }, { kind: 'xavier-normal' }];
 const runner = new Runner();
 const status = byId('run-status');
 const progress = byId<HTMLProgressElement>('run-progress');
 const runButton = byId<HTMLButtonElement>('run-button');
 const cancelButton = byId<HTMLButtonElement>('cancel-button');
 
-function jobs(state: LabState, engines: EngineSet, onCompare: () => void): Job[] {
+function jobs(state: LabState, engines: EngineSet, lazy: LazySections, onCompare: () => void): Job[] {
   const c = state.config;
   const engine = state.engine !== 'cpu' && engines.gpu ? engines.gpu : engines.cpu;
   const variant = (sweep: ExperimentConfig['sweep']): ExperimentConfig => ({ ...c, sweep });
@@ -64,6 +73,14 @@ function jobs(state: LabState, engines: EngineSet, onCompare: () => void): Job[]
     { id: 'xavier', config: variant([{ kind: 'xavier-normal' }, { kind: 'xavier-uniform' }]), engine, done: (r) => figures.xavier.show(r) },
     { id: 'he', config: variant([{ kind: 'he-normal' }, { kind: 'he-uniform' }, { kind: 'xavier-normal' }]), engine, done: (r) => figures.he.show(r) },
     { id: 'he-derivation', config: heDerivationConfig(c), engine, done: (r) => drawHeDerivation(byId('he-derivation'), r) },
+    ...(lazy.has('backward') ? [{
+      id: 'backward', config: variant(BACKWARD_SWEEP), options: { backward: true }, engine, fallback: engines.cpu,
+      done: (r: RunResult, substitution: string) => figures.backward.show(r, substitution),
+    }] : []),
+    ...(lazy.has('distributions') ? [{
+      id: 'distributions', config: distributionsConfig(c), options: { backward: true, histogramBins: HISTOGRAM_BINS }, engine, fallback: engines.cpu,
+      done: (r: RunResult, substitution: string) => distributions.show(r, substitution),
+    }] : []),
   ];
 }
 
@@ -121,21 +138,33 @@ async function start(): Promise<void> {
   let current = state;
   let timer: number | undefined;
   let controls: Controls | null = null;
+  /** A section came into view during a run: plan again when the run ends, rather than cancel it. */
+  let replanAfterRun = false;
 
   const schedule = (next: LabState, immediate: boolean) => {
     current = next;
     registerEngine(next.engine);
     history.replaceState(null, '', writeUrl(next.config, next.engine));
     clearTimeout(timer);
-    const planned = jobs(next, engines, () => controls?.setEngine('both'));
-    const work = planned.reduce((sum, j) => sum + jobWork(j), 0);
+    const planned = jobs(next, engines, lazy, () => controls?.setEngine('both'));
+    const work = planned.filter((j) => !runner.isCached(j)).reduce((sum, j) => sum + jobWork(j), 0);
     if (!immediate && work > AUTO_RUN_WORK) {
       runner.cancel();
       status.textContent = `This experiment needs ${work.toExponential(1)} multiply–adds: press Run to start it.`;
       return;
     }
-    timer = window.setTimeout(() => execute(planned, next), immediate ? 0 : DEBOUNCE_MS);
+    timer = window.setTimeout(async () => {
+      await execute(planned, next);
+      if (replanAfterRun && !runner.busy) {
+        replanAfterRun = false;
+        schedule(current, false);
+      }
+    }, immediate ? 0 : DEBOUNCE_MS);
   };
+  const lazy = new LazySections(LAZY, () => {
+    if (runner.busy) replanAfterRun = true;
+    else schedule(current, false);
+  });
 
   controls = new Controls(byId('control-host'), state, engines.gpu !== null, (next) => schedule(next, false));
   runButton.addEventListener('click', () => schedule(current, true));
@@ -143,6 +172,7 @@ async function start(): Promise<void> {
   new Presentation(() => {
     Object.values(figures).forEach((f) => f.restyle());
     histogram.render();
+    distributions.render();
   });
   schedule(state, false);
 }

@@ -1,17 +1,40 @@
 /**
  * Runs the page's figures one after another on the chosen engine, with one progress bar, a time-left estimate and
- * Cancel. A new request cancels the one in flight, so moving a control never queues stale work.
+ * Cancel. A new request cancels the one in flight, so moving a control never queues stale work, and a figure whose
+ * request has not changed since its last run is redrawn from that run instead of computed again.
+ *
+ * A job may ask for gradients or histograms. When the chosen engine's result lacks them (told by the fields' presence,
+ * so an engine that gains them is used as soon as it does), the job runs on its fallback engine instead and its figure
+ * says so; the engine is then known to lack them for the rest of the session.
  */
 import { batchRows, forwardWork, type ExperimentConfig } from '../lab/config';
 import { CancelledError, type Engine, type RunOptions, type RunResult } from '../lab/results';
 
+export type JobOptions = Pick<RunOptions, 'rows' | 'captureRows' | 'backward' | 'histogramBins'>;
+
 export interface Job {
   id: string;
   config: ExperimentConfig;
-  options?: Pick<RunOptions, 'rows' | 'captureRows'>;
+  options?: JobOptions;
   engine: Engine;
-  done: (result: RunResult) => void;
+  /** Runs the job when `engine` gives no figures that `options` ask for. */
+  fallback?: Engine;
+  /** `substitution`: '' when `engine` produced the result, else the sentence that says which engine did and why. */
+  done: (result: RunResult, substitution: string) => void;
 }
+
+/** A backward pass costs about two forward passes (δ·Wᵀ and Hᵀ·δ), histograms next to nothing. */
+const BACKWARD_WORK = 2;
+
+/** The figures `options` ask for that `result` does not hold, in words. */
+export function missingFigures(result: RunResult, options: JobOptions = {}): string[] {
+  const missing: string[] = [];
+  if (options.backward && result.series.some((s) => s.layers.some((l) => !l.grad || !l.weightGrad))) missing.push('gradients');
+  if (options.histogramBins && result.series.some((s) => !s.histograms)) missing.push('histograms');
+  return missing;
+}
+
+const requested = (options: JobOptions = {}) => [...(options.backward ? ['gradients'] : []), ...(options.histogramBins ? ['histograms'] : [])];
 
 export interface RunStatus {
   fraction: number;
@@ -20,13 +43,30 @@ export interface RunStatus {
   leftMs: number | null;
 }
 
-/** Multiply–adds of a job: its config's forward work, scaled down when it computes only some rows. */
+/** Multiply–adds of a job: its config's forward (and backward) work, scaled down when it computes only some rows. */
 export function jobWork(job: Job): number {
-  return forwardWork(job.config) * (job.options?.rows ? job.options.rows.length / batchRows(job.config) : 1);
+  const passes = 1 + (job.options?.backward ? BACKWARD_WORK : 0);
+  return passes * forwardWork(job.config) * (job.options?.rows ? job.options.rows.length / batchRows(job.config) : 1);
+}
+
+const jobKey = (job: Job) => JSON.stringify([job.config, job.options ?? {}, job.engine.name]);
+
+interface Finished {
+  key: string;
+  result: RunResult;
+  substitution: string;
 }
 
 export class Runner {
   private controller: AbortController | null = null;
+  private readonly finished = new Map<string, Finished>();
+  /** Figures each engine has been seen to leave out. */
+  private readonly lacking = new WeakMap<Engine, Set<string>>();
+
+  /** True when the job's last finished run had the same request, so running it again would only redraw. */
+  isCached(job: Job): boolean {
+    return this.finished.get(job.id)?.key === jobKey(job);
+  }
 
   get busy(): boolean {
     return this.controller !== null;
@@ -47,17 +87,18 @@ export class Runner {
     let before = 0;
     try {
       for (const [i, job] of jobs.entries()) {
-        const result = await job.engine.run(job.config, {
-          ...job.options,
-          signal: controller.signal,
-          onProgress: (p) => {
+        if (!this.isCached(job)) {
+          const onProgress = (p: { done: number; total: number }) => {
             const fraction = (before + (weights[i] * p.done) / p.total) / total;
             const elapsedMs = performance.now() - started;
             onStatus({ fraction, elapsedMs, leftMs: fraction > 0.02 ? (elapsedMs * (1 - fraction)) / fraction : null });
-          },
-        });
-        if (controller.signal.aborted) return false;
-        job.done(result);
+          };
+          const { result, substitution } = await this.runOne(job, { ...job.options, signal: controller.signal, onProgress });
+          if (controller.signal.aborted) return false;
+          this.finished.set(job.id, { key: jobKey(job), result, substitution });
+        }
+        const entry = this.finished.get(job.id)!;
+        job.done(entry.result, entry.substitution);
         before += weights[i];
       }
       return true;
@@ -68,5 +109,19 @@ export class Runner {
       if (this.controller === controller) this.controller = null;
     }
   }
-}
 
+  private async runOne(job: Job, options: RunOptions): Promise<{ result: RunResult; substitution: string }> {
+    const fallback = job.fallback && job.fallback !== job.engine ? job.fallback : null;
+    const lacking = this.lacking.get(job.engine) ?? new Set<string>();
+    this.lacking.set(job.engine, lacking);
+    if (!fallback || !requested(job.options).some((f) => lacking.has(f))) {
+      const result = await job.engine.run(job.config, options);
+      const missing = missingFigures(result, job.options);
+      if (!fallback || missing.length === 0 || options.signal?.aborted) return { result, substitution: '' };
+      missing.forEach((f) => lacking.add(f));
+    }
+    const result = await fallback.run(job.config, options);
+    const missing = requested(job.options).filter((f) => lacking.has(f)).join(' or ');
+    return { result, substitution: `The ${job.engine.name.toUpperCase()} engine gives no ${missing}, so this figure ran on the ${fallback.name.toUpperCase()} engine.` };
+  }
+}

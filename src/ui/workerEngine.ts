@@ -29,7 +29,8 @@ export class WorkerCpuEngine implements Engine {
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, options });
       options.signal?.addEventListener('abort', () => this.send({ type: 'cancel', id }), { once: true });
-      this.send({ type: 'run', id, config, rows: options.rows, captureRows: options.captureRows });
+      const { signal: _signal, onProgress: _onProgress, ...sendable } = options;
+      this.send({ type: 'run', id, config, options: sendable });
     });
   }
 

@@ -36,6 +36,21 @@ describe('screenshots of the main views', () => {
     }
   });
 
+  it('the theory overlay, the backward section and the histograms are captured once their sections are in view', async () => {
+    await page.locator('#seed-figure').scrollIntoViewIfNeeded();
+    await page.locator('#seed-figure').screenshot({ path: `${OUT}/theory-overlay.png` });
+    expect(statSync(`${OUT}/theory-overlay.png`).size).toBeGreaterThan(10_000);
+    await page.locator('#backward-figure').scrollIntoViewIfNeeded();
+    await waitForRun(page, ['backward']);
+    await page.locator('#backward-figure').screenshot({ path: `${OUT}/backward.png` });
+    expect(statSync(`${OUT}/backward.png`).size).toBeGreaterThan(10_000);
+    await page.locator('#distributions-figure').scrollIntoViewIfNeeded();
+    await waitForRun(page, ['distributions']);
+    // Scrolled by hand so that the sticky header does not cover the layer slider.
+    await page.locator('#distributions-figure').evaluate((f) => window.scrollTo(0, f.getBoundingClientRect().top + window.scrollY - 60));
+    await shoot('histograms');
+  });
+
   it('lecture mode at 1280×720 shows one section in large type', async () => {
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.keyboard.press('l');
@@ -48,6 +63,29 @@ describe('screenshots of the main views', () => {
     await shoot('lecture-no-controls');
     await page.keyboard.press('c');
     await page.keyboard.press('l');
+  });
+
+  it("lecture mode at 1280×720 puts every section's key figure on the first screen, above the footer", async () => {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.keyboard.press('l');
+    try {
+      await page.keyboard.press('Home');
+      const footerTop = (await page.getByTestId('lecture-footer').boundingBox())!.y;
+      const sections = await page.locator('main > section').evaluateAll((all) => all.map((s) => s.id));
+      for (const id of sections) {
+        if (await page.locator(`section#${id} .key-figure`).count()) {
+          // The figure's first chart, or its drawing when it has no chart.
+          const charts = page.locator(`section#${id} .key-figure .chart`);
+          const drawing = (await charts.count()) ? charts.first() : page.locator(`section#${id} .key-figure > :first-child`);
+          const box = (await drawing.boundingBox())!;
+          expect(box.y + box.height, `${id}: bottom of the key figure`).toBeLessThanOrEqual(footerTop);
+          await shoot(`lecture-${id}`);
+        }
+        await page.keyboard.press('ArrowRight');
+      }
+    } finally {
+      await page.keyboard.press('l');
+    }
   });
 
   it('the dark theme switches the page and chart colours', async () => {
