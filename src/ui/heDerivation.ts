@@ -53,5 +53,5 @@ export function drawHeDerivation(host: HTMLElement, result: RunResult): void {
     el('tbody', {}, rows),
   ]);
   host.replaceChildren(el('div', { className: 'table-wrap' }, [table]));
-  registerResult('he-derivation', { layers, theory });
+  registerResult('he-derivation', { config: result.config, layers, theory });
 }
