@@ -35,7 +35,7 @@ export async function openBrowserEngine(): Promise<BrowserEngine> {
   let nextId = 0;
   return {
     name: 'gpu',
-    device: 'device' in ready ? ready.device : 'unknown adapter',
+    device: ready.device,
     close,
     dispose: () => void close(),
     async run(config: ExperimentConfig, options: RunOptions = {}): Promise<RunResult> {

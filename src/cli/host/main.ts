@@ -6,13 +6,15 @@ import { GpuEngine } from '../../gpu/gpuEngine';
 import type { ExperimentConfig } from '../../lab/config';
 import type { Progress, RunResult } from '../../lab/results';
 
+/** An error in a form that crosses into Node: its name tells a cancellation from a failure. */
+export type HostFailure = { ok: false; name: string; message: string };
 /** A result in a form that crosses into Node: captures as plain arrays. */
 export type HostResult =
   | { ok: true; result: Omit<RunResult, 'capture'>; capture?: { rows: number[]; preActivations: number[][][] } }
-  | { ok: false; name: string; message: string };
+  | HostFailure;
 
 export interface HostApi {
-  device(): Promise<HostResult | { ok: true; device: string }>;
+  device(): Promise<{ ok: true; device: string } | HostFailure>;
   run(id: number, config: ExperimentConfig, rows?: number[], captureRows?: number[]): Promise<HostResult>;
   abort(id: number): void;
 }

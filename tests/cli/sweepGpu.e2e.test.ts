@@ -1,0 +1,26 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'initlab-gpu-cli-'));
+
+describe('npm run sweep on the GPU engine (headless Chromium)', () => {
+  it('--engine both shows the seed experiment agreeing layer by layer and writes device, timings and the comparison', async () => {
+    const out = join(dir, 'both.json');
+    const { stdout, stderr } = await run('npx', ['tsx', 'src/cli/sweep.ts', '--engine', 'both', '--out', out], { cwd: process.cwd() });
+    expect(stdout).toContain('GPU − CPU: worst relative difference per layer');
+    expect(stdout).toMatch(/^AGREE: every layer within 0\.0001/m);
+    expect(stderr).toMatch(/GPU \(.+\) \[#+\.*\]/);
+    const json = JSON.parse(readFileSync(out, 'utf8'));
+    expect(json.engine).toBe('gpu');
+    expect(typeof json.device).toBe('string');
+    expect(json.timings.totalMs).toBeGreaterThan(0);
+    expect(json.reference.engine).toBe('cpu');
+    expect(json.comparison.pass).toBe(true);
+    expect(json.comparison.layers).toHaveLength(5 * 8);
+  });
+});
