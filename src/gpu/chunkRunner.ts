@@ -56,6 +56,8 @@ export interface ChunkHooks {
 /** The device's measured speed, shared by the chunks of a run and kept across runs to size slabs. */
 export interface Pace {
   macsPerMs: number;
+  /** Target duration of one dispatch. */
+  sliceMs: number;
 }
 
 export class ChunkRunner {
@@ -126,7 +128,7 @@ export class ChunkRunner {
         rows, fanIn, fanOut: config.width, activationId: job.activation.id, activateInput: layer > 1,
         layer: layer - 1, bias: config.bias, slope: config.slope,
       };
-      const slab = slabRows(rows, fanIn, config.width, this.pace.macsPerMs);
+      const slab = slabRows(rows, fanIn, config.width, this.pace.macsPerMs, this.pace.sliceMs);
       for (let offset = 0; offset < rows; offset += slab) {
         this.kernels.layer.slab({ input, weights: buffers.weights, output, partials: buffers.partials, layerState: buffers.layerState },
           step, offset, Math.min(slab, rows - offset));

@@ -13,7 +13,7 @@ import { acquireDevice, type GpuContext } from './device';
 import { InputsKernel } from './inputsKernel';
 import { GPU_ACTIVATIONS, LayerKernel } from './layerKernel';
 import { MergeKernel } from './mergeKernel';
-import { chunkRows, chunksOf, INITIAL_MACS_PER_MS } from './plan';
+import { chunkRows, chunksOf, INITIAL_MACS_PER_MS, SLICE_MS } from './plan';
 import { RunBuffers } from './runBuffers';
 import { float64Flags } from './scale';
 import { WeightsKernel } from './weightsKernel';
@@ -24,6 +24,8 @@ export interface GpuEngineOptions {
   /** Cap on rows per chunk (tests use it to force several chunks); the device's buffer limits cap it anyway. */
   maxRowsPerChunk?: number;
   powerPreference?: GPUPowerPreference;
+  /** Target duration of one dispatch (default SLICE_MS); each layer is split into slabs of rows to keep to it. */
+  sliceMs?: number;
 }
 
 interface Ready {
@@ -47,9 +49,11 @@ function addFlags(target: RangeFlag[], flags: RangeFlag[]): void {
 export class GpuEngine implements Engine {
   readonly name = 'gpu' as const;
   private ready: Ready | null = null;
-  private readonly pace: Pace = { macsPerMs: INITIAL_MACS_PER_MS };
+  private readonly pace: Pace;
 
-  private constructor(private readonly options: GpuEngineOptions) {}
+  private constructor(private readonly options: GpuEngineOptions) {
+    this.pace = { macsPerMs: INITIAL_MACS_PER_MS, sliceMs: options.sliceMs ?? SLICE_MS };
+  }
 
   /** Requests the adapter and device and compiles the kernels; throws GpuUnavailableError without WebGPU. */
   static async create(options: GpuEngineOptions = {}): Promise<GpuEngine> {

@@ -6,7 +6,7 @@
 import { TILE } from './layerKernel';
 
 const BYTES_PER_VALUE = 4;
-/** Target duration of one dispatch. */
+/** Target duration of one dispatch, unless the engine is told otherwise. */
 export const SLICE_MS = 100;
 /** A first guess of the device's speed in multiply–adds per ms (SwiftShader on two cores), refined by measuring. */
 export const INITIAL_MACS_PER_MS = 2e5;
@@ -35,7 +35,7 @@ export function chunksOf(rows: number[], size: number): number[][] {
 }
 
 /** Rows per slab for a layer of fanIn × fanOut at a measured speed: a multiple of TILE, at least one tile. */
-export function slabRows(chunk: number, fanIn: number, fanOut: number, macsPerMs: number): number {
-  const rows = Math.floor((macsPerMs * SLICE_MS) / (fanIn * fanOut));
+export function slabRows(chunk: number, fanIn: number, fanOut: number, macsPerMs: number, sliceMs = SLICE_MS): number {
+  const rows = Math.floor((macsPerMs * sliceMs) / (fanIn * fanOut));
   return Math.min(chunk, Math.max(TILE, rows - (rows % TILE)));
 }

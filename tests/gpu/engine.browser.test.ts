@@ -51,6 +51,15 @@ describe('GPU engine agrees with the float64 CPU reference', () => {
     }
   });
 
+  it('when every layer is dispatched in slabs of one 64-row tile, inside chunks of 192 rows', async () => {
+    // A dispatch target of 1e-6 ms makes every slab the minimum, one tile of rows.
+    const slabbed = await GpuEngine.create({ sliceMs: 1e-6, maxRowsPerChunk: 192 });
+    const c = config({ width: 70, depth: 3, input: { distribution: 'normal', batch: 300, width: 33 }, init: { kind: 'xavier-uniform' } });
+    const { comparison, message } = await agreement(slabbed, c, { captureRows: [0, 63, 64, 191, 192, 299] });
+    slabbed.dispose();
+    expect(comparison.pass, message).toBe(true);
+  });
+
   it('on a subset of rows (RunOptions.rows), as when verifying a large run', async () => {
     const c = config({ width: 40, depth: 3, input: { distribution: 'uniform', batch: 500, width: 12 }, init: { kind: 'he-normal' } });
     const rows = [2, 77, 301, 499];
