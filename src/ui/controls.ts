@@ -74,6 +74,10 @@ export class Controls {
     }
     this.more.value = formatSweep(state.config.sweep.filter((s) => !isSigma(s) && !isCheckbox(s)));
     inits.append(el('label', { className: 'wide', text: 'More series ' }, [this.more]));
+    // The kinds with a parameter are typed in the field above (normal also has the σ list); their summaries go under it.
+    for (const kind of initKinds.filter((k) => !CHECKBOX_KINDS.includes(k))) {
+      inits.append(el('span', { className: 'init-summary', testid: `init-summary-${kind}` }, [el('code', { text: `${kind}:${initializers[kind].fields.map((f) => `${f}=…`).join(',')}` }), ` ${initializers[kind].summary}`]));
+    }
     form.append(inits);
 
     const network = el('fieldset', {}, [el('legend', { text: 'Network and run' })]);
