@@ -85,8 +85,9 @@ export class ChunkRunner {
       const exponent = job.exact ? rmsExponent(input.values) : 0;
       const scaled = new Float32Array(input.values.map((x) => ldexp(x, -exponent)));
       device.queue.writeBuffer(this.buffers.activations[0], 0, scaled);
-      const held = job.exact || input.values.every(heldInF32);
-      return { exponent, flags: held ? [] : [{ quantity: 'pre', kind: 'underflow', precision: 'float32' }] };
+      const unheld = job.exact ? [] : input.values.filter((x) => !heldInF32(x));
+      const kinds = [...new Set(unheld.map((x) => (Math.abs(x) < 1 ? 'underflow' as const : 'overflow' as const)))];
+      return { exponent, flags: kinds.map((kind) => ({ quantity: 'pre', kind, precision: 'float32' })) };
     }
     device.queue.writeBuffer(this.buffers.rows, 0, new Uint32Array(job.rows));
     this.kernels.inputs.draw(this.buffers.activations[0], this.buffers.rows, {
@@ -119,6 +120,7 @@ export class ChunkRunner {
       if (isElementShape(dist.shape)) {
         this.kernels.weights.draw(buffers.weights, { ...address, fanIn, fanOut: config.width, shape: dist.shape, scale: mantissa });
       } else {
+        // Recomputed per chunk; a batch needs several chunks only beyond 2^28 elements per layer.
         const weights = sampleWeights(dist, address, fanIn, config.width);
         this.kernels.weights.upload(buffers.weights, Float32Array.from(weights, (w) => ldexp(w, -exponent)));
       }
