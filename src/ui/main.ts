@@ -32,7 +32,7 @@ const figures = {
   xavier: new ExperimentFigure('xavier', byId('xavier-figure'), { pre: 'Xavier: Var(Z) per layer', post: 'Xavier: Var(H) per layer' }),
   he: new ExperimentFigure('he', byId('he-figure'), { pre: 'He vs Xavier: Var(Z) per layer', post: 'He vs Xavier: Var(H) per layer' }),
   backward: new ExperimentFigure('backward', byId('backward-figure'), {
-    pre: 'Forward: Var(Z) per layer', grad: 'Backward: E[(∂L/∂Z)²] per layer', weightGrad: 'Weight gradients: E[(∂L/∂W)²] per layer',
+    grad: 'Backward: E[(∂L/∂Z)²] per layer', pre: 'Forward: Var(Z) per layer', weightGrad: 'Weight gradients: E[(∂L/∂W)²] per layer',
   }),
 };
 const distributions = new DistributionsFigure(byId('distributions-figure'));
