@@ -5,6 +5,8 @@
 import activation from '../../shaders/activation.wgsl?raw';
 import source from '../../shaders/layer.wgsl?raw';
 import moments from '../../shaders/moments.wgsl?raw';
+import productTile from '../../shaders/productTile.wgsl?raw';
+import range from '../../shaders/range.wgsl?raw';
 import type { ActivationName } from '../lab/activations';
 import { buildPipeline, dispatch, packUniforms, uniformBuffer } from './kernel';
 
@@ -34,7 +36,7 @@ export class LayerKernel {
   private constructor(private readonly device: GPUDevice, private readonly pipeline: GPUComputePipeline, private readonly uniforms: GPUBuffer) {}
 
   static async create(device: GPUDevice): Promise<LayerKernel> {
-    const pipeline = await buildPipeline(device, 'layer', moments + activation + source);
+    const pipeline = await buildPipeline(device, 'layer', moments + activation + range + productTile + source);
     return new LayerKernel(device, pipeline, uniformBuffer(device, 'layer params', 48));
   }
 
