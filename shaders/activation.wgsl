@@ -49,3 +49,31 @@ fn zeroIsExact(id: u32, z: f32, slope: f32) -> bool {
     default: { return z == 0.0; }
   }
 }
+
+// φ'(z), by the activation table's `df`. Written without 1 − φ² style differences, which lose all relative accuracy
+// where φ saturates: tanh' = sech² = 4e/(1 + e)² and sigmoid' = e/(1 + e)², with e = exp(−2|z|) and exp(−|z|).
+fn derivative(id: u32, z: f32, slope: f32) -> f32 {
+  switch id {
+    case ACT_RELU: { return select(0.0, 1.0, z > 0.0); }
+    case ACT_TANH: {
+      let e = exp(-2.0 * abs(z));
+      return 4.0 * e / ((1.0 + e) * (1.0 + e));
+    }
+    case ACT_SIGMOID: {
+      let e = exp(-abs(z));
+      return e / ((1.0 + e) * (1.0 + e));
+    }
+    case ACT_LEAKY_RELU: { return select(slope, 1.0, z > 0.0); }
+    case ACT_GELU: { return 0.5 * erfc(-z * 0.7071067811865476) + z * 0.3989422804014327 * exp(-0.5 * z * z); }
+    default: { return 1.0; }
+  }
+}
+
+// Whether φ'(z) = 0 is the true value rather than an underflow.
+fn derivativeZeroIsExact(id: u32, z: f32, slope: f32) -> bool {
+  switch id {
+    case ACT_RELU: { return z <= 0.0; }
+    case ACT_LEAKY_RELU: { return z <= 0.0 && slope == 0.0; }
+    default: { return false; }
+  }
+}

@@ -1,10 +1,12 @@
-// Merges one layer's workgroup partials into its MomentPair (Chan) and, when renormalising, picks the exponent k with
-// 2^k ≈ RMS(Z) that the next layer divides out. One workgroup. Prepended: moments.wgsl.
+// Merges one layer's workgroup partials into its MomentPair (Chan) and sets the exponent k that the next layer divides
+// out by `exponentRule`: 0 none (k = 0), 1 choose 2^k ≈ RMS(Z), 2 keep the k already written (chunks after the first
+// of a backward run share the first chunk's exponents, so their weight gradients add at one scale).
+// One workgroup. Prepended: moments.wgsl.
 
 struct MergeParams {
   partialCount: u32,
   layer: u32,
-  renormalise: u32,
+  exponentRule: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: MergeParams;
@@ -41,10 +43,11 @@ fn main(@builtin(local_invocation_index) thread: u32) {
     layerState[base + 3u] = total.post.count;
     layerState[base + 4u] = bitcast<u32>(total.post.mean);
     layerState[base + 5u] = bitcast<u32>(total.post.m2);
+    if (params.exponentRule == EXPONENT_KEEP) { return; }
     var exponent = 0i;
     let meanSq = total.pre.m2 / f32(max(total.pre.count, 1u)) + total.pre.mean * total.pre.mean;
     // Any integer k is exact; rounding log2 only keeps the next layer near 1. A zero or non-finite layer keeps k = 0.
-    if (params.renormalise == 1u && meanSq > 0.0 && meanSq <= 3.0e38) { exponent = i32(round(0.5 * log2(meanSq))); }
+    if (params.exponentRule == EXPONENT_CHOOSE && meanSq > 0.0 && meanSq <= 3.0e38) { exponent = i32(round(0.5 * log2(meanSq))); }
     layerState[base + STATE_EXPONENT] = bitcast<u32>(exponent);
   }
 }

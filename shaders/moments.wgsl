@@ -34,3 +34,7 @@ fn mergeMoments(a: Moments, b: Moments) -> Moments {
 const LAYER_STATE_WORDS: u32 = 8u;
 const STATE_EXPONENT: u32 = 6u;
 const STATE_FLAGS: u32 = 7u;
+
+// How a merge sets the renormalisation exponent: EXPONENT_NONE writes 0. Mirrored in src/gpu/mergeKernel.ts.
+const EXPONENT_CHOOSE: u32 = 1u;
+const EXPONENT_KEEP: u32 = 2u;

@@ -59,7 +59,7 @@ async function timeGpuKernels(gpu: GpuContext, n: number, repetitions: number, w
 
   const fused = await repeat(async () => {
     layer.slab({ input, weights, output, partials, layerState: state }, step, 0, n);
-    merge.merge(partials, state, { partialCount: tilesAlong(n) * tilesAlong(n), layer: 0, renormalise: false },
+    merge.merge(partials, state, { partialCount: tilesAlong(n) * tilesAlong(n), layer: 0, exponent: 'none' },
       (encoder) => encoder.copyBufferToBuffer(state, 0, readback, 0, stateBytes));
     await readback.mapAsync(GPUMapMode.READ);
     readback.unmap();

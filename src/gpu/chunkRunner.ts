@@ -1,30 +1,35 @@
 /**
  * One chunk of rows through every layer of one series and trial: inputs, then per layer the weights, the fused layer
- * step in slabs and the merge, one layer in flight at a time (for progress, cancellation and pacing). Returns each
- * layer's statistics at their true scale in float64, and the captured rows.
+ * step in slabs and the merge, one layer in flight at a time (for progress, cancellation and pacing), then the
+ * backward pass when asked. Returns each layer's statistics at their true scale in float64, and the captured rows.
  */
 import type { BoundActivation } from '../lab/activations';
 import { inputWidth, type ExperimentConfig } from '../lab/config';
-import { weightDistribution, type InitSpec } from '../lab/initializers';
+import type { InitSpec } from '../lab/initializers';
 import { throwIfAborted, type RangeFlag } from '../lab/results';
-import { sampleWeights } from '../lab/sampling';
 import type { Partial } from '../lab/stats';
+import { BackwardPass, type BackwardKernels, type ChunkPlace } from './backwardPass';
 import { DeviceLostError, type GpuContext } from './device';
+import { decodeGradState, GRAD_STATE_WORDS } from './gradState';
 import type { InputsKernel } from './inputsKernel';
 import { LayerKernel, tilesAlong } from './layerKernel';
 import { decodeLayerState, LAYER_STATE_WORDS } from './layerState';
-import type { MergeKernel } from './mergeKernel';
+import { loadLayerWeights } from './layerWeights';
+import type { ExponentRule, MergeKernel } from './mergeKernel';
 import { slabRows } from './plan';
 import type { RunBuffers } from './runBuffers';
-import { isElementShape } from './shapes';
-import { heldInF32, ldexp, rmsExponent, splitScale, toTrueScale } from './scale';
-import type { WeightsKernel } from './weightsKernel';
+import { heldInF32, ldexp, rmsExponent, toTrueScale } from './scale';
 
-export interface Kernels {
-  weights: WeightsKernel;
+export interface Kernels extends BackwardKernels {
   inputs: InputsKernel;
   layer: LayerKernel;
   merge: MergeKernel;
+}
+
+/** The renormalisation exponents a chunk chose, per layer: k of Z_l and j of ∂L/∂Z_l. */
+export interface ChunkExponents {
+  forward: number[];
+  backward: number[];
 }
 
 export interface ChunkJob {
@@ -40,12 +45,28 @@ export interface ChunkJob {
   capture: { position: number; index: number }[];
   /** Per layer, [captureCount × width] pre-activations at true scale, filled for the captured rows. */
   captureInto: Float64Array[];
+  /** Run the backward pass too; `place` says where the chunk sits in its trial. */
+  backward: ChunkPlace | null;
+  /**
+   * Exponents to reuse instead of choosing them: a backward run's later chunks take the first chunk's, so that the
+   * chunks' ∂L/∂W add at one scale.
+   */
+  shared: ChunkExponents | null;
 }
 
 export interface ChunkLayer {
   pre: Partial;
   post: Partial;
+  /** ∂L/∂Z_l over the chunk's rows, with a backward pass. */
+  grad?: Partial;
+  /** ∂L/∂W_l over the whole trial's rows: from the last chunk of a backward pass only. */
+  weightGrad?: Partial;
   flags: RangeFlag[];
+}
+
+export interface ChunkOutcome {
+  layers: ChunkLayer[];
+  exponents: ChunkExponents;
 }
 
 export interface ChunkHooks {
@@ -81,6 +102,8 @@ export class ChunkRunner {
   private writeInputs(job: ChunkJob): { exponent: number; flags: RangeFlag[] } {
     const { device } = this.gpu;
     const input = job.config.input;
+    // The output gradient is drawn by batch row, whatever the input.
+    if ('values' in input || job.backward) device.queue.writeBuffer(this.buffers.rows, 0, new Uint32Array(job.rows));
     if ('values' in input) {
       const exponent = job.exact ? rmsExponent(input.values) : 0;
       const scaled = new Float32Array(input.values.map((x) => ldexp(x, -exponent)));
@@ -89,54 +112,56 @@ export class ChunkRunner {
       const kinds = [...new Set(unheld.map((x) => (Math.abs(x) < 1 ? 'underflow' as const : 'overflow' as const)))];
       return { exponent, flags: kinds.map((kind) => ({ quantity: 'pre', kind, precision: 'float32' })) };
     }
-    device.queue.writeBuffer(this.buffers.rows, 0, new Uint32Array(job.rows));
     this.kernels.inputs.draw(this.buffers.activations[0], this.buffers.rows, {
       seed: job.config.seed, trial: job.trial, rowCount: job.rows.length, width: input.width, distribution: input.distribution,
     });
     return { exponent: 0, flags: [] };
   }
 
-  async run(job: ChunkJob, hooks: ChunkHooks): Promise<ChunkLayer[]> {
+  /** Clears the layer states, presetting shared exponents. */
+  private resetState(job: ChunkJob): void {
+    const { device } = this.gpu;
+    const { depth } = job.config;
+    const words = new Uint32Array(depth * LAYER_STATE_WORDS);
+    const ints = new Int32Array(words.buffer);
+    job.shared?.forward.forEach((k, i) => { ints[i * LAYER_STATE_WORDS + 6] = k; });
+    device.queue.writeBuffer(this.buffers.layerState, 0, words);
+    if (!this.buffers.backward) return;
+    const grad = new Int32Array(depth * GRAD_STATE_WORDS);
+    job.shared?.backward.forEach((j, i) => { grad[i * GRAD_STATE_WORDS + 3] = j; });
+    device.queue.writeBuffer(this.buffers.backward.gradState, 0, grad);
+  }
+
+  async run(job: ChunkJob, hooks: ChunkHooks): Promise<ChunkOutcome> {
     const { device } = this.gpu;
     const { config } = job;
     const buffers = this.buffers;
     const rows = job.rows.length;
-    device.queue.writeBuffer(buffers.layerState, 0, new Uint32Array(config.depth * LAYER_STATE_WORDS));
+    this.resetState(job);
     const inputs = this.writeInputs(job);
     const weightExponents: number[] = [];
     const extraFlags: RangeFlag[][] = [];
+    const exponentRule: ExponentRule = !job.exact ? 'none' : job.shared ? 'keep' : 'choose';
 
     for (let layer = 1; layer <= config.depth; layer++) {
       throwIfAborted(hooks.signal);
       const started = performance.now();
       const fanIn = layer === 1 ? inputWidth(config) : config.width;
-      const dist = weightDistribution(job.spec, fanIn, config.width);
-      const { mantissa, exponent } = job.exact ? splitScale(dist.scale) : { mantissa: dist.scale, exponent: 0 };
-      weightExponents.push(exponent);
-      const flags = layer === 1 ? [...inputs.flags] : [];
-      if (!heldInF32(mantissa)) flags.push({ quantity: 'pre', kind: Math.abs(mantissa) < 1 ? 'underflow' : 'overflow', precision: 'float32' });
-      extraFlags.push(flags);
-      const address = { seed: config.seed, series: job.series, trial: job.trial, layer };
-      if (isElementShape(dist.shape)) {
-        this.kernels.weights.draw(buffers.weights, { ...address, fanIn, fanOut: config.width, shape: dist.shape, scale: mantissa });
-      } else {
-        // Recomputed per chunk; a batch needs several chunks only beyond 2^28 elements per layer.
-        const weights = sampleWeights(dist, address, fanIn, config.width);
-        this.kernels.weights.upload(buffers.weights, Float32Array.from(weights, (w) => ldexp(w, -exponent)));
-      }
-      const input = buffers.activations[(layer - 1) % 2];
-      const output = buffers.activations[layer % 2];
+      const weights = loadLayerWeights(this.kernels.weights, buffers.weights, job, layer, fanIn);
+      weightExponents.push(weights.exponent);
+      extraFlags.push([...(layer === 1 ? inputs.flags : []), ...weights.flags]);
+      const output = buffers.layerOutput(layer);
       const step = {
         rows, fanIn, fanOut: config.width, activationId: job.activation.id, activateInput: layer > 1,
         layer: layer - 1, bias: config.bias, slope: config.slope,
       };
       const slab = slabRows(rows, fanIn, config.width, this.pace.macsPerMs, this.pace.sliceMs);
       for (let offset = 0; offset < rows; offset += slab) {
-        this.kernels.layer.slab({ input, weights: buffers.weights, output, partials: buffers.partials, layerState: buffers.layerState },
+        this.kernels.layer.slab({ input: buffers.layerInput(layer), weights: buffers.weights, output, partials: buffers.partials, layerState: buffers.layerState },
           step, offset, Math.min(slab, rows - offset));
       }
       this.kernels.merge.merge(buffers.partials, buffers.layerState,
-        { partialCount: tilesAlong(rows) * tilesAlong(config.width), layer: layer - 1, renormalise: job.exact },
+        { partialCount: tilesAlong(rows) * tilesAlong(config.width), layer: layer - 1, exponent: exponentRule },
         (encoder) => this.copyCaptured(encoder, job, output, layer - 1));
       await this.settle(device.queue.onSubmittedWorkDone());
       const elapsed = performance.now() - started;
@@ -144,6 +169,9 @@ export class ChunkRunner {
       if (elapsed > 10) this.pace.macsPerMs = (rows * fanIn * config.width) / elapsed;
       throwIfAborted(hooks.signal);
       hooks.onLayer(layer);
+    }
+    if (job.backward) {
+      await new BackwardPass(device, this.kernels, buffers, this.pace, (work) => this.settle(work)).run(job, job.backward, exponentRule, hooks);
     }
     return this.readBack(job, inputs.exponent, weightExponents, extraFlags);
   }
@@ -156,25 +184,32 @@ export class ChunkRunner {
     }
   }
 
-  private async readBack(job: ChunkJob, inputExponent: number, weightExponents: number[], extraFlags: RangeFlag[][]): Promise<ChunkLayer[]> {
-    const { device } = this.gpu;
-    const { stateReadback, layerState, capture } = this.buffers;
-    const encoder = device.createCommandEncoder();
-    encoder.copyBufferToBuffer(layerState, 0, stateReadback, 0, stateReadback.size);
-    device.queue.submit([encoder.finish()]);
-    await this.settle(stateReadback.mapAsync(GPUMapMode.READ));
-    const words = new Uint32Array(stateReadback.getMappedRange().slice(0));
-    stateReadback.unmap();
+  private async readWords(source: GPUBuffer, readback: GPUBuffer): Promise<Uint32Array> {
+    const encoder = this.gpu.device.createCommandEncoder();
+    encoder.copyBufferToBuffer(source, 0, readback, 0, readback.size);
+    this.gpu.device.queue.submit([encoder.finish()]);
+    await this.settle(readback.mapAsync(GPUMapMode.READ));
+    const words = new Uint32Array(readback.getMappedRange().slice(0));
+    readback.unmap();
+    return words;
+  }
 
+  private async readBack(job: ChunkJob, inputExponent: number, weightExponents: number[], extraFlags: RangeFlag[][]): Promise<ChunkOutcome> {
+    const { stateReadback, layerState, capture } = this.buffers;
+    const words = await this.readWords(layerState, stateReadback);
+    const depth = job.config.depth;
+    const states = Array.from({ length: depth }, (_, i) => decodeLayerState(words, i));
     const layers: ChunkLayer[] = [];
     const exponents: number[] = [];
     let scale = inputExponent;
-    for (let i = 0; i < job.config.depth; i++) {
-      const state = decodeLayerState(words, i);
-      scale += weightExponents[i] + (i > 0 ? decodeLayerState(words, i - 1).exponent : 0);
+    for (let i = 0; i < depth; i++) {
+      const state = states[i];
+      scale += weightExponents[i] + (i > 0 ? states[i - 1].exponent : 0);
       exponents.push(scale);
       layers.push({ pre: toTrueScale(state.pre, scale), post: toTrueScale(state.post, scale), flags: [...state.flags, ...extraFlags[i]] });
     }
+    const forward = states.map((s) => s.exponent);
+    const backward = job.backward ? await this.readGradients(job, layers, [inputExponent, ...exponents], weightExponents) : [];
     if (capture && job.capture.length) {
       await this.settle(capture.mapAsync(GPUMapMode.READ));
       const values = new Float32Array(capture.getMappedRange().slice(0));
@@ -189,6 +224,25 @@ export class ChunkRunner {
         }
       });
     }
-    return layers;
+    return { layers, exponents: { forward, backward } };
+  }
+
+  /**
+   * Adds ∂L/∂Z_l and ∂L/∂W_l at their true scale to `layers`; returns the exponents j_l. δ_l = 2^{D_l}·δ_l(GPU) with
+   * D_L = 0 and D_{l−1} = D_l + e_l + j_l; ∂L/∂W_l = 2^{K_{l−1} + D_l}·(H_{l−1}ᵀ·δ_l)(GPU), K_0 the input's exponent.
+   */
+  private async readGradients(job: ChunkJob, layers: ChunkLayer[], inputScales: number[], weightExponents: number[]): Promise<number[]> {
+    const b = this.buffers.backward!;
+    const words = await this.readWords(b.gradState, b.gradStateReadback);
+    const states = layers.map((_, i) => decodeGradState(words, i));
+    let scale = 0;
+    for (let i = layers.length - 1; i >= 0; i--) {
+      const state = states[i];
+      layers[i].grad = toTrueScale(state.grad, scale);
+      if (job.backward!.last) layers[i].weightGrad = toTrueScale(state.weightGrad, inputScales[i] + scale);
+      layers[i].flags.push(...state.flags);
+      scale += weightExponents[i] + state.exponent;
+    }
+    return states.map((s) => s.exponent);
   }
 }

@@ -6,16 +6,20 @@
 import { bindActivation } from '../lab/activations';
 import { batchRows, inputWidth, type ExperimentConfig } from '../lab/config';
 import { initLabel } from '../lab/initializers';
-import type { Engine, LayerStats, RangeFlag, RowCapture, RunOptions, RunResult, SeriesResult } from '../lab/results';
+import type { Engine, FlaggedQuantity, LayerStats, RangeFlag, RowCapture, RunOptions, RunResult, SeriesResult } from '../lab/results';
 import { emptyPartial, mergeMoments, summarizeTrials, toMoments, type Moments, type Partial } from '../lab/stats';
-import { ChunkRunner, type ChunkJob, type Kernels, type Pace } from './chunkRunner';
+import { BackwardLayerKernel } from './backwardLayerKernel';
+import { ChunkRunner, type ChunkExponents, type ChunkJob, type ChunkLayer, type Kernels, type Pace } from './chunkRunner';
 import { acquireDevice, type GpuContext } from './device';
+import { GradMergeKernel } from './gradMergeKernel';
 import { InputsKernel } from './inputsKernel';
 import { GPU_ACTIVATIONS, LayerKernel } from './layerKernel';
 import { MergeKernel } from './mergeKernel';
-import { chunkRows, chunksOf, INITIAL_MACS_PER_MS, SLICE_MS } from './plan';
+import { OutputGradientKernel } from './outputGradientKernel';
+import { chunkRows, chunksOf, INITIAL_MACS_PER_MS, SLICE_MS, traceChunkRows } from './plan';
 import { RunBuffers } from './runBuffers';
 import { float64Flags } from './scale';
+import { WeightGradientKernel } from './weightGradientKernel';
 import { WeightsKernel } from './weightsKernel';
 
 export { GpuUnavailableError, DeviceLostError } from './device';
@@ -33,11 +37,36 @@ interface Ready {
   kernels: Kernels;
 }
 
-/** One layer's records over a series' trials. */
+const MEASURED = ['pre', 'post', 'grad', 'weightGrad'] as const;
+type Measured = (typeof MEASURED)[number];
+
+/** One layer's records over a series' trials: per quantity, one Moments per trial. */
 interface LayerRecord {
-  pre: Moments[];
-  post: Moments[];
+  trials: Record<Measured, Moments[]>;
   flags: RangeFlag[];
+}
+
+/** One layer of one trial, merged over its chunks in float64; `nonZero` tells a true zero from an underflow. */
+type TrialLayer = Record<Measured, { partial: Partial; nonZero: boolean; present: boolean }>;
+
+function emptyTrialLayer(): TrialLayer {
+  return Object.fromEntries(MEASURED.map((q) => [q, { partial: emptyPartial(), nonZero: false, present: false }])) as TrialLayer;
+}
+
+function addChunkLayer(into: TrialLayer, layer: ChunkLayer): void {
+  for (const q of MEASURED) {
+    const p = layer[q];
+    if (!p) continue;
+    into[q] = { partial: mergeMoments(into[q].partial, p), nonZero: into[q].nonZero || isNonZero(p), present: true };
+  }
+}
+
+function layerStats(r: LayerRecord, i: number): LayerStats {
+  const { pre, post, grad, weightGrad } = r.trials;
+  return {
+    layer: i + 1, pre: summarizeTrials(pre), post: summarizeTrials(post), flags: r.flags,
+    ...(grad.length ? { grad: summarizeTrials(grad), weightGrad: summarizeTrials(weightGrad) } : {}),
+  };
 }
 
 function addFlags(target: RangeFlag[], flags: RangeFlag[]): void {
@@ -72,10 +101,11 @@ export class GpuEngine implements Engine {
     if (this.ready) return this.ready;
     const gpu = await acquireDevice(this.options.powerPreference);
     const { device } = gpu;
-    const [weights, inputs, layer, merge] = await Promise.all([
+    const [weights, inputs, layer, merge, outputGradient, backwardLayer, weightGradient, gradMerge] = await Promise.all([
       WeightsKernel.create(device), InputsKernel.create(device), LayerKernel.create(device), MergeKernel.create(device),
+      OutputGradientKernel.create(device), BackwardLayerKernel.create(device), WeightGradientKernel.create(device), GradMergeKernel.create(device),
     ]);
-    const ready = { gpu, kernels: { weights, inputs, layer, merge } };
+    const ready = { gpu, kernels: { weights, inputs, layer, merge, outputGradient, backwardLayer, weightGradient, gradMerge } };
     gpu.lost.then(() => { if (this.ready === ready) this.ready = null; });
     this.ready = ready;
     return ready;
@@ -95,55 +125,61 @@ export class GpuEngine implements Engine {
     const captureIndex = new Map(captureRows.map((row, index) => [row, index]));
     if (captureRows.some((row) => !rows.includes(row))) throw new RangeError('every captured row must be among the computed rows');
 
+    const backward = options.backward === true;
     const widest = Math.max(config.width, inputWidth(config));
     const { maxStorageBufferBindingSize, maxBufferSize } = gpu.device.limits;
-    const size = chunkRows(rows.length, widest, { maxStorageBufferBindingSize, maxBufferSize, maxRowsPerChunk: this.options.maxRowsPerChunk });
+    const limits = { maxStorageBufferBindingSize, maxBufferSize, maxRowsPerChunk: this.options.maxRowsPerChunk };
+    const size = backward ? traceChunkRows(rows.length, widest, config.width, config.depth, limits) : chunkRows(rows.length, widest, limits);
     const chunks = chunksOf(rows, size);
     const buffers = new RunBuffers(gpu.device, {
       chunkRows: size, inputWidth: inputWidth(config), width: config.width, depth: config.depth, captureCount: captureRows.length,
+      backward, chunks: chunks.length,
     });
     const runner = new ChunkRunner(gpu, kernels, buffers, this.pace);
     const capture: RowCapture | undefined = captureRows.length ? { rows: captureRows, preActivations: [] } : undefined;
-    const steps = config.sweep.length * config.trials * chunks.length * config.depth;
+    const steps = config.sweep.length * config.trials * chunks.length * config.depth * (backward ? 2 : 1);
     let done = 0;
 
     try {
       const series: SeriesResult[] = [];
       for (let s = 0; s < config.sweep.length; s++) {
         const spec = config.sweep[s];
-        const records: LayerRecord[] = Array.from({ length: config.depth }, () => ({ pre: [], post: [], flags: [] }));
+        const records: LayerRecord[] = Array.from({ length: config.depth }, () => ({
+          trials: { pre: [], post: [], grad: [], weightGrad: [] }, flags: [],
+        }));
         const captureInto = capture ? Array.from({ length: config.depth }, () => new Float64Array(captureRows.length * config.width)) : [];
         capture?.preActivations.push(captureInto);
         for (let trial = 0; trial < config.trials; trial++) {
-          const merged = Array.from({ length: config.depth }, () => ({ pre: emptyPartial(), post: emptyPartial(), nonZeroPre: false, nonZeroPost: false }));
-          for (const chunkRowsList of chunks) {
+          const merged = Array.from({ length: config.depth }, emptyTrialLayer);
+          let shared: ChunkExponents | null = null;
+          for (const [c, chunkRowsList] of chunks.entries()) {
             const job: ChunkJob = {
               config, spec, series: s, trial, activation, exact, rows: chunkRowsList, captureInto,
               capture: trial === 0 ? chunkRowsList.flatMap((row, position) => (captureIndex.has(row) ? [{ position, index: captureIndex.get(row)! }] : [])) : [],
+              backward: backward ? { first: c === 0, last: c === chunks.length - 1 } : null,
+              shared,
             };
-            const layers = await runner.run(job, {
+            const outcome = await runner.run(job, {
               signal: options.signal,
               onLayer: (layer) => options.onProgress?.({ done: ++done, total: steps, series: s, trial, layer }),
             });
-            layers.forEach((l, i) => {
-              const m = merged[i];
-              m.pre = mergeMoments(m.pre, l.pre);
-              m.post = mergeMoments(m.post, l.post);
-              m.nonZeroPre ||= isNonZero(l.pre);
-              m.nonZeroPost ||= isNonZero(l.post);
+            // A backward run's later chunks reuse the first chunk's exponents (see ChunkJob.shared).
+            if (backward) shared ??= outcome.exponents;
+            outcome.layers.forEach((l, i) => {
+              addChunkLayer(merged[i], l);
               addFlags(records[i].flags, l.flags);
             });
           }
           merged.forEach((m, i) => {
-            const pre = toMoments(m.pre);
-            const post = toMoments(m.post);
-            records[i].pre.push(pre);
-            records[i].post.push(post);
-            addFlags(records[i].flags, [...float64Flags(pre, m.nonZeroPre, 'pre'), ...float64Flags(post, m.nonZeroPost, 'post')]);
+            for (const q of MEASURED) {
+              if (!m[q].present) continue;
+              const moments = toMoments(m[q].partial);
+              records[i].trials[q].push(moments);
+              addFlags(records[i].flags, float64Flags(moments, m[q].nonZero, q as FlaggedQuantity));
+            }
           });
         }
-        const layers: LayerStats[] = records.map((r, i) => ({ layer: i + 1, pre: summarizeTrials(r.pre), post: summarizeTrials(r.post), flags: r.flags }));
-        series.push({ label: initLabel(spec), init: spec, layers });
+        series.push({ label: initLabel(spec), init: spec, layers: records.map(layerStats) });
       }
       return {
         config, engine: 'gpu', device: gpu.description, series,

@@ -3,6 +3,10 @@ import moments from '../../shaders/moments.wgsl?raw';
 import source from '../../shaders/merge.wgsl?raw';
 import { buildPipeline, dispatch, packUniforms, uniformBuffer } from './kernel';
 
+/** How a merge sets the exponent the next layer divides out (shaders/moments.wgsl): 0, chosen from the RMS, or kept as written. */
+export const EXPONENT_RULES = { none: 0, choose: 1, keep: 2 } as const;
+export type ExponentRule = keyof typeof EXPONENT_RULES;
+
 export class MergeKernel {
   private constructor(private readonly device: GPUDevice, private readonly pipeline: GPUComputePipeline, private readonly uniforms: GPUBuffer) {}
 
@@ -13,10 +17,10 @@ export class MergeKernel {
 
   merge(
     partials: GPUBuffer, layerState: GPUBuffer,
-    m: { partialCount: number; layer: number; renormalise: boolean },
+    m: { partialCount: number; layer: number; exponent: ExponentRule },
     after?: (encoder: GPUCommandEncoder) => void,
   ): void {
-    const data = packUniforms([{ u32: m.partialCount }, { u32: m.layer }, { u32: m.renormalise ? 1 : 0 }]);
+    const data = packUniforms([{ u32: m.partialCount }, { u32: m.layer }, { u32: EXPONENT_RULES[m.exponent] }]);
     dispatch(this.device, this.pipeline, this.uniforms, data, [partials, layerState], [1, 1], after);
   }
 }

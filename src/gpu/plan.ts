@@ -39,3 +39,18 @@ export function slabRows(chunk: number, fanIn: number, fanOut: number, macsPerMs
   const rows = Math.floor((macsPerMs * sliceMs) / (fanIn * fanOut));
   return Math.min(chunk, Math.max(TILE, rows - (rows % TILE)));
 }
+
+/**
+ * Rows per chunk of a backward run, which keeps Z_l of every layer and two δ of [rows × width] per chunk: all of them
+ * together within one of the device's largest buffers (maxBufferSize), the memory a run may reasonably claim.
+ */
+export function traceChunkRows(totalRows: number, widest: number, width: number, depth: number, limits: ChunkLimits): number {
+  const rows = chunkRows(totalRows, widest, limits);
+  const bytesPerRow = BYTES_PER_VALUE * width * (depth + 2);
+  const fit = Math.floor(limits.maxBufferSize / bytesPerRow);
+  if (fit < 1) {
+    throw new RangeError(`a backward pass keeps ${bytesPerRow} bytes per row at width ${width} and depth ${depth}, more than this GPU's largest buffer (${limits.maxBufferSize} bytes)`);
+  }
+  if (fit >= rows) return rows;
+  return fit >= TILE ? fit - (fit % TILE) : fit;
+}

@@ -1,4 +1,5 @@
 /** The buffers of one run, sized once for its largest chunk and reused by every chunk, series and trial. */
+import { GRAD_STATE_WORDS } from './gradState';
 import { LAYER_STATE_WORDS } from './layerState';
 import { PARTIAL_BYTES, tilesAlong } from './layerKernel';
 
@@ -11,11 +12,29 @@ export interface RunShape {
   width: number;
   depth: number;
   captureCount: number;
+  /** Keep every layer's Z for a backward pass. */
+  backward: boolean;
+  /** Chunks per trial: with more than one, a backward run keeps each layer's weight-gradient sum across them. */
+  chunks: number;
+}
+
+/** What only a backward run needs. */
+export interface BackwardBuffers {
+  /** Ping-pong δ = ∂L/∂Z: layer l's in [l % 2]. */
+  deltas: [GPUBuffer, GPUBuffer];
+  gradState: GPUBuffer;
+  gradStateReadback: GPUBuffer;
+  /** Per layer, ∂L/∂W summed over the chunks so far; empty for a one-chunk batch, whose sum is never stored. */
+  weightGradSums: GPUBuffer[];
+  /** Bound in place of a sum that is not kept. */
+  noSum: GPUBuffer;
 }
 
 export class RunBuffers {
-  /** Ping-pong pre-activations: layer l reads one and writes the other. The input X starts in [0]. */
+  /** The input X in [0]; without a backward pass, layer l also reads Z_{l−1} from one and writes Z_l to the other. */
   readonly activations: [GPUBuffer, GPUBuffer];
+  /** With a backward pass, Z_l of every layer (layer l at l − 1), kept for φ'(Z) and H = φ(Z). */
+  readonly trace: GPUBuffer[];
   readonly weights: GPUBuffer;
   readonly partials: GPUBuffer;
   readonly layerState: GPUBuffer;
@@ -24,14 +43,22 @@ export class RunBuffers {
   /** [depth × captureCount × width] captured pre-activations, or null when nothing is captured. */
   readonly capture: GPUBuffer | null;
   readonly captureCount: number;
+  readonly backward: BackwardBuffers | null;
 
   constructor(device: GPUDevice, shape: RunShape) {
     const make = (label: string, size: number, usage: number) => device.createBuffer({ label, size: Math.max(16, size), usage });
     const widest = Math.max(shape.inputWidth, shape.width);
+    const layerBytes = shape.chunkRows * shape.width * F32;
     const stateBytes = shape.depth * LAYER_STATE_WORDS * F32;
-    this.activations = [0, 1].map((i) => make(`activations ${i}`, shape.chunkRows * widest * F32, STORAGE | COPY_SRC | COPY_DST)) as [GPUBuffer, GPUBuffer];
+    this.activations = [
+      make('activations 0', shape.chunkRows * widest * F32, STORAGE | COPY_SRC | COPY_DST),
+      make('activations 1', shape.backward ? 0 : shape.chunkRows * widest * F32, STORAGE | COPY_SRC | COPY_DST),
+    ];
+    this.trace = shape.backward ? Array.from({ length: shape.depth }, (_, l) => make(`Z ${l + 1}`, layerBytes, STORAGE | COPY_SRC)) : [];
     this.weights = make('weights', widest * shape.width * F32, STORAGE | COPY_DST);
-    this.partials = make('partials', tilesAlong(shape.chunkRows) * tilesAlong(shape.width) * PARTIAL_BYTES, STORAGE);
+    // ∂L/∂W has one partial per tile of [fanIn × width], which can outnumber those of [rows × width].
+    const partialRows = shape.backward ? Math.max(shape.chunkRows, widest) : shape.chunkRows;
+    this.partials = make('partials', tilesAlong(partialRows) * tilesAlong(shape.width) * PARTIAL_BYTES, STORAGE);
     this.layerState = make('layer state', stateBytes, STORAGE | COPY_SRC | COPY_DST);
     this.stateReadback = make('layer state readback', stateBytes, MAP_READ | COPY_DST);
     this.rows = make('rows', shape.chunkRows * F32, STORAGE | COPY_DST);
@@ -39,9 +66,30 @@ export class RunBuffers {
     this.capture = shape.captureCount
       ? make('capture', shape.depth * shape.captureCount * shape.width * F32, MAP_READ | COPY_DST)
       : null;
+    const gradBytes = shape.depth * GRAD_STATE_WORDS * F32;
+    this.backward = shape.backward ? {
+      deltas: [0, 1].map((i) => make(`δ ${i}`, layerBytes, STORAGE)) as [GPUBuffer, GPUBuffer],
+      gradState: make('grad state', gradBytes, STORAGE | COPY_SRC | COPY_DST),
+      gradStateReadback: make('grad state readback', gradBytes, MAP_READ | COPY_DST),
+      weightGradSums: shape.chunks > 1
+        ? Array.from({ length: shape.depth }, (_, l) => make(`∂L/∂W ${l + 1}`, widest * shape.width * F32, STORAGE)) : [],
+      noSum: make('no sum', 0, STORAGE),
+    } : null;
+  }
+
+  /** Where layer l (1-based) reads its input: X, or Z_{l−1}. */
+  layerInput(layer: number): GPUBuffer {
+    if (layer === 1) return this.activations[0];
+    return this.backward ? this.trace[layer - 2] : this.activations[(layer - 1) % 2];
+  }
+
+  /** Where layer l (1-based) writes Z_l. */
+  layerOutput(layer: number): GPUBuffer {
+    return this.backward ? this.trace[layer - 1] : this.activations[layer % 2];
   }
 
   destroy(): void {
-    for (const b of [...this.activations, this.weights, this.partials, this.layerState, this.stateReadback, this.rows, this.capture]) b?.destroy();
+    const backward = this.backward ? [...this.backward.deltas, this.backward.gradState, this.backward.gradStateReadback, ...this.backward.weightGradSums, this.backward.noSum] : [];
+    for (const b of [...this.activations, ...this.trace, this.weights, this.partials, this.layerState, this.stateReadback, this.rows, this.capture, ...backward]) b?.destroy();
   }
 }

@@ -8,6 +8,8 @@
  * - activations on captured rows: max |candidate − reference| over the rows and units, relative to the RMS of the
  *   reference's captured pre-activations at that layer, so a unit near zero does not turn f32 rounding into a failure.
  * 0 against 0 is a difference of 0; anything against a zero scale is Infinity.
+ * Backward statistics (∂L/∂Z and ∂L/∂W) are compared like pre and post when the reference has them and both runs
+ * computed the same rows; statistics recomputed from captured rows cover the forward pass only.
  */
 import { bindActivation } from './activations';
 import type { ExperimentConfig } from './config';
@@ -25,6 +27,7 @@ export interface Tolerances {
 export const DEFAULT_TOLERANCES: Tolerances = { statistic: 1e-4, activation: 1e-4 };
 
 export const STATISTICS = ['mean', 'var', 'meanSq'] as const;
+const BACKWARD = ['grad', 'weightGrad'] as const;
 export type Statistic = (typeof STATISTICS)[number];
 
 export interface LayerComparison {
@@ -34,6 +37,9 @@ export interface LayerComparison {
   /** Relative differences of each statistic, pre- and post-activation. */
   pre: Record<Statistic, number>;
   post: Record<Statistic, number>;
+  /** The same for ∂L/∂Z and ∂L/∂W, when compared (see the header); Infinity where the candidate lacks them. */
+  grad?: Record<Statistic, number>;
+  weightGrad?: Record<Statistic, number>;
   /** Max relative pre-activation difference on captured rows; null when either run has no capture. */
   activation: number | null;
   /** Flags the candidate raised that the reference did not: figures the candidate could not hold. */
@@ -74,7 +80,10 @@ export function relativeDifference(candidate: number, reference: number, scale: 
   return scale === 0 || !Number.isFinite(scale) ? Infinity : difference / Math.abs(scale);
 }
 
-function momentDifferences(candidate: Moments, reference: Moments): Record<Statistic, number> {
+const MISSING: Record<Statistic, number> = { mean: Infinity, var: Infinity, meanSq: Infinity };
+
+function momentDifferences(candidate: Moments | undefined, reference: Moments): Record<Statistic, number> {
+  if (!candidate) return { ...MISSING };
   return {
     mean: relativeDifference(candidate.mean, reference.mean, Math.sqrt(reference.meanSq)),
     var: relativeDifference(candidate.var, reference.var, reference.var),
@@ -146,20 +155,22 @@ export function compareRuns(
         : [refLayer, candLayer];
       const pre = momentDifferences(candStats.pre, refStats.pre);
       const post = momentDifferences(candStats.post, refStats.post);
+      const backward = statisticsFrom === 'all'
+        ? BACKWARD.flatMap((q) => (refLayer[q] ? [[q, momentDifferences(candLayer[q], refLayer[q]!)] as const] : []))
+        : [];
       const activation = refCaptured && candCaptured ? activationDifference(candCaptured, refCaptured) : null;
       const candidateOnlyFlags = candLayer.flags.filter(
         (f) => !refLayer.flags.some((r) => r.quantity === f.quantity && r.kind === f.kind),
       );
       const where = { series: s, label: refSeries.label, layer: refLayer.layer };
-      for (const q of ['pre', 'post'] as const) {
-        for (const k of STATISTICS) {
-          consider({ ...where, figure: `${q}.${k}`, difference: (q === 'pre' ? pre : post)[k], tolerance: tol.statistic });
-        }
+      const compared = [['pre', pre], ['post', post], ...backward] as const;
+      for (const [q, differences] of compared) {
+        for (const k of STATISTICS) consider({ ...where, figure: `${q}.${k}`, difference: differences[k], tolerance: tol.statistic });
       }
       if (activation !== null) consider({ ...where, figure: 'activation', difference: activation, tolerance: tol.activation });
-      const statisticsPass = STATISTICS.every((k) => pre[k] <= tol.statistic && post[k] <= tol.statistic);
+      const statisticsPass = compared.every(([, differences]) => STATISTICS.every((k) => differences[k] <= tol.statistic));
       const pass = statisticsPass && (activation === null || activation <= tol.activation) && candidateOnlyFlags.length === 0;
-      layers.push({ ...where, pre, post, activation, candidateOnlyFlags, pass });
+      layers.push({ ...where, pre, post, ...Object.fromEntries(backward), activation, candidateOnlyFlags, pass });
     });
   });
   return { tolerances: tol, statisticsFrom, layers, worst, pass: layers.every((l) => l.pass) };

@@ -10,6 +10,8 @@ import type { InitSpec } from './initializers';
 import type { Moments, TrialSummary } from './stats';
 
 export type Quantity = 'pre' | 'post';
+/** What a range flag can be about: the forward quantities, and the backward pass's ∂L/∂Z and ∂L/∂W. */
+export type FlaggedQuantity = Quantity | 'grad' | 'weightGrad';
 
 /**
  * A measurement the engine could not hold in its arithmetic. `underflow`: an element that should be non-zero
@@ -17,7 +19,7 @@ export type Quantity = 'pre' | 'post';
  * presented as measurements.
  */
 export interface RangeFlag {
-  quantity: Quantity;
+  quantity: FlaggedQuantity;
   kind: 'underflow' | 'overflow' | 'nonfinite';
   /** The arithmetic that could not hold it: float32 on the GPU, float64 on the CPU. */
   precision: 'float32' | 'float64';

@@ -1,0 +1,69 @@
+// The top of the backward pass for one chunk: δ_L = g_L ⊙ φ'(Z_L), with g_L = ∂L/∂H_L ~ N(0, 1) drawn from the
+// Philox stream at element = batchRow·width + j, layer = depth, series word 0 (src/cpu/backward.ts), and the
+// statistics of δ_L fused as one Moments partial per 64×64 tile, like the layer kernels'. φ' of a homogeneous φ does
+// not see the power of two Z_L carries, so δ_L is at its true scale (exponent 0).
+// Prepended: sampling constants, philox.wgsl, moments.wgsl, activation.wgsl, range.wgsl, gradState.wgsl.
+
+struct OutputGradientParams {
+  seed: u32,
+  trial: u32,
+  rows: u32,
+  width: u32,
+  depth: u32,
+  activation: u32,
+  // Workgroups along width: the stride of the partials.
+  tilesX: u32,
+  slope: f32,
+}
+
+@group(0) @binding(0) var<uniform> params: OutputGradientParams;
+@group(0) @binding(1) var<storage, read> batchRows: array<u32>;
+@group(0) @binding(2) var<storage, read> pre: array<f32>;
+@group(0) @binding(3) var<storage, read_write> delta: array<f32>;
+@group(0) @binding(4) var<storage, read_write> partials: array<Moments>;
+@group(0) @binding(5) var<storage, read_write> gradState: array<atomic<u32>>;
+
+const TILE: u32 = 64u;
+const THREADS: u32 = 64u;
+const OUTPUT_GRADIENT_STREAM: u32 = 2u;
+
+var<workgroup> reduction: array<Moments, 64>;
+var<workgroup> workgroupFlags: atomic<u32>;
+
+@compute @workgroup_size(8, 8)
+fn main(@builtin(local_invocation_id) local: vec3u, @builtin(workgroup_id) group: vec3u,
+        @builtin(local_invocation_index) thread: u32) {
+  var moments = Moments(0u, 0.0, 0.0);
+  var flags = 0u;
+  for (var i = 0u; i < 8u; i++) {
+    let row = group.y * TILE + 8u * local.y + i;
+    for (var j = 0u; j < 8u; j++) {
+      let col = group.x * TILE + 8u * local.x + j;
+      if (row < params.rows && col < params.width) {
+        let index = row * params.width + col;
+        // u32 arithmetic wraps like the CPU's `>>> 0` on the counter word.
+        let w = philox(vec4u(batchRows[row] * params.width + col, params.depth, params.trial, 0u),
+                       vec2u(params.seed, OUTPUT_GRADIENT_STREAM));
+        let z = pre[index];
+        let slope = derivative(params.activation, z, params.slope);
+        let d = standardNormal(w.x, w.y) * slope;
+        delta[index] = d;
+        moments = pushValue(moments, d);
+        flags |= rangeFlags(d);
+        if (slope == 0.0 && !derivativeZeroIsExact(params.activation, z, params.slope)) { flags |= FLAG_UNDERFLOW; }
+      }
+    }
+  }
+  reduction[thread] = moments;
+  if (flags != 0u) { atomicOr(&workgroupFlags, flags); }
+  for (var stride = THREADS / 2u; stride > 0u; stride /= 2u) {
+    workgroupBarrier();
+    if (thread < stride) { reduction[thread] = mergeMoments(reduction[thread], reduction[thread + stride]); }
+  }
+  workgroupBarrier();
+  if (thread == 0u) {
+    partials[group.y * params.tilesX + group.x] = reduction[0];
+    let all = atomicLoad(&workgroupFlags);
+    if (all != 0u) { atomicOr(&gradState[(params.depth - 1u) * GRAD_STATE_WORDS + GRAD_FLAGS], all); }
+  }
+}
