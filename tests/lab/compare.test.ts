@@ -72,3 +72,41 @@ describe('compareRuns', () => {
     expect(compareRuns(sampled, full).pass).toBe(false);
   });
 });
+
+describe('compareRuns on backward statistics', () => {
+  const backwardConfig = () => {
+    const parsed = parseConfig({ width: 6, depth: 3, input: { distribution: 'normal', batch: 12, width: 4 }, init: { kind: 'he-normal' } });
+    if (!parsed.ok) throw new Error('bad test config');
+    return parsed.config;
+  };
+
+  it('compares grad and weightGrad when the reference has them, and a run agrees with itself', async () => {
+    const run = await new CpuEngine().run(backwardConfig(), { backward: true });
+    const comparison = compareRuns(run, run);
+    expect(comparison.pass).toBe(true);
+    expect(comparison.layers.every((l) => l.grad?.var === 0 && l.weightGrad?.meanSq === 0)).toBe(true);
+  });
+
+  it('a weight-gradient variance off by twice the tolerance fails that layer and is named the worst', async () => {
+    const run = await new CpuEngine().run(backwardConfig(), { backward: true });
+    const off = structuredClone(run);
+    off.series[0].layers[1].weightGrad!.var *= 1 + 2e-4;
+    const comparison = compareRuns(run, off);
+    expect(comparison.layers.filter((l) => !l.pass).map((l) => l.layer)).toEqual([2]);
+    expect(comparison.worst).toMatchObject({ layer: 2, figure: 'weightGrad.var' });
+  });
+
+  it('a candidate without gradients fails against a reference with them', async () => {
+    const config = backwardConfig();
+    const comparison = compareRuns(await new CpuEngine().run(config, { backward: true }), await new CpuEngine().run(config));
+    expect(comparison.pass).toBe(false);
+    expect(comparison.layers.every((l) => l.grad?.mean === Infinity)).toBe(true);
+  });
+
+  it('a candidate-only gradient flag fails the layer', async () => {
+    const run = await new CpuEngine().run(backwardConfig(), { backward: true });
+    const flagged = structuredClone(run);
+    flagged.series[0].layers[0].flags.push({ quantity: 'grad', kind: 'underflow', precision: 'float32' });
+    expect(compareRuns(run, flagged).layers.find((l) => !l.pass)).toMatchObject({ layer: 1 });
+  });
+});
