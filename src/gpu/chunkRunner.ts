@@ -102,8 +102,8 @@ export class ChunkRunner {
   private writeInputs(job: ChunkJob): { exponent: number; flags: RangeFlag[] } {
     const { device } = this.gpu;
     const input = job.config.input;
-    // The output gradient is drawn by batch row, whatever the input.
-    if ('values' in input || job.backward) device.queue.writeBuffer(this.buffers.rows, 0, new Uint32Array(job.rows));
+    // Random inputs and the output gradient are both drawn by batch row.
+    device.queue.writeBuffer(this.buffers.rows, 0, new Uint32Array(job.rows));
     if ('values' in input) {
       const exponent = job.exact ? rmsExponent(input.values) : 0;
       const scaled = new Float32Array(input.values.map((x) => ldexp(x, -exponent)));
