@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright';
 import { CpuEngine } from '../../src/cpu/cpuEngine';
 import { activations } from '../../src/lab/activations';
 import { DEFAULT_TOLERANCES } from '../../src/lab/compare';
@@ -7,7 +7,7 @@ import { batchRows, inputWidth, type ExperimentConfig } from '../../src/lab/conf
 import { initializers, initKinds } from '../../src/lab/initializers';
 import type { LayerHistograms, LayerStats } from '../../src/lab/results';
 import { theoryCurves } from '../../src/lab/theory';
-import { launch, openLab, startLab, waitForRun, type Lab } from './labServer';
+import { chartSnapshot, expectClose, openLab, useLab, waitForRun } from './labServer';
 
 /** What the GPU engine guarantees against the float64 reference, per statistic (src/lab/compare.ts). */
 const GPU_RELATIVE_TOLERANCE = DEFAULT_TOLERANCES.statistic;
@@ -17,33 +17,16 @@ const GPU_RELATIVE_TOLERANCE = DEFAULT_TOLERANCES.statistic;
  */
 const CROSS_RUNTIME_RELATIVE_TOLERANCE = 1e-12;
 
-interface Snapshot { labels: string[]; data: (number | null)[][]; theory: number[][] }
 interface ResultJson { config: ExperimentConfig; engine: 'cpu' | 'gpu'; series: { label: string; layers: LayerStats[]; histograms?: LayerHistograms[] }[] }
 
-const chart = (page: Page, id: string) =>
-  page.evaluate((id) => (window as unknown as { initlab: { charts: Record<string, Snapshot> } }).initlab.charts[id], id);
 const result = (page: Page, id: string) =>
   page.evaluate((id) => (window as unknown as { initlab: { results: Record<string, ResultJson | undefined> } }).initlab.results[id], id);
 
-function expectClose(actual: number, expected: number, tolerance: number, what: string): void {
-  expect(Math.abs(actual - expected) / Math.abs(expected), what).toBeLessThanOrEqual(tolerance);
-}
-
 describe('gradients and distributions on the page', () => {
-  let lab: Lab;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    lab = await startLab();
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await lab?.server.close();
-  });
+  const env = useLab();
 
   it("computes the backward section only once it is in view, charts the CPU engine's backward JSON with theory dashed, and names its engine", async () => {
-    const { page, errors } = await openLab(browser, lab.url);
+    const { page, errors } = await openLab(env.browser, env.lab.url);
     await waitForRun(page);
     expect(await result(page, 'backward')).toBeUndefined();
     await page.locator('#backward-figure').scrollIntoViewIfNeeded();
@@ -53,7 +36,7 @@ describe('gradients and distributions on the page', () => {
     const tolerance = shown.engine === 'gpu' ? GPU_RELATIVE_TOLERANCE : CROSS_RUNTIME_RELATIVE_TOLERANCE;
     const theory = theoryCurves(shown.config);
     for (const [quantity, statistic] of [['pre', 'var'], ['grad', 'meanSq'], ['weightGrad', 'meanSq']] as const) {
-      const snapshot = await chart(page, `backward-${quantity}`);
+      const snapshot = await chartSnapshot(page, `backward-${quantity}`);
       expect(snapshot.labels).toEqual(reference.series.map((s) => s.label));
       reference.series.forEach((s, i) => s.layers.forEach((l, k) => {
         expectClose(snapshot.data[1 + i][k]!, l[quantity]![statistic], tolerance, `${s.label} ${quantity}, layer ${k + 1}`);
@@ -69,7 +52,7 @@ describe('gradients and distributions on the page', () => {
   });
 
   it('histograms of Z, H, gradients and weights count every element of their layer, and the layer slider shows each layer', async () => {
-    const { page, errors } = await openLab(browser, `${lab.url}?depth=4&sweep=normal:sigma=0.5;he-normal`);
+    const { page, errors } = await openLab(env.browser, `${env.lab.url}?depth=4&sweep=normal:sigma=0.5;he-normal`);
     await waitForRun(page);
     await page.locator('#distributions-figure').scrollIntoViewIfNeeded();
     await waitForRun(page, ['distributions']);
@@ -89,15 +72,15 @@ describe('gradients and distributions on the page', () => {
       slider.dispatchEvent(new Event('input', { bubbles: true }));
     });
     await page.getByTestId('histogram-series').selectOption('1');
-    expect((await chart(page, 'dist-grad')).data[1]).toEqual(shown.series[1].histograms![2].grad!.counts);
-    expect((await chart(page, 'dist-pre')).data[1]).toEqual(shown.series[1].histograms![2].pre.counts);
-    expect((await chart(page, 'dist-weights-0')).data[1]).toEqual(shown.series[0].histograms![2].weights.counts);
+    expect((await chartSnapshot(page, 'dist-grad')).data[1]).toEqual(shown.series[1].histograms![2].grad!.counts);
+    expect((await chartSnapshot(page, 'dist-pre')).data[1]).toEqual(shown.series[1].histograms![2].pre.counts);
+    expect((await chartSnapshot(page, 'dist-weights-0')).data[1]).toEqual(shown.series[0].histograms![2].weights.counts);
     expect(errors).toEqual([]);
     await page.close();
   });
 
   it("shows the chosen activation's formula and gain, the slope only for leaky ReLU, and every initializer's summary", async () => {
-    const { page } = await openLab(browser, `${lab.url}?engine=cpu`);
+    const { page } = await openLab(env.browser, `${env.lab.url}?engine=cpu`);
     await waitForRun(page);
     const slope = page.locator('label', { has: page.getByTestId('control-slope') });
     expect(await slope.isVisible()).toBe(false);

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright';
 import { CpuEngine } from '../../src/cpu/cpuEngine';
 import { defaultConfig, parseConfig, type ExperimentConfig } from '../../src/lab/config';
-import { launch, openLab, startLab, waitForRun, type Lab } from './labServer';
+import { chartSnapshot, openLab, useLab, waitForRun } from './labServer';
 
 /** The GPU engine's guarantee against the float64 reference (src/lab/compare.ts DEFAULT_TOLERANCES.statistic). */
 const GPU_RELATIVE_TOLERANCE = 1e-4;
@@ -13,10 +13,6 @@ const GPU_RELATIVE_TOLERANCE = 1e-4;
  */
 const CROSS_RUNTIME_RELATIVE_TOLERANCE = 1e-12;
 
-interface Snapshot { labels: string[]; data: (number | null)[][] }
-
-const chart = (page: Page, id: string) =>
-  page.evaluate((id) => (window as unknown as { initlab: { charts: Record<string, Snapshot> } }).initlab.charts[id], id);
 const engineUsed = (page: Page) => page.evaluate(() => (window as unknown as { initlab: { engine: string } }).initlab.engine);
 
 /** The chart's series must be the reference engine's per-layer variances, computed here in Node as the CLI does. */
@@ -24,7 +20,7 @@ async function expectChartMatchesCpu(page: Page, config: ExperimentConfig): Prom
   const reference = await new CpuEngine().run(config);
   const gpu = (await engineUsed(page)) !== 'cpu';
   for (const quantity of ['pre', 'post'] as const) {
-    const snapshot = await chart(page, `seed-${quantity}`);
+    const snapshot = await chartSnapshot(page, `seed-${quantity}`);
     expect(snapshot.labels).toEqual(reference.series.map((s) => s.label));
     expect(snapshot.data[0]).toEqual(reference.series[0].layers.map((l) => l.layer));
     reference.series.forEach((s, i) => {
@@ -56,22 +52,12 @@ function configOf(query: string): ExperimentConfig {
 }
 
 describe('the lab page', () => {
-  let lab: Lab;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    lab = await startLab();
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await lab?.server.close();
-  });
+  const env = useLab();
 
   it("loads without console errors and charts five σ series of eight layers equal to the CPU engine's numbers", async () => {
-    const { page, errors } = await openLab(browser, lab.url);
+    const { page, errors } = await openLab(env.browser, env.lab.url);
     await waitForRun(page);
-    const pre = await chart(page, 'seed-pre');
+    const pre = await chartSnapshot(page, 'seed-pre');
     expect(pre.labels).toHaveLength(5);
     expect(pre.data.slice(1).every((series) => series.length === 8)).toBe(true);
     await expectChartMatchesCpu(page, defaultConfig());
@@ -80,7 +66,7 @@ describe('the lab page', () => {
   });
 
   it('moving a σ slider redraws the chart with the new σ and writes it into the URL', async () => {
-    const { page, errors } = await openLab(browser, lab.url);
+    const { page, errors } = await openLab(env.browser, env.lab.url);
     await waitForRun(page);
     const before = await page.evaluate(() => (window as unknown as { initlab: { runs: number } }).initlab.runs);
     await page.locator('[data-testid="sigma-row"] input[type="range"]').last().evaluate((slider: HTMLInputElement) => {
@@ -89,7 +75,7 @@ describe('the lab page', () => {
     });
     await waitForRun(page, ['seed'], before + 5);
     expect(decodeURIComponent(page.url())).toContain('normal:sigma=0.0316');
-    const labels = (await chart(page, 'seed-pre')).labels;
+    const labels = (await chartSnapshot(page, 'seed-pre')).labels;
     expect(labels.at(-1)).toBe('σ = 0.0316');
     await expectChartMatchesCpu(page, configOf(new URL(page.url()).search));
     expect(errors).toEqual([]);
@@ -98,18 +84,18 @@ describe('the lab page', () => {
 
   it('a shared link reproduces its config and numbers, trials band included', async () => {
     const query = '?seed=7&trials=3&depth=5&width=20&input=normal:batch=16,width=6&sweep=normal:sigma=0.3;he-normal;xavier-uniform';
-    const { page, errors } = await openLab(browser, lab.url + query);
+    const { page, errors } = await openLab(env.browser, env.lab.url + query);
     await waitForRun(page);
     const config = configOf(query);
     await expectChartMatchesCpu(page, config);
-    const snapshot = await chart(page, 'seed-pre');
+    const snapshot = await chartSnapshot(page, 'seed-pre');
     expect(snapshot.data).toHaveLength(1 + 3 * 3);
     expect(errors).toEqual([]);
     await page.close();
   });
 
   it('a bad URL value is reported with field, value and allowed range, and the rest of the link still applies', async () => {
-    const { page } = await openLab(browser, `${lab.url}?depth=abc&width=12&activation=%3Cimg%20src%3Dx%3E`);
+    const { page } = await openLab(env.browser, `${env.lab.url}?depth=abc&width=12&activation=%3Cimg%20src%3Dx%3E`);
     await waitForRun(page);
     const message = await page.getByTestId('url-problems').textContent();
     expect(message).toContain('depth = "abc": an integer from 1 to 1000');
@@ -121,7 +107,7 @@ describe('the lab page', () => {
   });
 
   it('engine "both" runs the GPU and the CPU and the panel reports agreement layer by layer', async () => {
-    const { page, errors } = await openLab(browser, `${lab.url}?engine=both`);
+    const { page, errors } = await openLab(env.browser, `${env.lab.url}?engine=both`);
     await waitForRun(page, ['seed', 'compare']);
     expect(await page.getByTestId('compare-verdict').textContent()).toMatch(/^Agree/);
     expect(await page.locator('[data-testid="compare-table"] tbody tr').count()).toBe(5 * 8);
@@ -131,7 +117,7 @@ describe('the lab page', () => {
 
   it('lecture mode shows one section per screen and moves with the arrow keys', async () => {
     // The CPU engine: this test is about keys and layout, and SwiftShader's GPU runs are the slow part of the suite.
-    const { page } = await openLab(browser, `${lab.url}?engine=cpu`, { width: 1280, height: 720 });
+    const { page } = await openLab(env.browser, `${env.lab.url}?engine=cpu`, { width: 1280, height: 720 });
     await waitForRun(page);
     await page.keyboard.press('l');
     await expect.poll(() => page.evaluate(() => document.body.classList.contains('lecture')), { timeout: 5_000 }).toBe(true);
@@ -150,7 +136,7 @@ describe('the lab page', () => {
   });
 
   it('the CSV export parses and holds the numbers of the table', async () => {
-    const { page } = await openLab(browser, `${lab.url}?engine=cpu`);
+    const { page } = await openLab(env.browser, `${env.lab.url}?engine=cpu`);
     await waitForRun(page);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv-seed').click()]);
     const stream = await download.createReadStream();
@@ -175,42 +161,27 @@ describe('the lab page', () => {
 });
 
 describe('the lab page without WebGPU', () => {
+  const env = useLab(false);
+
   it('says how to enable WebGPU and still draws the seed experiment on the CPU', async () => {
-    const lab = await startLab();
-    const browser = await launch(false);
-    try {
-      const { page, errors } = await openLab(browser, lab.url);
-      await waitForRun(page);
-      const notice = page.getByTestId('engine-notice');
-      expect(await notice.isVisible()).toBe(true);
-      expect(await notice.textContent()).toContain('--enable-unsafe-webgpu');
-      expect(await engineUsed(page)).toBe('cpu');
-      await expectChartMatchesCpu(page, defaultConfig());
-      expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-      await lab.server.close();
-    }
+    const { page, errors } = await openLab(env.browser, env.lab.url);
+    await waitForRun(page);
+    const notice = page.getByTestId('engine-notice');
+    expect(await notice.isVisible()).toBe(true);
+    expect(await notice.textContent()).toContain('--enable-unsafe-webgpu');
+    expect(await engineUsed(page)).toBe('cpu');
+    await expectChartMatchesCpu(page, defaultConfig());
+    expect(errors).toEqual([]);
   });
 });
 
 describe('the lab page with values a log axis cannot show and with large experiments', () => {
-  let lab: Lab;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    lab = await startLab();
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await lab?.server.close();
-  });
+  const env = useLab();
 
   it('an all-zero series is marked on the chart and written in the table, never plotted as a number', async () => {
-    const { page } = await openLab(browser, `${lab.url}?engine=cpu&sweep=zeros;normal:sigma=0.5`);
+    const { page } = await openLab(env.browser, `${env.lab.url}?engine=cpu&sweep=zeros;normal:sigma=0.5`);
     await waitForRun(page);
-    const snapshot = await chart(page, 'seed-pre');
+    const snapshot = await chartSnapshot(page, 'seed-pre');
     expect(snapshot.data[1]).toEqual(new Array(8).fill(null));
     const marks = await page.evaluate(() => (window as unknown as { initlab: { charts: Record<string, { marks: { x: number; text: string }[] }> } }).initlab.charts['seed-pre'].marks);
     expect(marks.map((m) => m.x)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
@@ -221,7 +192,7 @@ describe('the lab page with values a log axis cannot show and with large experim
   });
 
   it('a large experiment waits for Run, shows progress with time left, and Cancel stops it', async () => {
-    const { page, errors } = await openLab(browser, `${lab.url}?engine=cpu&depth=40&width=1000&input=normal:batch=64,width=1000&sweep=he-normal`);
+    const { page, errors } = await openLab(env.browser, `${env.lab.url}?engine=cpu&depth=40&width=1000&input=normal:batch=64,width=1000&sweep=he-normal`);
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 30_000 }).toContain('press Run');
     await page.getByTestId('run-button').click();
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 30_000 }).toMatch(/left/);

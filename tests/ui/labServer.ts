@@ -1,6 +1,7 @@
 /** Builds the page once and serves it with `vite preview` on 127.0.0.1 and a free port, for the e2e tests. */
 import { build, preview, type PreviewServer } from 'vite';
 import { chromium, type Browser, type Page } from 'playwright';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { chromiumArgs, chromiumPath } from '../browserLaunch';
 
 export interface Lab {
@@ -44,4 +45,32 @@ export async function waitForRun(page: Page, ids: string[] = ['seed', 'symmetry'
     { ids, minRuns },
     { timeout: 120_000 },
   );
+}
+
+/** The built page and a browser for one describe block, started before its tests and closed after them. */
+export function useLab(webgpu = true): { readonly lab: Lab; readonly browser: Browser } {
+  const env = {} as { lab: Lab; browser: Browser };
+  beforeAll(async () => {
+    env.lab = await startLab();
+    env.browser = await launch(webgpu);
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.lab?.server.close();
+  });
+  return env;
+}
+
+/** What the page exposes of a chart on window.initlab.charts: x values first, then one array per plotted series. */
+export interface ChartSnapshot {
+  labels: string[];
+  data: (number | null)[][];
+  theory: number[][];
+}
+
+export const chartSnapshot = (page: Page, id: string): Promise<ChartSnapshot> =>
+  page.evaluate((id) => (window as unknown as { initlab: { charts: Record<string, ChartSnapshot> } }).initlab.charts[id], id);
+
+export function expectClose(actual: number, expected: number, tolerance: number, what: string): void {
+  expect(Math.abs(actual - expected) / Math.abs(expected), what).toBeLessThanOrEqual(tolerance);
 }

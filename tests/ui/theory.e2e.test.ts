@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright';
+import { describe, expect, it } from 'vitest';
 import { defaultConfig, parseConfig, type ExperimentConfig } from '../../src/lab/config';
 import { theoryCurves } from '../../src/lab/theory';
-import { launch, openLab, startLab, waitForRun, type Lab } from './labServer';
+import { chartSnapshot, expectClose, openLab, useLab, waitForRun } from './labServer';
 
 /**
  * theory.ts runs in Node here and in Chromium on the page: the same float64 code in two V8s, whose Math.exp and
@@ -15,34 +14,15 @@ const RATIO_RELATIVE_TOLERANCE = 1e-12;
 /** The derivation table prints four significant digits: half a unit in the fourth digit is at most 5e-4 relative. */
 const PRINTED_RELATIVE_TOLERANCE = 5e-4;
 
-interface Snapshot { labels: string[]; data: (number | null)[][]; theory: number[][] }
-
-const chart = (page: Page, id: string) =>
-  page.evaluate((id) => (window as unknown as { initlab: { charts: Record<string, Snapshot> } }).initlab.charts[id], id);
-
-function expectClose(actual: number, expected: number, tolerance: number, what: string): void {
-  expect(Math.abs(actual - expected) / Math.abs(expected), what).toBeLessThanOrEqual(tolerance);
-}
-
 describe('theory on the page', () => {
-  let lab: Lab;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    lab = await startLab();
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await lab?.server.close();
-  });
+  const env = useLab();
 
   it('the dashed curves of the seed charts are theoryCurves(defaultConfig()), and each table cell divides measured by them', async () => {
-    const { page, errors } = await openLab(browser, `${lab.url}?engine=cpu`);
+    const { page, errors } = await openLab(env.browser, `${env.lab.url}?engine=cpu`);
     await waitForRun(page);
     const theory = theoryCurves(defaultConfig());
     for (const quantity of ['pre', 'post'] as const) {
-      const snapshot = await chart(page, `seed-${quantity}`);
+      const snapshot = await chartSnapshot(page, `seed-${quantity}`);
       expect(snapshot.theory).toHaveLength(theory.length);
       theory.forEach((series, i) => {
         const expected = series.layers.map((l) => l[quantity].var);
@@ -67,12 +47,12 @@ describe('theory on the page', () => {
 
   it('a tanh network gets mean-field curves for its own config, and constant weights get none, with the reason on the page', async () => {
     const query = '?engine=cpu&activation=tanh&sweep=lecun-normal;constant:value=0.1';
-    const { page } = await openLab(browser, lab.url + query);
+    const { page } = await openLab(env.browser, env.lab.url + query);
     await waitForRun(page);
     const parsed = parseConfig({ ...defaultConfig(), activation: 'tanh', sweep: [{ kind: 'lecun-normal' }, { kind: 'constant', value: 0.1 }] });
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
     const theory = theoryCurves(parsed.config);
-    const snapshot = await chart(page, 'seed-post');
+    const snapshot = await chartSnapshot(page, 'seed-post');
     snapshot.theory[0].forEach((v, k) => expectClose(v, theory[0].layers[k].post.var, CROSS_RUNTIME_RELATIVE_TOLERANCE, `LeCun, layer ${k + 1}`));
     expect(snapshot.theory[1]).toEqual([]);
     expect(await page.locator('#seed-figure .figure-meta').textContent()).toContain(`No theory for constant 0.1: ${theory[1].unavailable}`);
@@ -80,7 +60,7 @@ describe('theory on the page', () => {
   });
 
   it("the He derivation table's theory columns are theory.ts's predictions for the derivation's config", async () => {
-    const { page } = await openLab(browser, `${lab.url}?engine=cpu`);
+    const { page } = await openLab(env.browser, `${env.lab.url}?engine=cpu`);
     await waitForRun(page);
     const config = await page.evaluate(() => (window as unknown as { initlab: { results: Record<string, { config: ExperimentConfig }> } }).initlab.results['he-derivation'].config);
     const theory = theoryCurves(config)[0].layers;
