@@ -9,6 +9,7 @@ import { throwIfAborted } from '../lab/results';
 import type { BackwardLayerKernel } from './backwardLayerKernel';
 import type { ChunkHooks, ChunkJob, Pace } from './chunkRunner';
 import type { GradMergeKernel } from './gradMergeKernel';
+import type { HistogramPhase } from './histogramSet';
 import { tilesAlong } from './layerKernel';
 import { loadLayerWeights } from './layerWeights';
 import type { ExponentRule } from './mergeKernel';
@@ -33,6 +34,13 @@ export interface ChunkPlace {
 }
 
 export class BackwardPass {
+  /** Layer `layer`'s (1-based) ∂L/∂Z or ∂L/∂W into the histograms, when the job fills them. */
+  private measure(job: ChunkJob, layer: number, quantity: 'grad' | 'weightGrad', values: GPUBuffer, count: number, phase?: HistogramPhase): void {
+    const h = job.histograms;
+    if (!h) return;
+    h.set.measure(phase ?? h.phase, layer - 1, quantity, { values, count, applyPhi: false, activationId: job.activation.id, slope: job.config.slope });
+  }
+
   constructor(
     private readonly device: GPUDevice,
     private readonly kernels: BackwardKernels,
@@ -41,8 +49,8 @@ export class BackwardPass {
     private readonly settle: (work: Promise<unknown>) => Promise<unknown>,
   ) {}
 
-  async run(job: ChunkJob, place: ChunkPlace, exponentRule: ExponentRule, hooks: ChunkHooks): Promise<void> {
-    const { config } = job;
+  async run(job: ChunkJob, exponentRule: ExponentRule, hooks: ChunkHooks): Promise<void> {
+    const { config, place } = job;
     const { kernels, buffers } = this;
     const b = buffers.backward!;
     const rows = job.rows.length;
@@ -56,16 +64,18 @@ export class BackwardPass {
       { seed: config.seed, trial: job.trial, rows, width, depth: config.depth, ...common },
     );
     mergeGrad(config.depth - 1);
+    this.measure(job, config.depth, 'grad', b.deltas[config.depth % 2], rows * width);
 
     for (let layer = config.depth; layer >= 1; layer--) {
       throwIfAborted(hooks.signal);
       const started = performance.now();
       const fanIn = layer === 1 ? inputWidth(config) : width;
       const delta = b.deltas[layer % 2];
-      const sum = b.weightGradSums[layer - 1] ?? b.noSum;
+      // A batch in chunks keeps each layer's sum; histograms need the last chunk's total stored, one layer at a time.
+      const sum = b.weightGradSums[layer - 1] ?? b.weightGradSums[0] ?? b.noSum;
       const weightStep = {
         rows, fanIn, fanOut: width, ...common, activateInput: layer > 1, layer: layer - 1,
-        add: !place.first, store: !place.last, reduce: place.last,
+        add: !place.first, store: !place.last || job.histograms !== null, reduce: place.last,
       };
       const units = slabRows(fanIn, rows, width, this.pace.macsPerMs, this.pace.sliceMs);
       for (let offset = 0; offset < fanIn; offset += units) {
@@ -75,6 +85,8 @@ export class BackwardPass {
       if (place.last) {
         kernels.gradMerge.merge(buffers.partials, b.gradState,
           { partialCount: tilesAlong(fanIn) * tilesAlong(width), layer: layer - 1, slot: 'weightGrad', exponent: 'keep' });
+        // The total exists only now, so its range and counts are taken together, in the counting pass.
+        if (job.histograms && job.histograms.phase !== 'range') this.measure(job, layer, 'weightGrad', sum, fanIn * width, 'both');
       }
       if (layer > 1) {
         loadLayerWeights(kernels.weights, buffers.weights, job, layer, fanIn);
@@ -87,6 +99,7 @@ export class BackwardPass {
           }, step, offset, Math.min(slab, rows - offset));
         }
         mergeGrad(layer - 2);
+        this.measure(job, layer - 1, 'grad', b.deltas[(layer - 1) % 2], rows * width);
       }
       await this.settle(this.device.queue.onSubmittedWorkDone());
       const elapsed = performance.now() - started;

@@ -13,6 +13,7 @@ import { DeviceLostError, type GpuContext } from './device';
 import { decodeGradState, GRAD_STATE_WORDS } from './gradState';
 import type { InputsKernel } from './inputsKernel';
 import { LayerKernel, tilesAlong } from './layerKernel';
+import type { HistogramKernels, HistogramPhase, HistogramScales, HistogramSet } from './histogramSet';
 import { decodeLayerState, LAYER_STATE_WORDS } from './layerState';
 import { loadLayerWeights } from './layerWeights';
 import type { ExponentRule, MergeKernel } from './mergeKernel';
@@ -20,7 +21,7 @@ import { slabRows } from './plan';
 import type { RunBuffers } from './runBuffers';
 import { heldInF32, ldexp, rmsExponent, toTrueScale } from './scale';
 
-export interface Kernels extends BackwardKernels {
+export interface Kernels extends BackwardKernels, HistogramKernels {
   inputs: InputsKernel;
   layer: LayerKernel;
   merge: MergeKernel;
@@ -45,11 +46,13 @@ export interface ChunkJob {
   capture: { position: number; index: number }[];
   /** Per layer, [captureCount × width] pre-activations at true scale, filled for the captured rows. */
   captureInto: Float64Array[];
-  /** Run the backward pass too; `place` says where the chunk sits in its trial. */
-  backward: ChunkPlace | null;
+  place: ChunkPlace;
+  backward: boolean;
+  /** Trial 0 of a run with histograms: the set to fill and the phase (see histogramSet.ts). */
+  histograms: { set: HistogramSet; phase: HistogramPhase } | null;
   /**
-   * Exponents to reuse instead of choosing them: a backward run's later chunks take the first chunk's, so that the
-   * chunks' ∂L/∂W add at one scale.
+   * Exponents to reuse instead of choosing them: later chunks take the first chunk's, so that the chunks' ∂L/∂W add,
+   * and their values are counted into one histogram, at one scale.
    */
   shared: ChunkExponents | null;
 }
@@ -67,6 +70,8 @@ export interface ChunkLayer {
 export interface ChunkOutcome {
   layers: ChunkLayer[];
   exponents: ChunkExponents;
+  /** Per layer, the power of two from each quantity's GPU values to its true values. */
+  scales: HistogramScales[];
 }
 
 export interface ChunkHooks {
@@ -90,7 +95,7 @@ export class ChunkRunner {
   ) {}
 
   /** Waits for the queue, turning device loss and device errors into exceptions. */
-  private async settle<T>(work: Promise<T>): Promise<T> {
+  async settle<T>(work: Promise<T>): Promise<T> {
     const outcome = await Promise.race([work.then((value) => ({ value })), this.gpu.lost.then((reason) => ({ reason }))]);
     if ('reason' in outcome) throw new DeviceLostError(outcome.reason);
     const error = this.gpu.takeError();
@@ -163,6 +168,7 @@ export class ChunkRunner {
       this.kernels.merge.merge(buffers.partials, buffers.layerState,
         { partialCount: tilesAlong(rows) * tilesAlong(config.width), layer: layer - 1, exponent: exponentRule },
         (encoder) => this.copyCaptured(encoder, job, output, layer - 1));
+      this.measureForward(job, layer, output, fanIn);
       await this.settle(device.queue.onSubmittedWorkDone());
       const elapsed = performance.now() - started;
       // Only layers long enough to time well refine the pace.
@@ -171,9 +177,20 @@ export class ChunkRunner {
       hooks.onLayer(layer);
     }
     if (job.backward) {
-      await new BackwardPass(device, this.kernels, buffers, this.pace, (work) => this.settle(work)).run(job, job.backward, exponentRule, hooks);
+      await new BackwardPass(device, this.kernels, buffers, this.pace, (work) => this.settle(work)).run(job, exponentRule, hooks);
     }
     return this.readBack(job, inputs.exponent, weightExponents, extraFlags);
+  }
+
+  /** Z_l, H_l and (once per trial: every chunk has the same) W_l into the histograms. */
+  private measureForward(job: ChunkJob, layer: number, output: GPUBuffer, fanIn: number): void {
+    const h = job.histograms;
+    if (!h) return;
+    const width = job.config.width;
+    const common = { activationId: job.activation.id, slope: job.config.slope };
+    h.set.measure(h.phase, layer - 1, 'pre', { values: output, count: job.rows.length * width, applyPhi: false, ...common });
+    h.set.measure(h.phase, layer - 1, 'post', { values: output, count: job.rows.length * width, applyPhi: true, ...common });
+    if (job.place.first) h.set.measure(h.phase, layer - 1, 'weights', { values: this.buffers.weights, count: fanIn * width, applyPhi: false, ...common });
   }
 
   private copyCaptured(encoder: GPUCommandEncoder, job: ChunkJob, output: GPUBuffer, layerIndex: number): void {
@@ -209,7 +226,8 @@ export class ChunkRunner {
       layers.push({ pre: toTrueScale(state.pre, scale), post: toTrueScale(state.post, scale), flags: [...state.flags, ...extraFlags[i]] });
     }
     const forward = states.map((s) => s.exponent);
-    const backward = job.backward ? await this.readGradients(job, layers, [inputExponent, ...exponents], weightExponents) : [];
+    const scales: HistogramScales[] = exponents.map((k, i) => ({ pre: k, post: k, weights: weightExponents[i], grad: 0, weightGrad: 0 }));
+    const backward = job.backward ? await this.readGradients(job, layers, scales, [inputExponent, ...exponents], weightExponents) : [];
     if (capture && job.capture.length) {
       await this.settle(capture.mapAsync(GPUMapMode.READ));
       const values = new Float32Array(capture.getMappedRange().slice(0));
@@ -224,14 +242,14 @@ export class ChunkRunner {
         }
       });
     }
-    return { layers, exponents: { forward, backward } };
+    return { layers, exponents: { forward, backward }, scales };
   }
 
   /**
    * Adds ∂L/∂Z_l and ∂L/∂W_l at their true scale to `layers`; returns the exponents j_l. δ_l = 2^{D_l}·δ_l(GPU) with
    * D_L = 0 and D_{l−1} = D_l + e_l + j_l; ∂L/∂W_l = 2^{K_{l−1} + D_l}·(H_{l−1}ᵀ·δ_l)(GPU), K_0 the input's exponent.
    */
-  private async readGradients(job: ChunkJob, layers: ChunkLayer[], inputScales: number[], weightExponents: number[]): Promise<number[]> {
+  private async readGradients(job: ChunkJob, layers: ChunkLayer[], scales: HistogramScales[], inputScales: number[], weightExponents: number[]): Promise<number[]> {
     const b = this.buffers.backward!;
     const words = await this.readWords(b.gradState, b.gradStateReadback);
     const states = layers.map((_, i) => decodeGradState(words, i));
@@ -239,7 +257,9 @@ export class ChunkRunner {
     for (let i = layers.length - 1; i >= 0; i--) {
       const state = states[i];
       layers[i].grad = toTrueScale(state.grad, scale);
-      if (job.backward!.last) layers[i].weightGrad = toTrueScale(state.weightGrad, inputScales[i] + scale);
+      if (job.place.last) layers[i].weightGrad = toTrueScale(state.weightGrad, inputScales[i] + scale);
+      scales[i].grad = scale;
+      scales[i].weightGrad = inputScales[i] + scale;
       layers[i].flags.push(...state.flags);
       scale += weightExponents[i] + state.exponent;
     }

@@ -6,12 +6,15 @@
 import { bindActivation } from '../lab/activations';
 import { batchRows, inputWidth, type ExperimentConfig } from '../lab/config';
 import { initLabel } from '../lab/initializers';
-import type { Engine, FlaggedQuantity, LayerStats, RangeFlag, RowCapture, RunOptions, RunResult, SeriesResult } from '../lab/results';
+import type { Engine, LayerHistograms, LayerStats, RangeFlag, RowCapture, RunOptions, RunResult, SeriesResult } from '../lab/results';
 import { emptyPartial, mergeMoments, summarizeTrials, toMoments, type Moments, type Partial } from '../lab/stats';
 import { BackwardLayerKernel } from './backwardLayerKernel';
 import { ChunkRunner, type ChunkExponents, type ChunkJob, type ChunkLayer, type Kernels, type Pace } from './chunkRunner';
 import { acquireDevice, type GpuContext } from './device';
 import { GradMergeKernel } from './gradMergeKernel';
+import { HistogramCountKernel } from './histogramCountKernel';
+import { HistogramRangeKernel } from './histogramRangeKernel';
+import { HistogramSet, type HistogramPhase, type HistogramScales } from './histogramSet';
 import { InputsKernel } from './inputsKernel';
 import { GPU_ACTIVATIONS, LayerKernel } from './layerKernel';
 import { MergeKernel } from './mergeKernel';
@@ -101,11 +104,13 @@ export class GpuEngine implements Engine {
     if (this.ready) return this.ready;
     const gpu = await acquireDevice(this.options.powerPreference);
     const { device } = gpu;
-    const [weights, inputs, layer, merge, outputGradient, backwardLayer, weightGradient, gradMerge] = await Promise.all([
+    const [weights, inputs, layer, merge, outputGradient, backwardLayer, weightGradient, gradMerge, histogramRange, histogramCount] = await Promise.all([
       WeightsKernel.create(device), InputsKernel.create(device), LayerKernel.create(device), MergeKernel.create(device),
       OutputGradientKernel.create(device), BackwardLayerKernel.create(device), WeightGradientKernel.create(device), GradMergeKernel.create(device),
+      HistogramRangeKernel.create(device), HistogramCountKernel.create(device),
     ]);
-    const ready = { gpu, kernels: { weights, inputs, layer, merge, outputGradient, backwardLayer, weightGradient, gradMerge } };
+    const kernels = { weights, inputs, layer, merge, outputGradient, backwardLayer, weightGradient, gradMerge, histogramRange, histogramCount };
+    const ready = { gpu, kernels };
     gpu.lost.then(() => { if (this.ready === ready) this.ready = null; });
     this.ready = ready;
     return ready;
@@ -126,6 +131,8 @@ export class GpuEngine implements Engine {
     if (captureRows.some((row) => !rows.includes(row))) throw new RangeError('every captured row must be among the computed rows');
 
     const backward = options.backward === true;
+    const bins = options.histogramBins;
+    if (bins !== undefined && (!Number.isInteger(bins) || bins < 1)) throw new RangeError(`histogramBins must be a positive integer, got ${bins}`);
     const widest = Math.max(config.width, inputWidth(config));
     const { maxStorageBufferBindingSize, maxBufferSize } = gpu.device.limits;
     const limits = { maxStorageBufferBindingSize, maxBufferSize, maxRowsPerChunk: this.options.maxRowsPerChunk };
@@ -133,11 +140,14 @@ export class GpuEngine implements Engine {
     const chunks = chunksOf(rows, size);
     const buffers = new RunBuffers(gpu.device, {
       chunkRows: size, inputWidth: inputWidth(config), width: config.width, depth: config.depth, captureCount: captureRows.length,
-      backward, chunks: chunks.length,
+      backward, chunks: chunks.length, histograms: bins !== undefined,
     });
+    const histograms = bins ? new HistogramSet(gpu.device, kernels, config.depth, bins) : null;
     const runner = new ChunkRunner(gpu, kernels, buffers, this.pace);
     const capture: RowCapture | undefined = captureRows.length ? { rows: captureRows, preActivations: [] } : undefined;
-    const steps = config.sweep.length * config.trials * chunks.length * config.depth * (backward ? 2 : 1);
+    // Histograms of a batch in several chunks take a second pass over trial 0 (see histogramSet.ts).
+    const passes = histograms && chunks.length > 1 ? config.trials + 1 : config.trials;
+    const steps = config.sweep.length * passes * chunks.length * config.depth * (backward ? 2 : 1);
     let done = 0;
 
     try {
@@ -149,37 +159,47 @@ export class GpuEngine implements Engine {
         }));
         const captureInto = capture ? Array.from({ length: config.depth }, () => new Float64Array(captureRows.length * config.width)) : [];
         capture?.preActivations.push(captureInto);
+        let seriesHistograms: LayerHistograms[] | undefined;
         for (let trial = 0; trial < config.trials; trial++) {
-          const merged = Array.from({ length: config.depth }, emptyTrialLayer);
+          const counting = trial === 0 ? histograms : null;
+          counting?.reset();
+          const phases: (HistogramPhase | null)[] = !counting ? [null] : chunks.length > 1 ? ['range', 'count'] : ['both'];
+          // Later chunks, and the counting pass, reuse the first chunk's exponents (see ChunkJob.shared).
           let shared: ChunkExponents | null = null;
-          for (const [c, chunkRowsList] of chunks.entries()) {
-            const job: ChunkJob = {
-              config, spec, series: s, trial, activation, exact, rows: chunkRowsList, captureInto,
-              capture: trial === 0 ? chunkRowsList.flatMap((row, position) => (captureIndex.has(row) ? [{ position, index: captureIndex.get(row)! }] : [])) : [],
-              backward: backward ? { first: c === 0, last: c === chunks.length - 1 } : null,
-              shared,
-            };
-            const outcome = await runner.run(job, {
-              signal: options.signal,
-              onLayer: (layer) => options.onProgress?.({ done: ++done, total: steps, series: s, trial, layer }),
-            });
-            // A backward run's later chunks reuse the first chunk's exponents (see ChunkJob.shared).
-            if (backward) shared ??= outcome.exponents;
-            outcome.layers.forEach((l, i) => {
-              addChunkLayer(merged[i], l);
-              addFlags(records[i].flags, l.flags);
-            });
+          let merged: TrialLayer[] = [];
+          let scales: HistogramScales[] = [];
+          for (const phase of phases) {
+            merged = Array.from({ length: config.depth }, emptyTrialLayer);
+            for (const [c, chunkRowsList] of chunks.entries()) {
+              const job: ChunkJob = {
+                config, spec, series: s, trial, activation, exact, rows: chunkRowsList, captureInto,
+                capture: trial === 0 ? chunkRowsList.flatMap((row, position) => (captureIndex.has(row) ? [{ position, index: captureIndex.get(row)! }] : [])) : [],
+                place: { first: c === 0, last: c === chunks.length - 1 }, backward,
+                histograms: counting && phase ? { set: counting, phase } : null, shared,
+              };
+              const outcome = await runner.run(job, {
+                signal: options.signal,
+                onLayer: (layer) => options.onProgress?.({ done: ++done, total: steps, series: s, trial, layer }),
+              });
+              if (backward || counting) shared ??= outcome.exponents;
+              scales = outcome.scales;
+              outcome.layers.forEach((l, i) => {
+                addChunkLayer(merged[i], l);
+                addFlags(records[i].flags, l.flags);
+              });
+            }
           }
           merged.forEach((m, i) => {
             for (const q of MEASURED) {
               if (!m[q].present) continue;
               const moments = toMoments(m[q].partial);
               records[i].trials[q].push(moments);
-              addFlags(records[i].flags, float64Flags(moments, m[q].nonZero, q as FlaggedQuantity));
+              addFlags(records[i].flags, float64Flags(moments, m[q].nonZero, q));
             }
           });
+          if (counting) seriesHistograms = await counting.read((work) => runner.settle(work), scales, backward);
         }
-        series.push({ label: initLabel(spec), init: spec, layers: records.map(layerStats) });
+        series.push({ label: initLabel(spec), init: spec, layers: records.map(layerStats), ...(seriesHistograms ? { histograms: seriesHistograms } : {}) });
       }
       return {
         config, engine: 'gpu', device: gpu.description, series,
@@ -187,6 +207,7 @@ export class GpuEngine implements Engine {
       };
     } finally {
       buffers.destroy();
+      histograms?.destroy();
     }
   }
 

@@ -16,6 +16,8 @@ export interface RunShape {
   backward: boolean;
   /** Chunks per trial: with more than one, a backward run keeps each layer's weight-gradient sum across them. */
   chunks: number;
+  /** Histograms count ∂L/∂W, so a backward run stores it even in one chunk. */
+  histograms: boolean;
 }
 
 /** What only a backward run needs. */
@@ -24,7 +26,10 @@ export interface BackwardBuffers {
   deltas: [GPUBuffer, GPUBuffer];
   gradState: GPUBuffer;
   gradStateReadback: GPUBuffer;
-  /** Per layer, ∂L/∂W summed over the chunks so far; empty for a one-chunk batch, whose sum is never stored. */
+  /**
+   * Per layer, ∂L/∂W summed over the chunks so far; for a batch in one chunk, one buffer that holds the layer being
+   * counted into histograms, or none.
+   */
   weightGradSums: GPUBuffer[];
   /** Bound in place of a sum that is not kept. */
   noSum: GPUBuffer;
@@ -71,8 +76,8 @@ export class RunBuffers {
       deltas: [0, 1].map((i) => make(`δ ${i}`, layerBytes, STORAGE)) as [GPUBuffer, GPUBuffer],
       gradState: make('grad state', gradBytes, STORAGE | COPY_SRC | COPY_DST),
       gradStateReadback: make('grad state readback', gradBytes, MAP_READ | COPY_DST),
-      weightGradSums: shape.chunks > 1
-        ? Array.from({ length: shape.depth }, (_, l) => make(`∂L/∂W ${l + 1}`, widest * shape.width * F32, STORAGE)) : [],
+      weightGradSums: Array.from({ length: shape.chunks > 1 ? shape.depth : shape.histograms ? 1 : 0 },
+        (_, l) => make(`∂L/∂W ${l + 1}`, widest * shape.width * F32, STORAGE)),
       noSum: make('no sum', 0, STORAGE),
     } : null;
   }
