@@ -46,8 +46,8 @@ export async function openBrowserEngine(): Promise<BrowserEngine> {
       try {
         if (options.signal?.aborted) throw new CancelledError();
         const answer = await page.evaluate(
-          ([i, c, rows, captureRows]) => window.initlabHost.run(i, c, rows, captureRows),
-          [id, config, options.rows, options.captureRows] as const,
+          ([i, c, rows, captureRows, backward]) => window.initlabHost.run(i, c, rows, captureRows, backward),
+          [id, config, options.rows, options.captureRows, options.backward] as const,
         );
         return unwrap(answer as HostResult);
       } finally {

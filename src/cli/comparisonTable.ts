@@ -2,7 +2,8 @@
 import { STATISTICS, type Comparison, type LayerComparison } from '../lab/compare';
 
 function worstOf(l: LayerComparison): number {
-  const figures = [...STATISTICS.map((k) => l.pre[k]), ...STATISTICS.map((k) => l.post[k]), l.activation ?? 0];
+  const compared = [l.pre, l.post, ...(l.grad ? [l.grad] : []), ...(l.weightGrad ? [l.weightGrad] : [])];
+  const figures = [...compared.flatMap((q) => STATISTICS.map((k) => q[k])), l.activation ?? 0];
   return figures.some(Number.isNaN) ? NaN : Math.max(...figures);
 }
 

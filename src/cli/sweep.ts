@@ -58,13 +58,13 @@ export function verificationRows(config: ExperimentConfig, count: number): numbe
   return [...rows].sort((a, b) => a - b);
 }
 
-async function runGpu(config: ExperimentConfig, captureRows?: number[]): Promise<RunResult> {
+async function runGpu(config: ExperimentConfig, backward: boolean, captureRows?: number[]): Promise<RunResult> {
   // Loaded only here: Vite and Playwright take a while to import, and CPU runs need neither.
   const { openBrowserEngine } = await import('./browserEngine');
   const engine = await openBrowserEngine();
   try {
     const bar = progressBar(`GPU (${engine.device})`);
-    const result = await engine.run(config, { captureRows, onProgress: bar.update });
+    const result = await engine.run(config, { captureRows, backward, onProgress: bar.update });
     bar.done();
     return result;
   } finally {
@@ -72,15 +72,19 @@ async function runGpu(config: ExperimentConfig, captureRows?: number[]): Promise
   }
 }
 
-/** Runs both engines; the CPU recomputes every row when that is quick, else a sample of rows. */
-async function runBoth(config: ExperimentConfig): Promise<{ gpu: RunResult; cpu: RunResult; comparison: Comparison }> {
+/**
+ * Runs both engines; the CPU recomputes every row when that is quick, else a sample of rows (whose gradients, summed
+ * over other rows, are then not compared).
+ */
+async function runBoth(config: ExperimentConfig, backward: boolean): Promise<{ gpu: RunResult; cpu: RunResult; comparison: Comparison }> {
   const rows = verificationRows(config, VERIFIED_ROWS);
-  const full = forwardWork(config) <= CPU_FULL_WORK;
-  const gpu = await runGpu(config, rows);
+  // A backward pass adds two products per layer, δ·Wᵀ and Hᵀ·δ.
+  const full = forwardWork(config) * (backward ? 3 : 1) <= CPU_FULL_WORK;
+  const gpu = await runGpu(config, backward, rows);
   const bar = progressBar(full ? 'CPU' : `CPU (${rows.length} sampled rows)`);
   const cpu = full
-    ? await new CpuEngine().run(config, { captureRows: rows, onProgress: bar.update })
-    : await new CpuEngine().run({ ...config, trials: 1 }, { rows, captureRows: rows, onProgress: bar.update });
+    ? await new CpuEngine().run(config, { captureRows: rows, backward, onProgress: bar.update })
+    : await new CpuEngine().run({ ...config, trials: 1 }, { rows, captureRows: rows, backward, onProgress: bar.update });
   bar.done();
   return { gpu, cpu, comparison: compareRuns(cpu, gpu, {}, { referenceRows: full ? 'all' : 'captured' }) };
 }
@@ -99,7 +103,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const config = loadConfig(args.configPath);
     if (args.engine === 'both') {
-      const { gpu, cpu, comparison } = await runBoth(config);
+      const { gpu, cpu, comparison } = await runBoth(config, args.backward);
       report(gpu);
       console.log(`\nCPU reference: ${cpu.timings.totalMs.toFixed(0)} ms\n`);
       console.log(comparisonTable(comparison));
@@ -107,7 +111,7 @@ export async function main(argv: string[]): Promise<number> {
       write(args, gpu, { reference: resultJson(cpu), comparison });
       return comparison.pass ? 0 : 1;
     }
-    const result = args.engine === 'gpu' ? await runGpu(config) : await new CpuEngine().run(config);
+    const result = args.engine === 'gpu' ? await runGpu(config, args.backward) : await new CpuEngine().run(config, { backward: args.backward });
     report(result);
     write(args, result);
     return 0;

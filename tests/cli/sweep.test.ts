@@ -47,6 +47,19 @@ describe('npm run sweep', () => {
     expect(JSON.parse(readFileSync(out, 'utf8')).series[0].layers).toHaveLength(3);
   });
 
+  it('--backward adds grad and weightGrad, each with mean, var and meanSq, to every layer of the JSON', async () => {
+    const out = join(dir, 'backward.json');
+    const { code } = await sweep('--backward', '--out', out);
+    expect(code).toBe(0);
+    const json = JSON.parse(readFileSync(out, 'utf8'));
+    for (const series of json.series) {
+      for (const layer of series.layers) {
+        for (const q of ['grad', 'weightGrad']) expect(Object.keys(layer[q])).toEqual(expect.arrayContaining(['mean', 'var', 'meanSq']));
+      }
+    }
+    expect(json.series[4].layers[7].grad.meanSq).toBeGreaterThan(0);
+  });
+
   it('exits 2 with the validation message and no stack trace on a bad config', async () => {
     const path = join(dir, 'bad.json');
     writeFileSync(path, JSON.stringify({ depth: 0, init: { kind: 'normal', sigma: -1 } }));
@@ -70,8 +83,12 @@ describe('npm run sweep', () => {
 describe('sweep flags', () => {
   it('parses the engine, outputs and config path', () => {
     expect(parseArgs(['c.json', '--engine', 'both', '--out=r.json', '--csv', 'r.csv'])).toEqual({
-      ok: true, args: { configPath: 'c.json', engine: 'both', out: 'r.json', csv: 'r.csv', help: false },
+      ok: true, args: { configPath: 'c.json', engine: 'both', out: 'r.json', csv: 'r.csv', backward: false, help: false },
     });
+  });
+
+  it('--backward turns the backward pass on', () => {
+    expect(parseArgs(['--backward', '--engine', 'gpu'])).toEqual({ ok: true, args: { engine: 'gpu', backward: true, help: false } });
   });
 
   it('names a bad flag value', () => {

@@ -23,4 +23,14 @@ describe('npm run sweep on the GPU engine (headless Chromium)', () => {
     expect(json.comparison.pass).toBe(true);
     expect(json.comparison.layers).toHaveLength(5 * 8);
   });
+
+  it('--engine both --backward compares the gradients too, and writes them for both engines', async () => {
+    const out = join(dir, 'both-backward.json');
+    const { stdout } = await run('npx', ['tsx', 'src/cli/sweep.ts', '--engine', 'both', '--backward', '--out', out], { cwd: process.cwd() });
+    expect(stdout).toMatch(/^AGREE: every layer within 0\.0001/m);
+    const json = JSON.parse(readFileSync(out, 'utf8'));
+    expect(json.series[0].layers[7].weightGrad.meanSq).toBeGreaterThan(0);
+    expect(json.reference.series[0].layers[7].grad.meanSq).toBeGreaterThan(0);
+    expect(json.comparison.layers.every((l: { grad?: object; weightGrad?: object }) => l.grad && l.weightGrad)).toBe(true);
+  });
 });

@@ -15,7 +15,7 @@ export type HostResult =
 
 export interface HostApi {
   device(): Promise<{ ok: true; device: string } | HostFailure>;
-  run(id: number, config: ExperimentConfig, rows?: number[], captureRows?: number[]): Promise<HostResult>;
+  run(id: number, config: ExperimentConfig, rows?: number[], captureRows?: number[], backward?: boolean): Promise<HostResult>;
   abort(id: number): void;
 }
 
@@ -40,13 +40,13 @@ window.initlabHost = {
       return failure(e);
     }
   },
-  async run(id, config, rows, captureRows) {
+  async run(id, config, rows, captureRows, backward) {
     const controller = new AbortController();
     controllers.set(id, controller);
     try {
       engine ??= GpuEngine.create();
       const { capture, ...result } = await (await engine).run(config, {
-        signal: controller.signal, rows, captureRows, onProgress: (p) => window.initlabProgress?.(id, p),
+        signal: controller.signal, rows, captureRows, backward, onProgress: (p) => window.initlabProgress?.(id, p),
       });
       return {
         ok: true, result,
