@@ -10,6 +10,7 @@ struct CountParams {
   applyPhi: u32,
   slot: u32,
   slope: f32,
+  // Values per row of the 2-D dispatch grid.
   gridWidth: u32,
   bins: u32,
 }
@@ -19,26 +20,44 @@ struct CountParams {
 @group(0) @binding(2) var<storage, read> ranges: array<u32>;
 @group(0) @binding(3) var<storage, read_write> counts: array<atomic<u32>>;
 
-@compute @workgroup_size(256)
-fn main(@builtin(global_invocation_id) id: vec3u) {
-  let index = id.y * params.gridWidth + id.x;
-  if (index >= params.count) { return; }
-  let x = histogramValue(values[index], params.applyPhi, params.activation, params.slope);
-  let base = params.slot * (params.bins + 3u);
-  if (isNaNValue(x)) {
-    atomicAdd(&counts[base + params.bins + 2u], 1u);
-    return;
-  }
-  if (!isFiniteValue(x)) {
-    atomicAdd(&counts[base + params.bins + select(1u, 0u, x < 0.0)], 1u);
-    return;
-  }
-  let lo = fromOrderedKey(ranges[2u * params.slot]);
-  let hi = fromOrderedKey(ranges[2u * params.slot + 1u]);
-  var bin = 0u;
+// Each workgroup counts VALUES_PER_GROUP values into its own copy of the slot when the slot fits LOCAL_SLOTS words,
+// then adds its non-zero counts to the global slot: one global atomic per bin and workgroup rather than per value.
+const LOCAL_SLOTS: u32 = 512u;
+var<workgroup> local: array<atomic<u32>, 512>;
+
+// The slot word of x: its bin, or below/above for ∓∞, or NaN.
+fn slotWord(x: f32, lo: f32, hi: f32) -> u32 {
+  if (isNaNValue(x)) { return params.bins + 2u; }
+  if (!isFiniteValue(x)) { return params.bins + select(1u, 0u, x < 0.0); }
   if (lo < hi) {
     let scale = f32(params.bins) / (hi - lo);
-    bin = min(params.bins - 1u, u32(floor((x - lo) * scale)));
+    return min(params.bins - 1u, u32(floor((x - lo) * scale)));
   }
-  atomicAdd(&counts[base + bin], 1u);
+  return 0u;
+}
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) thread: u32) {
+  let words = params.bins + 3u;
+  let inWorkgroup = words <= LOCAL_SLOTS;
+  for (var i = thread; i < LOCAL_SLOTS; i += GROUP_THREADS) { atomicStore(&local[i], 0u); }
+  workgroupBarrier();
+  let base = params.slot * words;
+  let lo = fromOrderedKey(ranges[2u * params.slot]);
+  let hi = fromOrderedKey(ranges[2u * params.slot + 1u]);
+  let first = group.y * params.gridWidth + group.x * VALUES_PER_GROUP;
+  for (var v = 0u; v < VALUES_PER_THREAD; v++) {
+    let index = first + v * GROUP_THREADS + thread;
+    if (index < params.count) {
+      let word = slotWord(histogramValue(values[index], params.applyPhi, params.activation, params.slope), lo, hi);
+      if (inWorkgroup) { atomicAdd(&local[word], 1u); } else { atomicAdd(&counts[base + word], 1u); }
+    }
+  }
+  workgroupBarrier();
+  if (inWorkgroup) {
+    for (var i = thread; i < words; i += GROUP_THREADS) {
+      let count = atomicLoad(&local[i]);
+      if (count != 0u) { atomicAdd(&counts[base + i], count); }
+    }
+  }
 }

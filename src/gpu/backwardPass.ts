@@ -6,25 +6,32 @@
  */
 import { inputWidth } from '../lab/config';
 import { throwIfAborted } from '../lab/results';
-import type { BackwardLayerKernel } from './backwardLayerKernel';
+import { BackwardLayerKernel } from './backwardLayerKernel';
 import type { ChunkHooks, ChunkJob, Pace } from './chunkRunner';
-import type { GradMergeKernel } from './gradMergeKernel';
+import { GradMergeKernel } from './gradMergeKernel';
 import type { HistogramPhase } from './histogramSet';
 import { tilesAlong } from './layerKernel';
 import { loadLayerWeights } from './layerWeights';
 import type { ExponentRule } from './mergeKernel';
-import type { OutputGradientKernel } from './outputGradientKernel';
+import { OutputGradientKernel } from './outputGradientKernel';
 import { slabRows } from './plan';
 import type { RunBuffers } from './runBuffers';
-import type { WeightGradientKernel } from './weightGradientKernel';
+import { WeightGradientKernel } from './weightGradientKernel';
 import type { WeightsKernel } from './weightsKernel';
 
+/** Compiled on a run's first backward pass: forward-only runs do without them. */
 export interface BackwardKernels {
-  weights: WeightsKernel;
   outputGradient: OutputGradientKernel;
   backwardLayer: BackwardLayerKernel;
   weightGradient: WeightGradientKernel;
   gradMerge: GradMergeKernel;
+}
+
+export async function createBackwardKernels(device: GPUDevice): Promise<BackwardKernels> {
+  const [outputGradient, backwardLayer, weightGradient, gradMerge] = await Promise.all([
+    OutputGradientKernel.create(device), BackwardLayerKernel.create(device), WeightGradientKernel.create(device), GradMergeKernel.create(device),
+  ]);
+  return { outputGradient, backwardLayer, weightGradient, gradMerge };
 }
 
 /** Where the chunk sits in its trial: ∂L/∂W sums over all chunks, and only the last takes its statistics. */
@@ -43,7 +50,7 @@ export class BackwardPass {
 
   constructor(
     private readonly device: GPUDevice,
-    private readonly kernels: BackwardKernels,
+    private readonly kernels: BackwardKernels & { weights: WeightsKernel },
     private readonly buffers: RunBuffers,
     private readonly pace: Pace,
     private readonly settle: (work: Promise<unknown>) => Promise<unknown>,

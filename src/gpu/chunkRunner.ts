@@ -19,12 +19,15 @@ import { loadLayerWeights } from './layerWeights';
 import type { ExponentRule, MergeKernel } from './mergeKernel';
 import { slabRows } from './plan';
 import type { RunBuffers } from './runBuffers';
+import type { WeightsKernel } from './weightsKernel';
 import { heldInF32, ldexp, rmsExponent, toTrueScale } from './scale';
 
-export interface Kernels extends BackwardKernels, HistogramKernels {
+export interface Kernels extends HistogramKernels {
+  weights: WeightsKernel;
   inputs: InputsKernel;
   layer: LayerKernel;
   merge: MergeKernel;
+  backward: BackwardKernels | null;
 }
 
 /** The renormalisation exponents a chunk chose, per layer: k of Z_l and j of ∂L/∂Z_l. */
@@ -177,7 +180,8 @@ export class ChunkRunner {
       hooks.onLayer(layer);
     }
     if (job.backward) {
-      await new BackwardPass(device, this.kernels, buffers, this.pace, (work) => this.settle(work)).run(job, exponentRule, hooks);
+      const kernels = { ...this.kernels.backward!, weights: this.kernels.weights };
+      await new BackwardPass(device, kernels, buffers, this.pace, (work) => this.settle(work)).run(job, exponentRule, hooks);
     }
     return this.readBack(job, inputs.exponent, weightExponents, extraFlags);
   }

@@ -8,21 +8,18 @@ import { batchRows, inputWidth, type ExperimentConfig } from '../lab/config';
 import { initLabel } from '../lab/initializers';
 import type { Engine, LayerHistograms, LayerStats, RangeFlag, RowCapture, RunOptions, RunResult, SeriesResult } from '../lab/results';
 import { emptyPartial, mergeMoments, summarizeTrials, toMoments, type Moments, type Partial } from '../lab/stats';
-import { BackwardLayerKernel } from './backwardLayerKernel';
+import { createBackwardKernels } from './backwardPass';
 import { ChunkRunner, type ChunkExponents, type ChunkJob, type ChunkLayer, type Kernels, type Pace } from './chunkRunner';
 import { acquireDevice, type GpuContext } from './device';
-import { GradMergeKernel } from './gradMergeKernel';
 import { HistogramCountKernel } from './histogramCountKernel';
 import { HistogramRangeKernel } from './histogramRangeKernel';
 import { HistogramSet, type HistogramPhase, type HistogramScales } from './histogramSet';
 import { InputsKernel } from './inputsKernel';
 import { GPU_ACTIVATIONS, LayerKernel } from './layerKernel';
 import { MergeKernel } from './mergeKernel';
-import { OutputGradientKernel } from './outputGradientKernel';
 import { chunkRows, chunksOf, INITIAL_MACS_PER_MS, SLICE_MS, traceChunkRows } from './plan';
 import { RunBuffers } from './runBuffers';
 import { float64Flags } from './scale';
-import { WeightGradientKernel } from './weightGradientKernel';
 import { WeightsKernel } from './weightsKernel';
 
 export { GpuUnavailableError, DeviceLostError } from './device';
@@ -104,13 +101,11 @@ export class GpuEngine implements Engine {
     if (this.ready) return this.ready;
     const gpu = await acquireDevice(this.options.powerPreference);
     const { device } = gpu;
-    const [weights, inputs, layer, merge, outputGradient, backwardLayer, weightGradient, gradMerge, histogramRange, histogramCount] = await Promise.all([
+    const [weights, inputs, layer, merge, histogramRange, histogramCount] = await Promise.all([
       WeightsKernel.create(device), InputsKernel.create(device), LayerKernel.create(device), MergeKernel.create(device),
-      OutputGradientKernel.create(device), BackwardLayerKernel.create(device), WeightGradientKernel.create(device), GradMergeKernel.create(device),
       HistogramRangeKernel.create(device), HistogramCountKernel.create(device),
     ]);
-    const kernels = { weights, inputs, layer, merge, outputGradient, backwardLayer, weightGradient, gradMerge, histogramRange, histogramCount };
-    const ready = { gpu, kernels };
+    const ready: Ready = { gpu, kernels: { weights, inputs, layer, merge, histogramRange, histogramCount, backward: null } };
     gpu.lost.then(() => { if (this.ready === ready) this.ready = null; });
     this.ready = ready;
     return ready;
@@ -131,6 +126,8 @@ export class GpuEngine implements Engine {
     if (captureRows.some((row) => !rows.includes(row))) throw new RangeError('every captured row must be among the computed rows');
 
     const backward = options.backward === true;
+    // Compiling them costs about as much as the forward kernels: only runs that go backward wait for it.
+    if (backward) kernels.backward ??= await createBackwardKernels(gpu.device);
     const bins = options.histogramBins;
     if (bins !== undefined && (!Number.isInteger(bins) || bins < 1)) throw new RangeError(`histogramBins must be a positive integer, got ${bins}`);
     const widest = Math.max(config.width, inputWidth(config));

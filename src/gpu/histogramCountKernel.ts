@@ -2,10 +2,9 @@
 import activation from '../../shaders/activation.wgsl?raw';
 import source from '../../shaders/histogramCount.wgsl?raw';
 import value from '../../shaders/histogramValue.wgsl?raw';
-import type { HistogramSource } from './histogramRangeKernel';
+import { VALUES_PER_GROUP, type HistogramSource } from './histogramRangeKernel';
 import { buildPipeline, dispatch, grid, packUniforms, uniformBuffer } from './kernel';
 
-const WORKGROUP = 256;
 
 export class HistogramCountKernel {
   private constructor(private readonly device: GPUDevice, private readonly pipeline: GPUComputePipeline, private readonly uniforms: GPUBuffer) {}
@@ -16,7 +15,7 @@ export class HistogramCountKernel {
   }
 
   run(ranges: GPUBuffer, counts: GPUBuffer, bins: number, s: HistogramSource): void {
-    const { groups, gridWidth } = grid(s.count, WORKGROUP);
+    const { groups, gridWidth } = grid(s.count, VALUES_PER_GROUP);
     const data = packUniforms([
       { u32: s.count }, { u32: s.activationId }, { u32: s.applyPhi ? 1 : 0 }, { u32: s.slot }, { f32: s.slope }, { u32: gridWidth }, { u32: bins },
     ]);

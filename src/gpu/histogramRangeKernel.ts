@@ -4,7 +4,8 @@ import source from '../../shaders/histogramRange.wgsl?raw';
 import value from '../../shaders/histogramValue.wgsl?raw';
 import { buildPipeline, dispatch, grid, packUniforms, uniformBuffer } from './kernel';
 
-const WORKGROUP = 256;
+/** Values one workgroup reads (shaders/histogramValue.wgsl's VALUES_PER_GROUP). */
+export const VALUES_PER_GROUP = 4096;
 
 /** Which values a histogram kernel reads: `count` of `values`, φ applied when `applyPhi`, into histogram `slot`. */
 export interface HistogramSource {
@@ -25,7 +26,7 @@ export class HistogramRangeKernel {
   }
 
   run(ranges: GPUBuffer, s: HistogramSource): void {
-    const { groups, gridWidth } = grid(s.count, WORKGROUP);
+    const { groups, gridWidth } = grid(s.count, VALUES_PER_GROUP);
     const data = packUniforms([
       { u32: s.count }, { u32: s.activationId }, { u32: s.applyPhi ? 1 : 0 }, { u32: s.slot }, { f32: s.slope }, { u32: gridWidth },
     ]);

@@ -55,3 +55,32 @@ describe('GPU engine at the edges of float32 and float64', () => {
     });
   });
 });
+
+describe('GPU backward pass at the edges of float32', () => {
+  it('leaky ReLU with σ = 1e-5 (exact route): gradients far below float32 (mean square < 1e-60) agree with the CPU, unflagged', async () => {
+    const c = config({ activation: 'leaky-relu', slope: 0.2, width: 10, depth: 8, sweep: { kind: 'normal', sigma: 1e-5 } });
+    const [cpu, gpu] = [await new CpuEngine().run(c, { backward: true }), await engine.run(c, { backward: true })];
+    const comparison = compareRuns(cpu, gpu, AGREEMENT);
+    expect(comparison.pass, JSON.stringify(comparison.worst)).toBe(true);
+    expect(gpu.series[0].layers[0].grad!.meanSq).toBeLessThan(1e-60);
+  });
+
+  it('tanh with σ = 1e-5 (no exact route): gradients agree while float32 holds them, and underflow is flagged after', async () => {
+    const c = config({ activation: 'tanh', width: 10, depth: 8, sweep: { kind: 'normal', sigma: 1e-5 } });
+    const [cpu, gpu] = [await new CpuEngine().run(c, { backward: true }), await engine.run(c, { backward: true })];
+    const comparison = compareRuns(cpu, gpu, AGREEMENT);
+    let agreeing = 0;
+    gpu.series[0].layers.forEach((layer, i) => {
+      const reference = cpu.series[0].layers[i];
+      // 2^-60 is where float32 stops holding values and their squares (shaders/range.wgsl).
+      if (Math.sqrt(reference.grad!.meanSq) < 2 ** -60) expect(has(layer, 'underflow', 'float32'), `layer ${i + 1}`).toBe(true);
+      if (Math.sqrt(reference.grad!.meanSq) > 2 ** -50) {
+        expect(Math.max(...Object.values(comparison.layers[i].grad!)), `layer ${i + 1}`).toBeLessThan(AGREEMENT.statistic);
+        agreeing++;
+      }
+    });
+    expect(agreeing, 'layers whose gradients float32 holds').toBeGreaterThan(0);
+    expect(gpu.series[0].layers[0].flags.some((f) => f.quantity === 'grad')).toBe(true);
+    expect(gpu.series[0].layers[0].flags.some((f) => f.quantity === 'weightGrad')).toBe(true);
+  });
+});
