@@ -1,7 +1,9 @@
 /**
  * The WebGPU engine: the same experiment as the CPU reference, from the same Philox stream, in float32 kernels with
  * statistics merged in float64 here. Exact beyond float32's range for homogeneous activations with zero bias
- * (see scale.ts); elsewhere figures float32 cannot hold are flagged, never reported as measurements.
+ * (see scale.ts); elsewhere figures float32 cannot hold are flagged, never reported as measurements. With `backward`,
+ * gradients take the same route back (backwardPass.ts); with `histogramBins`, trial 0 is counted on the GPU
+ * (histogramSet.ts). Results have the CPU engine's shape.
  */
 import { bindActivation } from '../lab/activations';
 import { batchRows, inputWidth, type ExperimentConfig } from '../lab/config';

@@ -1,9 +1,11 @@
 /**
  * How a run is cut up. Rows are independent, so a batch is split into chunks that each go through every layer
- * (memory O(chunkRows·width + width²) whatever the depth), and each layer of a chunk is dispatched in slabs of rows
- * small enough to finish within SLICE_MS, far below any GPU watchdog.
+ * (memory O(chunkRows·width + width²) whatever the depth; a backward pass keeps every layer's Z, O(depth·chunkRows·width),
+ * see runBytes), and each layer of a chunk is dispatched in slabs of rows small enough to finish within SLICE_MS, far
+ * below any GPU watchdog.
  */
-import { TILE } from './layerKernel';
+import { PARTIAL_BYTES, TILE, tilesAlong } from './layerKernel';
+import type { RunShape } from './runBuffers';
 
 const BYTES_PER_VALUE = 4;
 /** Target duration of one dispatch, unless the engine is told otherwise. */
@@ -52,5 +54,28 @@ export function traceChunkRows(totalRows: number, widest: number, width: number,
     throw new RangeError(`a backward pass keeps ${bytesPerRow} bytes per row at width ${width} and depth ${depth}, more than this GPU's largest buffer (${limits.maxBufferSize} bytes)`);
   }
   if (fit >= rows) return rows;
+  // Several chunks add their ∂L/∂W in one sum per layer: depth × [widest × width].
+  const sums = BYTES_PER_VALUE * depth * widest * width;
+  if (sums > limits.maxBufferSize) {
+    throw new RangeError(`a backward pass over ${totalRows} rows at width ${width} and depth ${depth} needs several chunks, whose weight-gradient sums (${sums} bytes) exceed this GPU's largest buffer (${limits.maxBufferSize} bytes): use fewer rows, layers or units`);
+  }
   return fit >= TILE ? fit - (fit % TILE) : fit;
+}
+
+/**
+ * GPU memory of a run's buffers in bytes, as src/gpu/runBuffers.ts allocates them (the per-layer states and uniforms,
+ * a few bytes per layer, left out). With W the width, n = max(n_0, W), R the rows per chunk and D the depth:
+ * forward 4·(2·R·n + n·W); backward 4·(R·n + D·R·W + 2·R·W + n·W) plus 4·D·n·W of ∂L/∂W sums when the batch takes
+ * several chunks (4·n·W with histograms in one chunk); partials 24 bytes per 64 × 64 tile.
+ */
+export function runBytes(shape: RunShape): number {
+  const widest = Math.max(shape.inputWidth, shape.width);
+  const rows = shape.chunkRows;
+  const layer = rows * shape.width;
+  const values = shape.backward
+    ? rows * widest + shape.depth * layer + 2 * layer + widest * shape.width
+      + (shape.chunks > 1 ? shape.depth : shape.histograms ? 1 : 0) * widest * shape.width
+    : 2 * rows * widest + widest * shape.width;
+  const partialRows = shape.backward ? Math.max(rows, widest) : rows;
+  return BYTES_PER_VALUE * values + tilesAlong(partialRows) * tilesAlong(shape.width) * PARTIAL_BYTES;
 }

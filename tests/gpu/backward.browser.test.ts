@@ -47,6 +47,12 @@ describe('GPU backward pass agrees with the float64 CPU reference', () => {
     expect(comparison.pass, message).toBe(true);
   });
 
+  it('on a subset of rows (RunOptions.rows): output gradients drawn by batch row, weight gradients summed over the subset', async () => {
+    const c = config({ width: 40, depth: 3, input: { distribution: 'uniform', batch: 500, width: 12 }, init: { kind: 'he-normal' } });
+    const { comparison, message } = await agreement(engine, c, { backward: true, rows: [2, 77, 301, 499] });
+    expect(comparison.pass, message).toBe(true);
+  });
+
   it('with exact scaling through chunks: ReLU σ = 1e-5 on a random batch split in three', async () => {
     const chunked = await GpuEngine.create({ maxRowsPerChunk: 64 });
     const c = config({ width: 16, depth: 8, input: { distribution: 'normal', batch: 150, width: 8 }, sweep: [{ kind: 'normal', sigma: 1e-5 }] });
