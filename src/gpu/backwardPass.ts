@@ -2,7 +2,8 @@
  * The backward half of one chunk (src/cpu/backward.ts gives the math): δ_L from the output gradient, then per layer,
  * top down, ∂L/∂W_l = H_{l−1}ᵀ·δ_l and δ_{l−1} = (δ_l·W_lᵀ) ⊙ φ'(Z_{l−1}), each with statistics fused and merged,
  * one layer in flight at a time (for progress, cancellation and pacing). Z_l comes from the forward pass's trace,
- * W_l is regenerated from the Philox stream. With exact scaling, δ carries exponents as Z does (see scale.ts).
+ * recomputed from the checkpoint below it when the trace keeps only checkpoints (plan.ts); W_l is regenerated from
+ * the Philox stream. With exact scaling, δ carries exponents as Z does (see scale.ts).
  */
 import { inputWidth } from '../lab/config';
 import { throwIfAborted } from '../lab/results';
@@ -10,7 +11,8 @@ import { BackwardLayerKernel } from './backwardLayerKernel';
 import type { ChunkHooks, ChunkJob, Pace } from './chunkRunner';
 import { GradMergeKernel } from './gradMergeKernel';
 import type { HistogramPhase } from './histogramSet';
-import { tilesAlong } from './layerKernel';
+import { tilesAlong, type LayerKernel } from './layerKernel';
+import { forwardStep } from './layerStep';
 import { loadLayerWeights } from './layerWeights';
 import type { ExponentRule } from './mergeKernel';
 import { OutputGradientKernel } from './outputGradientKernel';
@@ -50,14 +52,35 @@ export class BackwardPass {
 
   constructor(
     private readonly device: GPUDevice,
-    private readonly kernels: BackwardKernels & { weights: WeightsKernel },
+    private readonly kernels: BackwardKernels & { weights: WeightsKernel; layer: LayerKernel },
     private readonly buffers: RunBuffers,
     private readonly pace: Pace,
     private readonly settle: (work: Promise<unknown>) => Promise<unknown>,
   ) {}
 
+  /** Per ring slot of the trace, the layer whose Z it holds; the forward pass leaves the latest in each. */
+  private held: number[] = [];
+
+  /**
+   * Makes Z_layer available: a checkpoint (or X) always is; a ring slot that holds another layer gets the segment
+   * recomputed from its checkpoint up to `layer`, with the forward pass's exponents, still in the layer states.
+   */
+  private ensureHeld(job: ChunkJob, layer: number): void {
+    const { segment } = this.buffers;
+    if (layer === 0 || layer % segment === 0 || this.held[layer % segment] === layer) return;
+    const width = job.config.width;
+    for (let l = layer - (layer % segment) + 1; l <= layer; l++) {
+      const fanIn = l === 1 ? inputWidth(job.config) : width;
+      loadLayerWeights(this.kernels.weights, this.buffers.weights, job, l, fanIn);
+      forwardStep(this.kernels.layer, this.buffers, job, l, fanIn, this.pace);
+      this.held[l % segment] = l;
+    }
+  }
+
   async run(job: ChunkJob, exponentRule: ExponentRule, hooks: ChunkHooks): Promise<void> {
     const { config, place } = job;
+    this.held = [];
+    for (let l = 1; l <= config.depth; l++) this.held[l % this.buffers.segment] = l;
     const { kernels, buffers } = this;
     const b = buffers.backward!;
     const rows = job.rows.length;
@@ -67,7 +90,7 @@ export class BackwardPass {
       kernels.gradMerge.merge(buffers.partials, b.gradState, { partialCount: tilesAlong(rows) * tilesAlong(width), layer, slot: 'grad', exponent: exponentRule });
 
     kernels.outputGradient.run(
-      { batchRows: buffers.rows, pre: buffers.trace[config.depth - 1], delta: b.deltas[config.depth % 2], partials: buffers.partials, gradState: b.gradState },
+      { batchRows: buffers.rows, pre: buffers.traceSlot(config.depth), delta: b.deltas[config.depth % 2], partials: buffers.partials, gradState: b.gradState },
       { seed: config.seed, trial: job.trial, rows, width, depth: config.depth, ...common },
     );
     mergeGrad(config.depth - 1);
@@ -78,6 +101,7 @@ export class BackwardPass {
       const started = performance.now();
       const fanIn = layer === 1 ? inputWidth(config) : width;
       const delta = b.deltas[layer % 2];
+      this.ensureHeld(job, layer - 1);
       // A batch in chunks keeps each layer's sum; histograms need the last chunk's total stored, one layer at a time.
       const sum = b.weightGradSums[layer - 1] ?? b.weightGradSums[0] ?? b.noSum;
       const weightStep = {
@@ -101,7 +125,7 @@ export class BackwardPass {
         const slab = slabRows(rows, width, fanIn, this.pace.macsPerMs, this.pace.sliceMs);
         for (let offset = 0; offset < rows; offset += slab) {
           kernels.backwardLayer.slab({
-            upstream: delta, weights: buffers.weights, pre: buffers.trace[layer - 2], delta: b.deltas[(layer - 1) % 2],
+            upstream: delta, weights: buffers.weights, pre: buffers.traceSlot(layer - 1), delta: b.deltas[(layer - 1) % 2],
             partials: buffers.partials, gradState: b.gradState,
           }, step, offset, Math.min(slab, rows - offset));
         }

@@ -15,9 +15,9 @@ import type { InputsKernel } from './inputsKernel';
 import { LayerKernel, tilesAlong } from './layerKernel';
 import type { HistogramKernels, HistogramPhase, HistogramScales, HistogramSet } from './histogramSet';
 import { decodeLayerState, LAYER_STATE_WORDS } from './layerState';
+import { forwardStep } from './layerStep';
 import { loadLayerWeights } from './layerWeights';
 import type { ExponentRule, MergeKernel } from './mergeKernel';
-import { slabRows } from './plan';
 import type { RunBuffers } from './runBuffers';
 import type { WeightsKernel } from './weightsKernel';
 import { heldInF32, ldexp, rmsExponent, toTrueScale } from './scale';
@@ -159,15 +159,7 @@ export class ChunkRunner {
       weightExponents.push(weights.exponent);
       extraFlags.push([...(layer === 1 ? inputs.flags : []), ...weights.flags]);
       const output = buffers.layerOutput(layer);
-      const step = {
-        rows, fanIn, fanOut: config.width, activationId: job.activation.id, activateInput: layer > 1,
-        layer: layer - 1, bias: config.bias, slope: config.slope,
-      };
-      const slab = slabRows(rows, fanIn, config.width, this.pace.macsPerMs, this.pace.sliceMs);
-      for (let offset = 0; offset < rows; offset += slab) {
-        this.kernels.layer.slab({ input: buffers.layerInput(layer), weights: buffers.weights, output, partials: buffers.partials, layerState: buffers.layerState },
-          step, offset, Math.min(slab, rows - offset));
-      }
+      forwardStep(this.kernels.layer, buffers, job, layer, fanIn, this.pace);
       this.kernels.merge.merge(buffers.partials, buffers.layerState,
         { partialCount: tilesAlong(rows) * tilesAlong(config.width), layer: layer - 1, exponent: exponentRule },
         (encoder) => this.copyCaptured(encoder, job, output, layer - 1));
@@ -180,7 +172,7 @@ export class ChunkRunner {
       hooks.onLayer(layer);
     }
     if (job.backward) {
-      const kernels = { ...this.kernels.backward!, weights: this.kernels.weights };
+      const kernels = { ...this.kernels.backward!, weights: this.kernels.weights, layer: this.kernels.layer };
       await new BackwardPass(device, kernels, buffers, this.pace, (work) => this.settle(work)).run(job, exponentRule, hooks);
     }
     return this.readBack(job, inputs.exponent, weightExponents, extraFlags);

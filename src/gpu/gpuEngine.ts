@@ -19,7 +19,7 @@ import { HistogramSet, type HistogramPhase, type HistogramScales } from './histo
 import { InputsKernel } from './inputsKernel';
 import { GPU_ACTIVATIONS, LayerKernel } from './layerKernel';
 import { MergeKernel } from './mergeKernel';
-import { chunkRows, chunksOf, INITIAL_MACS_PER_MS, SLICE_MS, traceChunkRows } from './plan';
+import { backwardPlan, chunkRows, chunksOf, INITIAL_MACS_PER_MS, SLICE_MS } from './plan';
 import { RunBuffers } from './runBuffers';
 import { float64Flags } from './scale';
 import { WeightsKernel } from './weightsKernel';
@@ -32,6 +32,8 @@ export interface GpuEngineOptions {
   powerPreference?: GPUPowerPreference;
   /** Target duration of one dispatch (default SLICE_MS); each layer is split into slabs of rows to keep to it. */
   sliceMs?: number;
+  /** Cap on the bytes a backward pass keeps (tests use it to force checkpoints); maxBufferSize otherwise (see plan.ts). */
+  traceBytes?: number;
 }
 
 interface Ready {
@@ -135,11 +137,13 @@ export class GpuEngine implements Engine {
     const widest = Math.max(config.width, inputWidth(config));
     const { maxStorageBufferBindingSize, maxBufferSize } = gpu.device.limits;
     const limits = { maxStorageBufferBindingSize, maxBufferSize, maxRowsPerChunk: this.options.maxRowsPerChunk };
-    const size = backward ? traceChunkRows(rows.length, widest, config.width, config.depth, limits) : chunkRows(rows.length, widest, limits);
-    const chunks = chunksOf(rows, size);
+    const plan = backward
+      ? backwardPlan(rows.length, widest, config.width, config.depth, { ...limits, traceBytes: this.options.traceBytes })
+      : { rows: chunkRows(rows.length, widest, limits), segment: config.depth };
+    const chunks = chunksOf(rows, plan.rows);
     const buffers = new RunBuffers(gpu.device, {
-      chunkRows: size, inputWidth: inputWidth(config), width: config.width, depth: config.depth, captureCount: captureRows.length,
-      backward, chunks: chunks.length, histograms: bins !== undefined,
+      chunkRows: plan.rows, inputWidth: inputWidth(config), width: config.width, depth: config.depth, captureCount: captureRows.length,
+      backward, segment: plan.segment, chunks: chunks.length, histograms: bins !== undefined,
     });
     const histograms = bins ? new HistogramSet(gpu.device, kernels, config.depth, bins) : null;
     const runner = new ChunkRunner(gpu, kernels, buffers, this.pace);

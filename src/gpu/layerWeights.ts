@@ -21,7 +21,7 @@ export function loadLayerWeights(kernel: WeightsKernel, target: GPUBuffer, job: 
   if (isElementShape(dist.shape)) {
     kernel.draw(target, { ...address, fanIn, fanOut: config.width, shape: dist.shape, scale: mantissa });
   } else {
-    // Recomputed per chunk and per pass; a batch needs several chunks only when a layer's trace outgrows a buffer.
+    // Recomputed by every chunk and pass (forward, backward, recomputation from a checkpoint): O(n³) QR each time.
     const weights = sampleWeights(dist, address, fanIn, config.width);
     kernel.upload(target, Float32Array.from(weights, (w) => ldexp(w, -exponent)));
   }

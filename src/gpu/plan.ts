@@ -43,37 +43,68 @@ export function slabRows(chunk: number, fanIn: number, fanOut: number, macsPerMs
 }
 
 /**
- * Rows per chunk of a backward run, which keeps Z_l of every layer and two δ of [rows × width] per chunk: all of them
- * together within one of the device's largest buffers (maxBufferSize), the memory a run may reasonably claim.
+ * Checkpointing: Z_l is kept for every layer l that is a multiple of `segment` (the checkpoints) and, in a ring of
+ * segment − 1 buffers, for the layers since the last one; the backward pass recomputes a segment's Z from its
+ * checkpoint when it reaches it. segment ≥ depth keeps every layer (nothing recomputed): depth buffers.
  */
-export function traceChunkRows(totalRows: number, widest: number, width: number, depth: number, limits: ChunkLimits): number {
-  const rows = chunkRows(totalRows, widest, limits);
-  const bytesPerRow = BYTES_PER_VALUE * width * (depth + 2);
-  const fit = Math.floor(limits.maxBufferSize / bytesPerRow);
-  if (fit < 1) {
-    throw new RangeError(`a backward pass keeps ${bytesPerRow} bytes per row at width ${width} and depth ${depth}, more than this GPU's largest buffer (${limits.maxBufferSize} bytes)`);
+export function traceSlots(depth: number, segment: number): number {
+  return segment - 1 + Math.floor(depth / segment);
+}
+
+/** The segment length with the fewest kept layers, about √depth (the longest among equals: fewer recomputations). */
+export function checkpointSegment(depth: number): number {
+  let best = depth;
+  for (let segment = depth - 1; segment >= 1; segment--) {
+    if (traceSlots(depth, segment) < traceSlots(depth, best)) best = segment;
   }
-  if (fit >= rows) return rows;
-  // Several chunks add their ∂L/∂W in one sum per layer: depth × [widest × width].
+  return best;
+}
+
+export interface BackwardPlan {
+  /** Rows per chunk. */
+  rows: number;
+  /** Checkpoint spacing (see traceSlots). */
+  segment: number;
+}
+
+/**
+ * How a backward run keeps what it needs, whose trace (the kept Z and two δ of [rows × width]) must fit `traceBytes`
+ * (by default one of the device's largest buffers, maxBufferSize, the memory a run may reasonably claim): every layer
+ * when the whole batch fits so; else checkpoints every ~√depth layers, recomputing one forward pass; else checkpoints
+ * and the batch in chunks, which add their ∂L/∂W in one kept sum per layer.
+ */
+export function backwardPlan(totalRows: number, widest: number, width: number, depth: number, limits: ChunkLimits & { traceBytes?: number }): BackwardPlan {
+  const rows = chunkRows(totalRows, widest, limits);
+  const budget = limits.traceBytes ?? limits.maxBufferSize;
+  const fitting = (segment: number) => Math.floor(budget / (BYTES_PER_VALUE * width * (traceSlots(depth, segment) + 2)));
+  if (fitting(depth) >= rows) return { rows, segment: depth };
+  const segment = checkpointSegment(depth);
+  const fit = fitting(segment);
+  if (fit >= rows) return { rows, segment };
+  if (fit < 1) {
+    const bytesPerRow = BYTES_PER_VALUE * width * (traceSlots(depth, segment) + 2);
+    throw new RangeError(`a backward pass keeps at least ${bytesPerRow} bytes per row at width ${width} and depth ${depth}, more than ${budget} bytes`);
+  }
   const sums = BYTES_PER_VALUE * depth * widest * width;
   if (sums > limits.maxBufferSize) {
     throw new RangeError(`a backward pass over ${totalRows} rows at width ${width} and depth ${depth} needs several chunks, whose weight-gradient sums (${sums} bytes) exceed this GPU's largest buffer (${limits.maxBufferSize} bytes): use fewer rows, layers or units`);
   }
-  return fit >= TILE ? fit - (fit % TILE) : fit;
+  return { rows: fit >= TILE ? fit - (fit % TILE) : fit, segment };
 }
 
 /**
  * GPU memory of a run's buffers in bytes, as src/gpu/runBuffers.ts allocates them (the per-layer states and uniforms,
  * a few bytes per layer, left out). With W the width, n = max(n_0, W), R the rows per chunk and D the depth:
- * forward 4·(2·R·n + n·W); backward 4·(R·n + D·R·W + 2·R·W + n·W) plus 4·D·n·W of ∂L/∂W sums when the batch takes
- * several chunks (4·n·W with histograms in one chunk); partials 24 bytes per 64 × 64 tile.
+ * forward 4·(2·R·n + n·W); backward 4·(R·n + (S + 2)·R·W + n·W), S the kept layers (D, or about 2√D with
+ * checkpoints: traceSlots), plus 4·D·n·W of ∂L/∂W sums when the batch takes several chunks (4·n·W with histograms
+ * in one chunk); partials 24 bytes per 64 × 64 tile.
  */
 export function runBytes(shape: RunShape): number {
   const widest = Math.max(shape.inputWidth, shape.width);
   const rows = shape.chunkRows;
   const layer = rows * shape.width;
   const values = shape.backward
-    ? rows * widest + shape.depth * layer + 2 * layer + widest * shape.width
+    ? rows * widest + (traceSlots(shape.depth, shape.segment) + 2) * layer + widest * shape.width
       + (shape.chunks > 1 ? shape.depth : shape.histograms ? 1 : 0) * widest * shape.width
     : 2 * rows * widest + widest * shape.width;
   const partialRows = shape.backward ? Math.max(rows, widest) : rows;

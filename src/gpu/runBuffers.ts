@@ -2,6 +2,7 @@
 import { GRAD_STATE_WORDS } from './gradState';
 import { LAYER_STATE_WORDS } from './layerState';
 import { PARTIAL_BYTES, tilesAlong } from './layerKernel';
+import { traceSlots } from './plan';
 
 const F32 = 4;
 const { STORAGE, COPY_SRC, COPY_DST, MAP_READ } = GPUBufferUsage;
@@ -12,8 +13,10 @@ export interface RunShape {
   width: number;
   depth: number;
   captureCount: number;
-  /** Keep every layer's Z for a backward pass. */
+  /** Keep Z for a backward pass. */
   backward: boolean;
+  /** Checkpoint spacing of the kept Z (see plan.ts's traceSlots); at least depth keeps every layer. */
+  segment: number;
   /** Chunks per trial: with more than one, a backward run keeps each layer's weight-gradient sum across them. */
   chunks: number;
   /** Histograms count ∂L/∂W, so a backward run stores it even in one chunk. */
@@ -38,8 +41,10 @@ export interface BackwardBuffers {
 export class RunBuffers {
   /** The input X in [0]; without a backward pass, layer l also reads Z_{l−1} from one and writes Z_l to the other. */
   readonly activations: [GPUBuffer, GPUBuffer];
-  /** With a backward pass, Z_l of every layer (layer l at l − 1), kept for φ'(Z) and H = φ(Z). */
+  /** With a backward pass, the kept Z, for φ'(Z) and H = φ(Z): checkpoints, then the ring (see traceSlot). */
   readonly trace: GPUBuffer[];
+  /** Checkpoint spacing of `trace`. */
+  readonly segment: number;
   readonly weights: GPUBuffer;
   readonly partials: GPUBuffer;
   readonly layerState: GPUBuffer;
@@ -59,7 +64,8 @@ export class RunBuffers {
       make('activations 0', shape.chunkRows * widest * F32, STORAGE | COPY_SRC | COPY_DST),
       make('activations 1', shape.backward ? 0 : shape.chunkRows * widest * F32, STORAGE | COPY_SRC | COPY_DST),
     ];
-    this.trace = shape.backward ? Array.from({ length: shape.depth }, (_, l) => make(`Z ${l + 1}`, layerBytes, STORAGE | COPY_SRC)) : [];
+    this.segment = shape.segment;
+    this.trace = shape.backward ? Array.from({ length: traceSlots(shape.depth, shape.segment) }, (_, i) => make(`Z slot ${i}`, layerBytes, STORAGE | COPY_SRC)) : [];
     this.weights = make('weights', widest * shape.width * F32, STORAGE | COPY_DST);
     // ∂L/∂W has one partial per tile of [fanIn × width], which can outnumber those of [rows × width].
     const partialRows = shape.backward ? Math.max(shape.chunkRows, widest) : shape.chunkRows;
@@ -82,15 +88,25 @@ export class RunBuffers {
     } : null;
   }
 
+  /**
+   * Where a backward run keeps Z_l (1-based): checkpoint l / segment − 1 when segment divides l, else ring slot
+   * l mod segment − 1, after the checkpoints. A ring slot holds the latest layer written to it.
+   */
+  traceSlot(layer: number): GPUBuffer {
+    const checkpoints = this.trace.length - (this.segment - 1);
+    const within = layer % this.segment;
+    return this.trace[within === 0 ? layer / this.segment - 1 : checkpoints + within - 1];
+  }
+
   /** Where layer l (1-based) reads its input: X, or Z_{l−1}. */
   layerInput(layer: number): GPUBuffer {
     if (layer === 1) return this.activations[0];
-    return this.backward ? this.trace[layer - 2] : this.activations[(layer - 1) % 2];
+    return this.backward ? this.traceSlot(layer - 1) : this.activations[(layer - 1) % 2];
   }
 
   /** Where layer l (1-based) writes Z_l. */
   layerOutput(layer: number): GPUBuffer {
-    return this.backward ? this.trace[layer - 1] : this.activations[layer % 2];
+    return this.backward ? this.traceSlot(layer) : this.activations[layer % 2];
   }
 
   destroy(): void {

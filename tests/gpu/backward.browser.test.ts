@@ -47,6 +47,18 @@ describe('GPU backward pass agrees with the float64 CPU reference', () => {
     expect(comparison.pass, message).toBe(true);
   });
 
+  // 9 layers of width 20 over 70 rows: keeping every layer takes (9 + 2) × 70 × 80 = 61 600 bytes, checkpoints (5 kept
+  // Z + 2 δ) 39 200. A 40 000-byte cap keeps checkpoints for the whole batch; 20 000 bytes, for chunks of 35 rows.
+  it.each([
+    ['in one chunk', 40_000], ['in chunks of 35 rows', 20_000],
+  ])('with checkpoints, Z recomputed between them, the batch %s (exact σ = 1e-5 included)', async (_how, traceBytes) => {
+    const capped = await GpuEngine.create({ traceBytes });
+    const c = config({ width: 20, depth: 9, trials: 2, input: { distribution: 'normal', batch: 70, width: 7 }, sweep: [{ kind: 'he-normal' }, { kind: 'normal', sigma: 1e-5 }] });
+    const { comparison, message } = await agreement(capped, c, { backward: true, captureRows: [0, 69] });
+    capped.dispose();
+    expect(comparison.pass, message).toBe(true);
+  });
+
   it('on a subset of rows (RunOptions.rows): output gradients drawn by batch row, weight gradients summed over the subset', async () => {
     const c = config({ width: 40, depth: 3, input: { distribution: 'uniform', batch: 500, width: 12 }, init: { kind: 'he-normal' } });
     const { comparison, message } = await agreement(engine, c, { backward: true, rows: [2, 77, 301, 499] });
