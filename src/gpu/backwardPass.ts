@@ -134,6 +134,7 @@ export class BackwardPass {
       }
       await this.settle(this.device.queue.onSubmittedWorkDone());
       const elapsed = performance.now() - started;
+      // Two products per step; a recomputation in the step makes this an underestimate, so later slabs err small.
       if (elapsed > 10) this.pace.macsPerMs = (2 * rows * fanIn * width) / elapsed;
       throwIfAborted(hooks.signal);
       hooks.onLayer(layer);
