@@ -87,6 +87,7 @@ describe('GPU engine histograms', () => {
   it.each([
     ['the seed experiment (exact scaling far below float32)', {}, {}],
     ['a random tanh batch with bias, forced into chunks', { activation: 'tanh', bias: 0.1, width: 20, depth: 3, input: { distribution: 'normal', batch: 150, width: 6 }, init: { kind: 'xavier-normal' } }, { maxRowsPerChunk: 64 }],
+    ['a random ReLU batch at σ = 1e-5 (exact scaling), forced into chunks', { width: 20, depth: 6, input: { distribution: 'normal', batch: 150, width: 6 }, sweep: [{ kind: 'normal', sigma: 1e-5 }] }, { maxRowsPerChunk: 64 }],
   ])('on %s: every element counted once, the shape and ranges of the CPU engine\'s', async (_name, raw, options) => {
     const c = config(raw);
     const runner = await GpuEngine.create(options);
