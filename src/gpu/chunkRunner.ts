@@ -10,11 +10,11 @@ import { throwIfAborted, type RangeFlag } from '../lab/results';
 import type { Partial } from '../lab/stats';
 import { BackwardPass, type BackwardKernels, type ChunkPlace } from './backwardPass';
 import { DeviceLostError, type GpuContext } from './device';
-import { decodeGradState, GRAD_STATE_WORDS } from './gradState';
+import { decodeGradState, GRAD_EXPONENT, GRAD_STATE_WORDS } from './gradState';
 import type { InputsKernel } from './inputsKernel';
 import { LayerKernel, tilesAlong } from './layerKernel';
 import type { HistogramKernels, HistogramPhase, HistogramScales, HistogramSet } from './histogramSet';
-import { decodeLayerState, LAYER_STATE_WORDS } from './layerState';
+import { decodeLayerState, LAYER_STATE_WORDS, STATE_EXPONENT } from './layerState';
 import { forwardStep } from './layerStep';
 import { loadLayerWeights } from './layerWeights';
 import type { ExponentRule, MergeKernel } from './mergeKernel';
@@ -132,11 +132,11 @@ export class ChunkRunner {
     const { depth } = job.config;
     const words = new Uint32Array(depth * LAYER_STATE_WORDS);
     const ints = new Int32Array(words.buffer);
-    job.shared?.forward.forEach((k, i) => { ints[i * LAYER_STATE_WORDS + 6] = k; });
+    job.shared?.forward.forEach((k, i) => { ints[i * LAYER_STATE_WORDS + STATE_EXPONENT] = k; });
     device.queue.writeBuffer(this.buffers.layerState, 0, words);
     if (!this.buffers.backward) return;
     const grad = new Int32Array(depth * GRAD_STATE_WORDS);
-    job.shared?.backward.forEach((j, i) => { grad[i * GRAD_STATE_WORDS + 3] = j; });
+    job.shared?.backward.forEach((j, i) => { grad[i * GRAD_STATE_WORDS + GRAD_EXPONENT] = j; });
     device.queue.writeBuffer(this.buffers.backward.gradState, 0, grad);
   }
 

@@ -6,6 +6,8 @@ import type { RangeFlag } from '../lab/results';
 import type { Partial } from '../lab/stats';
 
 export const GRAD_STATE_WORDS = 8;
+/** The word of the exponent of a layer's ∂L/∂Z (i32). */
+export const GRAD_EXPONENT = 3;
 const FLAG_KINDS = ['underflow', 'overflow', 'nonfinite'] as const;
 
 export interface GradState {
@@ -29,7 +31,7 @@ export function decodeGradState(words: Uint32Array, layer: number): GradState {
   return {
     grad: { count: words[base], mean: floats[base + 1], m2: floats[base + 2] },
     weightGrad: { count: words[base + 4], mean: floats[base + 5], m2: floats[base + 6] },
-    exponent: ints[base + 3],
+    exponent: ints[base + GRAD_EXPONENT],
     flags,
   };
 }

@@ -6,6 +6,8 @@ import type { RangeFlag } from '../lab/results';
 import type { Partial } from '../lab/stats';
 
 export const LAYER_STATE_WORDS = 8;
+/** The word of a layer's renormalisation exponent (i32). */
+export const STATE_EXPONENT = 6;
 const FLAG_KINDS = ['underflow', 'overflow', 'nonfinite'] as const;
 
 export interface LayerState {
@@ -29,7 +31,7 @@ export function decodeLayerState(words: Uint32Array, layer: number): LayerState 
   return {
     pre: { count: words[base], mean: floats[base + 1], m2: floats[base + 2] },
     post: { count: words[base + 3], mean: floats[base + 4], m2: floats[base + 5] },
-    exponent: ints[base + 6],
+    exponent: ints[base + STATE_EXPONENT],
     flags,
   };
 }
