@@ -7,7 +7,7 @@ import { resultCsv, resultJson, type RunResult } from '../lab/results';
 import { parseArgs, USAGE, type SweepArgs } from './args';
 import { comparisonTable, verdict } from './comparisonTable';
 import { progressBar } from './progressBar';
-import { flagLegend, varianceTable } from './table';
+import { flagLegend, tableQuantities, varianceTable } from './table';
 
 /** Multiply–adds the CPU reference does in full for `--engine both` (a few seconds); above it, it checks sampled rows. */
 const CPU_FULL_WORK = 3e8;
@@ -33,9 +33,7 @@ function loadConfig(path: string | undefined): ExperimentConfig {
 function report(result: RunResult): void {
   const where = result.device ? `${result.engine} (${result.device})` : result.engine;
   console.log(`engine: ${where}, ${result.timings.totalMs.toFixed(0)} ms\n`);
-  console.log(varianceTable(result, 'pre'));
-  console.log('');
-  console.log(varianceTable(result, 'post'));
+  console.log(tableQuantities(result).map((q) => varianceTable(result, q)).join('\n\n'));
   const legend = flagLegend(result);
   if (legend) console.log(`\n${legend}`);
 }

@@ -1,5 +1,14 @@
-/** The per-layer table the terminal prints: one row per layer, one column per series, for Var(Z) and Var(H). */
-import type { Quantity, RunResult } from '../lab/results';
+/** The per-layer tables the terminal prints: one row per layer, one column per series, one table per quantity. */
+import type { RangeFlag, RunResult } from '../lab/results';
+
+type TableQuantity = RangeFlag['quantity'];
+
+const TITLES: Record<TableQuantity, string> = {
+  pre: 'Var(Z) — pre-activation',
+  post: 'Var(H) — post-activation',
+  grad: 'Var(∂L/∂Z) — gradient at the pre-activation',
+  weightGrad: 'Var(∂L/∂W) — weight gradient',
+};
 
 const MARK = { underflow: '↓', overflow: '↑', nonfinite: '?' } as const;
 
@@ -8,20 +17,25 @@ function cell(value: number, flagKinds: (keyof typeof MARK)[]): string {
   return flagKinds.length ? `${text}${flagKinds.map((k) => MARK[k]).join('')}` : text;
 }
 
-export function varianceTable(result: RunResult, quantity: Quantity): string {
-  const title = quantity === 'pre' ? 'Var(Z) — pre-activation' : 'Var(H) — post-activation';
+/** The quantities a result holds, in the order they are printed. */
+export function tableQuantities(result: RunResult): TableQuantity[] {
+  const first = result.series[0].layers[0];
+  return (['pre', 'post', 'grad', 'weightGrad'] as const).filter((q) => first[q] !== undefined);
+}
+
+export function varianceTable(result: RunResult, quantity: TableQuantity): string {
   const labels = result.series.map((s) => s.label);
   const rows = result.series[0].layers.map((_, i) => [
     String(i + 1),
     ...result.series.map((s) => {
       const layer = s.layers[i];
-      return cell(layer[quantity].var, layer.flags.filter((f) => f.quantity === quantity).map((f) => f.kind));
+      return cell(layer[quantity]!.var, layer.flags.filter((f) => f.quantity === quantity).map((f) => f.kind));
     }),
   ]);
   const header = ['layer', ...labels];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (cells: string[]) => cells.map((text, c) => text.padStart(widths[c])).join('  ');
-  return [title, line(header), ...rows.map(line)].join('\n');
+  return [TITLES[quantity], line(header), ...rows.map(line)].join('\n');
 }
 
 /** Explains the marks used in the table, only when some appear. */

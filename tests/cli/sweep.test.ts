@@ -25,6 +25,7 @@ describe('npm run sweep', () => {
     const { code, stdout } = await sweep('--out', out, '--csv', csv);
     expect(code).toBe(0);
     expect(stdout).toContain('Var(Z)');
+    expect(stdout).not.toContain('∂L');
     expect(stdout).toMatch(/σ = 1e-5\s+σ = 1e-3\s+σ = 0\.01\s+σ = 0\.1\s+σ = 0\.5/);
     const json = JSON.parse(readFileSync(out, 'utf8'));
     expect(json.engine).toBe('cpu');
@@ -47,10 +48,12 @@ describe('npm run sweep', () => {
     expect(JSON.parse(readFileSync(out, 'utf8')).series[0].layers).toHaveLength(3);
   });
 
-  it('--backward adds grad and weightGrad, each with mean, var and meanSq, to every layer of the JSON', async () => {
+  it('--backward prints gradient tables and adds grad and weightGrad, each with mean, var and meanSq, to every layer of the JSON', async () => {
     const out = join(dir, 'backward.json');
-    const { code } = await sweep('--backward', '--out', out);
+    const { code, stdout } = await sweep('--backward', '--out', out);
     expect(code).toBe(0);
+    expect(stdout).toContain('Var(∂L/∂Z)');
+    expect(stdout).toContain('Var(∂L/∂W)');
     const json = JSON.parse(readFileSync(out, 'utf8'));
     for (const series of json.series) {
       for (const layer of series.layers) {
