@@ -30,9 +30,14 @@ function loadConfig(path: string | undefined): ExperimentConfig {
   return parsed.config;
 }
 
+function formatBytes(bytes: number): string {
+  return bytes < 2 ** 20 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
 function report(result: RunResult): void {
   const where = result.device ? `${result.engine} (${result.device})` : result.engine;
-  console.log(`engine: ${where}, ${result.timings.totalMs.toFixed(0)} ms\n`);
+  const memory = result.gpuBytes !== undefined ? `, ${formatBytes(result.gpuBytes)} of GPU memory` : '';
+  console.log(`engine: ${where}, ${result.timings.totalMs.toFixed(0)} ms${memory}\n`);
   console.log(tableQuantities(result).map((q) => varianceTable(result, q)).join('\n\n'));
   const legend = flagLegend(result);
   if (legend) console.log(`\n${legend}`);

@@ -19,7 +19,7 @@ import { HistogramSet, type HistogramPhase, type HistogramScales } from './histo
 import { InputsKernel } from './inputsKernel';
 import { GPU_ACTIVATIONS, LayerKernel } from './layerKernel';
 import { MergeKernel } from './mergeKernel';
-import { backwardPlan, chunkRows, chunksOf, INITIAL_MACS_PER_MS, SLICE_MS } from './plan';
+import { backwardPlan, chunkRows, chunksOf, INITIAL_MACS_PER_MS, runBytes, SLICE_MS } from './plan';
 import { RunBuffers } from './runBuffers';
 import { float64Flags } from './scale';
 import { WeightsKernel } from './weightsKernel';
@@ -141,10 +141,11 @@ export class GpuEngine implements Engine {
       ? backwardPlan(rows.length, widest, config.width, config.depth, { ...limits, traceBytes: this.options.traceBytes })
       : { rows: chunkRows(rows.length, widest, limits), segment: config.depth };
     const chunks = chunksOf(rows, plan.rows);
-    const buffers = new RunBuffers(gpu.device, {
+    const shape = {
       chunkRows: plan.rows, inputWidth: inputWidth(config), width: config.width, depth: config.depth, captureCount: captureRows.length,
       backward, segment: plan.segment, chunks: chunks.length, histograms: bins !== undefined,
-    });
+    };
+    const buffers = new RunBuffers(gpu.device, shape);
     const histograms = bins ? new HistogramSet(gpu.device, kernels, config.depth, bins) : null;
     const runner = new ChunkRunner(gpu, kernels, buffers, this.pace);
     const capture: RowCapture | undefined = captureRows.length ? { rows: captureRows, preActivations: [] } : undefined;
@@ -205,7 +206,7 @@ export class GpuEngine implements Engine {
         series.push({ label: initLabel(spec), init: spec, layers: records.map(layerStats), ...(seriesHistograms ? { histograms: seriesHistograms } : {}) });
       }
       return {
-        config, engine: 'gpu', device: gpu.description, series,
+        config, engine: 'gpu', device: gpu.description, gpuBytes: runBytes(shape), series,
         timings: { totalMs: performance.now() - started }, ...(capture ? { capture } : {}),
       };
     } finally {

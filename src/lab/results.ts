@@ -65,6 +65,8 @@ export interface RunResult {
   config: ExperimentConfig;
   engine: 'cpu' | 'gpu';
   device?: string;
+  /** Bytes of GPU buffers the run allocated (GPU engine only). */
+  gpuBytes?: number;
   series: SeriesResult[];
   timings: { totalMs: number };
   capture?: RowCapture;
@@ -116,6 +118,7 @@ export function resultJson(result: RunResult): object {
     config: result.config,
     engine: result.engine,
     ...(result.device ? { device: result.device } : {}),
+    ...(result.gpuBytes !== undefined ? { gpuBytes: result.gpuBytes } : {}),
     timings: result.timings,
     series: result.series.map((s) => ({ label: s.label, init: s.init, layers: s.layers, ...(s.histograms ? { histograms: s.histograms } : {}) })),
   };

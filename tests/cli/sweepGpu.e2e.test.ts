@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { runBytes } from '../../src/gpu/plan';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'initlab-gpu-cli-'));
@@ -32,5 +33,16 @@ describe('npm run sweep on the GPU engine (headless Chromium)', () => {
     expect(json.series[0].layers[7].weightGrad.meanSq).toBeGreaterThan(0);
     expect(json.reference.series[0].layers[7].grad.meanSq).toBeGreaterThan(0);
     expect(json.comparison.layers.every((l: { grad?: object; weightGrad?: object }) => l.grad && l.weightGrad)).toBe(true);
+  });
+
+  it('reports the GPU memory the run allocated, as runBytes plans it', async () => {
+    const out = join(dir, 'gpu.json');
+    const { stdout } = await run('npx', ['tsx', 'src/cli/sweep.ts', '--engine', 'gpu', '--backward', '--out', out], { cwd: process.cwd() });
+    const json = JSON.parse(readFileSync(out, 'utf8'));
+    // The seed experiment: one row, 8 layers of 10, with the backward trace of every layer, plus the 64×64 tile partials.
+    expect(json.gpuBytes).toBe(runBytes({
+      chunkRows: 1, inputWidth: 5, width: 10, depth: 8, captureCount: 0, backward: true, segment: 8, chunks: 1, histograms: false,
+    }));
+    expect(stdout).toMatch(/KiB of GPU memory/);
   });
 });
