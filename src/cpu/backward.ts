@@ -12,6 +12,7 @@
  */
 import type { BoundActivation } from '../lab/activations';
 import { drawWordsAt, standardNormal, Stream } from '../lab/rng';
+import { elementwiseLosesTerms, transposedLosesTerms, weightGradientLosesTerms } from './lostTerms';
 
 /** What the forward pass of one trial keeps for the backward pass, layer l at index l − 1. */
 export interface ForwardTrace {
@@ -29,6 +30,8 @@ export interface Gradients {
   pre: Float64Array[];
   /** ∂L/∂W_l, [fanIns[l−1] × width]. */
   weights: Float64Array[];
+  /** Whether a product term behind each of them underflowed (lostTerms.ts), for the range rules (rangeCheck.ts). */
+  termsLost: { pre: boolean[]; weights: boolean[] };
 }
 
 /** g_L = ∂L/∂H_L for the given batch rows of one trial. */
@@ -73,13 +76,20 @@ export function weightGradient(h: Float64Array, delta: Float64Array, rows: numbe
 export function backward(trace: ForwardTrace, outputGrad: Float64Array, activation: BoundActivation, rows: number, width: number): Gradients {
   const depth = trace.pre.length;
   const pre = new Array<Float64Array>(depth), weights = new Array<Float64Array>(depth);
+  const termsLost = { pre: new Array<boolean>(depth), weights: new Array<boolean>(depth) };
   let upstream = outputGrad;
+  let upstreamLost = false;
   for (let l = depth - 1; l >= 0; l--) {
-    const z = trace.pre[l];
-    const delta = upstream.map((g, e) => g * activation.df(z[e]));
+    const slope = trace.pre[l].map(activation.df);
+    const delta = upstream.map((g, e) => g * slope[e]);
     pre[l] = delta;
+    termsLost.pre[l] = upstreamLost || elementwiseLosesTerms(upstream, slope);
     weights[l] = weightGradient(trace.inputs[l], delta, rows, trace.fanIns[l], width);
-    if (l > 0) upstream = transposedProduct(delta, trace.weights[l], rows, trace.fanIns[l], width);
+    termsLost.weights[l] = weightGradientLosesTerms(trace.inputs[l], delta, rows, trace.fanIns[l], width);
+    if (l > 0) {
+      upstream = transposedProduct(delta, trace.weights[l], rows, trace.fanIns[l], width);
+      upstreamLost = transposedLosesTerms(delta, trace.weights[l], trace.fanIns[l], width);
+    }
   }
-  return { pre, weights };
+  return { pre, weights, termsLost };
 }

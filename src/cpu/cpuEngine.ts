@@ -9,31 +9,20 @@ import { batchRows, inputWidth, type ExperimentConfig } from '../lab/config';
 import { initLabel, weightDistribution } from '../lab/initializers';
 import { autoHistogram } from '../lab/histogram';
 import {
-  throwIfAborted, type Engine, type LayerHistograms, type LayerStats, type RangeFlag, type RowCapture, type RunOptions, type RunResult,
-  type SeriesResult,
+  throwIfAborted, type Engine, type FlaggedQuantity, type LayerHistograms, type LayerStats, type RangeFlag, type RowCapture, type RunOptions,
+  type RunResult, type SeriesResult,
 } from '../lab/results';
 import { inputElement, sampleWeights } from '../lab/sampling';
 import { emptyPartial, pushValue, summarizeTrials, toMoments, type Moments, type Partial } from '../lab/stats';
-import { backward, outputGradient, type ForwardTrace } from './backward';
+import { backward, outputGradient, type ForwardTrace, type Gradients } from './backward';
+import { affineLosesTerms } from './lostTerms';
+import {
+  backwardProblems, derivativeReadsPre, forwardProblems, scanValues, statisticProblems, union, valueProblems, type ForwardProblems,
+  type RangeKind, type ValueScan,
+} from './rangeCheck';
 
-const MIN_NORMAL_F64 = 2.2250738585072014e-308;
 /** Yield to the event loop this often, so a Worker can receive a cancel message. */
 const YIELD_EVERY_MS = 30;
-
-/** Scans a layer's values for figures float64 cannot hold. */
-function rangeFlags(values: Float64Array, quantity: RangeFlag['quantity']): RangeFlag[] {
-  let subnormal = false, infinite = false, nan = false;
-  for (const x of values) {
-    if (Number.isNaN(x)) nan = true;
-    else if (!Number.isFinite(x)) infinite = true;
-    else if (x !== 0 && Math.abs(x) < MIN_NORMAL_F64) subnormal = true;
-  }
-  const flags: RangeFlag[] = [];
-  if (subnormal) flags.push({ quantity, kind: 'underflow', precision: 'float64' });
-  if (infinite) flags.push({ quantity, kind: 'overflow', precision: 'float64' });
-  if (nan) flags.push({ quantity, kind: 'nonfinite', precision: 'float64' });
-  return flags;
-}
 
 /** Per-trial moments of one layer, summarized over the trials at the end. */
 interface LayerRecord {
@@ -44,11 +33,13 @@ interface LayerRecord {
   flags: RangeFlag[];
 }
 
-function recordForward(record: LayerRecord, z: Float64Array, h: Float64Array): void {
-  record.pre.push(statsOf(z));
-  record.post.push(statsOf(h));
-  for (const flag of [...rangeFlags(z, 'pre'), ...rangeFlags(h, 'post')]) {
-    if (!record.flags.some((f) => f.quantity === flag.quantity && f.kind === flag.kind)) record.flags.push(flag);
+/** Records one trial's moments of a quantity and flags its value problems and its moments' problems (rangeCheck.ts). */
+function recordQuantity(record: LayerRecord, quantity: FlaggedQuantity, values: Float64Array, scan: ValueScan, valueKinds: RangeKind[]): void {
+  const moments = statsOf(values);
+  record[quantity].push(moments);
+  for (const kind of union(valueKinds, statisticProblems(moments, scan))) {
+    // One flag per quantity and kind, whichever trials raised it.
+    if (!record.flags.some((f) => f.quantity === quantity && f.kind === kind)) record.flags.push({ quantity, kind, precision: 'float64' });
   }
 }
 
@@ -66,6 +57,23 @@ function statsOf(values: Float64Array): Moments {
   const p: Partial = emptyPartial();
   for (const x of values) pushValue(p, x);
   return toMoments(p);
+}
+
+/**
+ * Records one trial's gradients with their range flags. δ_L = g_L ⊙ φ'(Z_L) is one product per element; δ_l above it
+ * sums `width` products δ_{l+1}·W_{l+1}ᵀ and multiplies by φ'(Z_l), one more; ∂L/∂W_l sums one product per row.
+ */
+function recordBackward(perLayer: LayerRecord[], gradients: Gradients, forward: ForwardProblems[], readsPre: boolean, rows: number, width: number): void {
+  const depth = gradients.pre.length;
+  const scans = gradients.pre.map((g, l) => ({ grad: scanValues(g), weightGrad: scanValues(gradients.weights[l]) }));
+  const own = scans.map((scan, l) => ({
+    grad: valueProblems(scan.grad, gradients.termsLost.pre[l], l === depth - 1 ? 1 : width + 1),
+    weightGrad: valueProblems(scan.weightGrad, gradients.termsLost.weights[l], rows),
+  }));
+  backwardProblems(own, forward, readsPre).forEach((problems, l) => {
+    recordQuantity(perLayer[l], 'grad', gradients.pre[l], scans[l].grad, problems.grad);
+    recordQuantity(perLayer[l], 'weightGrad', gradients.weights[l], scans[l].weightGrad, problems.weightGrad);
+  });
 }
 
 /** The input rows [rows.length × n_0] of one trial. */
@@ -132,6 +140,7 @@ export class CpuEngine implements Engine {
         let h = inputMatrix(config, trial, rows);
         let fanIn = n0;
         const trace: ForwardTrace | null = options.backward ? { inputs: [], pre: [], weights: [], fanIns: [] } : null;
+        const forward: ForwardProblems[] = [];
         for (let layer = 1; layer <= config.depth; layer++) {
           throwIfAborted(options.signal);
           const dist = weightDistribution(spec, fanIn, config.width);
@@ -143,8 +152,12 @@ export class CpuEngine implements Engine {
             trace.weights.push(w);
             trace.fanIns.push(fanIn);
           }
+          const preTermsLost = affineLosesTerms(h, w, fanIn, config.width);
           h = z.map(activation.f);
-          recordForward(perLayer[layer - 1], z, h);
+          const [preScan, postScan] = [scanValues(z), scanValues(h)];
+          forward.push(forwardProblems(forward.at(-1)?.post ?? [], preScan, preTermsLost, fanIn, postScan));
+          recordQuantity(perLayer[layer - 1], 'pre', z, preScan, forward[layer - 1].pre);
+          recordQuantity(perLayer[layer - 1], 'post', h, postScan, forward[layer - 1].post);
           if (bins && trial === 0) histograms.push({ layer, pre: autoHistogram(z, bins), post: autoHistogram(h, bins), weights: autoHistogram(w, bins) });
           if (capture && trial === 0) {
             const rowsOut = new Float64Array(captureIndex.length * config.width);
@@ -161,11 +174,10 @@ export class CpuEngine implements Engine {
         if (trace) {
           throwIfAborted(options.signal);
           const gradients = backward(trace, outputGradient(config.seed, trial, config.depth, rows, config.width), activation, rows.length, config.width);
-          gradients.pre.forEach((g, l) => {
-            perLayer[l].grad.push(statsOf(g));
-            perLayer[l].weightGrad.push(statsOf(gradients.weights[l]));
-            if (bins && trial === 0) Object.assign(histograms[l], { grad: autoHistogram(g, bins), weightGrad: autoHistogram(gradients.weights[l], bins) });
-          });
+          recordBackward(perLayer, gradients, forward, derivativeReadsPre(activation), rows.length, config.width);
+          if (bins && trial === 0) {
+            gradients.pre.forEach((g, l) => Object.assign(histograms[l], { grad: autoHistogram(g, bins), weightGrad: autoHistogram(gradients.weights[l], bins) }));
+          }
         }
       }
       series.push({ label: initLabel(spec), init: spec, layers: perLayer.map(summarizeLayer), ...(bins ? { histograms } : {}) });
