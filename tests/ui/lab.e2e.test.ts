@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright';
+import type { Download, Page } from 'playwright';
 import { CpuEngine } from '../../src/cpu/cpuEngine';
 import { defaultConfig, parseConfig, type ExperimentConfig } from '../../src/lab/config';
+import { resultJson, type LayerStats } from '../../src/lab/results';
 import { chartSnapshot, openLab, useLab, waitForRun } from './labServer';
 
 /** The GPU engine's guarantee against the float64 reference (src/lab/compare.ts DEFAULT_TOLERANCES.statistic). */
@@ -12,6 +13,12 @@ const GPU_RELATIVE_TOLERANCE = 1e-4;
  * 1e-12 allows that and nothing else: any real difference (another seed, σ, stream or row) moves values by >1e-3.
  */
 const CROSS_RUNTIME_RELATIVE_TOLERANCE = 1e-12;
+
+async function readDownload(download: Download, encoding: BufferEncoding = 'utf8'): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString(encoding);
+}
 
 const engineUsed = (page: Page) => page.evaluate(() => (window as unknown as { initlab: { engine: string } }).initlab.engine);
 
@@ -139,9 +146,7 @@ describe('the lab page', () => {
     const { page } = await openLab(env.browser, `${env.lab.url}?engine=cpu`);
     await waitForRun(page);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv-seed').click()]);
-    const stream = await download.createReadStream();
-    let text = '';
-    for await (const chunk of stream) text += chunk;
+    const text = await readDownload(download);
     const [header, ...lines] = text.trim().split('\n');
     expect(header.split(',')).toEqual(['series', 'layer', 'quantity', 'mean', 'var', 'meanSq', 'minVar', 'maxVar', 'flags']);
     expect(lines).toHaveLength(5 * 8 * 2);
@@ -156,6 +161,33 @@ describe('the lab page', () => {
         expect(Number(cells[4])).toBe(table[Number(cells[1]) - 1][column]);
       }
     }
+    await page.close();
+  });
+
+  it("the JSON export is the terminal runner's JSON for the same config, and the PNG export is a picture of the chart", async () => {
+    const { page } = await openLab(env.browser, `${env.lab.url}?engine=cpu`);
+    await waitForRun(page);
+    const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json-seed').click()]);
+    const exported = JSON.parse(await readDownload(json));
+    const cli = resultJson(await new CpuEngine().run(defaultConfig())) as typeof exported;
+    expect(exported.config).toEqual(cli.config);
+    expect(exported.engine).toBe('cpu');
+    exported.series.forEach((s: { label: string; layers: LayerStats[] }, i: number) => {
+      expect(s.label).toBe(cli.series[i].label);
+      s.layers.forEach((l, k) => {
+        for (const q of ['pre', 'post'] as const) {
+          for (const m of ['mean', 'var', 'meanSq'] as const) {
+            const expected = cli.series[i].layers[k][q][m];
+            expect(Math.abs(l[q][m] - expected), `${s.label} layer ${k + 1} ${q}.${m}`).toBeLessThanOrEqual(CROSS_RUNTIME_RELATIVE_TOLERANCE * Math.abs(expected));
+          }
+        }
+      });
+    });
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png-seed-pre').click()]);
+    const bytes = Buffer.from(await readDownload(png, 'latin1'), 'latin1');
+    // The PNG signature, then an image far larger than an empty canvas.
+    expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(bytes.length).toBeGreaterThan(10_000);
     await page.close();
   });
 });
