@@ -1,7 +1,7 @@
 // One backward step for a slab of rows: δ_{l−1} = (2^-j·(δ_l·W_lᵀ)) ⊙ φ'(Z_{l−1}), written out, with its statistics
 // fused as one Moments partial per 64×64 tile and range flags. j is the exponent the merge chose for δ_l; Z_{l−1} is
 // the pre-activation the forward pass kept. W_l [fanIn × fanOut] is read transposed in place.
-// Prepended: moments.wgsl, activation.wgsl, range.wgsl, gradState.wgsl, productTile.wgsl.
+// Prepended: moments.wgsl, tileMoments.wgsl, activation.wgsl, range.wgsl, gradState.wgsl, productTile.wgsl.
 
 struct BackwardParams {
   rows: u32,
@@ -26,8 +26,6 @@ struct BackwardParams {
 @group(0) @binding(5) var<storage, read_write> partials: array<Moments>;
 @group(0) @binding(6) var<storage, read_write> gradState: array<atomic<u32>>;
 
-var<workgroup> reduction: array<Moments, 64>;
-var<workgroup> workgroupFlags: atomic<u32>;
 
 fn loadA(row: u32, k: u32) -> f32 {
   if (row >= params.rows || k >= params.fanOut) { return 0.0; }
@@ -70,16 +68,9 @@ fn main(@builtin(local_invocation_id) local: vec3u, @builtin(workgroup_id) group
       }
     }
   }
-  reduction[thread] = moments;
-  if (flags != 0u) { atomicOr(&workgroupFlags, flags); }
-  for (var stride = THREADS / 2u; stride > 0u; stride /= 2u) {
-    workgroupBarrier();
-    if (thread < stride) { reduction[thread] = mergeMoments(reduction[thread], reduction[thread + stride]); }
-  }
-  workgroupBarrier();
+  let total = reduceTile(thread, moments, flags);
   if (thread == 0u) {
-    partials[(params.rowOffset / TILE + group.y) * params.tilesX + group.x] = reduction[0];
-    let all = atomicLoad(&workgroupFlags);
-    if (all != 0u) { atomicOr(&gradState[(params.layer - 1u) * GRAD_STATE_WORDS + GRAD_FLAGS], all); }
+    partials[(params.rowOffset / TILE + group.y) * params.tilesX + group.x] = total.moments;
+    if (total.flags != 0u) { atomicOr(&gradState[(params.layer - 1u) * GRAD_STATE_WORDS + GRAD_FLAGS], total.flags); }
   }
 }

@@ -2,7 +2,7 @@
 // Philox stream at element = batchRow·width + j, layer = depth, series word 0 (src/cpu/backward.ts), and the
 // statistics of δ_L fused as one Moments partial per 64×64 tile, like the layer kernels'. φ' of a homogeneous φ does
 // not see the power of two Z_L carries, so δ_L is at its true scale (exponent 0).
-// Prepended: sampling constants, philox.wgsl, moments.wgsl, activation.wgsl, range.wgsl, gradState.wgsl.
+// Prepended: sampling constants, philox.wgsl, moments.wgsl, tileMoments.wgsl, activation.wgsl, range.wgsl, gradState.wgsl.
 
 struct OutputGradientParams {
   seed: u32,
@@ -24,11 +24,8 @@ struct OutputGradientParams {
 @group(0) @binding(5) var<storage, read_write> gradState: array<atomic<u32>>;
 
 const TILE: u32 = 64u;
-const THREADS: u32 = 64u;
 const OUTPUT_GRADIENT_STREAM: u32 = 2u;
 
-var<workgroup> reduction: array<Moments, 64>;
-var<workgroup> workgroupFlags: atomic<u32>;
 
 @compute @workgroup_size(8, 8)
 fn main(@builtin(local_invocation_id) local: vec3u, @builtin(workgroup_id) group: vec3u,
@@ -54,16 +51,9 @@ fn main(@builtin(local_invocation_id) local: vec3u, @builtin(workgroup_id) group
       }
     }
   }
-  reduction[thread] = moments;
-  if (flags != 0u) { atomicOr(&workgroupFlags, flags); }
-  for (var stride = THREADS / 2u; stride > 0u; stride /= 2u) {
-    workgroupBarrier();
-    if (thread < stride) { reduction[thread] = mergeMoments(reduction[thread], reduction[thread + stride]); }
-  }
-  workgroupBarrier();
+  let total = reduceTile(thread, moments, flags);
   if (thread == 0u) {
-    partials[group.y * params.tilesX + group.x] = reduction[0];
-    let all = atomicLoad(&workgroupFlags);
-    if (all != 0u) { atomicOr(&gradState[(params.depth - 1u) * GRAD_STATE_WORDS + GRAD_FLAGS], all); }
+    partials[group.y * params.tilesX + group.x] = total.moments;
+    if (total.flags != 0u) { atomicOr(&gradState[(params.depth - 1u) * GRAD_STATE_WORDS + GRAD_FLAGS], total.flags); }
   }
 }

@@ -1,7 +1,7 @@
 // ∂L/∂W_l = H_{l−1}ᵀ·δ_l [fanIn × fanOut], summed over the chunk's rows, for a slab of its rows (fanIn), with its
 // statistics fused as one Moments partial per 64×64 tile and range flags. H_{l−1} = φ(Z_{l−1}) is applied on load
 // from the kept pre-activation (or is the input X). A batch split into chunks adds each chunk's product to `sum`;
-// the last chunk's dispatch takes the statistics of the total. Prepended: moments.wgsl, activation.wgsl,
+// the last chunk's dispatch takes the statistics of the total. Prepended: moments.wgsl, tileMoments.wgsl, activation.wgsl,
 // range.wgsl, gradState.wgsl, productTile.wgsl.
 
 struct WeightGradientParams {
@@ -33,8 +33,6 @@ const MODE_ADD: u32 = 1u;
 const MODE_STORE: u32 = 2u;
 const MODE_REDUCE: u32 = 4u;
 
-var<workgroup> reduction: array<Moments, 64>;
-var<workgroup> workgroupFlags: atomic<u32>;
 
 // Hᵀ[unit, row] = φ(input[row, unit]).
 fn loadA(unit: u32, row: u32) -> f32 {
@@ -72,16 +70,9 @@ fn main(@builtin(local_invocation_id) local: vec3u, @builtin(workgroup_id) group
     }
   }
   if ((params.mode & MODE_REDUCE) == 0u) { return; }
-  reduction[thread] = moments;
-  if (flags != 0u) { atomicOr(&workgroupFlags, flags); }
-  for (var stride = THREADS / 2u; stride > 0u; stride /= 2u) {
-    workgroupBarrier();
-    if (thread < stride) { reduction[thread] = mergeMoments(reduction[thread], reduction[thread + stride]); }
-  }
-  workgroupBarrier();
+  let total = reduceTile(thread, moments, flags);
   if (thread == 0u) {
-    partials[(params.rowOffset / TILE + group.y) * params.tilesX + group.x] = reduction[0];
-    let all = atomicLoad(&workgroupFlags);
-    if (all != 0u) { atomicOr(&gradState[params.layer * GRAD_STATE_WORDS + GRAD_FLAGS], all << WEIGHT_GRAD_FLAG_SHIFT); }
+    partials[(params.rowOffset / TILE + group.y) * params.tilesX + group.x] = total.moments;
+    if (total.flags != 0u) { atomicOr(&gradState[params.layer * GRAD_STATE_WORDS + GRAD_FLAGS], total.flags << WEIGHT_GRAD_FLAG_SHIFT); }
   }
 }

@@ -6,6 +6,7 @@ import activation from '../../shaders/activation.wgsl?raw';
 import source from '../../shaders/backwardLayer.wgsl?raw';
 import gradState from '../../shaders/gradState.wgsl?raw';
 import moments from '../../shaders/moments.wgsl?raw';
+import tileMoments from '../../shaders/tileMoments.wgsl?raw';
 import productTile from '../../shaders/productTile.wgsl?raw';
 import range from '../../shaders/range.wgsl?raw';
 import { buildPipeline, dispatch, packUniforms, uniformBuffer } from './kernel';
@@ -26,7 +27,7 @@ export class BackwardLayerKernel {
   private constructor(private readonly device: GPUDevice, private readonly pipeline: GPUComputePipeline, private readonly uniforms: GPUBuffer) {}
 
   static async create(device: GPUDevice): Promise<BackwardLayerKernel> {
-    const code = moments + activation + range + gradState + productTile + source;
+    const code = moments + tileMoments + activation + range + gradState + productTile + source;
     return new BackwardLayerKernel(device, await buildPipeline(device, 'backwardLayer', code), uniformBuffer(device, 'backward layer params', 32));
   }
 

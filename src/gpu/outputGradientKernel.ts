@@ -2,6 +2,7 @@
 import activation from '../../shaders/activation.wgsl?raw';
 import gradState from '../../shaders/gradState.wgsl?raw';
 import moments from '../../shaders/moments.wgsl?raw';
+import tileMoments from '../../shaders/tileMoments.wgsl?raw';
 import source from '../../shaders/outputGradient.wgsl?raw';
 import philox from '../../shaders/philox.wgsl?raw';
 import range from '../../shaders/range.wgsl?raw';
@@ -23,7 +24,7 @@ export class OutputGradientKernel {
   private constructor(private readonly device: GPUDevice, private readonly pipeline: GPUComputePipeline, private readonly uniforms: GPUBuffer) {}
 
   static async create(device: GPUDevice): Promise<OutputGradientKernel> {
-    const code = SAMPLING_CONSTANTS + philox + moments + activation + range + gradState + source;
+    const code = SAMPLING_CONSTANTS + philox + moments + tileMoments + activation + range + gradState + source;
     return new OutputGradientKernel(device, await buildPipeline(device, 'outputGradient', code), uniformBuffer(device, 'output gradient params', 32));
   }
 

@@ -5,6 +5,7 @@
 import activation from '../../shaders/activation.wgsl?raw';
 import gradState from '../../shaders/gradState.wgsl?raw';
 import moments from '../../shaders/moments.wgsl?raw';
+import tileMoments from '../../shaders/tileMoments.wgsl?raw';
 import productTile from '../../shaders/productTile.wgsl?raw';
 import range from '../../shaders/range.wgsl?raw';
 import source from '../../shaders/weightGradient.wgsl?raw';
@@ -31,7 +32,7 @@ export class WeightGradientKernel {
   private constructor(private readonly device: GPUDevice, private readonly pipeline: GPUComputePipeline, private readonly uniforms: GPUBuffer) {}
 
   static async create(device: GPUDevice): Promise<WeightGradientKernel> {
-    const code = moments + activation + range + gradState + productTile + source;
+    const code = moments + tileMoments + activation + range + gradState + productTile + source;
     return new WeightGradientKernel(device, await buildPipeline(device, 'weightGradient', code), uniformBuffer(device, 'weight gradient params', 48));
   }
 
