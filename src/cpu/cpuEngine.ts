@@ -17,7 +17,7 @@ import { emptyPartial, pushValue, summarizeTrials, toMoments, type Moments, type
 import { backward, outputGradient, type ForwardTrace, type Gradients } from './backward';
 import { affineLosesTerms } from './lostTerms';
 import {
-  backwardProblems, derivativeReadsPre, forwardProblems, scanValues, statisticProblems, union, valueProblems, type ForwardProblems,
+  backwardProblems, forwardProblems, scanValues, statisticProblems, union, valueProblems, type ForwardProblems,
   type RangeKind, type ValueScan,
 } from './rangeCheck';
 
@@ -174,7 +174,7 @@ export class CpuEngine implements Engine {
         if (trace) {
           throwIfAborted(options.signal);
           const gradients = backward(trace, outputGradient(config.seed, trial, config.depth, rows, config.width), activation, rows.length, config.width);
-          recordBackward(perLayer, gradients, forward, derivativeReadsPre(activation), rows.length, config.width);
+          recordBackward(perLayer, gradients, forward, !activation.constantSlope, rows.length, config.width);
           if (bins && trial === 0) {
             gradients.pre.forEach((g, l) => Object.assign(histograms[l], { grad: autoHistogram(g, bins), weightGrad: autoHistogram(gradients.weights[l], bins) }));
           }

@@ -6,7 +6,6 @@
  * - propagation (forwardProblems, backwardProblems): a value problem makes everything computed from those values
  *   unreliable, so it carries to them; a statistic problem touches nothing else and stays where it is.
  */
-import type { BoundActivation } from '../lab/activations';
 import type { RangeFlag } from '../lab/results';
 import type { Moments } from '../lab/stats';
 import { MIN_NORMAL_F64 } from './lostTerms';
@@ -90,8 +89,6 @@ export function forwardProblems(inherited: RangeKind[], pre: ValueScan, preTerms
   return { pre: preKinds, post: union(preKinds, valueProblems(post, false, 1)) };
 }
 
-/** φ' of linear is 1 everywhere; every other activation's φ' reads Z, so Z's problems reach δ. */
-export const derivativeReadsPre = (activation: BoundActivation): boolean => activation.name !== 'linear';
 
 /** The value problems of a backward layer, its own and those it inherits. */
 export interface BackwardProblems {

@@ -1,7 +1,8 @@
 /**
  * Activations as small objects in one table: adding one is one entry. An entry's f, df and gain take the config's
  * activation parameters (today only leaky ReLU's `slope`); `bindActivation` fixes them for an engine's inner loop.
- * `gain` is PyTorch's torch.nn.init.calculate_gain where it has one; `homogeneous` marks φ(c·z) = c·φ(z) for c > 0,
+ * `gain` is PyTorch's torch.nn.init.calculate_gain where it has one; `constantSlope` marks a φ′ that never reads z
+ * (so errors in Z cannot reach the gradients through it); `homogeneous` marks φ(c·z) = c·φ(z) for c > 0,
  * which lets the GPU engine compute at unit scale and carry the scale exactly (see src/gpu), and the theory use closed
  * forms (such a φ is piecewise linear: φ(1)·z above 0, −φ(−1)·z below). `id` is the switch index in WGSL: stable.
  */
@@ -18,6 +19,7 @@ export interface Activation {
   f: (z: number, p: ActivationParams) => number;
   df: (z: number, p: ActivationParams) => number;
   gain: (p: ActivationParams) => number;
+  constantSlope: boolean;
   homogeneous: boolean;
   summary: string;
 }
@@ -34,27 +36,27 @@ const GELU_GAIN = 1 / Math.sqrt(gaussianExpectation((z) => gelu(z) ** 2));
 
 const table = {
   linear: {
-    name: 'linear', id: 0, f: (z) => z, df: () => 1, gain: () => 1, homogeneous: true, summary: 'φ(z) = z',
+    name: 'linear', id: 0, f: (z) => z, df: () => 1, gain: () => 1, constantSlope: true, homogeneous: true, summary: 'φ(z) = z',
   },
   relu: {
     name: 'relu', id: 1, f: (z) => (z > 0 ? z : 0), df: (z) => (z > 0 ? 1 : 0), gain: () => Math.SQRT2,
-    homogeneous: true, summary: 'φ(z) = max(0, z)',
+    constantSlope: false, homogeneous: true, summary: 'φ(z) = max(0, z)',
   },
   tanh: {
-    name: 'tanh', id: 2, f: Math.tanh, df: (z) => 1 - Math.tanh(z) ** 2, gain: () => 5 / 3, homogeneous: false,
+    name: 'tanh', id: 2, f: Math.tanh, df: (z) => 1 - Math.tanh(z) ** 2, gain: () => 5 / 3, constantSlope: false, homogeneous: false,
     summary: 'φ(z) = tanh z',
   },
   sigmoid: {
-    name: 'sigmoid', id: 3, f: sigmoid, df: (z) => sigmoid(z) * (1 - sigmoid(z)), gain: () => 1, homogeneous: false,
+    name: 'sigmoid', id: 3, f: sigmoid, df: (z) => sigmoid(z) * (1 - sigmoid(z)), gain: () => 1, constantSlope: false, homogeneous: false,
     summary: 'φ(z) = 1 / (1 + e^−z)',
   },
   'leaky-relu': {
     name: 'leaky-relu', id: 4, f: (z, p) => (z > 0 ? z : p.slope * z), df: (z, p) => (z > 0 ? 1 : p.slope),
-    gain: (p) => Math.sqrt(2 / (1 + p.slope ** 2)), homogeneous: true,
+    gain: (p) => Math.sqrt(2 / (1 + p.slope ** 2)), constantSlope: false, homogeneous: true,
     summary: 'φ(z) = z for z > 0, slope·z below: negative inputs keep a small gradient',
   },
   gelu: {
-    name: 'gelu', id: 5, f: gelu, df: (z) => normalCdf(z) + z * normalPdf(z), gain: () => GELU_GAIN, homogeneous: false,
+    name: 'gelu', id: 5, f: gelu, df: (z) => normalCdf(z) + z * normalPdf(z), gain: () => GELU_GAIN, constantSlope: false, homogeneous: false,
     summary: 'φ(z) = z·Φ(z), Φ the normal CDF: a smooth ReLU (gain 1/√E[φ(z)²] ≈ 1.53, PyTorch has none)',
   },
 } satisfies Record<string, Activation>;
@@ -71,10 +73,11 @@ export interface BoundActivation {
   f: (z: number) => number;
   df: (z: number) => number;
   gain: number;
+  constantSlope: boolean;
   homogeneous: boolean;
 }
 
 export function bindActivation(name: ActivationName, p: ActivationParams): BoundActivation {
   const a = activations[name];
-  return { name, id: a.id, f: (z) => a.f(z, p), df: (z) => a.df(z, p), gain: a.gain(p), homogeneous: a.homogeneous };
+  return { name, id: a.id, f: (z) => a.f(z, p), df: (z) => a.df(z, p), gain: a.gain(p), constantSlope: a.constantSlope, homogeneous: a.homogeneous };
 }
