@@ -9,7 +9,7 @@ import moments from '../../shaders/moments.wgsl?raw';
 import tileMoments from '../../shaders/tileMoments.wgsl?raw';
 import productTile from '../../shaders/productTile.wgsl?raw';
 import range from '../../shaders/range.wgsl?raw';
-import { buildPipeline, dispatch, packUniforms, uniformBuffer } from './kernel';
+import { ComputeKernel, packUniforms } from './kernel';
 import { tilesAlong } from './layerKernel';
 
 export interface BackwardStep {
@@ -24,11 +24,11 @@ export interface BackwardStep {
 }
 
 export class BackwardLayerKernel {
-  private constructor(private readonly device: GPUDevice, private readonly pipeline: GPUComputePipeline, private readonly uniforms: GPUBuffer) {}
+  private constructor(private readonly kernel: ComputeKernel) {}
 
   static async create(device: GPUDevice): Promise<BackwardLayerKernel> {
     const code = moments + tileMoments + activation + range + gradState + productTile + source;
-    return new BackwardLayerKernel(device, await buildPipeline(device, 'backwardLayer', code), uniformBuffer(device, 'backward layer params', 32));
+    return new BackwardLayerKernel(await ComputeKernel.compile(device, 'backwardLayer', code, 32));
   }
 
   /** Rows [rowOffset, rowOffset + slabRows) of the step; rowOffset is a multiple of TILE. */
@@ -40,7 +40,7 @@ export class BackwardLayerKernel {
       { u32: s.rows }, { u32: s.fanIn }, { u32: s.fanOut }, { u32: rowOffset },
       { u32: s.activationId }, { u32: s.layer }, { u32: tilesAlong(s.fanIn) }, { f32: s.slope },
     ]);
-    dispatch(this.device, this.pipeline, this.uniforms, data, [b.upstream, b.weights, b.pre, b.delta, b.partials, b.gradState],
+    this.kernel.dispatch(data, [b.upstream, b.weights, b.pre, b.delta, b.partials, b.gradState],
       [tilesAlong(s.fanIn), tilesAlong(slabRows)]);
   }
 }

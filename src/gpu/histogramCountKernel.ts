@@ -3,15 +3,14 @@ import activation from '../../shaders/activation.wgsl?raw';
 import source from '../../shaders/histogramCount.wgsl?raw';
 import value from '../../shaders/histogramValue.wgsl?raw';
 import { VALUES_PER_GROUP, type HistogramSource } from './histogramRangeKernel';
-import { buildPipeline, dispatch, grid, packUniforms, uniformBuffer } from './kernel';
+import { ComputeKernel, grid, packUniforms } from './kernel';
 
 
 export class HistogramCountKernel {
-  private constructor(private readonly device: GPUDevice, private readonly pipeline: GPUComputePipeline, private readonly uniforms: GPUBuffer) {}
+  private constructor(private readonly kernel: ComputeKernel) {}
 
   static async create(device: GPUDevice): Promise<HistogramCountKernel> {
-    const pipeline = await buildPipeline(device, 'histogramCount', activation + value + source);
-    return new HistogramCountKernel(device, pipeline, uniformBuffer(device, 'histogram count params', 32));
+    return new HistogramCountKernel(await ComputeKernel.compile(device, 'histogramCount', activation + value + source, 32));
   }
 
   run(ranges: GPUBuffer, counts: GPUBuffer, bins: number, s: HistogramSource): void {
@@ -19,6 +18,6 @@ export class HistogramCountKernel {
     const data = packUniforms([
       { u32: s.count }, { u32: s.activationId }, { u32: s.applyPhi ? 1 : 0 }, { u32: s.slot }, { f32: s.slope }, { u32: gridWidth }, { u32: bins },
     ]);
-    dispatch(this.device, this.pipeline, this.uniforms, data, [s.values, ranges, counts], groups);
+    this.kernel.dispatch(data, [s.values, ranges, counts], groups);
   }
 }

@@ -2,7 +2,7 @@
 import activation from '../../shaders/activation.wgsl?raw';
 import source from '../../shaders/histogramRange.wgsl?raw';
 import value from '../../shaders/histogramValue.wgsl?raw';
-import { buildPipeline, dispatch, grid, packUniforms, uniformBuffer } from './kernel';
+import { ComputeKernel, grid, packUniforms } from './kernel';
 
 /** Values one workgroup reads (shaders/histogramValue.wgsl's VALUES_PER_GROUP). */
 export const VALUES_PER_GROUP = 4096;
@@ -18,11 +18,10 @@ export interface HistogramSource {
 }
 
 export class HistogramRangeKernel {
-  private constructor(private readonly device: GPUDevice, private readonly pipeline: GPUComputePipeline, private readonly uniforms: GPUBuffer) {}
+  private constructor(private readonly kernel: ComputeKernel) {}
 
   static async create(device: GPUDevice): Promise<HistogramRangeKernel> {
-    const pipeline = await buildPipeline(device, 'histogramRange', activation + value + source);
-    return new HistogramRangeKernel(device, pipeline, uniformBuffer(device, 'histogram range params', 32));
+    return new HistogramRangeKernel(await ComputeKernel.compile(device, 'histogramRange', activation + value + source, 32));
   }
 
   run(ranges: GPUBuffer, s: HistogramSource): void {
@@ -30,6 +29,6 @@ export class HistogramRangeKernel {
     const data = packUniforms([
       { u32: s.count }, { u32: s.activationId }, { u32: s.applyPhi ? 1 : 0 }, { u32: s.slot }, { f32: s.slope }, { u32: gridWidth },
     ]);
-    dispatch(this.device, this.pipeline, this.uniforms, data, [s.values, ranges], groups);
+    this.kernel.dispatch(data, [s.values, ranges], groups);
   }
 }

@@ -2,17 +2,16 @@
 import philox from '../../shaders/philox.wgsl?raw';
 import source from '../../shaders/inputs.wgsl?raw';
 import type { InputDistribution } from '../lab/sampling';
-import { buildPipeline, dispatch, grid, packUniforms, uniformBuffer } from './kernel';
+import { ComputeKernel, grid, packUniforms } from './kernel';
 import { SAMPLING_CONSTANTS, SHAPE_IDS } from './shapes';
 
 const WORKGROUP = 256;
 
 export class InputsKernel {
-  private constructor(private readonly device: GPUDevice, private readonly pipeline: GPUComputePipeline, private readonly uniforms: GPUBuffer) {}
+  private constructor(private readonly kernel: ComputeKernel) {}
 
   static async create(device: GPUDevice): Promise<InputsKernel> {
-    const pipeline = await buildPipeline(device, 'inputs', SAMPLING_CONSTANTS + philox + source);
-    return new InputsKernel(device, pipeline, uniformBuffer(device, 'inputs params', 32));
+    return new InputsKernel(await ComputeKernel.compile(device, 'inputs', SAMPLING_CONSTANTS + philox + source, 32));
   }
 
   /** `rows` holds the chunk's batch-row indices (u32); `target` receives [rowCount × width]. */
@@ -21,6 +20,6 @@ export class InputsKernel {
     const data = packUniforms([
       { u32: d.seed }, { u32: d.trial }, { u32: d.rowCount }, { u32: d.width }, { u32: SHAPE_IDS[d.distribution] }, { u32: gridWidth },
     ]);
-    dispatch(this.device, this.pipeline, this.uniforms, data, [rows, target], groups);
+    this.kernel.dispatch(data, [rows, target], groups);
   }
 }

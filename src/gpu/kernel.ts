@@ -1,6 +1,6 @@
 /** What every kernel companion shares: compiling WGSL into a pipeline, and one dispatch with its own uniforms. */
 
-export async function buildPipeline(device: GPUDevice, label: string, code: string): Promise<GPUComputePipeline> {
+async function buildPipeline(device: GPUDevice, label: string, code: string): Promise<GPUComputePipeline> {
   const module = device.createShaderModule({ label, code });
   const info = await module.getCompilationInfo();
   const errors = info.messages.filter((m) => m.type === 'error');
@@ -33,7 +33,7 @@ export function grid(elements: number, workgroupSize: number): { groups: [number
  * Writes the uniforms and submits one dispatch. Each dispatch goes in its own submit after its writeBuffer, which the
  * queue orders, so one uniform buffer per kernel serves every call. `after` may append copies to the same submit.
  */
-export function dispatch(
+function dispatch(
   device: GPUDevice,
   pipeline: GPUComputePipeline,
   uniforms: GPUBuffer,
@@ -57,6 +57,24 @@ export function dispatch(
   device.queue.submit([encoder.finish()]);
 }
 
-export function uniformBuffer(device: GPUDevice, label: string, bytes: number): GPUBuffer {
+function uniformBuffer(device: GPUDevice, label: string, bytes: number): GPUBuffer {
   return device.createBuffer({ label, size: bytes, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+}
+
+/** A compiled kernel and its uniform buffer: what each companion in src/gpu holds. */
+export class ComputeKernel {
+  private constructor(readonly device: GPUDevice, private readonly pipeline: GPUComputePipeline, private readonly uniforms: GPUBuffer) {}
+
+  static async compile(device: GPUDevice, label: string, code: string, uniformBytes: number): Promise<ComputeKernel> {
+    return new ComputeKernel(device, await buildPipeline(device, label, code), uniformBuffer(device, `${label} params`, uniformBytes));
+  }
+
+  /** Writes the uniforms and submits one dispatch (see `dispatch`). */
+  dispatch(data: ArrayBuffer, buffers: GPUBuffer[], groups: [number, number], after?: (encoder: GPUCommandEncoder) => void): void {
+    dispatch(this.device, this.pipeline, this.uniforms, data, buffers, groups, after);
+  }
+
+  destroy(): void {
+    this.uniforms.destroy();
+  }
 }

@@ -8,7 +8,7 @@ import moments from '../../shaders/moments.wgsl?raw';
 import productTile from '../../shaders/productTile.wgsl?raw';
 import range from '../../shaders/range.wgsl?raw';
 import type { ActivationName } from '../lab/activations';
-import { buildPipeline, dispatch, packUniforms, uniformBuffer } from './kernel';
+import { ComputeKernel, packUniforms } from './kernel';
 
 export const TILE = 64;
 /** Bytes of one MomentPair partial. */
@@ -33,11 +33,10 @@ export interface LayerStep {
 export const tilesAlong = (n: number) => Math.ceil(n / TILE);
 
 export class LayerKernel {
-  private constructor(private readonly device: GPUDevice, private readonly pipeline: GPUComputePipeline, private readonly uniforms: GPUBuffer) {}
+  private constructor(private readonly kernel: ComputeKernel) {}
 
   static async create(device: GPUDevice): Promise<LayerKernel> {
-    const pipeline = await buildPipeline(device, 'layer', moments + activation + range + productTile + source);
-    return new LayerKernel(device, pipeline, uniformBuffer(device, 'layer params', 48));
+    return new LayerKernel(await ComputeKernel.compile(device, 'layer', moments + activation + range + productTile + source, 48));
   }
 
   /** Rows [rowOffset, rowOffset + slabRows) of the step; rowOffset is a multiple of TILE. */
@@ -51,7 +50,7 @@ export class LayerKernel {
       { f32: step.bias }, { f32: step.slope },
     ]);
     const { input, weights, output, partials, layerState } = buffers;
-    dispatch(this.device, this.pipeline, this.uniforms, data, [input, weights, output, partials, layerState],
+    this.kernel.dispatch(data, [input, weights, output, partials, layerState],
       [tilesAlong(step.fanOut), tilesAlong(slabRows)]);
   }
 }

@@ -1,18 +1,17 @@
 /** Companion of shaders/merge.wgsl: one layer's workgroup partials into its layer state, and the next exponent. */
 import moments from '../../shaders/moments.wgsl?raw';
 import source from '../../shaders/merge.wgsl?raw';
-import { buildPipeline, dispatch, packUniforms, uniformBuffer } from './kernel';
+import { ComputeKernel, packUniforms } from './kernel';
 
 /** How a merge sets the exponent the next layer divides out (shaders/moments.wgsl): 0, chosen from the RMS, or kept as written. */
 export const EXPONENT_RULES = { none: 0, choose: 1, keep: 2 } as const;
 export type ExponentRule = keyof typeof EXPONENT_RULES;
 
 export class MergeKernel {
-  private constructor(private readonly device: GPUDevice, private readonly pipeline: GPUComputePipeline, private readonly uniforms: GPUBuffer) {}
+  private constructor(private readonly kernel: ComputeKernel) {}
 
   static async create(device: GPUDevice): Promise<MergeKernel> {
-    const pipeline = await buildPipeline(device, 'merge', moments + source);
-    return new MergeKernel(device, pipeline, uniformBuffer(device, 'merge params', 16));
+    return new MergeKernel(await ComputeKernel.compile(device, 'merge', moments + source, 16));
   }
 
   merge(
@@ -21,6 +20,6 @@ export class MergeKernel {
     after?: (encoder: GPUCommandEncoder) => void,
   ): void {
     const data = packUniforms([{ u32: m.partialCount }, { u32: m.layer }, { u32: EXPONENT_RULES[m.exponent] }]);
-    dispatch(this.device, this.pipeline, this.uniforms, data, [partials, layerState], [1, 1], after);
+    this.kernel.dispatch(data, [partials, layerState], [1, 1], after);
   }
 }

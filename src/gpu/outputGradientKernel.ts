@@ -6,7 +6,7 @@ import tileMoments from '../../shaders/tileMoments.wgsl?raw';
 import source from '../../shaders/outputGradient.wgsl?raw';
 import philox from '../../shaders/philox.wgsl?raw';
 import range from '../../shaders/range.wgsl?raw';
-import { buildPipeline, dispatch, packUniforms, uniformBuffer } from './kernel';
+import { ComputeKernel, packUniforms } from './kernel';
 import { tilesAlong } from './layerKernel';
 import { SAMPLING_CONSTANTS } from './shapes';
 
@@ -21,11 +21,11 @@ export interface OutputGradientStep {
 }
 
 export class OutputGradientKernel {
-  private constructor(private readonly device: GPUDevice, private readonly pipeline: GPUComputePipeline, private readonly uniforms: GPUBuffer) {}
+  private constructor(private readonly kernel: ComputeKernel) {}
 
   static async create(device: GPUDevice): Promise<OutputGradientKernel> {
     const code = SAMPLING_CONSTANTS + philox + moments + tileMoments + activation + range + gradState + source;
-    return new OutputGradientKernel(device, await buildPipeline(device, 'outputGradient', code), uniformBuffer(device, 'output gradient params', 32));
+    return new OutputGradientKernel(await ComputeKernel.compile(device, 'outputGradient', code, 32));
   }
 
   /** `batchRows` holds the chunk's batch-row indices (u32); one partial per 64×64 tile of [rows × width]. */
@@ -34,7 +34,7 @@ export class OutputGradientKernel {
       { u32: s.seed }, { u32: s.trial }, { u32: s.rows }, { u32: s.width },
       { u32: s.depth }, { u32: s.activationId }, { u32: tilesAlong(s.width) }, { f32: s.slope },
     ]);
-    dispatch(this.device, this.pipeline, this.uniforms, data, [b.batchRows, b.pre, b.delta, b.partials, b.gradState],
+    this.kernel.dispatch(data, [b.batchRows, b.pre, b.delta, b.partials, b.gradState],
       [tilesAlong(s.width), tilesAlong(s.rows)]);
   }
 }

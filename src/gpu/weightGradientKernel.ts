@@ -9,7 +9,7 @@ import tileMoments from '../../shaders/tileMoments.wgsl?raw';
 import productTile from '../../shaders/productTile.wgsl?raw';
 import range from '../../shaders/range.wgsl?raw';
 import source from '../../shaders/weightGradient.wgsl?raw';
-import { buildPipeline, dispatch, packUniforms, uniformBuffer } from './kernel';
+import { ComputeKernel, packUniforms } from './kernel';
 import { tilesAlong } from './layerKernel';
 
 export interface WeightGradientStep {
@@ -29,11 +29,11 @@ export interface WeightGradientStep {
 }
 
 export class WeightGradientKernel {
-  private constructor(private readonly device: GPUDevice, private readonly pipeline: GPUComputePipeline, private readonly uniforms: GPUBuffer) {}
+  private constructor(private readonly kernel: ComputeKernel) {}
 
   static async create(device: GPUDevice): Promise<WeightGradientKernel> {
     const code = moments + tileMoments + activation + range + gradState + productTile + source;
-    return new WeightGradientKernel(device, await buildPipeline(device, 'weightGradient', code), uniformBuffer(device, 'weight gradient params', 48));
+    return new WeightGradientKernel(await ComputeKernel.compile(device, 'weightGradient', code, 48));
   }
 
   /** Input units [unitOffset, unitOffset + units) of the product; unitOffset is a multiple of TILE. */
@@ -47,7 +47,7 @@ export class WeightGradientKernel {
       { u32: s.activationId }, { u32: s.activateInput ? 1 : 0 }, { u32: s.layer }, { u32: tilesAlong(s.fanOut) },
       { f32: s.slope }, { u32: mode },
     ]);
-    dispatch(this.device, this.pipeline, this.uniforms, data, [b.input, b.delta, b.sum, b.partials, b.gradState],
+    this.kernel.dispatch(data, [b.input, b.delta, b.sum, b.partials, b.gradState],
       [tilesAlong(s.fanOut), tilesAlong(units)]);
   }
 }

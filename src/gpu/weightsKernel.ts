@@ -1,7 +1,7 @@
 /** Companion of shaders/weights.wgsl: fills a [fanIn × fanOut] weight buffer from the Philox stream. */
 import philox from '../../shaders/philox.wgsl?raw';
 import source from '../../shaders/weights.wgsl?raw';
-import { buildPipeline, dispatch, grid, packUniforms, uniformBuffer } from './kernel';
+import { ComputeKernel, grid, packUniforms } from './kernel';
 import { SAMPLING_CONSTANTS, SHAPE_IDS, type ElementShape } from './shapes';
 
 const WORKGROUP = 256;
@@ -19,11 +19,10 @@ export interface WeightDraw {
 }
 
 export class WeightsKernel {
-  private constructor(private readonly device: GPUDevice, private readonly pipeline: GPUComputePipeline, private readonly uniforms: GPUBuffer) {}
+  private constructor(private readonly kernel: ComputeKernel) {}
 
   static async create(device: GPUDevice): Promise<WeightsKernel> {
-    const pipeline = await buildPipeline(device, 'weights', SAMPLING_CONSTANTS + philox + source);
-    return new WeightsKernel(device, pipeline, uniformBuffer(device, 'weights params', 32));
+    return new WeightsKernel(await ComputeKernel.compile(device, 'weights', SAMPLING_CONSTANTS + philox + source, 32));
   }
 
   draw(target: GPUBuffer, w: WeightDraw): void {
@@ -33,11 +32,11 @@ export class WeightsKernel {
       { u32: w.seed }, { u32: w.series }, { u32: w.trial }, { u32: w.layer },
       { u32: count }, { u32: SHAPE_IDS[w.shape] }, { f32: w.scale }, { u32: gridWidth },
     ]);
-    dispatch(this.device, this.pipeline, this.uniforms, data, [target], groups);
+    this.kernel.dispatch(data, [target], groups);
   }
 
   /** Matrix-level shapes (orthogonal) are computed on the CPU; the GPU only receives them. */
   upload(target: GPUBuffer, weights: Float32Array<ArrayBuffer>): void {
-    this.device.queue.writeBuffer(target, 0, weights);
+    this.kernel.device.queue.writeBuffer(target, 0, weights);
   }
 }
