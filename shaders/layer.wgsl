@@ -77,11 +77,7 @@ fn main(@builtin(local_invocation_id) local: vec3u, @builtin(workgroup_id) group
   if (flags != 0u) { atomicOr(&workgroupFlags, flags); }
   for (var stride = THREADS / 2u; stride > 0u; stride /= 2u) {
     workgroupBarrier();
-    if (thread < stride) {
-      let other = reduction[thread + stride];
-      let mine = reduction[thread];
-      reduction[thread] = MomentPair(mergeMoments(mine.pre, other.pre), mergeMoments(mine.post, other.post));
-    }
+    if (thread < stride) { reduction[thread] = mergePairs(reduction[thread], reduction[thread + stride]); }
   }
   workgroupBarrier();
   if (thread == 0u) {

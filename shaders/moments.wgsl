@@ -29,6 +29,10 @@ fn mergeMoments(a: Moments, b: Moments) -> Moments {
   return Moments(count, a.mean + delta * share, a.m2 + b.m2 + delta * delta * f32(a.count) * share);
 }
 
+fn mergePairs(a: MomentPair, b: MomentPair) -> MomentPair {
+  return MomentPair(mergeMoments(a.pre, b.pre), mergeMoments(a.post, b.post));
+}
+
 // Per-layer state, LAYER_STATE_WORDS u32 words per layer: the merged MomentPair (6 words), the renormalisation
 // exponent k of this layer's pre-activations (i32), and the range flags (bits below). Mirrored in src/gpu/layerState.ts.
 const LAYER_STATE_WORDS: u32 = 8u;
