@@ -5,11 +5,11 @@
  * input, weights and pre-activations until its backward pass is done.
  */
 import { bindActivation } from '../lab/activations';
-import { batchRows, inputWidth, type ExperimentConfig } from '../lab/config';
+import { inputWidth, type ExperimentConfig } from '../lab/config';
 import { initLabel, weightDistribution } from '../lab/initializers';
 import { autoHistogram } from '../lab/histogram';
 import {
-  throwIfAborted, type Engine, type FlaggedQuantity, type LayerHistograms, type LayerStats, type RangeFlag, type RowCapture, type RunOptions,
+  selectedRows, throwIfAborted, type Engine, type FlaggedQuantity, type LayerHistograms, type LayerStats, type RangeFlag, type RowCapture, type RunOptions,
   type RunResult, type SeriesResult,
 } from '../lab/results';
 import { inputElement, sampleWeights } from '../lab/sampling';
@@ -104,22 +104,13 @@ export function affine(h: Float64Array, w: Float64Array, rows: number, fanIn: nu
   return z;
 }
 
-function checkRows(config: ExperimentConfig, rows: number[]): void {
-  const total = batchRows(config);
-  const bad = rows.find((r) => !Number.isInteger(r) || r < 0 || r >= total);
-  if (bad !== undefined) throw new RangeError(`row ${bad} is outside the batch (0..${total - 1})`);
-}
-
 export class CpuEngine implements Engine {
   readonly name = 'cpu' as const;
 
   async run(config: ExperimentConfig, options: RunOptions = {}): Promise<RunResult> {
     const started = performance.now();
-    const rows = options.rows ?? Array.from({ length: batchRows(config) }, (_, i) => i);
-    checkRows(config, rows);
-    const captureRows = options.captureRows ?? [];
+    const { rows, captureRows } = selectedRows(config, options);
     const captureIndex = captureRows.map((row) => rows.indexOf(row));
-    if (captureIndex.includes(-1)) throw new RangeError('every captured row must be among the computed rows');
     const capture: RowCapture | undefined = captureRows.length ? { rows: captureRows, preActivations: [] } : undefined;
 
     const activation = bindActivation(config.activation, config);

@@ -6,9 +6,12 @@
  * (histogramSet.ts). Results have the CPU engine's shape.
  */
 import { bindActivation } from '../lab/activations';
-import { batchRows, inputWidth, type ExperimentConfig } from '../lab/config';
+import { inputWidth, type ExperimentConfig } from '../lab/config';
 import { initLabel } from '../lab/initializers';
-import type { Engine, LayerHistograms, LayerStats, RangeFlag, RowCapture, RunOptions, RunResult, SeriesResult } from '../lab/results';
+import {
+  selectedRows, type Engine, type LayerHistograms, type LayerStats, type RangeFlag, type RowCapture, type RunOptions, type RunResult,
+  type SeriesResult,
+} from '../lab/results';
 import { emptyPartial, mergeMoments, summarizeTrials, toMoments, type Moments, type Partial } from '../lab/stats';
 import { createBackwardKernels } from './backwardPass';
 import { ChunkRunner, type ChunkExponents, type ChunkJob, type ChunkLayer, type Kernels, type Pace } from './chunkRunner';
@@ -121,13 +124,8 @@ export class GpuEngine implements Engine {
     const activation = bindActivation(config.activation, config);
     if (!GPU_ACTIVATIONS.includes(activation.name)) throw new RangeError(`the GPU engine has no kernel for activation "${activation.name}"`);
     const exact = activation.homogeneous && config.bias === 0;
-    const total = batchRows(config);
-    const rows = options.rows ?? Array.from({ length: total }, (_, i) => i);
-    const bad = rows.find((r) => !Number.isInteger(r) || r < 0 || r >= total);
-    if (bad !== undefined) throw new RangeError(`row ${bad} is outside the batch (0..${total - 1})`);
-    const captureRows = options.captureRows ?? [];
+    const { rows, captureRows } = selectedRows(config, options);
     const captureIndex = new Map(captureRows.map((row, index) => [row, index]));
-    if (captureRows.some((row) => !rows.includes(row))) throw new RangeError('every captured row must be among the computed rows');
 
     const backward = options.backward === true;
     // Compiling them costs about as much as the forward kernels: only runs that go backward wait for it.

@@ -4,7 +4,7 @@
  * With backward, each layer also has "grad" (∂L/∂Z_l) and "weightGrad" (∂L/∂W_l); with histograms, each series has
  * "histograms".
  */
-import type { ExperimentConfig } from './config';
+import { batchRows, type ExperimentConfig } from './config';
 import type { Histogram } from './histogram';
 import type { InitSpec } from './initializers';
 import type { Moments, TrialSummary } from './stats';
@@ -106,6 +106,18 @@ export class CancelledError extends Error {
     super('The run was cancelled.');
     this.name = 'CancelledError';
   }
+}
+
+/** The batch rows a run computes and the rows it captures, checked against the batch: both engines read them so. */
+export function selectedRows(config: ExperimentConfig, options: RunOptions): { rows: number[]; captureRows: number[] } {
+  const total = batchRows(config);
+  const rows = options.rows ?? Array.from({ length: total }, (_, i) => i);
+  const bad = rows.find((r) => !Number.isInteger(r) || r < 0 || r >= total);
+  if (bad !== undefined) throw new RangeError(`row ${bad} is outside the batch (0..${total - 1})`);
+  const captureRows = options.captureRows ?? [];
+  const computed = new Set(rows);
+  if (captureRows.some((row) => !computed.has(row))) throw new RangeError('every captured row must be among the computed rows');
+  return { rows, captureRows };
 }
 
 export function throwIfAborted(signal?: AbortSignal): void {

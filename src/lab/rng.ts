@@ -39,7 +39,6 @@ function philox(c0: number, c1: number, c2: number, c3: number, k0: number, k1: 
 
 /** What a random draw is for; part of the key, so the streams never overlap. */
 export const Stream = { weights: 0, input: 1, outputGradient: 2 } as const;
-export type StreamName = keyof typeof Stream;
 
 /**
  * Counter layout, shared with shaders/philox.wgsl:
