@@ -1,5 +1,5 @@
-import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
+import { defineConfig } from 'vitest/config';
 import { chromiumArgs, chromiumPath } from './src/cli/chromium.ts';
 
 export default defineConfig({

@@ -36,7 +36,14 @@ function cpuStep(width: number): number {
   const h = Float64Array.from({ length: width * width }, () => 2 * Math.random() - 1);
   const w = Float64Array.from({ length: width * width }, () => (2 * Math.random() - 1) * Math.sqrt(6 / width));
   const started = performance.now();
-  const z = affine(h.map((x) => Math.max(x, 0)), w, width, width, width, 0);
+  const z = affine(
+    h.map((x) => Math.max(x, 0)),
+    w,
+    width,
+    width,
+    width,
+    0,
+  );
   const pre = emptyPartial();
   const post = emptyPartial();
   for (const x of z) {
@@ -57,7 +64,8 @@ interface Row {
   cpuEstimateMs: number | null;
 }
 
-const cell = (ms: number | null, width: number) => (ms === null ? '—' : `${ms.toFixed(0)} ms ${gflops(width, ms).toFixed(2).padStart(6)}`);
+const cell = (ms: number | null, width: number) =>
+  ms === null ? '—' : `${ms.toFixed(0)} ms ${gflops(width, ms).toFixed(2).padStart(6)}`;
 
 async function main(): Promise<void> {
   const { page, close } = await openHostPage('/bench/host/index.html', 'initlabBench');
@@ -67,8 +75,14 @@ async function main(): Promise<void> {
   try {
     for (const width of widthsFromArgs(process.argv.slice(2))) {
       const { repetitions, warmUp } = plan(width);
-      process.stderr.write(`width ${width}: GPU kernels and TF.js (${repetitions} repetition${repetitions > 1 ? 's' : ''}${warmUp ? ' after a warm-up' : ''})...\n`);
-      const t: Timings = await page.evaluate(([w, r, u]) => window.initlabBench.measure(w, r, u), [width, repetitions, warmUp] as const);
+      process.stderr.write(
+        `width ${width}: GPU kernels and TF.js (${repetitions} repetition${repetitions > 1 ? 's' : ''}${warmUp ? ' after a warm-up' : ''})...\n`,
+      );
+      const t: Timings = await page.evaluate(([w, r, u]) => window.initlabBench.measure(w, r, u), [
+        width,
+        repetitions,
+        warmUp,
+      ] as const);
       device = t.device;
       const estimate = lastCpu ? lastCpu.ms * (width / lastCpu.width) ** 3 : 0;
       let cpuMs: number | null = null;
@@ -77,7 +91,15 @@ async function main(): Promise<void> {
         cpuMs = cpuStep(width);
         lastCpu = { width, ms: cpuMs };
       }
-      rows.push({ width, repetitions, fusedMs: best(t.fused), tfjsMs: best(t.tfjs), naiveMs: best(t.naive), cpuMs, cpuEstimateMs: cpuMs === null ? estimate : null });
+      rows.push({
+        width,
+        repetitions,
+        fusedMs: best(t.fused),
+        tfjsMs: best(t.tfjs),
+        naiveMs: best(t.naive),
+        cpuMs,
+        cpuEstimateMs: cpuMs === null ? estimate : null,
+      });
     }
   } finally {
     await close();
@@ -86,7 +108,10 @@ async function main(): Promise<void> {
   console.log(`Adapter: ${device}. One layer step, rows = width; best of the repetitions; GFLOP/s = 2·width³ / time.`);
   const header = ['width', 'fused (ms, GFLOP/s)', 'TF.js', 'naive', 'CPU f64', 'fused vs TF.js'];
   const table = rows.map((r) => [
-    String(r.width), cell(r.fusedMs, r.width), cell(r.tfjsMs, r.width), cell(r.naiveMs, r.width),
+    String(r.width),
+    cell(r.fusedMs, r.width),
+    cell(r.tfjsMs, r.width),
+    cell(r.naiveMs, r.width),
     r.cpuMs === null ? `skipped (~${(r.cpuEstimateMs! / 1000).toFixed(0)} s)` : cell(r.cpuMs, r.width),
     `${(r.tfjsMs / r.fusedMs).toFixed(2)}×`,
   ]);
@@ -94,15 +119,32 @@ async function main(): Promise<void> {
   for (const line of [header, ...table]) console.log(line.map((text, c) => text.padStart(widths[c])).join('  '));
   const large = rows.filter((r) => r.width >= 1024);
   const target = !large.length ? 'not measured' : large.every((r) => r.tfjsMs / r.fusedMs >= 2) ? 'met' : 'not met';
-  console.log(`\nTarget ≥ 2× TF.js at width ≥ 1024: ${target}${large.length ? ` (${large.map((r) => `${r.width}: ${(r.tfjsMs / r.fusedMs).toFixed(2)}×`).join(', ')})` : ''}.`);
-  console.log('The naive kernel computes no statistics; the fused step and TF.js compute the mean and variance of Z and H.');
-  writeFileSync(RESULTS, JSON.stringify({
-    device, date: new Date().toISOString(), cpuLimitSeconds: CPU_LIMIT_S,
-    rows: rows.map((r) => ({
-      ...r, fusedGflops: gflops(r.width, r.fusedMs), tfjsGflops: gflops(r.width, r.tfjsMs), naiveGflops: gflops(r.width, r.naiveMs),
-      cpuGflops: r.cpuMs === null ? null : gflops(r.width, r.cpuMs), speedupOverTfjs: r.tfjsMs / r.fusedMs,
-    })),
-  }, null, 2) + '\n');
+  console.log(
+    `\nTarget ≥ 2× TF.js at width ≥ 1024: ${target}${large.length ? ` (${large.map((r) => `${r.width}: ${(r.tfjsMs / r.fusedMs).toFixed(2)}×`).join(', ')})` : ''}.`,
+  );
+  console.log(
+    'The naive kernel computes no statistics; the fused step and TF.js compute the mean and variance of Z and H.',
+  );
+  writeFileSync(
+    RESULTS,
+    `${JSON.stringify(
+      {
+        device,
+        date: new Date().toISOString(),
+        cpuLimitSeconds: CPU_LIMIT_S,
+        rows: rows.map((r) => ({
+          ...r,
+          fusedGflops: gflops(r.width, r.fusedMs),
+          tfjsGflops: gflops(r.width, r.tfjsMs),
+          naiveGflops: gflops(r.width, r.naiveMs),
+          cpuGflops: r.cpuMs === null ? null : gflops(r.width, r.cpuMs),
+          speedupOverTfjs: r.tfjsMs / r.fusedMs,
+        })),
+      },
+      null,
+      2,
+    )}\n`,
+  );
   console.log(`Wrote ${RESULTS}`);
 }
 

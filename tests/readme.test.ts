@@ -11,7 +11,9 @@ function section(name: string): string {
 
 describe('the README documents the config as the code defines it', () => {
   it('the config field table matches src/lab/configFields.ts', () => {
-    expect(section('config-reference'), 'regenerate with configReference() from src/lab/configDoc.ts').toBe(configReference());
+    expect(section('config-reference'), 'regenerate with configReference() from src/lab/configDoc.ts').toBe(
+      configReference(),
+    );
   });
 
   it('the initializer table matches src/lab/initializers.ts', () => {

@@ -29,7 +29,8 @@ const RELU = activations.relu.id;
 const { STORAGE, COPY_SRC, COPY_DST, MAP_READ } = GPUBufferUsage;
 
 /** Uniform values in (−1, 1)·scale: the timing does not depend on them, only on avoiding subnormals. */
-const randomMatrix = (n: number, scale: number) => Float32Array.from({ length: n * n }, () => (2 * Math.random() - 1) * scale);
+const randomMatrix = (n: number, scale: number) =>
+  Float32Array.from({ length: n * n }, () => (2 * Math.random() - 1) * scale);
 
 async function repeat(step: () => Promise<void>, repetitions: number, warmUp: boolean): Promise<number[]> {
   if (warmUp) await step();
@@ -42,9 +43,18 @@ async function repeat(step: () => Promise<void>, repetitions: number, warmUp: bo
   return times;
 }
 
-async function timeGpuKernels(gpu: GpuContext, n: number, repetitions: number, warmUp: boolean): Promise<{ fused: number[]; naive: number[] }> {
+async function timeGpuKernels(
+  gpu: GpuContext,
+  n: number,
+  repetitions: number,
+  warmUp: boolean,
+): Promise<{ fused: number[]; naive: number[] }> {
   const { device } = gpu;
-  const [layer, merge, naive] = await Promise.all([LayerKernel.create(device), MergeKernel.create(device), NaiveLayerKernel.create(device)]);
+  const [layer, merge, naive] = await Promise.all([
+    LayerKernel.create(device),
+    MergeKernel.create(device),
+    NaiveLayerKernel.create(device),
+  ]);
   const make = (size: number, usage: number) => device.createBuffer({ size: Math.max(16, size), usage });
   const input = make(n * n * 4, STORAGE | COPY_DST);
   const weights = make(n * n * 4, STORAGE | COPY_DST);
@@ -57,17 +67,29 @@ async function timeGpuKernels(gpu: GpuContext, n: number, repetitions: number, w
   device.queue.writeBuffer(weights, 0, randomMatrix(n, Math.sqrt(6 / n)));
   const step = { rows: n, fanIn: n, fanOut: n, activationId: RELU, activateInput: true, layer: 0, bias: 0, slope: 0 };
 
-  const fused = await repeat(async () => {
-    layer.slab({ input, weights, output, partials, layerState: state }, step, 0, n);
-    merge.merge(partials, state, { partialCount: tilesAlong(n) * tilesAlong(n), layer: 0, exponent: 'none' },
-      (encoder) => encoder.copyBufferToBuffer(state, 0, readback, 0, stateBytes));
-    await readback.mapAsync(GPUMapMode.READ);
-    readback.unmap();
-  }, repetitions, warmUp);
-  const naiveTimes = await repeat(async () => {
-    naive.step(input, weights, output, { rows: n, fanIn: n, fanOut: n, activationId: RELU, bias: 0, slope: 0 });
-    await device.queue.onSubmittedWorkDone();
-  }, repetitions, warmUp);
+  const fused = await repeat(
+    async () => {
+      layer.slab({ input, weights, output, partials, layerState: state }, step, 0, n);
+      merge.merge(
+        partials,
+        state,
+        { partialCount: tilesAlong(n) * tilesAlong(n), layer: 0, exponent: 'none' },
+        (encoder) => encoder.copyBufferToBuffer(state, 0, readback, 0, stateBytes),
+      );
+      await readback.mapAsync(GPUMapMode.READ);
+      readback.unmap();
+    },
+    repetitions,
+    warmUp,
+  );
+  const naiveTimes = await repeat(
+    async () => {
+      naive.step(input, weights, output, { rows: n, fanIn: n, fanOut: n, activationId: RELU, bias: 0, slope: 0 });
+      await device.queue.onSubmittedWorkDone();
+    },
+    repetitions,
+    warmUp,
+  );
   for (const b of [input, weights, output, partials, state, readback]) b.destroy();
   return { fused, naive: naiveTimes };
 }
@@ -75,13 +97,17 @@ async function timeGpuKernels(gpu: GpuContext, n: number, repetitions: number, w
 async function timeTfjs(n: number, repetitions: number, warmUp: boolean): Promise<number[]> {
   const a = tf.tensor2d(randomMatrix(n, 1), [n, n]);
   const w = tf.tensor2d(randomMatrix(n, Math.sqrt(6 / n)), [n, n]);
-  const times = await repeat(async () => {
-    const z = tf.matMul(a, w);
-    const h = tf.relu(z);
-    const moments = [tf.moments(z), tf.moments(h)];
-    await Promise.all(moments.flatMap((m) => [m.mean.data(), m.variance.data()]));
-    tf.dispose([z, h, ...moments.flatMap((m) => [m.mean, m.variance])]);
-  }, repetitions, warmUp);
+  const times = await repeat(
+    async () => {
+      const z = tf.matMul(a, w);
+      const h = tf.relu(z);
+      const moments = [tf.moments(z), tf.moments(h)];
+      await Promise.all(moments.flatMap((m) => [m.mean.data(), m.variance.data()]));
+      tf.dispose([z, h, ...moments.flatMap((m) => [m.mean, m.variance])]);
+    },
+    repetitions,
+    warmUp,
+  );
   tf.dispose([a, w]);
   return times;
 }

@@ -30,7 +30,10 @@ export function parseArgs(argv: string[]): ArgsResult {
   const args: SweepArgs = { engine: 'cpu', backward: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
     const value = () => inline ?? argv[++i];
     switch (flag) {
       case '--help':
@@ -42,20 +45,24 @@ export function parseArgs(argv: string[]): ArgsResult {
         break;
       case '--engine': {
         const engine = value();
-        if (!ENGINES.includes(engine as EngineChoice)) return { ok: false, message: `--engine = ${engine ?? 'missing'}: one of ${ENGINES.join(', ')}` };
+        if (!ENGINES.includes(engine as EngineChoice))
+          return { ok: false, message: `--engine = ${engine ?? 'missing'}: one of ${ENGINES.join(', ')}` };
         args.engine = engine as EngineChoice;
         break;
       }
       case '--out':
       case '--csv': {
         const file = value();
-        if (!file || file.startsWith('--')) return { ok: false, message: `${flag} = ${file ?? 'missing'}: a file path` };
+        if (!file || file.startsWith('--'))
+          return { ok: false, message: `${flag} = ${file ?? 'missing'}: a file path` };
         args[flag === '--out' ? 'out' : 'csv'] = file;
         break;
       }
       default:
-        if (flag.startsWith('-')) return { ok: false, message: `${flag}: not a flag (flags: --engine, --backward, --out, --csv, --help)` };
-        if (args.configPath) return { ok: false, message: `${flag}: only one config file may be given (already ${args.configPath})` };
+        if (flag.startsWith('-'))
+          return { ok: false, message: `${flag}: not a flag (flags: --engine, --backward, --out, --csv, --help)` };
+        if (args.configPath)
+          return { ok: false, message: `${flag}: only one config file may be given (already ${args.configPath})` };
         args.configPath = flag;
     }
   }

@@ -17,7 +17,10 @@ function unwrap(answer: HostResult): RunResult {
   }
   const result = answer.result as RunResult;
   if (answer.capture) {
-    result.capture = { rows: answer.capture.rows, preActivations: answer.capture.preActivations.map((s) => s.map((l) => Float64Array.from(l))) };
+    result.capture = {
+      rows: answer.capture.rows,
+      preActivations: answer.capture.preActivations.map((s) => s.map((l) => Float64Array.from(l))),
+    };
   }
   return result;
 }

@@ -15,7 +15,9 @@ export function chromiumPath(): string {
   const candidates = [process.env.CHROME_PATH, '/usr/bin/chromium'].filter((p): p is string => !!p);
   const found = candidates.find((p) => existsSync(p));
   if (!found) {
-    throw new Error(`No Chromium found (tried ${candidates.join(', ')}). Set CHROME_PATH or run: apt-get install -y chromium`);
+    throw new Error(
+      `No Chromium found (tried ${candidates.join(', ')}). Set CHROME_PATH or run: apt-get install -y chromium`,
+    );
   }
   return found;
 }

@@ -1,5 +1,5 @@
 /** How `--engine both` prints a comparison: the worst relative difference per layer and series, then the verdict. */
-import { STATISTICS, type Comparison, type LayerComparison } from '../lab/compare';
+import { type Comparison, type LayerComparison, STATISTICS } from '../lab/compare';
 
 function worstOf(l: LayerComparison): number {
   const compared = [l.pre, l.post, ...(l.grad ? [l.grad] : []), ...(l.weightGrad ? [l.weightGrad] : [])];
@@ -21,13 +21,19 @@ export function comparisonTable(comparison: Comparison): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (cells: string[]) => cells.map((text, c) => text.padStart(widths[c])).join('  ');
   const scope = comparison.statisticsFrom === 'captured' ? 'on the rows the CPU recomputed' : 'on every row';
-  return [`GPU − CPU: worst relative difference per layer (statistics and captured activations, ${scope})`, line(header), ...rows.map(line)].join('\n');
+  return [
+    `GPU − CPU: worst relative difference per layer (statistics and captured activations, ${scope})`,
+    line(header),
+    ...rows.map(line),
+  ].join('\n');
 }
 
 export function verdict(comparison: Comparison): string {
   const { statistic, activation } = comparison.tolerances;
   const w = comparison.worst;
-  const worst = w ? `worst ${w.difference.toExponential(2)} at ${w.label}, layer ${w.layer}, ${w.figure}` : 'nothing compared';
+  const worst = w
+    ? `worst ${w.difference.toExponential(2)} at ${w.label}, layer ${w.layer}, ${w.figure}`
+    : 'nothing compared';
   const failed = comparison.layers.filter((l) => !l.pass).length;
   return comparison.pass
     ? `AGREE: every layer within ${statistic} (statistics) and ${activation} (activations, relative to the layer's RMS); ${worst}.`

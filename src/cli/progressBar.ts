@@ -3,7 +3,10 @@ import type { Progress } from '../lab/results';
 
 const WIDTH = 30;
 
-export function progressBar(label: string, stream: NodeJS.WriteStream = process.stderr): { update(p: Progress): void; done(): void } {
+export function progressBar(
+  label: string,
+  stream: NodeJS.WriteStream = process.stderr,
+): { update(p: Progress): void; done(): void } {
   const started = performance.now();
   let lastTenth = -1;
   let drawn = false;
@@ -13,7 +16,8 @@ export function progressBar(label: string, stream: NodeJS.WriteStream = process.
       const elapsed = (performance.now() - started) / 1000;
       const left = fraction > 0 ? (elapsed / fraction) * (1 - fraction) : 0;
       const filled = Math.round(fraction * WIDTH);
-      const text = `${label} [${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${(100 * fraction).toFixed(0).padStart(3)}% ` +
+      const text =
+        `${label} [${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${(100 * fraction).toFixed(0).padStart(3)}% ` +
         `series ${p.series + 1} trial ${p.trial + 1} layer ${p.layer}, ${elapsed.toFixed(1)} s, ~${left.toFixed(0)} s left`;
       if (stream.isTTY) {
         stream.write(`\r${text}\x1b[K`);

@@ -1,10 +1,17 @@
 /** `npm run sweep`: run an experiment config from the terminal, print per-layer variances, write JSON/CSV. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { CpuEngine } from '../cpu/cpuEngine';
-import { compareRuns, type Comparison } from '../lab/compare';
-import { batchRows, defaultConfig, formatError, forwardWork, parseConfigText, type ExperimentConfig } from '../lab/config';
-import { resultCsv, resultJson, type RunResult } from '../lab/results';
-import { parseArgs, USAGE, type SweepArgs } from './args';
+import { type Comparison, compareRuns } from '../lab/compare';
+import {
+  batchRows,
+  defaultConfig,
+  type ExperimentConfig,
+  formatError,
+  forwardWork,
+  parseConfigText,
+} from '../lab/config';
+import { type RunResult, resultCsv, resultJson } from '../lab/results';
+import { parseArgs, type SweepArgs, USAGE } from './args';
 import { comparisonTable, verdict } from './comparisonTable';
 import { progressBar } from './progressBar';
 import { flagLegend, tableQuantities, varianceTable } from './table';
@@ -26,7 +33,8 @@ function loadConfig(path: string | undefined): ExperimentConfig {
     throw new UsageError(`Cannot read config ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   const parsed = parseConfigText(text);
-  if (!parsed.ok) throw new UsageError(`Invalid config ${path}:\n${parsed.errors.map((e) => `  ${formatError(e)}`).join('\n')}`);
+  if (!parsed.ok)
+    throw new UsageError(`Invalid config ${path}:\n${parsed.errors.map((e) => `  ${formatError(e)}`).join('\n')}`);
   return parsed.config;
 }
 
@@ -38,13 +46,17 @@ function report(result: RunResult): void {
   const where = result.device ? `${result.engine} (${result.device})` : result.engine;
   const memory = result.gpuBytes !== undefined ? `, ${formatBytes(result.gpuBytes)} of GPU memory` : '';
   console.log(`engine: ${where}, ${result.timings.totalMs.toFixed(0)} ms${memory}\n`);
-  console.log(tableQuantities(result).map((q) => varianceTable(result, q)).join('\n\n'));
+  console.log(
+    tableQuantities(result)
+      .map((q) => varianceTable(result, q))
+      .join('\n\n'),
+  );
   const legend = flagLegend(result);
   if (legend) console.log(`\n${legend}`);
 }
 
 function write(args: SweepArgs, result: RunResult, extra: object = {}): void {
-  if (args.out) writeFileSync(args.out, JSON.stringify({ ...resultJson(result), ...extra }, null, 2) + '\n');
+  if (args.out) writeFileSync(args.out, `${JSON.stringify({ ...resultJson(result), ...extra }, null, 2)}\n`);
   if (args.csv) writeFileSync(args.csv, resultCsv(result));
 }
 
@@ -79,7 +91,10 @@ async function runGpu(config: ExperimentConfig, backward: boolean, captureRows?:
  * Runs both engines; the CPU recomputes every row when that is quick, else a sample of rows (whose gradients, summed
  * over other rows, are then not compared).
  */
-async function runBoth(config: ExperimentConfig, backward: boolean): Promise<{ gpu: RunResult; cpu: RunResult; comparison: Comparison }> {
+async function runBoth(
+  config: ExperimentConfig,
+  backward: boolean,
+): Promise<{ gpu: RunResult; cpu: RunResult; comparison: Comparison }> {
   const rows = verificationRows(config, VERIFIED_ROWS);
   // A backward pass adds two products per layer, δ·Wᵀ and Hᵀ·δ.
   const full = forwardWork(config) * (backward ? 3 : 1) <= CPU_FULL_WORK;
@@ -87,7 +102,10 @@ async function runBoth(config: ExperimentConfig, backward: boolean): Promise<{ g
   const bar = progressBar(full ? 'CPU' : `CPU (${rows.length} sampled rows)`);
   const cpu = full
     ? await new CpuEngine().run(config, { captureRows: rows, backward, onProgress: bar.update })
-    : await new CpuEngine().run({ ...config, trials: 1 }, { rows, captureRows: rows, backward, onProgress: bar.update });
+    : await new CpuEngine().run(
+        { ...config, trials: 1 },
+        { rows, captureRows: rows, backward, onProgress: bar.update },
+      );
   bar.done();
   return { gpu, cpu, comparison: compareRuns(cpu, gpu, {}, { referenceRows: full ? 'all' : 'captured' }) };
 }
@@ -114,7 +132,10 @@ export async function main(argv: string[]): Promise<number> {
       write(args, gpu, { reference: resultJson(cpu), comparison });
       return comparison.pass ? 0 : 1;
     }
-    const result = args.engine === 'gpu' ? await runGpu(config, args.backward) : await new CpuEngine().run(config, { backward: args.backward });
+    const result =
+      args.engine === 'gpu'
+        ? await runGpu(config, args.backward)
+        : await new CpuEngine().run(config, { backward: args.backward });
     report(result);
     write(args, result);
     return 0;

@@ -29,7 +29,10 @@ export function varianceTable(result: RunResult, quantity: TableQuantity): strin
     String(i + 1),
     ...result.series.map((s) => {
       const layer = s.layers[i];
-      return cell(layer[quantity]!.var, layer.flags.filter((f) => f.quantity === quantity).map((f) => f.kind));
+      return cell(
+        layer[quantity]!.var,
+        layer.flags.filter((f) => f.quantity === quantity).map((f) => f.kind),
+      );
     }),
   ]);
   const header = ['layer', ...labels];

@@ -11,7 +11,7 @@
  *   δ_L = g_L ⊙ φ'(Z_L),   ∂L/∂H_{l−1} = δ_l·W_lᵀ,   δ_{l−1} = ∂L/∂H_{l−1} ⊙ φ'(Z_{l−1}),   ∂L/∂W_l = H_{l−1}ᵀ·δ_l.
  */
 import type { BoundActivation } from '../lab/activations';
-import { drawWordsAt, standardNormal, Stream } from '../lab/rng';
+import { drawWordsAt, Stream, standardNormal } from '../lab/rng';
 import { elementwiseLosesTerms, transposedLosesTerms, weightGradientLosesTerms } from './lostTerms';
 
 /** What the forward pass of one trial keeps for the backward pass, layer l at index l − 1. */
@@ -35,7 +35,13 @@ export interface Gradients {
 }
 
 /** g_L = ∂L/∂H_L for the given batch rows of one trial. */
-export function outputGradient(seed: number, trial: number, depth: number, rows: number[], width: number): Float64Array {
+export function outputGradient(
+  seed: number,
+  trial: number,
+  depth: number,
+  rows: number[],
+  width: number,
+): Float64Array {
   const g = new Float64Array(rows.length * width);
   rows.forEach((row, r) => {
     for (let j = 0; j < width; j++) {
@@ -47,7 +53,13 @@ export function outputGradient(seed: number, trial: number, depth: number, rows:
 }
 
 /** δ·Wᵀ: [rows × fanOut] by the transpose of [fanIn × fanOut], row-major. */
-export function transposedProduct(delta: Float64Array, w: Float64Array, rows: number, fanIn: number, fanOut: number): Float64Array {
+export function transposedProduct(
+  delta: Float64Array,
+  w: Float64Array,
+  rows: number,
+  fanIn: number,
+  fanOut: number,
+): Float64Array {
   const out = new Float64Array(rows * fanIn);
   for (let r = 0; r < rows; r++) {
     for (let i = 0; i < fanIn; i++) {
@@ -60,7 +72,13 @@ export function transposedProduct(delta: Float64Array, w: Float64Array, rows: nu
 }
 
 /** Hᵀ·δ: the weight gradient, [fanIn × fanOut], summed over the rows. */
-export function weightGradient(h: Float64Array, delta: Float64Array, rows: number, fanIn: number, fanOut: number): Float64Array {
+export function weightGradient(
+  h: Float64Array,
+  delta: Float64Array,
+  rows: number,
+  fanIn: number,
+  fanOut: number,
+): Float64Array {
   const out = new Float64Array(fanIn * fanOut);
   for (let r = 0; r < rows; r++) {
     for (let i = 0; i < fanIn; i++) {
@@ -73,9 +91,16 @@ export function weightGradient(h: Float64Array, delta: Float64Array, rows: numbe
 }
 
 /** Back-propagates ∂L/∂H_L = outputGrad through the traced network. */
-export function backward(trace: ForwardTrace, outputGrad: Float64Array, activation: BoundActivation, rows: number, width: number): Gradients {
+export function backward(
+  trace: ForwardTrace,
+  outputGrad: Float64Array,
+  activation: BoundActivation,
+  rows: number,
+  width: number,
+): Gradients {
   const depth = trace.pre.length;
-  const pre = new Array<Float64Array>(depth), weights = new Array<Float64Array>(depth);
+  const pre = new Array<Float64Array>(depth),
+    weights = new Array<Float64Array>(depth);
   const termsLost = { pre: new Array<boolean>(depth), weights: new Array<boolean>(depth) };
   let upstream = outputGrad;
   let upstreamLost = false;

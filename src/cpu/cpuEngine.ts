@@ -5,20 +5,36 @@
  * input, weights and pre-activations until its backward pass is done.
  */
 import { bindActivation } from '../lab/activations';
-import { inputWidth, type ExperimentConfig } from '../lab/config';
-import { initLabel, weightDistribution } from '../lab/initializers';
+import { type ExperimentConfig, inputWidth } from '../lab/config';
 import { autoHistogram } from '../lab/histogram';
+import { initLabel, weightDistribution } from '../lab/initializers';
 import {
-  selectedRows, throwIfAborted, type Engine, type FlaggedQuantity, type LayerHistograms, type LayerStats, type RangeFlag, type RowCapture, type RunOptions,
-  type RunResult, type SeriesResult,
+  type Engine,
+  type FlaggedQuantity,
+  type LayerHistograms,
+  type LayerStats,
+  type RangeFlag,
+  type RowCapture,
+  type RunOptions,
+  type RunResult,
+  type SeriesResult,
+  selectedRows,
+  throwIfAborted,
 } from '../lab/results';
 import { inputElement, sampleWeights } from '../lab/sampling';
-import { emptyPartial, pushValue, summarizeTrials, toMoments, type Moments, type Partial } from '../lab/stats';
-import { backward, outputGradient, type ForwardTrace, type Gradients } from './backward';
+import { emptyPartial, type Moments, type Partial, pushValue, summarizeTrials, toMoments } from '../lab/stats';
+import { backward, type ForwardTrace, type Gradients, outputGradient } from './backward';
 import { affineLosesTerms } from './lostTerms';
 import {
-  backwardProblems, forwardProblems, scanValues, statisticProblems, union, valueProblems, type ForwardProblems,
-  type RangeKind, type ValueScan,
+  backwardProblems,
+  type ForwardProblems,
+  forwardProblems,
+  type RangeKind,
+  scanValues,
+  statisticProblems,
+  union,
+  type ValueScan,
+  valueProblems,
 } from './rangeCheck';
 
 /** Yield to the event loop this often, so a Worker can receive a cancel message. */
@@ -34,12 +50,19 @@ interface LayerRecord {
 }
 
 /** Records one trial's moments of a quantity and flags its value problems and its moments' problems (rangeCheck.ts). */
-function recordQuantity(record: LayerRecord, quantity: FlaggedQuantity, values: Float64Array, scan: ValueScan, valueKinds: RangeKind[]): void {
+function recordQuantity(
+  record: LayerRecord,
+  quantity: FlaggedQuantity,
+  values: Float64Array,
+  scan: ValueScan,
+  valueKinds: RangeKind[],
+): void {
   const moments = statsOf(values);
   record[quantity].push(moments);
   for (const kind of union(valueKinds, statisticProblems(moments, scan))) {
     // One flag per quantity and kind, whichever trials raised it.
-    if (!record.flags.some((f) => f.quantity === quantity && f.kind === kind)) record.flags.push({ quantity, kind, precision: 'float64' });
+    if (!record.flags.some((f) => f.quantity === quantity && f.kind === kind))
+      record.flags.push({ quantity, kind, precision: 'float64' });
   }
 }
 
@@ -63,7 +86,14 @@ function statsOf(values: Float64Array): Moments {
  * Records one trial's gradients with their range flags. δ_L = g_L ⊙ φ'(Z_L) is one product per element; δ_l above it
  * sums `width` products δ_{l+1}·W_{l+1}ᵀ and multiplies by φ'(Z_l), one more; ∂L/∂W_l sums one product per row.
  */
-function recordBackward(perLayer: LayerRecord[], gradients: Gradients, forward: ForwardProblems[], readsPre: boolean, rows: number, width: number): void {
+function recordBackward(
+  perLayer: LayerRecord[],
+  gradients: Gradients,
+  forward: ForwardProblems[],
+  readsPre: boolean,
+  rows: number,
+  width: number,
+): void {
   const depth = gradients.pre.length;
   const scans = gradients.pre.map((g, l) => ({ grad: scanValues(g), weightGrad: scanValues(gradients.weights[l]) }));
   const own = scans.map((scan, l) => ({
@@ -83,14 +113,22 @@ export function inputMatrix(config: ExperimentConfig, trial: number, rows: numbe
   const matrix = new Float64Array(rows.length * n0);
   rows.forEach((row, r) => {
     for (let c = 0; c < n0; c++) {
-      matrix[r * n0 + c] = 'values' in input ? input.values[c] : inputElement(input.distribution, config.seed, trial, row * n0 + c);
+      matrix[r * n0 + c] =
+        'values' in input ? input.values[c] : inputElement(input.distribution, config.seed, trial, row * n0 + c);
     }
   });
   return matrix;
 }
 
 /** Z = H·W + b for a [rows × fanIn] by [fanIn × fanOut] product, row-major. */
-export function affine(h: Float64Array, w: Float64Array, rows: number, fanIn: number, fanOut: number, bias: number): Float64Array {
+export function affine(
+  h: Float64Array,
+  w: Float64Array,
+  rows: number,
+  fanIn: number,
+  fanOut: number,
+  bias: number,
+): Float64Array {
   const z = new Float64Array(rows * fanOut).fill(bias);
   for (let r = 0; r < rows; r++) {
     const zRow = r * fanOut;
@@ -116,7 +154,8 @@ export class CpuEngine implements Engine {
     const activation = bindActivation(config.activation, config);
     const n0 = inputWidth(config);
     const bins = options.histogramBins;
-    if (bins !== undefined && (!Number.isInteger(bins) || bins < 1)) throw new RangeError(`histogramBins must be a positive integer, got ${bins}`);
+    if (bins !== undefined && (!Number.isInteger(bins) || bins < 1))
+      throw new RangeError(`histogramBins must be a positive integer, got ${bins}`);
     const total = config.sweep.length * config.trials * config.depth;
     let done = 0;
     let lastYield = performance.now();
@@ -124,7 +163,13 @@ export class CpuEngine implements Engine {
     const series: SeriesResult[] = [];
     for (let s = 0; s < config.sweep.length; s++) {
       const spec = config.sweep[s];
-      const perLayer: LayerRecord[] = Array.from({ length: config.depth }, () => ({ pre: [], post: [], grad: [], weightGrad: [], flags: [] }));
+      const perLayer: LayerRecord[] = Array.from({ length: config.depth }, () => ({
+        pre: [],
+        post: [],
+        grad: [],
+        weightGrad: [],
+        flags: [],
+      }));
       const histograms: LayerHistograms[] = [];
       capture?.preActivations.push([]);
       for (let trial = 0; trial < config.trials; trial++) {
@@ -149,10 +194,18 @@ export class CpuEngine implements Engine {
           forward.push(forwardProblems(forward.at(-1)?.post ?? [], preScan, preTermsLost, fanIn, postScan));
           recordQuantity(perLayer[layer - 1], 'pre', z, preScan, forward[layer - 1].pre);
           recordQuantity(perLayer[layer - 1], 'post', h, postScan, forward[layer - 1].post);
-          if (bins && trial === 0) histograms.push({ layer, pre: autoHistogram(z, bins), post: autoHistogram(h, bins), weights: autoHistogram(w, bins) });
+          if (bins && trial === 0)
+            histograms.push({
+              layer,
+              pre: autoHistogram(z, bins),
+              post: autoHistogram(h, bins),
+              weights: autoHistogram(w, bins),
+            });
           if (capture && trial === 0) {
             const rowsOut = new Float64Array(captureIndex.length * config.width);
-            captureIndex.forEach((r, k) => rowsOut.set(z.subarray(r * config.width, (r + 1) * config.width), k * config.width));
+            captureIndex.forEach((r, k) => {
+              rowsOut.set(z.subarray(r * config.width, (r + 1) * config.width), k * config.width);
+            });
             capture.preActivations[s].push(rowsOut);
           }
           fanIn = config.width;
@@ -164,16 +217,38 @@ export class CpuEngine implements Engine {
         }
         if (trace) {
           throwIfAborted(options.signal);
-          const gradients = backward(trace, outputGradient(config.seed, trial, config.depth, rows, config.width), activation, rows.length, config.width);
+          const gradients = backward(
+            trace,
+            outputGradient(config.seed, trial, config.depth, rows, config.width),
+            activation,
+            rows.length,
+            config.width,
+          );
           recordBackward(perLayer, gradients, forward, !activation.constantSlope, rows.length, config.width);
           if (bins && trial === 0) {
-            gradients.pre.forEach((g, l) => Object.assign(histograms[l], { grad: autoHistogram(g, bins), weightGrad: autoHistogram(gradients.weights[l], bins) }));
+            gradients.pre.forEach((g, l) => {
+              Object.assign(histograms[l], {
+                grad: autoHistogram(g, bins),
+                weightGrad: autoHistogram(gradients.weights[l], bins),
+              });
+            });
           }
         }
       }
-      series.push({ label: initLabel(spec), init: spec, layers: perLayer.map(summarizeLayer), ...(bins ? { histograms } : {}) });
+      series.push({
+        label: initLabel(spec),
+        init: spec,
+        layers: perLayer.map(summarizeLayer),
+        ...(bins ? { histograms } : {}),
+      });
     }
-    return { config, engine: 'cpu', series, timings: { totalMs: performance.now() - started }, ...(capture ? { capture } : {}) };
+    return {
+      config,
+      engine: 'cpu',
+      series,
+      timings: { totalMs: performance.now() - started },
+      ...(capture ? { capture } : {}),
+    };
   }
 
   dispose(): void {}

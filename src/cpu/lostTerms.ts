@@ -40,7 +40,13 @@ export function transposedLosesTerms(delta: Float64Array, w: Float64Array, fanIn
 }
 
 /** Hᵀ·δ, H [rows × fanIn], δ [rows × fanOut]: H[r, i] meets row r of δ. */
-export function weightGradientLosesTerms(h: Float64Array, delta: Float64Array, rows: number, fanIn: number, fanOut: number): boolean {
+export function weightGradientLosesTerms(
+  h: Float64Array,
+  delta: Float64Array,
+  rows: number,
+  fanIn: number,
+  fanOut: number,
+): boolean {
   return losesTerms(h, smallestNonZero(delta, rows, fanOut, 'row'), (k) => Math.floor(k / fanIn));
 }
 

@@ -84,11 +84,16 @@ export interface ForwardProblems {
  * Z_l = H_{l−1}·W_l + b inherits H_{l−1}'s problems (`inherited`, the previous layer's post; W_l is sampled exactly);
  * H_l = φ(Z_l) inherits Z_l's. φ acts element by element, so H_l's own problems are those of its elements.
  */
-export function forwardProblems(inherited: RangeKind[], pre: ValueScan, preTermsLost: boolean, fanIn: number, post: ValueScan): ForwardProblems {
+export function forwardProblems(
+  inherited: RangeKind[],
+  pre: ValueScan,
+  preTermsLost: boolean,
+  fanIn: number,
+  post: ValueScan,
+): ForwardProblems {
   const preKinds = union(inherited, valueProblems(pre, preTermsLost, fanIn));
   return { pre: preKinds, post: union(preKinds, valueProblems(post, false, 1)) };
 }
-
 
 /** The value problems of a backward layer, its own and those it inherits. */
 export interface BackwardProblems {
@@ -100,7 +105,11 @@ export interface BackwardProblems {
  * From the deepest layer up: δ_l = (δ_{l+1}·W_{l+1}ᵀ) ⊙ φ'(Z_l) inherits δ_{l+1}'s problems, and Z_l's when φ' reads
  * Z; ∂L/∂W_l = H_{l−1}ᵀ·δ_l inherits δ_l's and H_{l−1}'s (none for H_0 = X, the exact input). Layer l at index l − 1.
  */
-export function backwardProblems(own: BackwardProblems[], forward: ForwardProblems[], readsPre: boolean): BackwardProblems[] {
+export function backwardProblems(
+  own: BackwardProblems[],
+  forward: ForwardProblems[],
+  readsPre: boolean,
+): BackwardProblems[] {
   const out = new Array<BackwardProblems>(own.length);
   let inherited: RangeKind[] = [];
   for (let l = own.length - 1; l >= 0; l--) {

@@ -6,9 +6,9 @@ import activation from '../../shaders/activation.wgsl?raw';
 import source from '../../shaders/backwardLayer.wgsl?raw';
 import gradState from '../../shaders/gradState.wgsl?raw';
 import moments from '../../shaders/moments.wgsl?raw';
-import tileMoments from '../../shaders/tileMoments.wgsl?raw';
 import productTile from '../../shaders/productTile.wgsl?raw';
 import range from '../../shaders/range.wgsl?raw';
+import tileMoments from '../../shaders/tileMoments.wgsl?raw';
 import { ComputeKernel, packUniforms } from './kernel';
 import { tilesAlong } from './layerKernel';
 
@@ -33,14 +33,32 @@ export class BackwardLayerKernel {
 
   /** Rows [rowOffset, rowOffset + slabRows) of the step; rowOffset is a multiple of TILE. */
   slab(
-    b: { upstream: GPUBuffer; weights: GPUBuffer; pre: GPUBuffer; delta: GPUBuffer; partials: GPUBuffer; gradState: GPUBuffer },
-    s: BackwardStep, rowOffset: number, slabRows: number,
+    b: {
+      upstream: GPUBuffer;
+      weights: GPUBuffer;
+      pre: GPUBuffer;
+      delta: GPUBuffer;
+      partials: GPUBuffer;
+      gradState: GPUBuffer;
+    },
+    s: BackwardStep,
+    rowOffset: number,
+    slabRows: number,
   ): void {
     const data = packUniforms([
-      { u32: s.rows }, { u32: s.fanIn }, { u32: s.fanOut }, { u32: rowOffset },
-      { u32: s.activationId }, { u32: s.layer }, { u32: tilesAlong(s.fanIn) }, { f32: s.slope },
+      { u32: s.rows },
+      { u32: s.fanIn },
+      { u32: s.fanOut },
+      { u32: rowOffset },
+      { u32: s.activationId },
+      { u32: s.layer },
+      { u32: tilesAlong(s.fanIn) },
+      { f32: s.slope },
     ]);
-    this.kernel.dispatch(data, [b.upstream, b.weights, b.pre, b.delta, b.partials, b.gradState],
-      [tilesAlong(s.fanIn), tilesAlong(slabRows)]);
+    this.kernel.dispatch(
+      data,
+      [b.upstream, b.weights, b.pre, b.delta, b.partials, b.gradState],
+      [tilesAlong(s.fanIn), tilesAlong(slabRows)],
+    );
   }
 }

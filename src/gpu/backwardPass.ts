@@ -11,7 +11,7 @@ import { BackwardLayerKernel } from './backwardLayerKernel';
 import type { ChunkHooks, ChunkJob, Pace } from './chunkRunner';
 import { GradMergeKernel } from './gradMergeKernel';
 import type { HistogramPhase } from './histogramSet';
-import { tilesAlong, type LayerKernel } from './layerKernel';
+import { type LayerKernel, tilesAlong } from './layerKernel';
 import { forwardStep } from './layerStep';
 import { loadLayerWeights } from './layerWeights';
 import type { ExponentRule } from './mergeKernel';
@@ -31,7 +31,10 @@ export interface BackwardKernels {
 
 export async function createBackwardKernels(device: GPUDevice): Promise<BackwardKernels> {
   const [outputGradient, backwardLayer, weightGradient, gradMerge] = await Promise.all([
-    OutputGradientKernel.create(device), BackwardLayerKernel.create(device), WeightGradientKernel.create(device), GradMergeKernel.create(device),
+    OutputGradientKernel.create(device),
+    BackwardLayerKernel.create(device),
+    WeightGradientKernel.create(device),
+    GradMergeKernel.create(device),
   ]);
   return { outputGradient, backwardLayer, weightGradient, gradMerge };
 }
@@ -44,10 +47,23 @@ export interface ChunkPlace {
 
 export class BackwardPass {
   /** Layer `layer`'s (1-based) ∂L/∂Z or ∂L/∂W into the histograms, when the job fills them. */
-  private measure(job: ChunkJob, layer: number, quantity: 'grad' | 'weightGrad', values: GPUBuffer, count: number, phase?: HistogramPhase): void {
+  private measure(
+    job: ChunkJob,
+    layer: number,
+    quantity: 'grad' | 'weightGrad',
+    values: GPUBuffer,
+    count: number,
+    phase?: HistogramPhase,
+  ): void {
     const h = job.histograms;
     if (!h) return;
-    h.set.measure(phase ?? h.phase, layer - 1, quantity, { values, count, applyPhi: false, activationId: job.activation.id, slope: job.config.slope });
+    h.set.measure(phase ?? h.phase, layer - 1, quantity, {
+      values,
+      count,
+      applyPhi: false,
+      activationId: job.activation.id,
+      slope: job.config.slope,
+    });
   }
 
   constructor(
@@ -87,10 +103,21 @@ export class BackwardPass {
     const width = config.width;
     const common = { activationId: job.activation.id, slope: config.slope };
     const mergeGrad = (layer: number) =>
-      kernels.gradMerge.merge(buffers.partials, b.gradState, { partialCount: tilesAlong(rows) * tilesAlong(width), layer, slot: 'grad', exponent: exponentRule });
+      kernels.gradMerge.merge(buffers.partials, b.gradState, {
+        partialCount: tilesAlong(rows) * tilesAlong(width),
+        layer,
+        slot: 'grad',
+        exponent: exponentRule,
+      });
 
     kernels.outputGradient.run(
-      { batchRows: buffers.rows, pre: buffers.traceSlot(config.depth), delta: b.deltas[config.depth % 2], partials: buffers.partials, gradState: b.gradState },
+      {
+        batchRows: buffers.rows,
+        pre: buffers.traceSlot(config.depth),
+        delta: b.deltas[config.depth % 2],
+        partials: buffers.partials,
+        gradState: b.gradState,
+      },
       { seed: config.seed, trial: job.trial, rows, width, depth: config.depth, ...common },
     );
     mergeGrad(config.depth - 1);
@@ -105,29 +132,54 @@ export class BackwardPass {
       // A batch in chunks keeps each layer's sum; histograms need the last chunk's total stored, one layer at a time.
       const sum = b.weightGradSums[layer - 1] ?? b.weightGradSums[0] ?? b.noSum;
       const weightStep = {
-        rows, fanIn, fanOut: width, ...common, activateInput: layer > 1, layer: layer - 1,
-        add: !place.first, store: !place.last || job.histograms !== null, reduce: place.last,
+        rows,
+        fanIn,
+        fanOut: width,
+        ...common,
+        activateInput: layer > 1,
+        layer: layer - 1,
+        add: !place.first,
+        store: !place.last || job.histograms !== null,
+        reduce: place.last,
       };
       const units = slabRows(fanIn, rows, width, this.pace.macsPerMs, this.pace.sliceMs);
       for (let offset = 0; offset < fanIn; offset += units) {
-        kernels.weightGradient.slab({ input: buffers.layerInput(layer), delta, sum, partials: buffers.partials, gradState: b.gradState },
-          weightStep, offset, Math.min(units, fanIn - offset));
+        kernels.weightGradient.slab(
+          { input: buffers.layerInput(layer), delta, sum, partials: buffers.partials, gradState: b.gradState },
+          weightStep,
+          offset,
+          Math.min(units, fanIn - offset),
+        );
       }
       if (place.last) {
-        kernels.gradMerge.merge(buffers.partials, b.gradState,
-          { partialCount: tilesAlong(fanIn) * tilesAlong(width), layer: layer - 1, slot: 'weightGrad', exponent: 'keep' });
+        kernels.gradMerge.merge(buffers.partials, b.gradState, {
+          partialCount: tilesAlong(fanIn) * tilesAlong(width),
+          layer: layer - 1,
+          slot: 'weightGrad',
+          exponent: 'keep',
+        });
         // The total exists only now, so its range and counts are taken together, in the counting pass.
-        if (job.histograms && job.histograms.phase !== 'range') this.measure(job, layer, 'weightGrad', sum, fanIn * width, 'both');
+        if (job.histograms && job.histograms.phase !== 'range')
+          this.measure(job, layer, 'weightGrad', sum, fanIn * width, 'both');
       }
       if (layer > 1) {
         loadLayerWeights(kernels.weights, buffers.weights, job, layer, fanIn);
         const step = { rows, fanIn, fanOut: width, ...common, layer: layer - 1 };
         const slab = slabRows(rows, width, fanIn, this.pace.macsPerMs, this.pace.sliceMs);
         for (let offset = 0; offset < rows; offset += slab) {
-          kernels.backwardLayer.slab({
-            upstream: delta, weights: buffers.weights, pre: buffers.traceSlot(layer - 1), delta: b.deltas[(layer - 1) % 2],
-            partials: buffers.partials, gradState: b.gradState,
-          }, step, offset, Math.min(slab, rows - offset));
+          kernels.backwardLayer.slab(
+            {
+              upstream: delta,
+              weights: buffers.weights,
+              pre: buffers.traceSlot(layer - 1),
+              delta: b.deltas[(layer - 1) % 2],
+              partials: buffers.partials,
+              gradState: b.gradState,
+            },
+            step,
+            offset,
+            Math.min(slab, rows - offset),
+          );
         }
         mergeGrad(layer - 2);
         this.measure(job, layer - 1, 'grad', b.deltas[(layer - 1) % 2], rows * width);

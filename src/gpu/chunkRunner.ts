@@ -4,23 +4,23 @@
  * backward pass when asked. Returns each layer's statistics at their true scale in float64, and the captured rows.
  */
 import type { BoundActivation } from '../lab/activations';
-import { inputWidth, type ExperimentConfig } from '../lab/config';
+import { type ExperimentConfig, inputWidth } from '../lab/config';
 import type { InitSpec } from '../lab/initializers';
-import { throwIfAborted, type RangeFlag } from '../lab/results';
+import { type RangeFlag, throwIfAborted } from '../lab/results';
 import type { Partial } from '../lab/stats';
-import { BackwardPass, type BackwardKernels, type ChunkPlace } from './backwardPass';
+import { type BackwardKernels, BackwardPass, type ChunkPlace } from './backwardPass';
 import { DeviceLostError, type GpuContext } from './device';
 import { decodeGradState, GRAD_EXPONENT, GRAD_STATE_WORDS } from './gradState';
-import type { InputsKernel } from './inputsKernel';
-import { LayerKernel, tilesAlong } from './layerKernel';
 import type { HistogramKernels, HistogramPhase, HistogramScales, HistogramSet } from './histogramSet';
+import type { InputsKernel } from './inputsKernel';
+import { type LayerKernel, tilesAlong } from './layerKernel';
 import { decodeLayerState, LAYER_STATE_WORDS, STATE_EXPONENT } from './layerState';
 import { forwardStep } from './layerStep';
 import { loadLayerWeights } from './layerWeights';
 import type { ExponentRule, MergeKernel } from './mergeKernel';
 import type { RunBuffers } from './runBuffers';
-import type { WeightsKernel } from './weightsKernel';
 import { heldInF32, ldexp, rmsExponent, toTrueScale } from './scale';
+import type { WeightsKernel } from './weightsKernel';
 
 export interface Kernels extends HistogramKernels {
   weights: WeightsKernel;
@@ -99,7 +99,10 @@ export class ChunkRunner {
 
   /** Waits for the queue, turning device loss and device errors into exceptions. */
   async settle<T>(work: Promise<T>): Promise<T> {
-    const outcome = await Promise.race([work.then((value) => ({ value })), this.gpu.lost.then((reason) => ({ reason }))]);
+    const outcome = await Promise.race([
+      work.then((value) => ({ value })),
+      this.gpu.lost.then((reason) => ({ reason })),
+    ]);
     if ('reason' in outcome) throw new DeviceLostError(outcome.reason);
     const error = this.gpu.takeError();
     if (error) throw new Error(`GPU error: ${error}`);
@@ -117,11 +120,15 @@ export class ChunkRunner {
       const scaled = new Float32Array(input.values.map((x) => ldexp(x, -exponent)));
       device.queue.writeBuffer(this.buffers.activations[0], 0, scaled);
       const unheld = job.exact ? [] : input.values.filter((x) => !heldInF32(x));
-      const kinds = [...new Set(unheld.map((x) => (Math.abs(x) < 1 ? 'underflow' as const : 'overflow' as const)))];
+      const kinds = [...new Set(unheld.map((x) => (Math.abs(x) < 1 ? ('underflow' as const) : ('overflow' as const))))];
       return { exponent, flags: kinds.map((kind) => ({ quantity: 'pre', kind, precision: 'float32' })) };
     }
     this.kernels.inputs.draw(this.buffers.activations[0], this.buffers.rows, {
-      seed: job.config.seed, trial: job.trial, rowCount: job.rows.length, width: input.width, distribution: input.distribution,
+      seed: job.config.seed,
+      trial: job.trial,
+      rowCount: job.rows.length,
+      width: input.width,
+      distribution: input.distribution,
     });
     return { exponent: 0, flags: [] };
   }
@@ -132,11 +139,15 @@ export class ChunkRunner {
     const { depth } = job.config;
     const words = new Uint32Array(depth * LAYER_STATE_WORDS);
     const ints = new Int32Array(words.buffer);
-    job.shared?.forward.forEach((k, i) => { ints[i * LAYER_STATE_WORDS + STATE_EXPONENT] = k; });
+    job.shared?.forward.forEach((k, i) => {
+      ints[i * LAYER_STATE_WORDS + STATE_EXPONENT] = k;
+    });
     device.queue.writeBuffer(this.buffers.layerState, 0, words);
     if (!this.buffers.backward) return;
     const grad = new Int32Array(depth * GRAD_STATE_WORDS);
-    job.shared?.backward.forEach((j, i) => { grad[i * GRAD_STATE_WORDS + GRAD_EXPONENT] = j; });
+    job.shared?.backward.forEach((j, i) => {
+      grad[i * GRAD_STATE_WORDS + GRAD_EXPONENT] = j;
+    });
     device.queue.writeBuffer(this.buffers.backward.gradState, 0, grad);
   }
 
@@ -160,9 +171,12 @@ export class ChunkRunner {
       extraFlags.push([...(layer === 1 ? inputs.flags : []), ...weights.flags]);
       const output = buffers.layerOutput(layer);
       forwardStep(this.kernels.layer, buffers, job, layer, fanIn, this.pace);
-      this.kernels.merge.merge(buffers.partials, buffers.layerState,
+      this.kernels.merge.merge(
+        buffers.partials,
+        buffers.layerState,
         { partialCount: tilesAlong(rows) * tilesAlong(config.width), layer: layer - 1, exponent: exponentRule },
-        (encoder) => this.copyCaptured(encoder, job, output, layer - 1));
+        (encoder) => this.copyCaptured(encoder, job, output, layer - 1),
+      );
       this.measureForward(job, layer, output, fanIn);
       await this.settle(device.queue.onSubmittedWorkDone());
       const elapsed = performance.now() - started;
@@ -173,7 +187,11 @@ export class ChunkRunner {
     }
     if (job.backward) {
       const kernels = { ...this.kernels.backward!, weights: this.kernels.weights, layer: this.kernels.layer };
-      await new BackwardPass(device, kernels, buffers, this.pace, (work) => this.settle(work)).run(job, exponentRule, hooks);
+      await new BackwardPass(device, kernels, buffers, this.pace, (work) => this.settle(work)).run(
+        job,
+        exponentRule,
+        hooks,
+      );
     }
     return this.readBack(job, inputs.exponent, weightExponents, extraFlags);
   }
@@ -184,16 +202,38 @@ export class ChunkRunner {
     if (!h) return;
     const width = job.config.width;
     const common = { activationId: job.activation.id, slope: job.config.slope };
-    h.set.measure(h.phase, layer - 1, 'pre', { values: output, count: job.rows.length * width, applyPhi: false, ...common });
-    h.set.measure(h.phase, layer - 1, 'post', { values: output, count: job.rows.length * width, applyPhi: true, ...common });
-    if (job.place.first) h.set.measure(h.phase, layer - 1, 'weights', { values: this.buffers.weights, count: fanIn * width, applyPhi: false, ...common });
+    h.set.measure(h.phase, layer - 1, 'pre', {
+      values: output,
+      count: job.rows.length * width,
+      applyPhi: false,
+      ...common,
+    });
+    h.set.measure(h.phase, layer - 1, 'post', {
+      values: output,
+      count: job.rows.length * width,
+      applyPhi: true,
+      ...common,
+    });
+    if (job.place.first)
+      h.set.measure(h.phase, layer - 1, 'weights', {
+        values: this.buffers.weights,
+        count: fanIn * width,
+        applyPhi: false,
+        ...common,
+      });
   }
 
   private copyCaptured(encoder: GPUCommandEncoder, job: ChunkJob, output: GPUBuffer, layerIndex: number): void {
     const width = job.config.width;
     const total = this.buffers.captureCount;
     for (const { position, index } of job.capture) {
-      encoder.copyBufferToBuffer(output, position * width * 4, this.buffers.capture!, (layerIndex * total + index) * width * 4, width * 4);
+      encoder.copyBufferToBuffer(
+        output,
+        position * width * 4,
+        this.buffers.capture!,
+        (layerIndex * total + index) * width * 4,
+        width * 4,
+      );
     }
   }
 
@@ -207,7 +247,12 @@ export class ChunkRunner {
     return words;
   }
 
-  private async readBack(job: ChunkJob, inputExponent: number, weightExponents: number[], extraFlags: RangeFlag[][]): Promise<ChunkOutcome> {
+  private async readBack(
+    job: ChunkJob,
+    inputExponent: number,
+    weightExponents: number[],
+    extraFlags: RangeFlag[][],
+  ): Promise<ChunkOutcome> {
     const { stateReadback, layerState, capture } = this.buffers;
     const words = await this.readWords(layerState, stateReadback);
     const depth = job.config.depth;
@@ -219,11 +264,23 @@ export class ChunkRunner {
       const state = states[i];
       scale += weightExponents[i] + (i > 0 ? states[i - 1].exponent : 0);
       exponents.push(scale);
-      layers.push({ pre: toTrueScale(state.pre, scale), post: toTrueScale(state.post, scale), flags: [...state.flags, ...extraFlags[i]] });
+      layers.push({
+        pre: toTrueScale(state.pre, scale),
+        post: toTrueScale(state.post, scale),
+        flags: [...state.flags, ...extraFlags[i]],
+      });
     }
     const forward = states.map((s) => s.exponent);
-    const scales: HistogramScales[] = exponents.map((k, i) => ({ pre: k, post: k, weights: weightExponents[i], grad: 0, weightGrad: 0 }));
-    const backward = job.backward ? await this.readGradients(job, layers, scales, [inputExponent, ...exponents], weightExponents) : [];
+    const scales: HistogramScales[] = exponents.map((k, i) => ({
+      pre: k,
+      post: k,
+      weights: weightExponents[i],
+      grad: 0,
+      weightGrad: 0,
+    }));
+    const backward = job.backward
+      ? await this.readGradients(job, layers, scales, [inputExponent, ...exponents], weightExponents)
+      : [];
     if (capture && job.capture.length) {
       await this.settle(capture.mapAsync(GPUMapMode.READ));
       const values = new Float32Array(capture.getMappedRange().slice(0));
@@ -245,7 +302,13 @@ export class ChunkRunner {
    * Adds ∂L/∂Z_l and ∂L/∂W_l at their true scale to `layers`; returns the exponents j_l. δ_l = 2^{D_l}·δ_l(GPU) with
    * D_L = 0 and D_{l−1} = D_l + e_l + j_l; ∂L/∂W_l = 2^{K_{l−1} + D_l}·(H_{l−1}ᵀ·δ_l)(GPU), K_0 the input's exponent.
    */
-  private async readGradients(job: ChunkJob, layers: ChunkLayer[], scales: HistogramScales[], inputScales: number[], weightExponents: number[]): Promise<number[]> {
+  private async readGradients(
+    job: ChunkJob,
+    layers: ChunkLayer[],
+    scales: HistogramScales[],
+    inputScales: number[],
+    weightExponents: number[],
+  ): Promise<number[]> {
     const b = this.buffers.backward!;
     const words = await this.readWords(b.gradState, b.gradStateReadback);
     const states = layers.map((_, i) => decodeGradState(words, i));

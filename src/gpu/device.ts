@@ -31,14 +31,14 @@ export async function acquireDevice(powerPreference?: GPUPowerPreference): Promi
   if (typeof navigator === 'undefined' || !navigator.gpu) {
     throw new GpuUnavailableError(
       'This browser does not offer WebGPU (navigator.gpu is missing). Use a recent Chrome or Edge, or Firefox/Safari ' +
-      'with WebGPU enabled, over https or http://localhost. The CPU engine still works.',
+        'with WebGPU enabled, over https or http://localhost. The CPU engine still works.',
     );
   }
   const adapter = await navigator.gpu.requestAdapter(powerPreference ? { powerPreference } : undefined);
   if (!adapter) {
     throw new GpuUnavailableError(
       'WebGPU is present but no GPU adapter is available (requestAdapter() returned null): the GPU may be blocked ' +
-      'or disabled in this browser. The CPU engine still works.',
+        'or disabled in this browser. The CPU engine still works.',
     );
   }
   const device = await adapter.requestDevice({
@@ -51,7 +51,9 @@ export async function acquireDevice(powerPreference?: GPUPowerPreference): Promi
   const description = [info.vendor, info.architecture, info.device].filter(Boolean).join(' / ') || 'unknown adapter';
   const lost = device.lost.then((l) => l.message || l.reason || 'unknown reason');
   let error: string | null = null;
-  device.addEventListener('uncapturederror', (e) => { error ??= (e as GPUUncapturedErrorEvent).error.message; });
+  device.addEventListener('uncapturederror', (e) => {
+    error ??= (e as GPUUncapturedErrorEvent).error.message;
+  });
   const takeError = () => {
     const first = error;
     error = null;

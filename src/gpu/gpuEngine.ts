@@ -6,19 +6,33 @@
  * (histogramSet.ts). Results have the CPU engine's shape.
  */
 import { bindActivation } from '../lab/activations';
-import { inputWidth, type ExperimentConfig } from '../lab/config';
+import { type ExperimentConfig, inputWidth } from '../lab/config';
 import { initLabel } from '../lab/initializers';
 import {
-  selectedRows, type Engine, type LayerHistograms, type LayerStats, type RangeFlag, type RowCapture, type RunOptions, type RunResult,
+  type Engine,
+  type LayerHistograms,
+  type LayerStats,
+  type RangeFlag,
+  type RowCapture,
+  type RunOptions,
+  type RunResult,
   type SeriesResult,
+  selectedRows,
 } from '../lab/results';
-import { emptyPartial, mergeMoments, summarizeTrials, toMoments, type Moments, type Partial } from '../lab/stats';
+import { emptyPartial, type Moments, mergeMoments, type Partial, summarizeTrials, toMoments } from '../lab/stats';
 import { createBackwardKernels } from './backwardPass';
-import { ChunkRunner, type ChunkExponents, type ChunkJob, type ChunkLayer, type Kernels, type Pace } from './chunkRunner';
+import {
+  type ChunkExponents,
+  type ChunkJob,
+  type ChunkLayer,
+  ChunkRunner,
+  type Kernels,
+  type Pace,
+} from './chunkRunner';
 import { acquireDevice, type GpuContext } from './device';
 import { HistogramCountKernel } from './histogramCountKernel';
 import { HistogramRangeKernel } from './histogramRangeKernel';
-import { HistogramSet, type HistogramPhase, type HistogramScales } from './histogramSet';
+import { type HistogramPhase, type HistogramScales, HistogramSet } from './histogramSet';
 import { InputsKernel } from './inputsKernel';
 import { GPU_ACTIVATIONS, LayerKernel } from './layerKernel';
 import { MergeKernel } from './mergeKernel';
@@ -27,7 +41,7 @@ import { RunBuffers } from './runBuffers';
 import { float64Flags } from './scale';
 import { WeightsKernel } from './weightsKernel';
 
-export { GpuUnavailableError, DeviceLostError } from './device';
+export { DeviceLostError, GpuUnavailableError } from './device';
 
 export interface GpuEngineOptions {
   /** Cap on rows per chunk (tests use it to force several chunks); the device's buffer limits cap it anyway. */
@@ -57,7 +71,9 @@ interface LayerRecord {
 type TrialLayer = Record<Measured, { partial: Partial; nonZero: boolean; present: boolean }>;
 
 function emptyTrialLayer(): TrialLayer {
-  return Object.fromEntries(MEASURED.map((q) => [q, { partial: emptyPartial(), nonZero: false, present: false }])) as TrialLayer;
+  return Object.fromEntries(
+    MEASURED.map((q) => [q, { partial: emptyPartial(), nonZero: false, present: false }]),
+  ) as TrialLayer;
 }
 
 function addChunkLayer(into: TrialLayer, layer: ChunkLayer): void {
@@ -71,14 +87,18 @@ function addChunkLayer(into: TrialLayer, layer: ChunkLayer): void {
 function layerStats(r: LayerRecord, i: number): LayerStats {
   const { pre, post, grad, weightGrad } = r.trials;
   return {
-    layer: i + 1, pre: summarizeTrials(pre), post: summarizeTrials(post), flags: r.flags,
+    layer: i + 1,
+    pre: summarizeTrials(pre),
+    post: summarizeTrials(post),
+    flags: r.flags,
     ...(grad.length ? { grad: summarizeTrials(grad), weightGrad: summarizeTrials(weightGrad) } : {}),
   };
 }
 
 function addFlags(target: RangeFlag[], flags: RangeFlag[]): void {
   for (const f of flags) {
-    if (!target.some((t) => t.quantity === f.quantity && t.kind === f.kind && t.precision === f.precision)) target.push(f);
+    if (!target.some((t) => t.quantity === f.quantity && t.kind === f.kind && t.precision === f.precision))
+      target.push(f);
   }
 }
 
@@ -109,11 +129,20 @@ export class GpuEngine implements Engine {
     const gpu = await acquireDevice(this.options.powerPreference);
     const { device } = gpu;
     const [weights, inputs, layer, merge, histogramRange, histogramCount] = await Promise.all([
-      WeightsKernel.create(device), InputsKernel.create(device), LayerKernel.create(device), MergeKernel.create(device),
-      HistogramRangeKernel.create(device), HistogramCountKernel.create(device),
+      WeightsKernel.create(device),
+      InputsKernel.create(device),
+      LayerKernel.create(device),
+      MergeKernel.create(device),
+      HistogramRangeKernel.create(device),
+      HistogramCountKernel.create(device),
     ]);
-    const ready: Ready = { gpu, kernels: { weights, inputs, layer, merge, histogramRange, histogramCount, backward: null } };
-    gpu.lost.then(() => { if (this.ready === ready) this.ready = null; });
+    const ready: Ready = {
+      gpu,
+      kernels: { weights, inputs, layer, merge, histogramRange, histogramCount, backward: null },
+    };
+    gpu.lost.then(() => {
+      if (this.ready === ready) this.ready = null;
+    });
     this.ready = ready;
     return ready;
   }
@@ -122,7 +151,8 @@ export class GpuEngine implements Engine {
     const started = performance.now();
     const { gpu, kernels } = await this.connect();
     const activation = bindActivation(config.activation, config);
-    if (!GPU_ACTIVATIONS.includes(activation.name)) throw new RangeError(`the GPU engine has no kernel for activation "${activation.name}"`);
+    if (!GPU_ACTIVATIONS.includes(activation.name))
+      throw new RangeError(`the GPU engine has no kernel for activation "${activation.name}"`);
     const exact = activation.homogeneous && config.bias === 0;
     const { rows, captureRows } = selectedRows(config, options);
     const captureIndex = new Map(captureRows.map((row, index) => [row, index]));
@@ -131,17 +161,28 @@ export class GpuEngine implements Engine {
     // Compiling them costs about as much as the forward kernels: only runs that go backward wait for it.
     if (backward) kernels.backward ??= await createBackwardKernels(gpu.device);
     const bins = options.histogramBins;
-    if (bins !== undefined && (!Number.isInteger(bins) || bins < 1)) throw new RangeError(`histogramBins must be a positive integer, got ${bins}`);
+    if (bins !== undefined && (!Number.isInteger(bins) || bins < 1))
+      throw new RangeError(`histogramBins must be a positive integer, got ${bins}`);
     const widest = Math.max(config.width, inputWidth(config));
     const { maxStorageBufferBindingSize, maxBufferSize } = gpu.device.limits;
     const limits = { maxStorageBufferBindingSize, maxBufferSize, maxRowsPerChunk: this.options.maxRowsPerChunk };
     const plan = backward
-      ? backwardPlan(rows.length, widest, config.width, config.depth, { ...limits, traceBytes: this.options.traceBytes })
+      ? backwardPlan(rows.length, widest, config.width, config.depth, {
+          ...limits,
+          traceBytes: this.options.traceBytes,
+        })
       : { rows: chunkRows(rows.length, widest, limits), segment: config.depth };
     const chunks = chunksOf(rows, plan.rows);
     const shape = {
-      chunkRows: plan.rows, inputWidth: inputWidth(config), width: config.width, depth: config.depth, captureCount: captureRows.length,
-      backward, segment: plan.segment, chunks: chunks.length, histograms: bins !== undefined,
+      chunkRows: plan.rows,
+      inputWidth: inputWidth(config),
+      width: config.width,
+      depth: config.depth,
+      captureCount: captureRows.length,
+      backward,
+      segment: plan.segment,
+      chunks: chunks.length,
+      histograms: bins !== undefined,
     };
     const buffers = new RunBuffers(gpu.device, shape);
     const histograms = bins ? new HistogramSet(gpu.device, kernels, config.depth, bins) : null;
@@ -157,15 +198,22 @@ export class GpuEngine implements Engine {
       for (let s = 0; s < config.sweep.length; s++) {
         const spec = config.sweep[s];
         const records: LayerRecord[] = Array.from({ length: config.depth }, () => ({
-          trials: { pre: [], post: [], grad: [], weightGrad: [] }, flags: [],
+          trials: { pre: [], post: [], grad: [], weightGrad: [] },
+          flags: [],
         }));
-        const captureInto = capture ? Array.from({ length: config.depth }, () => new Float64Array(captureRows.length * config.width)) : [];
+        const captureInto = capture
+          ? Array.from({ length: config.depth }, () => new Float64Array(captureRows.length * config.width))
+          : [];
         capture?.preActivations.push(captureInto);
         let seriesHistograms: LayerHistograms[] | undefined;
         for (let trial = 0; trial < config.trials; trial++) {
           const counting = trial === 0 ? histograms : null;
           counting?.reset();
-          const phases: (HistogramPhase | null)[] = !counting ? [null] : chunks.length > 1 ? ['range', 'count'] : ['both'];
+          const phases: (HistogramPhase | null)[] = !counting
+            ? [null]
+            : chunks.length > 1
+              ? ['range', 'count']
+              : ['both'];
           // Later chunks, and the counting pass, reuse the first chunk's exponents (see ChunkJob.shared).
           let shared: ChunkExponents | null = null;
           let merged: TrialLayer[] = [];
@@ -174,10 +222,24 @@ export class GpuEngine implements Engine {
             merged = Array.from({ length: config.depth }, emptyTrialLayer);
             for (const [c, chunkRowsList] of chunks.entries()) {
               const job: ChunkJob = {
-                config, spec, series: s, trial, activation, exact, rows: chunkRowsList, captureInto,
-                capture: trial === 0 ? chunkRowsList.flatMap((row, position) => (captureIndex.has(row) ? [{ position, index: captureIndex.get(row)! }] : [])) : [],
-                place: { first: c === 0, last: c === chunks.length - 1 }, backward,
-                histograms: counting && phase ? { set: counting, phase } : null, shared,
+                config,
+                spec,
+                series: s,
+                trial,
+                activation,
+                exact,
+                rows: chunkRowsList,
+                captureInto,
+                capture:
+                  trial === 0
+                    ? chunkRowsList.flatMap((row, position) =>
+                        captureIndex.has(row) ? [{ position, index: captureIndex.get(row)! }] : [],
+                      )
+                    : [],
+                place: { first: c === 0, last: c === chunks.length - 1 },
+                backward,
+                histograms: counting && phase ? { set: counting, phase } : null,
+                shared,
               };
               const outcome = await runner.run(job, {
                 signal: options.signal,
@@ -201,11 +263,21 @@ export class GpuEngine implements Engine {
           });
           if (counting) seriesHistograms = await counting.read((work) => runner.settle(work), scales, backward);
         }
-        series.push({ label: initLabel(spec), init: spec, layers: records.map(layerStats), ...(seriesHistograms ? { histograms: seriesHistograms } : {}) });
+        series.push({
+          label: initLabel(spec),
+          init: spec,
+          layers: records.map(layerStats),
+          ...(seriesHistograms ? { histograms: seriesHistograms } : {}),
+        });
       }
       return {
-        config, engine: 'gpu', device: gpu.description, gpuBytes: runBytes(shape), series,
-        timings: { totalMs: performance.now() - started }, ...(capture ? { capture } : {}),
+        config,
+        engine: 'gpu',
+        device: gpu.description,
+        gpuBytes: runBytes(shape),
+        series,
+        timings: { totalMs: performance.now() - started },
+        ...(capture ? { capture } : {}),
       };
     } finally {
       buffers.destroy();

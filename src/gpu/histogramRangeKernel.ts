@@ -21,13 +21,20 @@ export class HistogramRangeKernel {
   private constructor(private readonly kernel: ComputeKernel) {}
 
   static async create(device: GPUDevice): Promise<HistogramRangeKernel> {
-    return new HistogramRangeKernel(await ComputeKernel.compile(device, 'histogramRange', activation + value + source, 32));
+    return new HistogramRangeKernel(
+      await ComputeKernel.compile(device, 'histogramRange', activation + value + source, 32),
+    );
   }
 
   run(ranges: GPUBuffer, s: HistogramSource): void {
     const { groups, gridWidth } = grid(s.count, VALUES_PER_GROUP);
     const data = packUniforms([
-      { u32: s.count }, { u32: s.activationId }, { u32: s.applyPhi ? 1 : 0 }, { u32: s.slot }, { f32: s.slope }, { u32: gridWidth },
+      { u32: s.count },
+      { u32: s.activationId },
+      { u32: s.applyPhi ? 1 : 0 },
+      { u32: s.slot },
+      { f32: s.slope },
+      { u32: gridWidth },
     ]);
     this.kernel.dispatch(data, [s.values, ranges], groups);
   }

@@ -4,7 +4,7 @@
  * against it at once; a batch in several chunks needs every chunk's range first, so the engine runs the trial twice
  * (phase 'range', then 'count'). ∂L/∂W is complete only after the last chunk, which finds its range and counts it.
  */
-import { binIndex, binRule, dataRange, histogram, type Histogram } from '../lab/histogram';
+import { binIndex, binRule, dataRange, type Histogram, histogram } from '../lab/histogram';
 import type { LayerHistograms } from '../lab/results';
 import type { HistogramCountKernel } from './histogramCountKernel';
 import type { HistogramRangeKernel, HistogramSource } from './histogramRangeKernel';
@@ -35,7 +35,13 @@ export function fromOrderedKey(key: number): number {
  * which are 2^exponent times smaller than the true ones. The range is widened as src/lab/histogram.ts's dataRange
  * does; when every finite value is the same, the kernel counted them in bin 0 and they move to the f64 rule's bin.
  */
-export function decodeHistogram(counts: ArrayLike<number>, minKey: number, maxKey: number, bins: number, exponent: number): Histogram {
+export function decodeHistogram(
+  counts: ArrayLike<number>,
+  minKey: number,
+  maxKey: number,
+  bins: number,
+  exponent: number,
+): Histogram {
   const empty = minKey > maxKey;
   const lowest = empty ? NaN : ldexp(fromOrderedKey(minKey), exponent);
   const highest = empty ? NaN : ldexp(fromOrderedKey(maxKey), exponent);
@@ -60,7 +66,12 @@ export class HistogramSet {
   private readonly countsReadback: GPUBuffer;
   private readonly slots: number;
 
-  constructor(private readonly device: GPUDevice, private readonly kernels: HistogramKernels, private readonly depth: number, readonly bins: number) {
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly kernels: HistogramKernels,
+    private readonly depth: number,
+    readonly bins: number,
+  ) {
     this.slots = depth * HISTOGRAM_QUANTITIES.length;
     const make = (label: string, size: number, usage: number) => device.createBuffer({ label, size, usage });
     this.ranges = make('histogram ranges', this.slots * 2 * F32, STORAGE | COPY_SRC | COPY_DST);
@@ -78,7 +89,12 @@ export class HistogramSet {
   }
 
   /** Queues the phase's kernels for one quantity of layer `layer` (0-based). */
-  measure(phase: HistogramPhase, layer: number, quantity: HistogramQuantity, source: Omit<HistogramSource, 'slot'>): void {
+  measure(
+    phase: HistogramPhase,
+    layer: number,
+    quantity: HistogramQuantity,
+    source: Omit<HistogramSource, 'slot'>,
+  ): void {
     const s = { ...source, slot: layer * HISTOGRAM_QUANTITIES.length + HISTOGRAM_QUANTITIES.indexOf(quantity) };
     if (s.count === 0) return;
     if (phase !== 'count') this.kernels.histogramRange.run(this.ranges, s);
@@ -86,12 +102,18 @@ export class HistogramSet {
   }
 
   /** Reads back the ranges and counts; `scales` per layer give the true scale, `backward` whether gradients were counted. */
-  async read(settle: <T>(work: Promise<T>) => Promise<T>, scales: HistogramScales[], backward: boolean): Promise<LayerHistograms[]> {
+  async read(
+    settle: <T>(work: Promise<T>) => Promise<T>,
+    scales: HistogramScales[],
+    backward: boolean,
+  ): Promise<LayerHistograms[]> {
     const encoder = this.device.createCommandEncoder();
     encoder.copyBufferToBuffer(this.ranges, 0, this.rangesReadback, 0, this.rangesReadback.size);
     encoder.copyBufferToBuffer(this.counts, 0, this.countsReadback, 0, this.countsReadback.size);
     this.device.queue.submit([encoder.finish()]);
-    await settle(Promise.all([this.rangesReadback.mapAsync(GPUMapMode.READ), this.countsReadback.mapAsync(GPUMapMode.READ)]));
+    await settle(
+      Promise.all([this.rangesReadback.mapAsync(GPUMapMode.READ), this.countsReadback.mapAsync(GPUMapMode.READ)]),
+    );
     const ranges = new Uint32Array(this.rangesReadback.getMappedRange().slice(0));
     const counts = new Uint32Array(this.countsReadback.getMappedRange().slice(0));
     this.rangesReadback.unmap();
@@ -99,10 +121,19 @@ export class HistogramSet {
     const width = this.bins + 3;
     const one = (layer: number, q: HistogramQuantity) => {
       const slot = layer * HISTOGRAM_QUANTITIES.length + HISTOGRAM_QUANTITIES.indexOf(q);
-      return decodeHistogram(counts.subarray(slot * width, (slot + 1) * width), ranges[2 * slot], ranges[2 * slot + 1], this.bins, scales[layer][q]);
+      return decodeHistogram(
+        counts.subarray(slot * width, (slot + 1) * width),
+        ranges[2 * slot],
+        ranges[2 * slot + 1],
+        this.bins,
+        scales[layer][q],
+      );
     };
     return Array.from({ length: this.depth }, (_, l) => ({
-      layer: l + 1, pre: one(l, 'pre'), post: one(l, 'post'), weights: one(l, 'weights'),
+      layer: l + 1,
+      pre: one(l, 'pre'),
+      post: one(l, 'post'),
+      weights: one(l, 'weights'),
       ...(backward ? { grad: one(l, 'grad'), weightGrad: one(l, 'weightGrad') } : {}),
     }));
   }

@@ -1,6 +1,7 @@
 /** Companion of shaders/inputs.wgsl: draws the random input rows of one chunk. */
-import philox from '../../shaders/philox.wgsl?raw';
+
 import source from '../../shaders/inputs.wgsl?raw';
+import philox from '../../shaders/philox.wgsl?raw';
 import type { InputDistribution } from '../lab/sampling';
 import { ComputeKernel, grid, packUniforms } from './kernel';
 import { SAMPLING_CONSTANTS, SHAPE_IDS } from './shapes';
@@ -15,10 +16,19 @@ export class InputsKernel {
   }
 
   /** `rows` holds the chunk's batch-row indices (u32); `target` receives [rowCount × width]. */
-  draw(target: GPUBuffer, rows: GPUBuffer, d: { seed: number; trial: number; rowCount: number; width: number; distribution: InputDistribution }): void {
+  draw(
+    target: GPUBuffer,
+    rows: GPUBuffer,
+    d: { seed: number; trial: number; rowCount: number; width: number; distribution: InputDistribution },
+  ): void {
     const { groups, gridWidth } = grid(d.rowCount * d.width, WORKGROUP);
     const data = packUniforms([
-      { u32: d.seed }, { u32: d.trial }, { u32: d.rowCount }, { u32: d.width }, { u32: SHAPE_IDS[d.distribution] }, { u32: gridWidth },
+      { u32: d.seed },
+      { u32: d.trial },
+      { u32: d.rowCount },
+      { u32: d.width },
+      { u32: SHAPE_IDS[d.distribution] },
+      { u32: gridWidth },
     ]);
     this.kernel.dispatch(data, [rows, target], groups);
   }

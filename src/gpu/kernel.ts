@@ -5,7 +5,9 @@ async function buildPipeline(device: GPUDevice, label: string, code: string): Pr
   const info = await module.getCompilationInfo();
   const errors = info.messages.filter((m) => m.type === 'error');
   if (errors.length) {
-    throw new Error(`${label}.wgsl does not compile: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`);
+    throw new Error(
+      `${label}.wgsl does not compile: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`,
+    );
   }
   return device.createComputePipelineAsync({ label, layout: 'auto', compute: { module, entryPoint: 'main' } });
 }
@@ -63,14 +65,27 @@ function uniformBuffer(device: GPUDevice, label: string, bytes: number): GPUBuff
 
 /** A compiled kernel and its uniform buffer: what each companion in src/gpu holds. */
 export class ComputeKernel {
-  private constructor(readonly device: GPUDevice, private readonly pipeline: GPUComputePipeline, private readonly uniforms: GPUBuffer) {}
+  private constructor(
+    readonly device: GPUDevice,
+    private readonly pipeline: GPUComputePipeline,
+    private readonly uniforms: GPUBuffer,
+  ) {}
 
   static async compile(device: GPUDevice, label: string, code: string, uniformBytes: number): Promise<ComputeKernel> {
-    return new ComputeKernel(device, await buildPipeline(device, label, code), uniformBuffer(device, `${label} params`, uniformBytes));
+    return new ComputeKernel(
+      device,
+      await buildPipeline(device, label, code),
+      uniformBuffer(device, `${label} params`, uniformBytes),
+    );
   }
 
   /** Writes the uniforms and submits one dispatch (see `dispatch`). */
-  dispatch(data: ArrayBuffer, buffers: GPUBuffer[], groups: [number, number], after?: (encoder: GPUCommandEncoder) => void): void {
+  dispatch(
+    data: ArrayBuffer,
+    buffers: GPUBuffer[],
+    groups: [number, number],
+    after?: (encoder: GPUCommandEncoder) => void,
+  ): void {
     dispatch(this.device, this.pipeline, this.uniforms, data, buffers, groups, after);
   }
 

@@ -36,21 +36,35 @@ export class LayerKernel {
   private constructor(private readonly kernel: ComputeKernel) {}
 
   static async create(device: GPUDevice): Promise<LayerKernel> {
-    return new LayerKernel(await ComputeKernel.compile(device, 'layer', moments + activation + range + productTile + source, 48));
+    return new LayerKernel(
+      await ComputeKernel.compile(device, 'layer', moments + activation + range + productTile + source, 48),
+    );
   }
 
   /** Rows [rowOffset, rowOffset + slabRows) of the step; rowOffset is a multiple of TILE. */
   slab(
     buffers: { input: GPUBuffer; weights: GPUBuffer; output: GPUBuffer; partials: GPUBuffer; layerState: GPUBuffer },
-    step: LayerStep, rowOffset: number, slabRows: number,
+    step: LayerStep,
+    rowOffset: number,
+    slabRows: number,
   ): void {
     const data = packUniforms([
-      { u32: step.rows }, { u32: step.fanIn }, { u32: step.fanOut }, { u32: rowOffset },
-      { u32: step.activationId }, { u32: step.activateInput ? 1 : 0 }, { u32: step.layer }, { u32: tilesAlong(step.fanOut) },
-      { f32: step.bias }, { f32: step.slope },
+      { u32: step.rows },
+      { u32: step.fanIn },
+      { u32: step.fanOut },
+      { u32: rowOffset },
+      { u32: step.activationId },
+      { u32: step.activateInput ? 1 : 0 },
+      { u32: step.layer },
+      { u32: tilesAlong(step.fanOut) },
+      { f32: step.bias },
+      { f32: step.slope },
     ]);
     const { input, weights, output, partials, layerState } = buffers;
-    this.kernel.dispatch(data, [input, weights, output, partials, layerState],
-      [tilesAlong(step.fanOut), tilesAlong(slabRows)]);
+    this.kernel.dispatch(
+      data,
+      [input, weights, output, partials, layerState],
+      [tilesAlong(step.fanOut), tilesAlong(slabRows)],
+    );
   }
 }

@@ -1,6 +1,7 @@
 /** Companion of shaders/merge.wgsl: one layer's workgroup partials into its layer state, and the next exponent. */
-import moments from '../../shaders/moments.wgsl?raw';
+
 import source from '../../shaders/merge.wgsl?raw';
+import moments from '../../shaders/moments.wgsl?raw';
 import { ComputeKernel, packUniforms } from './kernel';
 
 /** How a merge sets the exponent the next layer divides out (shaders/moments.wgsl): 0, chosen from the RMS, or kept as written. */
@@ -15,7 +16,8 @@ export class MergeKernel {
   }
 
   merge(
-    partials: GPUBuffer, layerState: GPUBuffer,
+    partials: GPUBuffer,
+    layerState: GPUBuffer,
     m: { partialCount: number; layer: number; exponent: ExponentRule },
     after?: (encoder: GPUCommandEncoder) => void,
   ): void {

@@ -2,10 +2,10 @@
 import activation from '../../shaders/activation.wgsl?raw';
 import gradState from '../../shaders/gradState.wgsl?raw';
 import moments from '../../shaders/moments.wgsl?raw';
-import tileMoments from '../../shaders/tileMoments.wgsl?raw';
 import source from '../../shaders/outputGradient.wgsl?raw';
 import philox from '../../shaders/philox.wgsl?raw';
 import range from '../../shaders/range.wgsl?raw';
+import tileMoments from '../../shaders/tileMoments.wgsl?raw';
 import { ComputeKernel, packUniforms } from './kernel';
 import { tilesAlong } from './layerKernel';
 import { SAMPLING_CONSTANTS } from './shapes';
@@ -29,12 +29,24 @@ export class OutputGradientKernel {
   }
 
   /** `batchRows` holds the chunk's batch-row indices (u32); one partial per 64×64 tile of [rows × width]. */
-  run(b: { batchRows: GPUBuffer; pre: GPUBuffer; delta: GPUBuffer; partials: GPUBuffer; gradState: GPUBuffer }, s: OutputGradientStep): void {
+  run(
+    b: { batchRows: GPUBuffer; pre: GPUBuffer; delta: GPUBuffer; partials: GPUBuffer; gradState: GPUBuffer },
+    s: OutputGradientStep,
+  ): void {
     const data = packUniforms([
-      { u32: s.seed }, { u32: s.trial }, { u32: s.rows }, { u32: s.width },
-      { u32: s.depth }, { u32: s.activationId }, { u32: tilesAlong(s.width) }, { f32: s.slope },
+      { u32: s.seed },
+      { u32: s.trial },
+      { u32: s.rows },
+      { u32: s.width },
+      { u32: s.depth },
+      { u32: s.activationId },
+      { u32: tilesAlong(s.width) },
+      { f32: s.slope },
     ]);
-    this.kernel.dispatch(data, [b.batchRows, b.pre, b.delta, b.partials, b.gradState],
-      [tilesAlong(s.width), tilesAlong(s.rows)]);
+    this.kernel.dispatch(
+      data,
+      [b.batchRows, b.pre, b.delta, b.partials, b.gradState],
+      [tilesAlong(s.width), tilesAlong(s.rows)],
+    );
   }
 }

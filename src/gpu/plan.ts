@@ -73,21 +73,32 @@ export interface BackwardPlan {
  * when the whole batch fits so; else checkpoints every ~√depth layers, recomputing one forward pass; else checkpoints
  * and the batch in chunks, which add their ∂L/∂W in one kept sum per layer.
  */
-export function backwardPlan(totalRows: number, widest: number, width: number, depth: number, limits: ChunkLimits & { traceBytes?: number }): BackwardPlan {
+export function backwardPlan(
+  totalRows: number,
+  widest: number,
+  width: number,
+  depth: number,
+  limits: ChunkLimits & { traceBytes?: number },
+): BackwardPlan {
   const rows = chunkRows(totalRows, widest, limits);
   const budget = limits.traceBytes ?? limits.maxBufferSize;
-  const fitting = (segment: number) => Math.floor(budget / (BYTES_PER_VALUE * width * (traceSlots(depth, segment) + 2)));
+  const fitting = (segment: number) =>
+    Math.floor(budget / (BYTES_PER_VALUE * width * (traceSlots(depth, segment) + 2)));
   if (fitting(depth) >= rows) return { rows, segment: depth };
   const segment = checkpointSegment(depth);
   const fit = fitting(segment);
   if (fit >= rows) return { rows, segment };
   if (fit < 1) {
     const bytesPerRow = BYTES_PER_VALUE * width * (traceSlots(depth, segment) + 2);
-    throw new RangeError(`a backward pass keeps at least ${bytesPerRow} bytes per row at width ${width} and depth ${depth}, more than ${budget} bytes`);
+    throw new RangeError(
+      `a backward pass keeps at least ${bytesPerRow} bytes per row at width ${width} and depth ${depth}, more than ${budget} bytes`,
+    );
   }
   const sums = BYTES_PER_VALUE * depth * widest * width;
   if (sums > limits.maxBufferSize) {
-    throw new RangeError(`a backward pass over ${totalRows} rows at width ${width} and depth ${depth} needs several chunks, whose weight-gradient sums (${sums} bytes) exceed this GPU's largest buffer (${limits.maxBufferSize} bytes): use fewer rows, layers or units`);
+    throw new RangeError(
+      `a backward pass over ${totalRows} rows at width ${width} and depth ${depth} needs several chunks, whose weight-gradient sums (${sums} bytes) exceed this GPU's largest buffer (${limits.maxBufferSize} bytes): use fewer rows, layers or units`,
+    );
   }
   return { rows: fit >= TILE ? fit - (fit % TILE) : fit, segment };
 }
@@ -104,8 +115,10 @@ export function runBytes(shape: RunShape): number {
   const rows = shape.chunkRows;
   const layer = rows * shape.width;
   const values = shape.backward
-    ? rows * widest + (traceSlots(shape.depth, shape.segment) + 2) * layer + widest * shape.width
-      + (shape.chunks > 1 ? shape.depth : shape.histograms ? 1 : 0) * widest * shape.width
+    ? rows * widest +
+      (traceSlots(shape.depth, shape.segment) + 2) * layer +
+      widest * shape.width +
+      (shape.chunks > 1 ? shape.depth : shape.histograms ? 1 : 0) * widest * shape.width
     : 2 * rows * widest + widest * shape.width;
   const partialRows = shape.backward ? Math.max(rows, widest) : rows;
   return BYTES_PER_VALUE * values + tilesAlong(partialRows) * tilesAlong(shape.width) * PARTIAL_BYTES;

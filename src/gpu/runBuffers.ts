@@ -1,7 +1,7 @@
 /** The buffers of one run, sized once for its largest chunk and reused by every chunk, series and trial. */
 import { GRAD_STATE_WORDS } from './gradState';
-import { LAYER_STATE_WORDS } from './layerState';
 import { PARTIAL_BYTES, tilesAlong } from './layerKernel';
+import { LAYER_STATE_WORDS } from './layerState';
 import { traceSlots } from './plan';
 
 const F32 = 4;
@@ -56,7 +56,8 @@ export class RunBuffers {
   readonly backward: BackwardBuffers | null;
 
   constructor(device: GPUDevice, shape: RunShape) {
-    const make = (label: string, size: number, usage: number) => device.createBuffer({ label, size: Math.max(16, size), usage });
+    const make = (label: string, size: number, usage: number) =>
+      device.createBuffer({ label, size: Math.max(16, size), usage });
     const widest = Math.max(shape.inputWidth, shape.width);
     const layerBytes = shape.chunkRows * shape.width * F32;
     const stateBytes = shape.depth * LAYER_STATE_WORDS * F32;
@@ -65,7 +66,11 @@ export class RunBuffers {
       make('activations 1', shape.backward ? 0 : shape.chunkRows * widest * F32, STORAGE | COPY_SRC | COPY_DST),
     ];
     this.segment = shape.segment;
-    this.trace = shape.backward ? Array.from({ length: traceSlots(shape.depth, shape.segment) }, (_, i) => make(`Z slot ${i}`, layerBytes, STORAGE | COPY_SRC)) : [];
+    this.trace = shape.backward
+      ? Array.from({ length: traceSlots(shape.depth, shape.segment) }, (_, i) =>
+          make(`Z slot ${i}`, layerBytes, STORAGE | COPY_SRC),
+        )
+      : [];
     this.weights = make('weights', widest * shape.width * F32, STORAGE | COPY_DST);
     // ∂L/∂W has one partial per tile of [fanIn × width], which can outnumber those of [rows × width].
     const partialRows = shape.backward ? Math.max(shape.chunkRows, widest) : shape.chunkRows;
@@ -78,14 +83,17 @@ export class RunBuffers {
       ? make('capture', shape.depth * shape.captureCount * shape.width * F32, MAP_READ | COPY_DST)
       : null;
     const gradBytes = shape.depth * GRAD_STATE_WORDS * F32;
-    this.backward = shape.backward ? {
-      deltas: [0, 1].map((i) => make(`δ ${i}`, layerBytes, STORAGE)) as [GPUBuffer, GPUBuffer],
-      gradState: make('grad state', gradBytes, STORAGE | COPY_SRC | COPY_DST),
-      gradStateReadback: make('grad state readback', gradBytes, MAP_READ | COPY_DST),
-      weightGradSums: Array.from({ length: shape.chunks > 1 ? shape.depth : shape.histograms ? 1 : 0 },
-        (_, l) => make(`∂L/∂W ${l + 1}`, widest * shape.width * F32, STORAGE)),
-      noSum: make('no sum', 0, STORAGE),
-    } : null;
+    this.backward = shape.backward
+      ? {
+          deltas: [0, 1].map((i) => make(`δ ${i}`, layerBytes, STORAGE)) as [GPUBuffer, GPUBuffer],
+          gradState: make('grad state', gradBytes, STORAGE | COPY_SRC | COPY_DST),
+          gradStateReadback: make('grad state readback', gradBytes, MAP_READ | COPY_DST),
+          weightGradSums: Array.from({ length: shape.chunks > 1 ? shape.depth : shape.histograms ? 1 : 0 }, (_, l) =>
+            make(`∂L/∂W ${l + 1}`, widest * shape.width * F32, STORAGE),
+          ),
+          noSum: make('no sum', 0, STORAGE),
+        }
+      : null;
   }
 
   /**
@@ -110,7 +118,26 @@ export class RunBuffers {
   }
 
   destroy(): void {
-    const backward = this.backward ? [...this.backward.deltas, this.backward.gradState, this.backward.gradStateReadback, ...this.backward.weightGradSums, this.backward.noSum] : [];
-    for (const b of [...this.activations, ...this.trace, this.weights, this.partials, this.layerState, this.stateReadback, this.rows, this.capture, ...backward]) b?.destroy();
+    const backward = this.backward
+      ? [
+          ...this.backward.deltas,
+          this.backward.gradState,
+          this.backward.gradStateReadback,
+          ...this.backward.weightGradSums,
+          this.backward.noSum,
+        ]
+      : [];
+    for (const b of [
+      ...this.activations,
+      ...this.trace,
+      this.weights,
+      this.partials,
+      this.layerState,
+      this.stateReadback,
+      this.rows,
+      this.capture,
+      ...backward,
+    ])
+      b?.destroy();
   }
 }

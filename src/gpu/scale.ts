@@ -24,8 +24,14 @@ export function splitScale(scale: number): { mantissa: number; exponent: number 
   let exponent = Math.floor(Math.log2(Math.abs(scale))) + 1;
   let mantissa = ldexp(scale, -exponent);
   // log2 may be off by one near powers of two.
-  if (Math.abs(mantissa) >= 1) { mantissa /= 2; exponent += 1; }
-  if (Math.abs(mantissa) < 0.5) { mantissa *= 2; exponent -= 1; }
+  if (Math.abs(mantissa) >= 1) {
+    mantissa /= 2;
+    exponent += 1;
+  }
+  if (Math.abs(mantissa) < 0.5) {
+    mantissa *= 2;
+    exponent -= 1;
+  }
   return { mantissa, exponent };
 }
 

@@ -7,13 +7,18 @@ import type { DistributionShape } from '../lab/initializers';
 import { MAX_TRUNCATION_ATTEMPTS, TRUNCATION_BOUND } from '../lab/sampling';
 
 export const SHAPE_IDS = {
-  normal: 0, uniform: 1, constant: 2, 'truncated-normal': 3, orthogonal: null,
+  normal: 0,
+  uniform: 1,
+  constant: 2,
+  'truncated-normal': 3,
+  orthogonal: null,
 } as const satisfies Record<DistributionShape, number | null>;
 
-export type ElementShape = { [S in DistributionShape]: (typeof SHAPE_IDS)[S] extends number ? S : never }[DistributionShape];
+export type ElementShape = {
+  [S in DistributionShape]: (typeof SHAPE_IDS)[S] extends number ? S : never;
+}[DistributionShape];
 
 export const isElementShape = (shape: DistributionShape): shape is ElementShape => SHAPE_IDS[shape] !== null;
 
 /** The sampling constants WGSL shares with src/lab/sampling.ts, prepended to philox.wgsl. */
-export const SAMPLING_CONSTANTS =
-  `const TRUNCATION_BOUND: f32 = ${TRUNCATION_BOUND.toFixed(1)};\nconst MAX_TRUNCATION_ATTEMPTS: u32 = ${MAX_TRUNCATION_ATTEMPTS}u;\n`;
+export const SAMPLING_CONSTANTS = `const TRUNCATION_BOUND: f32 = ${TRUNCATION_BOUND.toFixed(1)};\nconst MAX_TRUNCATION_ATTEMPTS: u32 = ${MAX_TRUNCATION_ATTEMPTS}u;\n`;

@@ -5,9 +5,9 @@
 import activation from '../../shaders/activation.wgsl?raw';
 import gradState from '../../shaders/gradState.wgsl?raw';
 import moments from '../../shaders/moments.wgsl?raw';
-import tileMoments from '../../shaders/tileMoments.wgsl?raw';
 import productTile from '../../shaders/productTile.wgsl?raw';
 import range from '../../shaders/range.wgsl?raw';
+import tileMoments from '../../shaders/tileMoments.wgsl?raw';
 import source from '../../shaders/weightGradient.wgsl?raw';
 import { ComputeKernel, packUniforms } from './kernel';
 import { tilesAlong } from './layerKernel';
@@ -39,15 +39,27 @@ export class WeightGradientKernel {
   /** Input units [unitOffset, unitOffset + units) of the product; unitOffset is a multiple of TILE. */
   slab(
     b: { input: GPUBuffer; delta: GPUBuffer; sum: GPUBuffer; partials: GPUBuffer; gradState: GPUBuffer },
-    s: WeightGradientStep, unitOffset: number, units: number,
+    s: WeightGradientStep,
+    unitOffset: number,
+    units: number,
   ): void {
     const mode = (s.add ? 1 : 0) | (s.store ? 2 : 0) | (s.reduce ? 4 : 0);
     const data = packUniforms([
-      { u32: s.rows }, { u32: s.fanIn }, { u32: s.fanOut }, { u32: unitOffset },
-      { u32: s.activationId }, { u32: s.activateInput ? 1 : 0 }, { u32: s.layer }, { u32: tilesAlong(s.fanOut) },
-      { f32: s.slope }, { u32: mode },
+      { u32: s.rows },
+      { u32: s.fanIn },
+      { u32: s.fanOut },
+      { u32: unitOffset },
+      { u32: s.activationId },
+      { u32: s.activateInput ? 1 : 0 },
+      { u32: s.layer },
+      { u32: tilesAlong(s.fanOut) },
+      { f32: s.slope },
+      { u32: mode },
     ]);
-    this.kernel.dispatch(data, [b.input, b.delta, b.sum, b.partials, b.gradState],
-      [tilesAlong(s.fanOut), tilesAlong(units)]);
+    this.kernel.dispatch(
+      data,
+      [b.input, b.delta, b.sum, b.partials, b.gradState],
+      [tilesAlong(s.fanOut), tilesAlong(units)],
+    );
   }
 }

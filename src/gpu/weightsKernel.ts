@@ -2,7 +2,7 @@
 import philox from '../../shaders/philox.wgsl?raw';
 import source from '../../shaders/weights.wgsl?raw';
 import { ComputeKernel, grid, packUniforms } from './kernel';
-import { SAMPLING_CONSTANTS, SHAPE_IDS, type ElementShape } from './shapes';
+import { type ElementShape, SAMPLING_CONSTANTS, SHAPE_IDS } from './shapes';
 
 const WORKGROUP = 256;
 
@@ -29,8 +29,14 @@ export class WeightsKernel {
     const count = w.fanIn * w.fanOut;
     const { groups, gridWidth } = grid(count, WORKGROUP);
     const data = packUniforms([
-      { u32: w.seed }, { u32: w.series }, { u32: w.trial }, { u32: w.layer },
-      { u32: count }, { u32: SHAPE_IDS[w.shape] }, { f32: w.scale }, { u32: gridWidth },
+      { u32: w.seed },
+      { u32: w.series },
+      { u32: w.trial },
+      { u32: w.layer },
+      { u32: count },
+      { u32: SHAPE_IDS[w.shape] },
+      { f32: w.scale },
+      { u32: gridWidth },
     ]);
     this.kernel.dispatch(data, [target], groups);
   }

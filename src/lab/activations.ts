@@ -36,27 +36,64 @@ const GELU_GAIN = 1 / Math.sqrt(gaussianExpectation((z) => gelu(z) ** 2));
 
 const table = {
   linear: {
-    name: 'linear', id: 0, f: (z) => z, df: () => 1, gain: () => 1, constantSlope: true, homogeneous: true, summary: 'φ(z) = z',
+    name: 'linear',
+    id: 0,
+    f: (z) => z,
+    df: () => 1,
+    gain: () => 1,
+    constantSlope: true,
+    homogeneous: true,
+    summary: 'φ(z) = z',
   },
   relu: {
-    name: 'relu', id: 1, f: (z) => (z > 0 ? z : 0), df: (z) => (z > 0 ? 1 : 0), gain: () => Math.SQRT2,
-    constantSlope: false, homogeneous: true, summary: 'φ(z) = max(0, z)',
+    name: 'relu',
+    id: 1,
+    // biome-ignore lint/complexity/useMathMinMax: Math.max passes NaN through; the table's ReLU maps it to 0, as it always has.
+    f: (z) => (z > 0 ? z : 0),
+    df: (z) => (z > 0 ? 1 : 0),
+    gain: () => Math.SQRT2,
+    constantSlope: false,
+    homogeneous: true,
+    summary: 'φ(z) = max(0, z)',
   },
   tanh: {
-    name: 'tanh', id: 2, f: Math.tanh, df: (z) => 1 - Math.tanh(z) ** 2, gain: () => 5 / 3, constantSlope: false, homogeneous: false,
+    name: 'tanh',
+    id: 2,
+    f: Math.tanh,
+    df: (z) => 1 - Math.tanh(z) ** 2,
+    gain: () => 5 / 3,
+    constantSlope: false,
+    homogeneous: false,
     summary: 'φ(z) = tanh z',
   },
   sigmoid: {
-    name: 'sigmoid', id: 3, f: sigmoid, df: (z) => sigmoid(z) * (1 - sigmoid(z)), gain: () => 1, constantSlope: false, homogeneous: false,
+    name: 'sigmoid',
+    id: 3,
+    f: sigmoid,
+    df: (z) => sigmoid(z) * (1 - sigmoid(z)),
+    gain: () => 1,
+    constantSlope: false,
+    homogeneous: false,
     summary: 'φ(z) = 1 / (1 + e^−z)',
   },
   'leaky-relu': {
-    name: 'leaky-relu', id: 4, f: (z, p) => (z > 0 ? z : p.slope * z), df: (z, p) => (z > 0 ? 1 : p.slope),
-    gain: (p) => Math.sqrt(2 / (1 + p.slope ** 2)), constantSlope: false, homogeneous: true,
+    name: 'leaky-relu',
+    id: 4,
+    f: (z, p) => (z > 0 ? z : p.slope * z),
+    df: (z, p) => (z > 0 ? 1 : p.slope),
+    gain: (p) => Math.sqrt(2 / (1 + p.slope ** 2)),
+    constantSlope: false,
+    homogeneous: true,
     summary: 'φ(z) = z for z > 0, slope·z below: negative inputs keep a small gradient',
   },
   gelu: {
-    name: 'gelu', id: 5, f: gelu, df: (z) => normalCdf(z) + z * normalPdf(z), gain: () => GELU_GAIN, constantSlope: false, homogeneous: false,
+    name: 'gelu',
+    id: 5,
+    f: gelu,
+    df: (z) => normalCdf(z) + z * normalPdf(z),
+    gain: () => GELU_GAIN,
+    constantSlope: false,
+    homogeneous: false,
     summary: 'φ(z) = z·Φ(z), Φ the normal CDF: a smooth ReLU (gain 1/√E[φ(z)²] ≈ 1.53, PyTorch has none)',
   },
 } satisfies Record<string, Activation>;
@@ -79,5 +116,13 @@ export interface BoundActivation {
 
 export function bindActivation(name: ActivationName, p: ActivationParams): BoundActivation {
   const a = activations[name];
-  return { name, id: a.id, f: (z) => a.f(z, p), df: (z) => a.df(z, p), gain: a.gain(p), constantSlope: a.constantSlope, homogeneous: a.homogeneous };
+  return {
+    name,
+    id: a.id,
+    f: (z) => a.f(z, p),
+    df: (z) => a.df(z, p),
+    gain: a.gain(p),
+    constantSlope: a.constantSlope,
+    homogeneous: a.homogeneous,
+  };
 }

@@ -14,7 +14,7 @@
 import { bindActivation } from './activations';
 import type { ExperimentConfig } from './config';
 import type { Quantity, RangeFlag, RunResult } from './results';
-import { emptyPartial, pushValue, toMoments, type Moments } from './stats';
+import { emptyPartial, type Moments, pushValue, toMoments } from './stats';
 
 export interface Tolerances {
   /** Largest relative difference allowed for a per-layer statistic. */
@@ -131,8 +131,10 @@ export function compareRuns(
   if (reference.series.length !== candidate.series.length) {
     throw new RangeError(`the runs have ${reference.series.length} and ${candidate.series.length} series`);
   }
-  const captures = reference.capture && candidate.capture && sameRows(reference.capture.rows, candidate.capture.rows)
-    ? { reference: reference.capture, candidate: candidate.capture } : null;
+  const captures =
+    reference.capture && candidate.capture && sameRows(reference.capture.rows, candidate.capture.rows)
+      ? { reference: reference.capture, candidate: candidate.capture }
+      : null;
   if (statisticsFrom === 'captured' && !captures) {
     throw new RangeError('statistics from captured rows need both runs to capture the same rows');
   }
@@ -150,14 +152,16 @@ export function compareRuns(
       const candLayer = candSeries.layers[l];
       const refCaptured = captures?.reference.preActivations[s]?.[l];
       const candCaptured = captures?.candidate.preActivations[s]?.[l];
-      const [refStats, candStats] = statisticsFrom === 'captured'
-        ? [capturedMoments(reference.config, refCaptured!), capturedMoments(candidate.config, candCaptured!)]
-        : [refLayer, candLayer];
+      const [refStats, candStats] =
+        statisticsFrom === 'captured'
+          ? [capturedMoments(reference.config, refCaptured!), capturedMoments(candidate.config, candCaptured!)]
+          : [refLayer, candLayer];
       const pre = momentDifferences(candStats.pre, refStats.pre);
       const post = momentDifferences(candStats.post, refStats.post);
-      const backward = statisticsFrom === 'all'
-        ? BACKWARD.flatMap((q) => (refLayer[q] ? [[q, momentDifferences(candLayer[q], refLayer[q]!)] as const] : []))
-        : [];
+      const backward =
+        statisticsFrom === 'all'
+          ? BACKWARD.flatMap((q) => (refLayer[q] ? [[q, momentDifferences(candLayer[q], refLayer[q]!)] as const] : []))
+          : [];
       const activation = refCaptured && candCaptured ? activationDifference(candCaptured, refCaptured) : null;
       const candidateOnlyFlags = candLayer.flags.filter(
         (f) => !refLayer.flags.some((r) => r.quantity === f.quantity && r.kind === f.kind),
@@ -165,11 +169,16 @@ export function compareRuns(
       const where = { series: s, label: refSeries.label, layer: refLayer.layer };
       const compared = [['pre', pre], ['post', post], ...backward] as const;
       for (const [q, differences] of compared) {
-        for (const k of STATISTICS) consider({ ...where, figure: `${q}.${k}`, difference: differences[k], tolerance: tol.statistic });
+        for (const k of STATISTICS)
+          consider({ ...where, figure: `${q}.${k}`, difference: differences[k], tolerance: tol.statistic });
       }
-      if (activation !== null) consider({ ...where, figure: 'activation', difference: activation, tolerance: tol.activation });
-      const statisticsPass = compared.every(([, differences]) => STATISTICS.every((k) => differences[k] <= tol.statistic));
-      const pass = statisticsPass && (activation === null || activation <= tol.activation) && candidateOnlyFlags.length === 0;
+      if (activation !== null)
+        consider({ ...where, figure: 'activation', difference: activation, tolerance: tol.activation });
+      const statisticsPass = compared.every(([, differences]) =>
+        STATISTICS.every((k) => differences[k] <= tol.statistic),
+      );
+      const pass =
+        statisticsPass && (activation === null || activation <= tol.activation) && candidateOnlyFlags.length === 0;
       layers.push({ ...where, pre, post, ...Object.fromEntries(backward), activation, candidateOnlyFlags, pass });
     });
   });

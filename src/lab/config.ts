@@ -3,8 +3,16 @@
  * Every bad field gives an error naming the field, the value and what is allowed; nothing is silently defaulted.
  */
 import type { ActivationName } from './activations';
-import { MAX_BATCH, MAX_ELEMENTS_PER_LAYER, MAX_ORTHOGONAL_WIDTH, MAX_SERIES, MAX_WIDTH, scalarFields, type ScalarField } from './configFields';
-import { initializers, initKinds, type FanMode, type InitKind, type InitSpec } from './initializers';
+import {
+  MAX_BATCH,
+  MAX_ELEMENTS_PER_LAYER,
+  MAX_ORTHOGONAL_WIDTH,
+  MAX_SERIES,
+  MAX_WIDTH,
+  type ScalarField,
+  scalarFields,
+} from './configFields';
+import { type FanMode, type InitKind, type InitSpec, initializers, initKinds } from './initializers';
 import type { InputDistribution } from './sampling';
 
 export type InputSpec = { values: number[] } | { distribution: InputDistribution; batch: number; width: number };
@@ -60,48 +68,96 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** Checks one scalar against its table entry; returns an error or the value. */
 export function checkScalar(field: ScalarField, value: unknown, path: string = field.name): ConfigError | null {
   if (field.type === 'enum') {
-    return typeof value === 'string' && field.values.includes(value) ? null
+    return typeof value === 'string' && field.values.includes(value)
+      ? null
       : { field: path, value, allowed: `one of ${field.values.map((v) => `"${v}"`).join(', ')}` };
   }
   const kind = field.type === 'int' ? 'an integer' : 'a number';
-  const ok = typeof value === 'number' && Number.isFinite(value) && (field.type === 'number' || Number.isInteger(value))
-    && value >= field.min && value <= field.max;
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    (field.type === 'number' || Number.isInteger(value)) &&
+    value >= field.min &&
+    value <= field.max;
   return ok ? null : { field: path, value, allowed: `${kind} from ${field.min} to ${field.max}` };
 }
 
-function checkNumber(path: string, value: unknown, test: (x: number) => boolean, allowed: string, errors: ConfigError[]) {
-  if (typeof value !== 'number' || !Number.isFinite(value) || !test(value)) errors.push({ field: path, value, allowed });
+function checkNumber(
+  path: string,
+  value: unknown,
+  test: (x: number) => boolean,
+  allowed: string,
+  errors: ConfigError[],
+) {
+  if (typeof value !== 'number' || !Number.isFinite(value) || !test(value))
+    errors.push({ field: path, value, allowed });
 }
 
 function parseInput(value: unknown, errors: ConfigError[]): InputSpec | null {
   const before = errors.length;
   if (!isRecord(value)) {
-    errors.push({ field: 'input', value, allowed: 'an object: {"values": [...]} or {"distribution", "batch", "width"}' });
+    errors.push({
+      field: 'input',
+      value,
+      allowed: 'an object: {"values": [...]} or {"distribution", "batch", "width"}',
+    });
     return null;
   }
   if ('values' in value) {
-    for (const key of Object.keys(value)) if (key !== 'values') errors.push({ field: `input.${key}`, value: value[key], allowed: 'not allowed beside "values"' });
+    for (const key of Object.keys(value))
+      if (key !== 'values')
+        errors.push({ field: `input.${key}`, value: value[key], allowed: 'not allowed beside "values"' });
     const values = value.values;
     if (!Array.isArray(values) || values.length < 1 || values.length > MAX_WIDTH) {
       errors.push({ field: 'input.values', value: values, allowed: `a list of 1 to ${MAX_WIDTH} numbers` });
       return null;
     }
-    values.forEach((x, i) => checkNumber(`input.values[${i}]`, x, () => true, 'a finite number', errors));
+    values.forEach((x, i) => {
+      checkNumber(`input.values[${i}]`, x, () => true, 'a finite number', errors);
+    });
     return errors.length === before ? { values: [...(values as number[])] } : null;
   }
   for (const key of Object.keys(value)) {
-    if (!['distribution', 'batch', 'width'].includes(key)) errors.push({ field: `input.${key}`, value: value[key], allowed: 'one of "values", "distribution", "batch", "width"' });
+    if (!['distribution', 'batch', 'width'].includes(key))
+      errors.push({
+        field: `input.${key}`,
+        value: value[key],
+        allowed: 'one of "values", "distribution", "batch", "width"',
+      });
   }
   if (value.distribution !== 'normal' && value.distribution !== 'uniform') {
-    errors.push({ field: 'input.distribution', value: value.distribution, allowed: '"normal" (N(0,1)) or "uniform" (U(-1,1))' });
+    errors.push({
+      field: 'input.distribution',
+      value: value.distribution,
+      allowed: '"normal" (N(0,1)) or "uniform" (U(-1,1))',
+    });
   }
-  checkNumber('input.batch', value.batch, (x) => Number.isInteger(x) && x >= 1 && x <= MAX_BATCH, `an integer from 1 to ${MAX_BATCH}`, errors);
-  checkNumber('input.width', value.width, (x) => Number.isInteger(x) && x >= 1 && x <= MAX_WIDTH, `an integer from 1 to ${MAX_WIDTH}`, errors);
+  checkNumber(
+    'input.batch',
+    value.batch,
+    (x) => Number.isInteger(x) && x >= 1 && x <= MAX_BATCH,
+    `an integer from 1 to ${MAX_BATCH}`,
+    errors,
+  );
+  checkNumber(
+    'input.width',
+    value.width,
+    (x) => Number.isInteger(x) && x >= 1 && x <= MAX_WIDTH,
+    `an integer from 1 to ${MAX_WIDTH}`,
+    errors,
+  );
   if (errors.length !== before) return null;
-  return { distribution: value.distribution as InputDistribution, batch: value.batch as number, width: value.width as number };
+  return {
+    distribution: value.distribution as InputDistribution,
+    batch: value.batch as number,
+    width: value.width as number,
+  };
 }
 
-const SPEC_FIELD_RULES: Record<Exclude<keyof InitSpec, 'kind' | 'mode'>, { test: (x: number) => boolean; allowed: string }> = {
+const SPEC_FIELD_RULES: Record<
+  Exclude<keyof InitSpec, 'kind' | 'mode'>,
+  { test: (x: number) => boolean; allowed: string }
+> = {
   sigma: { test: (x) => x > 0 && x <= 1e6, allowed: 'a number > 0 and ≤ 1e6 (the standard deviation)' },
   a: { test: (x) => x > 0 && x <= 1e6, allowed: 'a number > 0 and ≤ 1e6 (the half-width)' },
   value: { test: (x) => Math.abs(x) <= 1e6, allowed: 'a number from -1e6 to 1e6' },
@@ -123,14 +179,20 @@ function parseSpecs(value: unknown, path: string, errors: ConfigError[]): InitSp
   const allowedFields: string[] = ['kind', ...initializer.fields];
   const before = errors.length;
   for (const key of Object.keys(value)) {
-    if (!allowedFields.includes(key)) errors.push({ field: `${path}.${key}`, value: value[key], allowed: `not a field of "${kind}" (its fields: ${allowedFields.join(', ')})` });
+    if (!allowedFields.includes(key))
+      errors.push({
+        field: `${path}.${key}`,
+        value: value[key],
+        allowed: `not a field of "${kind}" (its fields: ${allowedFields.join(', ')})`,
+      });
   }
   let listField: string | null = null;
   const base: InitSpec = { kind: kind as InitKind };
   for (const key of initializer.fields) {
     const raw = value[key];
     if (key === 'mode') {
-      if (raw !== undefined && raw !== 'fan_in' && raw !== 'fan_out') errors.push({ field: `${path}.mode`, value: raw, allowed: '"fan_in" or "fan_out"' });
+      if (raw !== undefined && raw !== 'fan_in' && raw !== 'fan_out')
+        errors.push({ field: `${path}.mode`, value: raw, allowed: '"fan_in" or "fan_out"' });
       else if (raw !== undefined) base.mode = raw as FanMode;
       continue;
     }
@@ -141,10 +203,18 @@ function parseSpecs(value: unknown, path: string, errors: ConfigError[]): InitSp
       continue;
     }
     if (Array.isArray(raw)) {
-      if (listField) errors.push({ field: `${path}.${key}`, value: raw, allowed: `a single number: only one field may be a list (${listField} already is)` });
-      else if (raw.length < 1 || raw.length > MAX_SERIES) errors.push({ field: `${path}.${key}`, value: raw, allowed: `a list of 1 to ${MAX_SERIES} numbers` });
+      if (listField)
+        errors.push({
+          field: `${path}.${key}`,
+          value: raw,
+          allowed: `a single number: only one field may be a list (${listField} already is)`,
+        });
+      else if (raw.length < 1 || raw.length > MAX_SERIES)
+        errors.push({ field: `${path}.${key}`, value: raw, allowed: `a list of 1 to ${MAX_SERIES} numbers` });
       else listField = key;
-      raw.forEach((x, i) => checkNumber(`${path}.${key}[${i}]`, x, rule.test, rule.allowed, errors));
+      raw.forEach((x, i) => {
+        checkNumber(`${path}.${key}[${i}]`, x, rule.test, rule.allowed, errors);
+      });
       continue;
     }
     checkNumber(`${path}.${key}`, raw, rule.test, rule.allowed, errors);
@@ -172,7 +242,8 @@ function parseSweep(raw: Record<string, unknown>, errors: ConfigError[]): InitSp
   const prefix = Array.isArray(raw.sweep) ? (i: number) => `sweep[${i}]` : () => 'sweep';
   if (items.length === 0) errors.push({ field: 'sweep', value: raw.sweep, allowed: 'at least one initializer' });
   const specs = items.flatMap((item, i) => parseSpecs(item, prefix(i), errors));
-  if (specs.length > MAX_SERIES) errors.push({ field: 'sweep', value: `${specs.length} series`, allowed: `at most ${MAX_SERIES} series` });
+  if (specs.length > MAX_SERIES)
+    errors.push({ field: 'sweep', value: `${specs.length} series`, allowed: `at most ${MAX_SERIES} series` });
   return specs;
 }
 
@@ -184,7 +255,12 @@ export function parseConfig(raw: unknown): ParseResult {
   const errors: ConfigError[] = [];
   const config = defaultConfig();
   for (const key of Object.keys(raw)) {
-    if (!TOP_LEVEL.has(key)) errors.push({ field: key, value: raw[key], allowed: `not a config field (fields: ${[...TOP_LEVEL].join(', ')})` });
+    if (!TOP_LEVEL.has(key))
+      errors.push({
+        field: key,
+        value: raw[key],
+        allowed: `not a config field (fields: ${[...TOP_LEVEL].join(', ')})`,
+      });
   }
   for (const field of scalarFields) {
     if (raw[field.name] === undefined) continue;
@@ -197,14 +273,22 @@ export function parseConfig(raw: unknown): ParseResult {
     if (input) config.input = input;
   }
   const sweep = parseSweep(raw, errors);
-  if (sweep && sweep.length) config.sweep = sweep;
+  if (sweep?.length) config.sweep = sweep;
   const rows = 'batch' in config.input ? config.input.batch : 1;
   const widest = Math.max(config.width, inputWidth(config));
   if (rows * widest > MAX_ELEMENTS_PER_LAYER) {
-    errors.push({ field: 'input.batch', value: rows, allowed: `batch × width at most ${MAX_ELEMENTS_PER_LAYER} (2^28) elements per layer; with width ${widest}, batch ≤ ${Math.floor(MAX_ELEMENTS_PER_LAYER / widest)}` });
+    errors.push({
+      field: 'input.batch',
+      value: rows,
+      allowed: `batch × width at most ${MAX_ELEMENTS_PER_LAYER} (2^28) elements per layer; with width ${widest}, batch ≤ ${Math.floor(MAX_ELEMENTS_PER_LAYER / widest)}`,
+    });
   }
   if (config.sweep.some((spec) => spec.kind === 'orthogonal') && widest > MAX_ORTHOGONAL_WIDTH) {
-    errors.push({ field: 'width', value: widest, allowed: `at most ${MAX_ORTHOGONAL_WIDTH} (also the input width) with "orthogonal": its QR runs on the CPU in O(n³)` });
+    errors.push({
+      field: 'width',
+      value: widest,
+      allowed: `at most ${MAX_ORTHOGONAL_WIDTH} (also the input width) with "orthogonal": its QR runs on the CPU in O(n³)`,
+    });
   }
   return errors.length ? { ok: false, errors } : { ok: true, config };
 }
@@ -214,7 +298,10 @@ export function parseConfigText(text: string): ParseResult {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    return { ok: false, errors: [{ field: '(config)', value: text.slice(0, 40), allowed: `valid JSON (${(e as Error).message})` }] };
+    return {
+      ok: false,
+      errors: [{ field: '(config)', value: text.slice(0, 40), allowed: `valid JSON (${(e as Error).message})` }],
+    };
   }
   return parseConfig(raw);
 }

@@ -1,10 +1,13 @@
 /** The config reference table in the README, generated from the field table so the docs cannot drift. */
 import { scalarFields } from './configFields';
-import { initializers, type Initializer } from './initializers';
+import { type Initializer, initializers } from './initializers';
 
 export function configReference(): string {
   const rows = scalarFields.map((f) => {
-    const allowed = f.type === 'enum' ? f.values.map((v) => `\`"${v}"\``).join(', ') : `${f.type === 'int' ? 'integer' : 'number'} ${f.min} … ${f.max}`;
+    const allowed =
+      f.type === 'enum'
+        ? f.values.map((v) => `\`"${v}"\``).join(', ')
+        : `${f.type === 'int' ? 'integer' : 'number'} ${f.min} … ${f.max}`;
     const fallback = f.type === 'enum' ? `\`"${f.default}"\`` : `\`${f.default}\``;
     return `| \`${f.name}\` | ${allowed} | ${fallback} | ${f.description} |`;
   });

@@ -31,11 +31,38 @@ export const MAX_SERIES = 64;
 export const MAX_ORTHOGONAL_WIDTH = 1024;
 
 export const scalarFields: readonly ScalarField[] = [
-  { name: 'seed', type: 'int', default: 1, min: 0, max: 0xffffffff, description: 'Philox key: the same seed gives the same numbers on every engine' },
-  { name: 'trials', type: 'int', default: 1, min: 1, max: 1000, description: 'independent draws of the weights (and of random inputs)' },
+  {
+    name: 'seed',
+    type: 'int',
+    default: 1,
+    min: 0,
+    max: 0xffffffff,
+    description: 'Philox key: the same seed gives the same numbers on every engine',
+  },
+  {
+    name: 'trials',
+    type: 'int',
+    default: 1,
+    min: 1,
+    max: 1000,
+    description: 'independent draws of the weights (and of random inputs)',
+  },
   { name: 'depth', type: 'int', default: 8, min: 1, max: 1000, description: 'number of hidden layers' },
   { name: 'width', type: 'int', default: 10, min: 1, max: MAX_WIDTH, description: 'neurons per hidden layer' },
   { name: 'bias', type: 'number', default: 0, min: -1e6, max: 1e6, description: 'every bias b (the seed uses 0)' },
-  { name: 'activation', type: 'enum', default: 'relu', values: activationNames, description: 'the nonlinearity φ in H = φ(Z)' },
-  { name: 'slope', type: 'number', default: 0.01, min: 0, max: 1, description: 'leaky ReLU\'s slope for z < 0 (PyTorch\'s default 0.01); other activations ignore it' },
+  {
+    name: 'activation',
+    type: 'enum',
+    default: 'relu',
+    values: activationNames,
+    description: 'the nonlinearity φ in H = φ(Z)',
+  },
+  {
+    name: 'slope',
+    type: 'number',
+    default: 0.01,
+    min: 0,
+    max: 1,
+    description: "leaky ReLU's slope for z < 0 (PyTorch's default 0.01); other activations ignore it",
+  },
 ];

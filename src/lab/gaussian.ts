@@ -12,7 +12,8 @@ const FRACTION_TERMS = 80;
 /** erf by its all-positive series, erf x = (2/√π)·e^(−x²)·Σ (2x²)^n·x / (1·3·…·(2n+1)): no cancellation. */
 function erfSeries(x: number): number {
   const twoXSquared = 2 * x * x;
-  let term = x, sum = x;
+  let term = x,
+    sum = x;
   for (let n = 1; Math.abs(term) > 1e-17 * Math.abs(sum); n++) {
     term *= twoXSquared / (2 * n + 1);
     sum += term;
@@ -64,7 +65,8 @@ const NEWTON_ITERATIONS = 100;
  * The physicists' rule for ∫e^(−x²)f(x)dx becomes the probabilists' one by z = √2·x and weights ÷ √π.
  */
 export function gaussHermite(n: number): Quadrature {
-  const roots = new Float64Array(n), physWeights = new Float64Array(n);
+  const roots = new Float64Array(n),
+    physWeights = new Float64Array(n);
   let x = 0;
   for (let i = 0; i < (n + 1) >> 1; i++) {
     if (i === 0) x = Math.sqrt(2 * n + 1) - 1.85575 * (2 * n + 1) ** -0.16667;
@@ -74,7 +76,8 @@ export function gaussHermite(n: number): Quadrature {
     else x = 2 * x - roots[i - 2];
     let derivative = 0;
     for (let iteration = 0; iteration < NEWTON_ITERATIONS; iteration++) {
-      let p1 = Math.PI ** -0.25, p2 = 0;
+      let p1 = Math.PI ** -0.25,
+        p2 = 0;
       for (let j = 1; j <= n; j++) {
         const p3 = p2;
         p2 = p1;

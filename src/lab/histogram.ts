@@ -33,7 +33,8 @@ export interface BinRule {
 }
 
 export function binRule(lo: number, hi: number, bins: number): BinRule {
-  if (!(hi > lo) || !Number.isInteger(bins) || bins < 1) throw new RangeError(`a histogram needs lo < hi and bins ≥ 1, got [${lo}, ${hi}] and ${bins}`);
+  if (!(hi > lo) || !Number.isInteger(bins) || bins < 1)
+    throw new RangeError(`a histogram needs lo < hi and bins ≥ 1, got [${lo}, ${hi}] and ${bins}`);
   return { lo, hi, bins, scale: bins / (hi - lo) };
 }
 
@@ -48,7 +49,9 @@ export function binIndex(rule: BinRule, x: number): number {
 export function histogram(values: ArrayLike<number>, lo: number, hi: number, bins: number): Histogram {
   const rule = binRule(lo, hi, bins);
   const counts = new Array<number>(bins).fill(0);
-  let below = 0, above = 0, nan = 0;
+  let below = 0,
+    above = 0,
+    nan = 0;
   for (let i = 0; i < values.length; i++) {
     const k = binIndex(rule, values[i]);
     if (Number.isNaN(k)) nan++;
@@ -56,12 +59,21 @@ export function histogram(values: ArrayLike<number>, lo: number, hi: number, bin
     else if (k >= bins) above++;
     else counts[k]++;
   }
-  return { lo, hi, edges: Array.from({ length: bins + 1 }, (_, k) => lo + (k * (hi - lo)) / bins), counts, below, above, nan };
+  return {
+    lo,
+    hi,
+    edges: Array.from({ length: bins + 1 }, (_, k) => lo + (k * (hi - lo)) / bins),
+    counts,
+    below,
+    above,
+    nan,
+  };
 }
 
 /** [min, max] of the finite values, widened as the header says when it is empty or a single point. */
 export function dataRange(values: ArrayLike<number>): { lo: number; hi: number } {
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (let i = 0; i < values.length; i++) {
     const x = values[i];
     if (Number.isFinite(x)) {

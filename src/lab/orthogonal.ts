@@ -44,11 +44,13 @@ export function orthonormalColumns(a: Float64Array, m: number, n: number): Float
 function applyReflector(a: Float64Array, v: Float64Array, k: number, m: number, n: number, from: number): void {
   const twiceDots = new Float64Array(n - from);
   for (let i = k; i < m; i++) {
-    const vi = v[i - k], row = i * n;
+    const vi = v[i - k],
+      row = i * n;
     if (vi !== 0) for (let j = from; j < n; j++) twiceDots[j - from] += 2 * vi * a[row + j];
   }
   for (let i = k; i < m; i++) {
-    const vi = v[i - k], row = i * n;
+    const vi = v[i - k],
+      row = i * n;
     if (vi !== 0) for (let j = from; j < n; j++) a[row + j] -= twiceDots[j - from] * vi;
   }
 }

@@ -116,7 +116,8 @@ export function selectedRows(config: ExperimentConfig, options: RunOptions): { r
   if (bad !== undefined) throw new RangeError(`row ${bad} is outside the batch (0..${total - 1})`);
   const captureRows = options.captureRows ?? [];
   const computed = new Set(rows);
-  if (captureRows.some((row) => !computed.has(row))) throw new RangeError('every captured row must be among the computed rows');
+  if (captureRows.some((row) => !computed.has(row)))
+    throw new RangeError('every captured row must be among the computed rows');
   return { rows, captureRows };
 }
 
@@ -132,7 +133,12 @@ export function resultJson(result: RunResult): object {
     ...(result.device ? { device: result.device } : {}),
     ...(result.gpuBytes !== undefined ? { gpuBytes: result.gpuBytes } : {}),
     timings: result.timings,
-    series: result.series.map((s) => ({ label: s.label, init: s.init, layers: s.layers, ...(s.histograms ? { histograms: s.histograms } : {}) })),
+    series: result.series.map((s) => ({
+      label: s.label,
+      init: s.init,
+      layers: s.layers,
+      ...(s.histograms ? { histograms: s.histograms } : {}),
+    })),
   };
 }
 
@@ -146,10 +152,17 @@ export function resultCsv(result: RunResult): string {
       (['pre', 'post', 'grad', 'weightGrad'] as const).flatMap((q) => {
         const summary = l[q];
         if (!summary) return [];
-        const flags = l.flags.filter((f) => f.quantity === q).map((f) => `${f.kind}:${f.precision}`).join(' ');
-        return [[JSON.stringify(s.label), l.layer, q, ...csvMoments(summary), summary.min.var, summary.max.var, flags].join(',')];
+        const flags = l.flags
+          .filter((f) => f.quantity === q)
+          .map((f) => `${f.kind}:${f.precision}`)
+          .join(' ');
+        return [
+          [JSON.stringify(s.label), l.layer, q, ...csvMoments(summary), summary.min.var, summary.max.var, flags].join(
+            ',',
+          ),
+        ];
       }),
     ),
   );
-  return [header, ...rows].join('\n') + '\n';
+  return `${[header, ...rows].join('\n')}\n`;
 }

@@ -14,7 +14,10 @@ export type Words4 = [number, number, number, number];
 
 /** High 32 bits of a 32×32-bit product, by 16-bit halves (the same split the WGSL kernel uses). */
 export function mulHigh(a: number, b: number): number {
-  const aHi = a >>> 16, aLo = a & 0xffff, bHi = b >>> 16, bLo = b & 0xffff;
+  const aHi = a >>> 16,
+    aLo = a & 0xffff,
+    bHi = b >>> 16,
+    bLo = b & 0xffff;
   const middle = aHi * bLo + aLo * bHi + ((aLo * bLo) >>> 16);
   return (aHi * bHi + Math.floor(middle / 65536)) >>> 0;
 }
@@ -25,12 +28,23 @@ export function philox4x32(counter: Words4, key: [number, number]): Words4 {
 
 /** Positional form: the hot path allocates nothing but the result. */
 function philox(c0: number, c1: number, c2: number, c3: number, k0: number, k1: number): Words4 {
-  c0 >>>= 0; c1 >>>= 0; c2 >>>= 0; c3 >>>= 0; k0 >>>= 0; k1 >>>= 0;
+  c0 >>>= 0;
+  c1 >>>= 0;
+  c2 >>>= 0;
+  c3 >>>= 0;
+  k0 >>>= 0;
+  k1 >>>= 0;
   for (let round = 0; round < ROUNDS; round++) {
-    const hi0 = mulHigh(MULTIPLIER_0, c0), lo0 = Math.imul(MULTIPLIER_0, c0) >>> 0;
-    const hi1 = mulHigh(MULTIPLIER_1, c2), lo1 = Math.imul(MULTIPLIER_1, c2) >>> 0;
-    const next0 = (hi1 ^ c1 ^ k0) >>> 0, next2 = (hi0 ^ c3 ^ k1) >>> 0;
-    c0 = next0; c1 = lo1; c2 = next2; c3 = lo0;
+    const hi0 = mulHigh(MULTIPLIER_0, c0),
+      lo0 = Math.imul(MULTIPLIER_0, c0) >>> 0;
+    const hi1 = mulHigh(MULTIPLIER_1, c2),
+      lo1 = Math.imul(MULTIPLIER_1, c2) >>> 0;
+    const next0 = (hi1 ^ c1 ^ k0) >>> 0,
+      next2 = (hi0 ^ c3 ^ k1) >>> 0;
+    c0 = next0;
+    c1 = lo1;
+    c2 = next2;
+    c3 = lo0;
     k0 = (k0 + WEYL_0) >>> 0;
     k1 = (k1 + WEYL_1) >>> 0;
   }
@@ -61,7 +75,15 @@ export function drawWords(a: DrawAddress): Words4 {
 }
 
 /** drawWords without an address object, for loops over millions of elements. */
-export function drawWordsAt(seed: number, stream: number, series: number, trial: number, layer: number, element: number, attempt = 0): Words4 {
+export function drawWordsAt(
+  seed: number,
+  stream: number,
+  series: number,
+  trial: number,
+  layer: number,
+  element: number,
+  attempt = 0,
+): Words4 {
   return philox(element, layer, trial, series + 65536 * attempt, seed, stream);
 }
 

@@ -4,7 +4,7 @@
  */
 import type { WeightDistribution } from './initializers';
 import { orthogonalWeights } from './orthogonal';
-import { drawWordsAt, standardNormal, Stream, unitUniform } from './rng';
+import { drawWordsAt, Stream, standardNormal, unitUniform } from './rng';
 
 export interface TensorAddress {
   seed: number;
@@ -29,7 +29,15 @@ export const MAX_TRUNCATION_ATTEMPTS = 32;
  */
 export function truncatedStandardNormal(address: TensorAddress, element: number): number {
   for (let attempt = 0; attempt < MAX_TRUNCATION_ATTEMPTS; attempt++) {
-    const [w0, w1] = drawWordsAt(address.seed, Stream.weights, address.series, address.trial, address.layer, element, attempt);
+    const [w0, w1] = drawWordsAt(
+      address.seed,
+      Stream.weights,
+      address.series,
+      address.trial,
+      address.layer,
+      element,
+      attempt,
+    );
     const z = standardNormal(w0, w1);
     if (Math.abs(z) <= TRUNCATION_BOUND) return z;
   }
@@ -43,7 +51,8 @@ export function truncatedStandardNormal(address: TensorAddress, element: number)
 export function unitWeight(shape: WeightDistribution['shape'], address: TensorAddress, element: number): number {
   if (shape === 'constant') return 1;
   if (shape === 'truncated-normal') return truncatedStandardNormal(address, element);
-  if (shape === 'orthogonal') throw new RangeError('orthogonal weights are drawn a whole matrix at a time: use sampleWeights');
+  if (shape === 'orthogonal')
+    throw new RangeError('orthogonal weights are drawn a whole matrix at a time: use sampleWeights');
   const [w0, w1] = drawWordsAt(address.seed, Stream.weights, address.series, address.trial, address.layer, element);
   return shape === 'normal' ? standardNormal(w0, w1) : 2 * unitUniform(w0) - 1;
 }
@@ -52,7 +61,12 @@ export function unitWeight(shape: WeightDistribution['shape'], address: TensorAd
  * Fill a row-major [fanIn × fanOut] float64 weight matrix for one layer. Orthogonal: QR of the normal
  * initializer's N(0, 1) draws at the same addresses, scaled so that W = gain·Q.
  */
-export function sampleWeights(dist: WeightDistribution, address: TensorAddress, fanIn: number, fanOut: number): Float64Array {
+export function sampleWeights(
+  dist: WeightDistribution,
+  address: TensorAddress,
+  fanIn: number,
+  fanOut: number,
+): Float64Array {
   const weights = new Float64Array(fanIn * fanOut);
   if (dist.shape === 'constant') return weights.fill(dist.scale);
   const shape = dist.shape === 'orthogonal' ? 'normal' : dist.shape;

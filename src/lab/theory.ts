@@ -15,10 +15,10 @@
  * and ∂L/∂W_l = H_{l−1}ᵀ·δ_l, a sum over the batch's rows of independent zero-mean terms: E[(∂L/∂W_l)²] =
  * rows·E[H_{l−1}²]·E[δ_l²].
  */
-import { bindActivation, type BoundActivation } from './activations';
-import { batchRows, inputWidth, type ExperimentConfig } from './config';
+import { type BoundActivation, bindActivation } from './activations';
+import { batchRows, type ExperimentConfig, inputWidth } from './config';
 import { gaussianExpectation, normalCdf, normalPdf } from './gaussian';
-import { distributionVariance, initLabel, weightDistribution, type InitSpec } from './initializers';
+import { distributionVariance, type InitSpec, initLabel, weightDistribution } from './initializers';
 import { inputSecondMoment } from './sampling';
 import type { Moments } from './stats';
 
@@ -59,12 +59,17 @@ export function activationMoments(phi: BoundActivation, mean: number, variance: 
   if (variance === 0) return { mean: phi.f(mean), meanSq: phi.f(mean) ** 2, derivativeMeanSq: phi.df(mean) ** 2 };
   const sigma = Math.sqrt(variance);
   if (phi.homogeneous) {
-    const up = phi.f(1), down = phi.f(-1);
-    const t = mean / sigma, above = normalCdf(t), below = normalCdf(-t), density = normalPdf(t);
+    const up = phi.f(1),
+      down = phi.f(-1);
+    const t = mean / sigma,
+      above = normalCdf(t),
+      below = normalCdf(-t),
+      density = normalPdf(t);
     const second = mean * mean + variance;
     return {
       mean: up * (mean * above + sigma * density) + down * (-mean * below + sigma * density),
-      meanSq: up * up * (second * above + mean * sigma * density) + down * down * (second * below - mean * sigma * density),
+      meanSq:
+        up * up * (second * above + mean * sigma * density) + down * down * (second * below - mean * sigma * density),
       derivativeMeanSq: up * up * above + down * down * below,
     };
   }
@@ -81,7 +86,9 @@ const centered = (meanSq: number): Moments => ({ mean: 0, var: meanSq, meanSq })
 /** ‖x‖² of one input row: exact for fixed values, its expectation for a random batch. */
 function inputNormSq(config: ExperimentConfig): number {
   const input = config.input;
-  return 'values' in input ? input.values.reduce((s, x) => s + x * x, 0) : input.width * inputSecondMoment[input.distribution];
+  return 'values' in input
+    ? input.values.reduce((s, x) => s + x * x, 0)
+    : input.width * inputSecondMoment[input.distribution];
 }
 
 function seriesTheory(config: ExperimentConfig, spec: InitSpec, phi: BoundActivation): TheorySeries {
@@ -90,7 +97,13 @@ function seriesTheory(config: ExperimentConfig, spec: InitSpec, phi: BoundActiva
   const dists = fanIns.map((fanIn) => weightDistribution(spec, fanIn, config.width));
   const exactSecondMoment = phi.homogeneous && config.bias === 0;
   if (dists.some((d) => d.shape === 'constant' && d.scale !== 0)) {
-    return { label, init: spec, layers: [], exactSecondMoment: false, unavailable: 'constant weights are not random: every unit of a layer computes the same value' };
+    return {
+      label,
+      init: spec,
+      layers: [],
+      exactSecondMoment: false,
+      unavailable: 'constant weights are not random: every unit of a layer computes the same value',
+    };
   }
   const v = dists.map(distributionVariance);
   const forward: { pre: Moments; post: Moments; derivativeMeanSq: number; inputMeanSq: number }[] = [];

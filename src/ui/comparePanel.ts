@@ -3,8 +3,9 @@
  * differences, the tolerance verdicts (src/lab/compare.ts) and each engine's time. For large batches the CPU computes
  * a sample of rows and both engines are compared on those rows.
  */
-import { batchRows, forwardWork, type ExperimentConfig } from '../lab/config';
-import { compareRuns, type Comparison } from '../lab/compare';
+
+import { type Comparison, compareRuns } from '../lab/compare';
+import { batchRows, type ExperimentConfig, forwardWork } from '../lab/config';
 import type { RunResult } from '../lab/results';
 import { el } from './dom';
 import { formatMs, formatNumber } from './format';
@@ -33,41 +34,91 @@ const relative = (x: number) => (x === 0 ? '0' : x.toExponential(1));
 
 export function drawComparison(host: HTMLElement, gpu: RunResult, cpu: RunResult, plan: ComparePlan): Comparison {
   const comparison = compareRuns(cpu, gpu, {}, { referenceRows: plan.sampled ? 'captured' : 'all' });
-  const verdict = el('p', { testid: 'compare-verdict', className: comparison.pass ? 'verdict-pass' : 'verdict-fail',
+  const verdict = el('p', {
+    testid: 'compare-verdict',
+    className: comparison.pass ? 'verdict-pass' : 'verdict-fail',
     text: comparison.pass
       ? `Agree: every statistic within ${comparison.tolerances.statistic} relative difference.`
-      : `Disagree beyond tolerance: worst ${comparison.worst ? `${comparison.worst.label}, layer ${comparison.worst.layer}, ${comparison.worst.figure}: ${formatNumber(comparison.worst.difference, 3)}` : ''}.` });
+      : `Disagree beyond tolerance: worst ${comparison.worst ? `${comparison.worst.label}, layer ${comparison.worst.layer}, ${comparison.worst.figure}: ${formatNumber(comparison.worst.difference, 3)}` : ''}.`,
+  });
   const scope = plan.sampled
     ? `The batch is large: the CPU computed ${plan.captureRows.length} sampled rows (${plan.captureRows.join(', ')}), and both engines' statistics are taken over those rows.`
     : `Both engines computed the whole batch; activations compared on row${plan.captureRows.length > 1 ? 's' : ''} ${plan.captureRows.join(', ')}.`;
   const times = `GPU ${gpu.device ? `(${gpu.device}) ` : ''}${formatMs(gpu.timings.totalMs)} · CPU ${formatMs(cpu.timings.totalMs)}${plan.sampled ? ' (sampled rows)' : ''}`;
-  const header = ['series', 'layer', 'GPU Var(Z)', 'CPU Var(Z)', 'rel. diff Var(Z)', 'rel. diff Var(H)', 'rel. diff E[Z²]', 'activations', 'verdict'];
+  const header = [
+    'series',
+    'layer',
+    'GPU Var(Z)',
+    'CPU Var(Z)',
+    'rel. diff Var(Z)',
+    'rel. diff Var(H)',
+    'rel. diff E[Z²]',
+    'activations',
+    'verdict',
+  ];
   const rows = comparison.layers.map((l) => {
     const g = gpu.series[l.series].layers[l.layer - 1];
     const c = cpu.series[l.series].layers[l.layer - 1];
-    const cells = [l.label, String(l.layer), formatNumber(g.pre.var), formatNumber(c.pre.var), relative(l.pre.var), relative(l.post.var),
-      relative(l.pre.meanSq), l.activation === null ? '—' : relative(l.activation), l.pass ? 'pass' : `fail${l.candidateOnlyFlags.length ? ' (GPU flagged)' : ''}`];
-    return el('tr', { className: l.pass ? '' : 'flagged' }, cells.map((text, i) => el(i < 2 ? 'th' : 'td', { text })));
+    const cells = [
+      l.label,
+      String(l.layer),
+      formatNumber(g.pre.var),
+      formatNumber(c.pre.var),
+      relative(l.pre.var),
+      relative(l.post.var),
+      relative(l.pre.meanSq),
+      l.activation === null ? '—' : relative(l.activation),
+      l.pass ? 'pass' : `fail${l.candidateOnlyFlags.length ? ' (GPU flagged)' : ''}`,
+    ];
+    return el(
+      'tr',
+      { className: l.pass ? '' : 'flagged' },
+      cells.map((text, i) => el(i < 2 ? 'th' : 'td', { text })),
+    );
   });
   host.replaceChildren(
     el('h3', { text: 'GPU vs CPU on this experiment' }),
     verdict,
     el('p', { className: 'figure-meta', text: `${scope} ${times}.` }),
-    el('div', { className: 'table-wrap' }, [el('table', { className: 'layer-table', testid: 'compare-table' }, [
-      el('thead', {}, [el('tr', {}, header.map((h) => el('th', { text: h })))]),
-      el('tbody', {}, rows),
-    ])]),
+    el('div', { className: 'table-wrap' }, [
+      el('table', { className: 'layer-table', testid: 'compare-table' }, [
+        el('thead', {}, [
+          el(
+            'tr',
+            {},
+            header.map((h) => el('th', { text: h })),
+          ),
+        ]),
+        el('tbody', {}, rows),
+      ]),
+    ]),
   );
-  registerResult('compare', { pass: comparison.pass, worst: comparison.worst, statisticsFrom: comparison.statisticsFrom });
+  registerResult('compare', {
+    pass: comparison.pass,
+    worst: comparison.worst,
+    statisticsFrom: comparison.statisticsFrom,
+  });
   return comparison;
 }
 
 export function drawCompareInvitation(host: HTMLElement, gpuAvailable: boolean, onCompare: () => void): void {
   if (!gpuAvailable) {
-    host.replaceChildren(el('p', { className: 'figure-meta', text: 'The GPU-vs-CPU check needs WebGPU; see the note at the top of the page.' }));
+    host.replaceChildren(
+      el('p', {
+        className: 'figure-meta',
+        text: 'The GPU-vs-CPU check needs WebGPU; see the note at the top of the page.',
+      }),
+    );
     return;
   }
   const button = el('button', { text: 'Compare GPU and CPU', testid: 'compare-button', attrs: { type: 'button' } });
   button.addEventListener('click', onCompare);
-  host.replaceChildren(el('h3', { text: 'GPU vs CPU' }), el('p', { className: 'figure-meta', text: 'Run this experiment on both engines and compare them layer by layer (engine "both").' }), button);
+  host.replaceChildren(
+    el('h3', { text: 'GPU vs CPU' }),
+    el('p', {
+      className: 'figure-meta',
+      text: 'Run this experiment on both engines and compare them layer by layer (engine "both").',
+    }),
+    button,
+  );
 }

@@ -3,12 +3,12 @@
  * input and the engine are built here. Every change is validated by the lab's parser; a bad value is reported next
  * to the controls (field, value, allowed) and nothing runs until it is fixed.
  */
-import { activations, type ActivationName } from '../lab/activations';
-import { formatError, parseConfig, type ExperimentConfig } from '../lab/config';
-import { scalarFields, type ScalarField } from '../lab/configFields';
-import { initializers, initKinds, type InitSpec } from '../lab/initializers';
+import { type ActivationName, activations } from '../lab/activations';
+import { type ExperimentConfig, formatError, parseConfig } from '../lab/config';
+import { type ScalarField, scalarFields } from '../lab/configFields';
+import { type InitSpec, initializers, initKinds } from '../lab/initializers';
 import { el } from './dom';
-import { engineChoices, formatSweep, parseInputText, parseSweepText, type EngineChoice } from './urlState';
+import { type EngineChoice, engineChoices, formatSweep, parseInputText, parseSweepText } from './urlState';
 
 export interface LabState {
   config: ExperimentConfig;
@@ -16,41 +16,76 @@ export interface LabState {
 }
 
 /** Initializers that need no parameter get a checkbox; the others are typed in the "more series" field. */
-const CHECKBOX_KINDS = initKinds.filter((k) => k !== 'normal' && initializers[k].fields.every((f) => f === 'gain' || f === 'mode'));
-const isCheckbox = (s: InitSpec) => (CHECKBOX_KINDS as string[]).includes(s.kind) && s.gain === undefined && s.mode === undefined;
+const CHECKBOX_KINDS = initKinds.filter(
+  (k) => k !== 'normal' && initializers[k].fields.every((f) => f === 'gain' || f === 'mode'),
+);
+const isCheckbox = (s: InitSpec) =>
+  (CHECKBOX_KINDS as string[]).includes(s.kind) && s.gain === undefined && s.mode === undefined;
 const isSigma = (s: InitSpec) => s.kind === 'normal';
 
 const roundSigma = (log10: number) => Number((10 ** log10).toPrecision(3));
 
 function scalarControl(field: ScalarField, value: unknown): HTMLInputElement | HTMLSelectElement {
   if (field.type === 'enum') {
-    const select = el('select', { testid: `control-${field.name}`, attrs: { name: field.name } }, field.values.map((v) => el('option', { text: v, attrs: { value: v } })));
+    const select = el(
+      'select',
+      { testid: `control-${field.name}`, attrs: { name: field.name } },
+      field.values.map((v) => el('option', { text: v, attrs: { value: v } })),
+    );
     select.value = String(value);
     return select;
   }
   return el('input', {
     testid: `control-${field.name}`,
-    attrs: { name: field.name, type: 'number', min: String(field.min), max: String(field.max), step: field.type === 'int' ? '1' : 'any', value: String(value) },
+    attrs: {
+      name: field.name,
+      type: 'number',
+      min: String(field.min),
+      max: String(field.max),
+      step: field.type === 'int' ? '1' : 'any',
+      value: String(value),
+    },
   });
 }
 
 export class Controls {
   private readonly sigmaList = el('div', { className: 'sigma-list', testid: 'sigma-list' });
-  private readonly errors = el('div', { className: 'control-errors', testid: 'control-errors', attrs: { role: 'alert' } });
+  private readonly errors = el('div', {
+    className: 'control-errors',
+    testid: 'control-errors',
+    attrs: { role: 'alert' },
+  });
   private readonly scalars = new Map<string, HTMLInputElement | HTMLSelectElement>();
   private readonly checks = new Map<string, HTMLInputElement>();
-  private readonly more = el('input', { testid: 'control-more-series', attrs: { type: 'text', placeholder: 'uniform:a=0.3;constant:value=0.1' } });
+  private readonly more = el('input', {
+    testid: 'control-more-series',
+    attrs: { type: 'text', placeholder: 'uniform:a=0.3;constant:value=0.1' },
+  });
   private readonly fixedRadio = el('input', { attrs: { type: 'radio', name: 'input-kind', value: 'fixed' } });
   private readonly randomRadio = el('input', { attrs: { type: 'radio', name: 'input-kind', value: 'random' } });
   private readonly inputValues = el('input', { testid: 'control-input-values', attrs: { type: 'text' } });
-  private readonly distribution = el('select', { testid: 'control-input-distribution' }, [el('option', { text: 'normal N(0,1)', attrs: { value: 'normal' } }), el('option', { text: 'uniform U(−1,1)', attrs: { value: 'uniform' } })]);
-  private readonly batch = el('input', { testid: 'control-input-batch', attrs: { type: 'number', min: '1', step: '1' } });
-  private readonly inputWidth = el('input', { testid: 'control-input-width', attrs: { type: 'number', min: '1', step: '1' } });
+  private readonly distribution = el('select', { testid: 'control-input-distribution' }, [
+    el('option', { text: 'normal N(0,1)', attrs: { value: 'normal' } }),
+    el('option', { text: 'uniform U(−1,1)', attrs: { value: 'uniform' } }),
+  ]);
+  private readonly batch = el('input', {
+    testid: 'control-input-batch',
+    attrs: { type: 'number', min: '1', step: '1' },
+  });
+  private readonly inputWidth = el('input', {
+    testid: 'control-input-width',
+    attrs: { type: 'number', min: '1', step: '1' },
+  });
   private readonly engine = el('select', { testid: 'control-engine' });
   private readonly activationNote = el('p', { className: 'control-note', testid: 'activation-summary' });
   private readonly labels = new Map<string, HTMLElement>();
 
-  constructor(host: HTMLElement, state: LabState, gpuAvailable: boolean, private readonly onChange: (state: LabState) => void) {
+  constructor(
+    host: HTMLElement,
+    state: LabState,
+    gpuAvailable: boolean,
+    private readonly onChange: (state: LabState) => void,
+  ) {
     const form = el('form', { className: 'controls-form', attrs: { novalidate: '' } });
     form.addEventListener('submit', (e) => e.preventDefault());
     form.addEventListener('input', () => {
@@ -59,9 +94,14 @@ export class Controls {
     });
 
     const sigmas = state.config.sweep.filter(isSigma).map((s) => s.sigma!);
-    sigmas.forEach((s) => this.addSigma(s));
+    sigmas.forEach((s) => {
+      this.addSigma(s);
+    });
     const addButton = el('button', { text: '+ σ', testid: 'add-sigma', attrs: { type: 'button', title: 'Add a σ' } });
-    addButton.addEventListener('click', () => { this.addSigma(0.1); this.changed(); });
+    addButton.addEventListener('click', () => {
+      this.addSigma(0.1);
+      this.changed();
+    });
     form.append(el('fieldset', {}, [el('legend', { text: 'W ~ N(0, σ²): σ per series' }), this.sigmaList, addButton]));
 
     const inits = el('fieldset', {}, [el('legend', { text: 'Initializers' })]);
@@ -69,14 +109,23 @@ export class Controls {
       const box = el('input', { testid: `control-init-${kind}`, attrs: { type: 'checkbox', value: kind } });
       box.checked = state.config.sweep.some((s) => s.kind === kind && isCheckbox(s));
       this.checks.set(kind, box);
-      const summary = el('span', { className: 'init-summary', text: initializers[kind].summary, testid: `init-summary-${kind}` });
+      const summary = el('span', {
+        className: 'init-summary',
+        text: initializers[kind].summary,
+        testid: `init-summary-${kind}`,
+      });
       inits.append(el('label', { className: 'check' }, [box, el('span', {}, [initializers[kind].title, summary])]));
     }
     this.more.value = formatSweep(state.config.sweep.filter((s) => !isSigma(s) && !isCheckbox(s)));
     inits.append(el('label', { className: 'wide', text: 'More series ' }, [this.more]));
     // The kinds with a parameter are typed in the field above (normal also has the σ list); their summaries go under it.
     for (const kind of initKinds.filter((k) => !CHECKBOX_KINDS.includes(k))) {
-      inits.append(el('span', { className: 'init-summary', testid: `init-summary-${kind}` }, [el('code', { text: `${kind}:${initializers[kind].fields.map((f) => `${f}=…`).join(',')}` }), ` ${initializers[kind].summary}`]));
+      inits.append(
+        el('span', { className: 'init-summary', testid: `init-summary-${kind}` }, [
+          el('code', { text: `${kind}:${initializers[kind].fields.map((f) => `${f}=…`).join(',')}` }),
+          ` ${initializers[kind].summary}`,
+        ]),
+      );
     }
     form.append(inits);
 
@@ -94,7 +143,10 @@ export class Controls {
     form.append(this.inputFieldset(state.config));
 
     for (const choice of engineChoices) {
-      const option = el('option', { text: { gpu: 'GPU (WebGPU, float32)', cpu: 'CPU (float64, worker)', both: 'both: GPU, checked by CPU' }[choice], attrs: { value: choice } });
+      const option = el('option', {
+        text: { gpu: 'GPU (WebGPU, float32)', cpu: 'CPU (float64, worker)', both: 'both: GPU, checked by CPU' }[choice],
+        attrs: { value: choice },
+      });
       option.disabled = choice !== 'cpu' && !gpuAvailable;
       this.engine.append(option);
     }
@@ -122,18 +174,25 @@ export class Controls {
   }
 
   private addSigma(sigma: number): void {
-    const slider = el('input', { attrs: { type: 'range', min: '-6', max: '1', step: '0.01', 'aria-label': 'log10 σ' } });
+    const slider = el('input', {
+      attrs: { type: 'range', min: '-6', max: '1', step: '0.01', 'aria-label': 'log10 σ' },
+    });
     const text = el('input', { className: 'sigma-value', attrs: { type: 'text', 'aria-label': 'σ' } });
     const remove = el('button', { text: '×', attrs: { type: 'button', title: 'Remove this σ' } });
     const row = el('div', { className: 'sigma-row', testid: 'sigma-row' }, [slider, text, remove]);
     slider.value = String(Math.log10(sigma));
     text.value = String(sigma);
-    slider.addEventListener('input', () => { text.value = String(roundSigma(Number(slider.value))); });
+    slider.addEventListener('input', () => {
+      text.value = String(roundSigma(Number(slider.value)));
+    });
     text.addEventListener('input', () => {
       const v = Number(text.value);
       if (Number.isFinite(v) && v > 0) slider.value = String(Math.log10(v));
     });
-    remove.addEventListener('click', () => { row.remove(); this.changed(); });
+    remove.addEventListener('click', () => {
+      row.remove();
+      this.changed();
+    });
     this.sigmaList.append(row);
   }
 
@@ -162,8 +221,15 @@ export class Controls {
     }
     raw.input = this.fixedRadio.checked
       ? parseInputText(this.inputValues.value.replace(/\s+/g, ''))
-      : { distribution: this.distribution.value, batch: number(this.batch.value), width: number(this.inputWidth.value) };
-    const sigmas = [...this.sigmaList.querySelectorAll<HTMLInputElement>('.sigma-value')].map((t) => ({ kind: 'normal', sigma: number(t.value) }));
+      : {
+          distribution: this.distribution.value,
+          batch: number(this.batch.value),
+          width: number(this.inputWidth.value),
+        };
+    const sigmas = [...this.sigmaList.querySelectorAll<HTMLInputElement>('.sigma-value')].map((t) => ({
+      kind: 'normal',
+      sigma: number(t.value),
+    }));
     const checked = CHECKBOX_KINDS.filter((k) => this.checks.get(k)!.checked).map((kind) => ({ kind }));
     raw.sweep = [...sigmas, ...checked, ...parseSweepText(this.more.value)];
     return raw;
@@ -172,7 +238,12 @@ export class Controls {
   private changed(): void {
     const raw = this.raw();
     const sweep = raw.sweep as unknown[];
-    const parsed = sweep.length ? parseConfig(raw) : { ok: false as const, errors: [{ field: 'sweep', value: '(none)', allowed: 'at least one series: a σ or an initializer' }] };
+    const parsed = sweep.length
+      ? parseConfig(raw)
+      : {
+          ok: false as const,
+          errors: [{ field: 'sweep', value: '(none)', allowed: 'at least one series: a σ or an initializer' }],
+        };
     if (!parsed.ok) {
       this.errors.replaceChildren(...parsed.errors.map((e) => el('p', { text: formatError(e) })));
       return;

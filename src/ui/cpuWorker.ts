@@ -23,7 +23,12 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
     });
     post({ type: 'result', id: message.id, result });
   } catch (error) {
-    post({ type: 'error', id: message.id, message: (error as Error).message, cancelled: error instanceof CancelledError });
+    post({
+      type: 'error',
+      id: message.id,
+      message: (error as Error).message,
+      cancelled: error instanceof CancelledError,
+    });
   } finally {
     running.delete(message.id);
   }

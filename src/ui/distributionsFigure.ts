@@ -2,9 +2,9 @@
  * Per-layer distributions of the current experiment, as the engine counted them (histograms of trial 0): Z, H and
  * ∂L/∂Z for one series at the layer the slider picks, and the weights of every series at that layer side by side.
  */
-import { inputWidth, type ExperimentConfig } from '../lab/config';
+import { type ExperimentConfig, inputWidth } from '../lab/config';
 import type { Histogram } from '../lab/histogram';
-import { resultJson, type LayerHistograms, type RunResult } from '../lab/results';
+import { type LayerHistograms, type RunResult, resultJson } from '../lab/results';
 import { el } from './dom';
 import { HistogramChart } from './histogramChart';
 import { colorOf } from './palette';
@@ -17,7 +17,10 @@ const BATCH_FOR_FIXED_INPUT = 64;
 
 /** The current experiment, one trial; a fixed input becomes a random N(0, 1) batch of the same width. */
 export function distributionsConfig(config: ExperimentConfig): ExperimentConfig {
-  const input = 'values' in config.input ? { distribution: 'normal' as const, batch: BATCH_FOR_FIXED_INPUT, width: inputWidth(config) } : config.input;
+  const input =
+    'values' in config.input
+      ? { distribution: 'normal' as const, batch: BATCH_FOR_FIXED_INPUT, width: inputWidth(config) }
+      : config.input;
   return { ...config, trials: 1, input };
 }
 
@@ -28,7 +31,10 @@ const QUANTITIES = [
 ] as const satisfies readonly { key: keyof LayerHistograms; axis: string }[];
 
 export class DistributionsFigure {
-  private readonly layer = el('input', { testid: 'histogram-layer', attrs: { type: 'range', min: '1', max: '1', step: '1', value: '1', 'aria-label': 'layer' } });
+  private readonly layer = el('input', {
+    testid: 'histogram-layer',
+    attrs: { type: 'range', min: '1', max: '1', step: '1', value: '1', 'aria-label': 'layer' },
+  });
   private readonly layerText = el('output', { className: 'layer-value' });
   private readonly series = el('select', { testid: 'histogram-series', attrs: { 'aria-label': 'series' } });
   private readonly meta = el('p', { className: 'figure-meta' });
@@ -50,7 +56,13 @@ export class DistributionsFigure {
       el('label', {}, ['layer ', this.layer, this.layerText]),
       el('label', {}, ['series ', this.series]),
     ]);
-    host.replaceChildren(picker, quantityGrid, el('h4', { text: 'Weights of each series at this layer' }), this.weightGrid, this.meta);
+    host.replaceChildren(
+      picker,
+      quantityGrid,
+      el('h4', { text: 'Weights of each series at this layer' }),
+      this.weightGrid,
+      this.meta,
+    );
   }
 
   show(result: RunResult, substitution: string): void {
@@ -59,7 +71,9 @@ export class DistributionsFigure {
     this.layer.max = String(depth);
     if (Number(this.layer.value) > depth) this.layer.value = String(depth);
     const chosen = this.series.selectedIndex;
-    this.series.replaceChildren(...result.series.map((s, i) => el('option', { text: s.label, attrs: { value: String(i) } })));
+    this.series.replaceChildren(
+      ...result.series.map((s, i) => el('option', { text: s.label, attrs: { value: String(i) } })),
+    );
     this.series.selectedIndex = chosen >= 0 && chosen < result.series.length ? chosen : 0;
     this.weightGrid.replaceChildren();
     this.weightCharts = result.series.map((_, i) => {
@@ -85,7 +99,13 @@ export class DistributionsFigure {
     if (!at) return;
     QUANTITIES.forEach((q, k) => {
       const histogram: Histogram | undefined = at[q.key];
-      if (histogram) this.quantityCharts[k].show(histogram, `${q.axis}, layer ${layer}, ${result.series[s].label}`, q.axis, colorOf(s));
+      if (histogram)
+        this.quantityCharts[k].show(
+          histogram,
+          `${q.axis}, layer ${layer}, ${result.series[s].label}`,
+          q.axis,
+          colorOf(s),
+        );
     });
     result.series.forEach((series, i) => {
       const weights = series.histograms?.[layer - 1]?.weights;

@@ -18,7 +18,8 @@ export async function startEngines(): Promise<EngineSet> {
   try {
     return { cpu, gpu: await GpuEngine.create(), gpuProblem: null };
   } catch (error) {
-    const reason = error instanceof GpuUnavailableError ? error.message : `WebGPU failed to start (${(error as Error).message}).`;
+    const reason =
+      error instanceof GpuUnavailableError ? error.message : `WebGPU failed to start (${(error as Error).message}).`;
     return { cpu, gpu: null, gpuProblem: reason };
   }
 }

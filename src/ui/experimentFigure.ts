@@ -2,7 +2,7 @@
  * One live experiment on the page: a chart per quantity (Var(Z) and Var(H) by default) with theory dashed, a table
  * under each, the engine that produced it, and its exports.
  */
-import { resultCsv, resultJson, type RunResult } from '../lab/results';
+import { type RunResult, resultCsv, resultJson } from '../lab/results';
 import { theoryCurves } from '../lab/theory';
 import { download, downloadText, el } from './dom';
 import { renderLayerTable } from './layerTable';
@@ -16,33 +16,63 @@ export class ExperimentFigure {
   private readonly meta = el('p', { className: 'figure-meta' });
   private result: RunResult | null = null;
 
-  constructor(readonly id: string, host: HTMLElement, titles: Partial<Record<ChartQuantity, string>>) {
+  constructor(
+    readonly id: string,
+    host: HTMLElement,
+    titles: Partial<Record<ChartQuantity, string>>,
+  ) {
     const grid = el('div', { className: 'figure-grid' });
     for (const quantity of Object.keys(titles) as ChartQuantity[]) {
       const chartHost = el('div');
       const chart = new VarianceChart(`${id}-${quantity}`, chartHost, quantity, titles[quantity]!);
       const table = el('div', { className: 'table-wrap' });
-      const png = el('button', { text: 'PNG', testid: `export-png-${id}-${quantity}`, attrs: { type: 'button', title: 'Save this chart as a PNG image' } });
+      const png = el('button', {
+        text: 'PNG',
+        testid: `export-png-${id}-${quantity}`,
+        attrs: { type: 'button', title: 'Save this chart as a PNG image' },
+      });
       png.addEventListener('click', () => download(`initlab-${id}-${quantity}.png`, chart.png()));
       grid.append(el('div', { className: 'figure-cell' }, [chartHost, png, table]));
       this.charts.push(chart);
       this.tables.push(table);
     }
     const csv = el('button', { text: 'CSV', testid: `export-csv-${id}`, attrs: { type: 'button' } });
-    const json = el('button', { text: 'JSON', testid: `export-json-${id}`, attrs: { type: 'button', title: 'The same JSON the command-line sweep writes' } });
-    csv.addEventListener('click', () => this.result && downloadText(`initlab-${id}.csv`, resultCsv(this.result), 'text/csv'));
-    json.addEventListener('click', () => this.result && downloadText(`initlab-${id}.json`, JSON.stringify(resultJson(this.result), null, 2), 'application/json'));
-    host.replaceChildren(grid, el('div', { className: 'figure-actions' }, [this.meta, el('span', { text: 'Results: ' }), csv, json]));
+    const json = el('button', {
+      text: 'JSON',
+      testid: `export-json-${id}`,
+      attrs: { type: 'button', title: 'The same JSON the command-line sweep writes' },
+    });
+    csv.addEventListener(
+      'click',
+      () => this.result && downloadText(`initlab-${id}.csv`, resultCsv(this.result), 'text/csv'),
+    );
+    json.addEventListener(
+      'click',
+      () =>
+        this.result &&
+        downloadText(`initlab-${id}.json`, JSON.stringify(resultJson(this.result), null, 2), 'application/json'),
+    );
+    host.replaceChildren(
+      grid,
+      el('div', { className: 'figure-actions' }, [this.meta, el('span', { text: 'Results: ' }), csv, json]),
+    );
   }
 
   /** `substitution`: why another engine than the chosen one produced this result, said beside the engine's name. */
   show(result: RunResult, substitution = ''): void {
     this.result = result;
     const theory = theoryCurves(result.config);
-    this.charts.forEach((chart) => chart.show(result, theory));
-    this.tables.forEach((table, i) => renderLayerTable(table, `${this.id}-${this.charts[i].quantity}`, result, this.charts[i].quantity, theory));
+    this.charts.forEach((chart) => {
+      chart.show(result, theory);
+    });
+    this.tables.forEach((table, i) => {
+      renderLayerTable(table, `${this.id}-${this.charts[i].quantity}`, result, this.charts[i].quantity, theory);
+    });
     const device = result.device ? ` (${result.device})` : '';
-    const unavailable = theory.filter((t) => t.unavailable).map((t) => ` No theory for ${t.label}: ${t.unavailable}.`).join('');
+    const unavailable = theory
+      .filter((t) => t.unavailable)
+      .map((t) => ` No theory for ${t.label}: ${t.unavailable}.`)
+      .join('');
     this.meta.textContent = `${result.engine.toUpperCase()} engine${device}, ${result.timings.totalMs.toFixed(0)} ms.${substitution ? ` ${substitution}` : ''}${unavailable}`;
     this.meta.classList.toggle('substituted', substitution !== '');
     registerResult(this.id, resultJson(result));
@@ -50,6 +80,8 @@ export class ExperimentFigure {
 
   /** Redraw in the current theme. */
   restyle(): void {
-    this.charts.forEach((chart) => chart.render());
+    this.charts.forEach((chart) => {
+      chart.render();
+    });
   }
 }

@@ -12,7 +12,10 @@ export function formatNumber(x: number, digits = 4): string {
 
 /** The engines flag forward figures only, so a gradient figure gets ''. */
 export function flagText(flags: RangeFlag[], quantity: ChartQuantity): string {
-  return flags.filter((f) => f.quantity === quantity).map((f) => `${f.kind} in ${f.precision}`).join(', ');
+  return flags
+    .filter((f) => f.quantity === quantity)
+    .map((f) => `${f.kind} in ${f.precision}`)
+    .join(', ');
 }
 
 export function formatMs(ms: number): string {

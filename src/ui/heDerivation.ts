@@ -3,7 +3,7 @@
  * engine's measurement of the same quantity. Batch statistics over many rows, so sampling noise is small.
  */
 import type { ExperimentConfig } from '../lab/config';
-import { distributionVariance, weightDistribution, type InitSpec } from '../lab/initializers';
+import { distributionVariance, type InitSpec, weightDistribution } from '../lab/initializers';
 import type { RunResult } from '../lab/results';
 import { theoryCurves } from '../lab/theory';
 import { el } from './dom';
@@ -33,7 +33,16 @@ export function drawHeDerivation(host: HTMLElement, result: RunResult): void {
   const layers = result.series[0].layers;
   const theory = theoryCurves(result.config)[0].layers;
   const varW = distributionVariance(weightDistribution(SPEC, WIDTH, WIDTH));
-  const header = ['layer l', 'Var[W]', 'E[Z²ₗ] theory', 'E[Z²ₗ] measured', 'E[H²ₗ] theory', 'E[H²ₗ] measured', 'Var[Hₗ] theory', 'Var[Hₗ] measured'];
+  const header = [
+    'layer l',
+    'Var[W]',
+    'E[Z²ₗ] theory',
+    'E[Z²ₗ] measured',
+    'E[H²ₗ] theory',
+    'E[H²ₗ] measured',
+    'Var[Hₗ] theory',
+    'Var[Hₗ] measured',
+  ];
   const rows = layers.map((layer, i) => {
     const cells = [
       String(layer.layer),
@@ -45,11 +54,25 @@ export function drawHeDerivation(host: HTMLElement, result: RunResult): void {
       formatNumber(theory[i].post.var),
       formatNumber(layer.post.var),
     ];
-    return el('tr', {}, cells.map((text, c) => el(c === 0 ? 'th' : 'td', { text, className: c === 3 || c === 5 || c === 7 ? 'measured' : '' })));
+    return el(
+      'tr',
+      {},
+      cells.map((text, c) =>
+        el(c === 0 ? 'th' : 'td', { text, className: c === 3 || c === 5 || c === 7 ? 'measured' : '' }),
+      ),
+    );
   });
   const table = el('table', { className: 'layer-table derivation-table', testid: 'he-derivation-table' }, [
-    el('caption', { text: `He normal on ReLU, width ${WIDTH}, a batch of ${BATCH} N(0,1) inputs, averaged over ${TRIALS} draws of the weights (${result.engine.toUpperCase()} engine); theory from the formulas above. Step 2: measured E[Z²] follows n_in·Var[W]·E[H²ₗ₋₁] and stays level through depth. Step 3: E[H²] is half of E[Z²], while Var[H] is about 0.34·E[Z²], not half.` }),
-    el('thead', {}, [el('tr', {}, header.map((h) => el('th', { text: h })))]),
+    el('caption', {
+      text: `He normal on ReLU, width ${WIDTH}, a batch of ${BATCH} N(0,1) inputs, averaged over ${TRIALS} draws of the weights (${result.engine.toUpperCase()} engine); theory from the formulas above. Step 2: measured E[Z²] follows n_in·Var[W]·E[H²ₗ₋₁] and stays level through depth. Step 3: E[H²] is half of E[Z²], while Var[H] is about 0.34·E[Z²], not half.`,
+    }),
+    el('thead', {}, [
+      el(
+        'tr',
+        {},
+        header.map((h) => el('th', { text: h })),
+      ),
+    ]),
     el('tbody', {}, rows),
   ]);
   host.replaceChildren(el('div', { className: 'table-wrap' }, [table]));

@@ -12,7 +12,11 @@ export class HistogramChart {
   private plot: uPlot | null = null;
   private last: { histogram: Histogram; title: string; axis: string; color: string } | null = null;
 
-  constructor(readonly id: string, private readonly host: HTMLElement, private readonly height = 180) {
+  constructor(
+    readonly id: string,
+    private readonly host: HTMLElement,
+    private readonly height = 180,
+  ) {
     host.dataset.testid = `histogram-${id}`;
     host.classList.add('chart');
     new ResizeObserver(() => this.plot?.setSize(this.size())).observe(host);
@@ -36,17 +40,31 @@ export class HistogramChart {
     const fg = cssVar('--fg') || '#222';
     const grid = cssVar('--grid') || '#ddd';
     this.plot?.destroy();
-    this.plot = new uPlot({
-      title: outside ? `${title} (${outside} outside the bins)` : title,
-      ...this.size(),
-      legend: { show: false },
-      scales: { x: { time: false } },
-      axes: [
-        { label: unit ? `${axis} (×1e${unit})` : axis, stroke: fg, grid: { stroke: grid }, ticks: { stroke: grid } },
-        { label: 'count', stroke: fg, grid: { stroke: grid }, ticks: { stroke: grid }, size: 50 },
-      ],
-      series: [{ label: axis }, { label: 'count', stroke: color, fill: `${color}44`, width: 1.5, paths: uPlot.paths.stepped!({ align: 1 }), points: { show: false } }],
-    }, [edges, steps] as uPlot.AlignedData, this.host);
+    this.plot = new uPlot(
+      {
+        title: outside ? `${title} (${outside} outside the bins)` : title,
+        ...this.size(),
+        legend: { show: false },
+        scales: { x: { time: false } },
+        axes: [
+          { label: unit ? `${axis} (×1e${unit})` : axis, stroke: fg, grid: { stroke: grid }, ticks: { stroke: grid } },
+          { label: 'count', stroke: fg, grid: { stroke: grid }, ticks: { stroke: grid }, size: 50 },
+        ],
+        series: [
+          { label: axis },
+          {
+            label: 'count',
+            stroke: color,
+            fill: `${color}44`,
+            width: 1.5,
+            paths: uPlot.paths.stepped!({ align: 1 }),
+            points: { show: false },
+          },
+        ],
+      },
+      [edges, steps] as uPlot.AlignedData,
+      this.host,
+    );
     registerChart(this.id, { title, quantity: axis, labels: ['count'], data: [h.edges, h.counts], marks: [] });
   }
 

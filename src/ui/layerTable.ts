@@ -6,12 +6,18 @@ import type { RunResult } from '../lab/results';
 import type { TheorySeries } from '../lab/theory';
 import { el } from './dom';
 import { flagText, formatNumber } from './format';
-import { measured, predicted, quantityInfo, type ChartQuantity } from './quantities';
+import { type ChartQuantity, measured, predicted, quantityInfo } from './quantities';
 
 /** A ratio means something only between two positive, finite figures. */
 const comparable = (x: number) => Number.isFinite(x) && x > 0;
 
-export function renderLayerTable(host: HTMLElement, id: string, result: RunResult, quantity: ChartQuantity, theory: TheorySeries[]): void {
+export function renderLayerTable(
+  host: HTMLElement,
+  id: string,
+  result: RunResult,
+  quantity: ChartQuantity,
+  theory: TheorySeries[],
+): void {
   const symbol = quantityInfo[quantity].symbol;
   const head = el('tr', {}, [el('th', { text: 'layer' }), ...result.series.map((s) => el('th', { text: s.label }))]);
   const rows = result.series[0].layers.map((_, i) =>
@@ -21,7 +27,10 @@ export function renderLayerTable(host: HTMLElement, id: string, result: RunResul
         const summary = s.layers[i][quantity]!;
         const v = measured(summary, quantity);
         const flags = flagText(s.layers[i].flags, quantity);
-        const range = result.config.trials > 1 ? ` [${formatNumber(measured(summary.min, quantity), 2)}, ${formatNumber(measured(summary.max, quantity), 2)}]` : '';
+        const range =
+          result.config.trials > 1
+            ? ` [${formatNumber(measured(summary.min, quantity), 2)}, ${formatNumber(measured(summary.max, quantity), 2)}]`
+            : '';
         const cell = el('td', { attrs: { 'data-value': String(v) } });
         if (flags) {
           // A flagged figure is not a measurement: a finite one is shown with its warning, a 0 or ∞ only as the warning.
@@ -35,7 +44,13 @@ export function renderLayerTable(host: HTMLElement, id: string, result: RunResul
         const expected = theoryLayer ? predicted(theoryLayer, quantity) : NaN;
         if (comparable(v) && comparable(expected)) {
           const ratio = v / expected;
-          cell.append(el('span', { className: 'ratio', text: `×${ratio.toPrecision(2)}`, attrs: { 'data-ratio': String(ratio), title: `measured ÷ theory (${formatNumber(expected)})` } }));
+          cell.append(
+            el('span', {
+              className: 'ratio',
+              text: `×${ratio.toPrecision(2)}`,
+              attrs: { 'data-ratio': String(ratio), title: `measured ÷ theory (${formatNumber(expected)})` },
+            }),
+          );
         }
         return cell;
       }),
@@ -43,5 +58,11 @@ export function renderLayerTable(host: HTMLElement, id: string, result: RunResul
   );
   const trials = result.config.trials > 1 ? ' (mean over trials [min, max])' : '';
   const caption = el('caption', { text: `${symbol} per layer${trials}; ×r under a value: measured ÷ theory` });
-  host.replaceChildren(el('table', { className: 'layer-table', testid: `table-${id}` }, [caption, el('thead', {}, [head]), el('tbody', {}, rows)]));
+  host.replaceChildren(
+    el('table', { className: 'layer-table', testid: `table-${id}` }, [
+      caption,
+      el('thead', {}, [head]),
+      el('tbody', {}, rows),
+    ]),
+  );
 }

@@ -28,7 +28,11 @@ export class Presentation {
   toggleLecture(): void {
     // Enter on the section being read; leave with that section in view.
     const entering = !this.lecture;
-    if (entering) this.index = Math.max(0, this.sections.findIndex((s) => s.getBoundingClientRect().bottom > 120));
+    if (entering)
+      this.index = Math.max(
+        0,
+        this.sections.findIndex((s) => s.getBoundingClientRect().bottom > 120),
+      );
     document.body.classList.toggle('lecture');
     this.show(this.index);
     if (!entering) this.sections[this.index].scrollIntoView();
@@ -52,7 +56,9 @@ export class Presentation {
 
   private show(index: number): void {
     this.index = Math.min(this.sections.length - 1, Math.max(0, index));
-    this.sections.forEach((s, i) => s.classList.toggle('current', i === this.index));
+    this.sections.forEach((s, i) => {
+      s.classList.toggle('current', i === this.index);
+    });
     const footer = document.querySelector<HTMLElement>('.lecture-footer')!;
     footer.textContent = `${this.index + 1} / ${this.sections.length} · ${this.sections[this.index].dataset.title ?? ''} · ← → to move, C controls, L to leave`;
     if (this.lecture) window.scrollTo(0, 0);

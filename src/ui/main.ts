@@ -4,19 +4,19 @@ import 'uplot/dist/uPlot.min.css';
 import './styles.css';
 import type { ExperimentConfig } from '../lab/config';
 import type { RunResult } from '../lab/results';
-import { byId, el } from './dom';
+import { comparePlan, drawCompareInvitation, drawComparison } from './comparePanel';
 import { Controls, type LabState } from './controls';
-import { ENABLE_WEBGPU_HELP, startEngines, type EngineSet } from './engines';
+import { DistributionsFigure, distributionsConfig, HISTOGRAM_BINS } from './distributionsFigure';
+import { byId, el } from './dom';
+import { ENABLE_WEBGPU_HELP, type EngineSet, startEngines } from './engines';
 import { ExperimentFigure } from './experimentFigure';
 import { formatMs } from './format';
 import { drawHeDerivation, heDerivationConfig } from './heDerivation';
-import { DistributionsFigure, distributionsConfig, HISTOGRAM_BINS } from './distributionsFigure';
 import { drawHiking } from './hikingFigure';
 import { LazySections } from './lazySections';
 import { Presentation } from './lecture';
 import { renderMath } from './math';
-import { comparePlan, drawCompareInvitation, drawComparison } from './comparePanel';
-import { jobWork, Runner, type Job, type RunStatus } from './runner';
+import { type Job, jobWork, Runner, type RunStatus } from './runner';
 import { drawSymmetry, SYMMETRY_CAPTURE, symmetryConfig } from './symmetryFigure';
 import { registerEngine } from './testHooks';
 import { readUrl, writeUrl } from './urlState';
@@ -28,18 +28,33 @@ export const AUTO_RUN_WORK = 5e7;
 const DEBOUNCE_MS = 80;
 
 const figures = {
-  seed: new ExperimentFigure('seed', byId('seed-figure'), { pre: 'Pre-activation variance Var(Z) per layer', post: 'Post-activation variance Var(H) per layer' }),
-  xavier: new ExperimentFigure('xavier', byId('xavier-figure'), { pre: 'Xavier: Var(Z) per layer', post: 'Xavier: Var(H) per layer' }),
-  he: new ExperimentFigure('he', byId('he-figure'), { pre: 'He vs Xavier: Var(Z) per layer', post: 'He vs Xavier: Var(H) per layer' }),
+  seed: new ExperimentFigure('seed', byId('seed-figure'), {
+    pre: 'Pre-activation variance Var(Z) per layer',
+    post: 'Post-activation variance Var(H) per layer',
+  }),
+  xavier: new ExperimentFigure('xavier', byId('xavier-figure'), {
+    pre: 'Xavier: Var(Z) per layer',
+    post: 'Xavier: Var(H) per layer',
+  }),
+  he: new ExperimentFigure('he', byId('he-figure'), {
+    pre: 'He vs Xavier: Var(Z) per layer',
+    post: 'He vs Xavier: Var(H) per layer',
+  }),
   backward: new ExperimentFigure('backward', byId('backward-figure'), {
-    grad: 'Backward: E[(∂L/∂Z)²] per layer', pre: 'Forward: Var(Z) per layer', weightGrad: 'Weight gradients: E[(∂L/∂W)²] per layer',
+    grad: 'Backward: E[(∂L/∂Z)²] per layer',
+    pre: 'Forward: Var(Z) per layer',
+    weightGrad: 'Weight gradients: E[(∂L/∂W)²] per layer',
   }),
 };
 const distributions = new DistributionsFigure(byId('distributions-figure'));
 const histogram = new XavierHistogram(byId('xavier-histogram'));
 /** Sections computed only once the reader reaches them: their backward passes and histograms cost extra work. */
 const LAZY = ['backward', 'distributions'];
-const BACKWARD_SWEEP: ExperimentConfig['sweep'] = [{ kind: 'he-normal' }, { kind: 'he-normal', mode: 'fan_out' }, { kind: 'xavier-normal' }];
+const BACKWARD_SWEEP: ExperimentConfig['sweep'] = [
+  { kind: 'he-normal' },
+  { kind: 'he-normal', mode: 'fan_out' },
+  { kind: 'xavier-normal' },
+];
 const runner = new Runner();
 const status = byId('run-status');
 const progress = byId<HTMLProgressElement>('run-progress');
@@ -57,9 +72,14 @@ function jobs(state: LabState, engines: EngineSet, lazy: LazySections, onCompare
     const plan = comparePlan(c);
     let gpuResult: RunResult | null = null;
     seed.options = { captureRows: plan.captureRows };
-    seed.done = (r) => { gpuResult = r; figures.seed.show(r); };
+    seed.done = (r) => {
+      gpuResult = r;
+      figures.seed.show(r);
+    };
     compare.push({
-      id: 'compare', config: c, engine: engines.cpu,
+      id: 'compare',
+      config: c,
+      engine: engines.cpu,
       options: { captureRows: plan.captureRows, ...(plan.sampled ? { rows: plan.captureRows } : {}) },
       done: (cpu) => drawComparison(comparePanel, gpuResult!, cpu, plan),
     });
@@ -69,18 +89,55 @@ function jobs(state: LabState, engines: EngineSet, lazy: LazySections, onCompare
   return [
     seed,
     ...compare,
-    { id: 'symmetry', config: symmetryConfig(c), options: { captureRows: SYMMETRY_CAPTURE }, engine, done: (r) => drawSymmetry(byId('symmetry-figure'), r) },
-    { id: 'xavier', config: variant([{ kind: 'xavier-normal' }, { kind: 'xavier-uniform' }]), engine, done: (r) => figures.xavier.show(r) },
-    { id: 'he', config: variant([{ kind: 'he-normal' }, { kind: 'he-uniform' }, { kind: 'xavier-normal' }]), engine, done: (r) => figures.he.show(r) },
-    { id: 'he-derivation', config: heDerivationConfig(c), engine, done: (r) => drawHeDerivation(byId('he-derivation'), r) },
-    ...(lazy.has('backward') ? [{
-      id: 'backward', config: variant(BACKWARD_SWEEP), options: { backward: true }, engine, fallback: engines.cpu,
-      done: (r: RunResult, substitution: string) => figures.backward.show(r, substitution),
-    }] : []),
-    ...(lazy.has('distributions') ? [{
-      id: 'distributions', config: distributionsConfig(c), options: { backward: true, histogramBins: HISTOGRAM_BINS }, engine, fallback: engines.cpu,
-      done: (r: RunResult, substitution: string) => distributions.show(r, substitution),
-    }] : []),
+    {
+      id: 'symmetry',
+      config: symmetryConfig(c),
+      options: { captureRows: SYMMETRY_CAPTURE },
+      engine,
+      done: (r) => drawSymmetry(byId('symmetry-figure'), r),
+    },
+    {
+      id: 'xavier',
+      config: variant([{ kind: 'xavier-normal' }, { kind: 'xavier-uniform' }]),
+      engine,
+      done: (r) => figures.xavier.show(r),
+    },
+    {
+      id: 'he',
+      config: variant([{ kind: 'he-normal' }, { kind: 'he-uniform' }, { kind: 'xavier-normal' }]),
+      engine,
+      done: (r) => figures.he.show(r),
+    },
+    {
+      id: 'he-derivation',
+      config: heDerivationConfig(c),
+      engine,
+      done: (r) => drawHeDerivation(byId('he-derivation'), r),
+    },
+    ...(lazy.has('backward')
+      ? [
+          {
+            id: 'backward',
+            config: variant(BACKWARD_SWEEP),
+            options: { backward: true },
+            engine,
+            fallback: engines.cpu,
+            done: (r: RunResult, substitution: string) => figures.backward.show(r, substitution),
+          },
+        ]
+      : []),
+    ...(lazy.has('distributions')
+      ? [
+          {
+            id: 'distributions',
+            config: distributionsConfig(c),
+            options: { backward: true, histogramBins: HISTOGRAM_BINS },
+            engine,
+            fallback: engines.cpu,
+            done: (r: RunResult, substitution: string) => distributions.show(r, substitution),
+          },
+        ]
+      : []),
   ];
 }
 
@@ -113,14 +170,23 @@ async function execute(planned: Job[], state: LabState): Promise<void> {
 function showNotices(problems: string[], engines: EngineSet, requestedGpu: boolean): void {
   const urlBox = byId('url-problems');
   urlBox.hidden = problems.length === 0;
-  urlBox.replaceChildren(el('strong', { text: 'Some values in the link were not valid and were replaced by defaults:' }), el('ul', {}, problems.map((p) => el('li', { text: p }))));
+  urlBox.replaceChildren(
+    el('strong', { text: 'Some values in the link were not valid and were replaced by defaults:' }),
+    el(
+      'ul',
+      {},
+      problems.map((p) => el('li', { text: p })),
+    ),
+  );
   const engineBox = byId('engine-notice');
   if (engines.gpu) {
     engineBox.hidden = true;
     return;
   }
   engineBox.hidden = false;
-  const lead = requestedGpu ? 'The link asks for the GPU engine, but WebGPU is not available here' : 'WebGPU is not available here';
+  const lead = requestedGpu
+    ? 'The link asks for the GPU engine, but WebGPU is not available here'
+    : 'WebGPU is not available here';
   engineBox.replaceChildren(
     el('strong', { text: `${lead}: everything runs on the CPU engine (float64, in a background worker). ` }),
     el('span', { text: `${engines.gpuProblem ?? ''} ${ENABLE_WEBGPU_HELP}` }),
@@ -132,7 +198,10 @@ async function start(): Promise<void> {
   drawHiking(byId('hiking-figure'));
   const url = readUrl(location.search);
   const engines = await startEngines();
-  const state: LabState = { config: url.config, engine: url.engine && (url.engine === 'cpu' || engines.gpu) ? url.engine : engines.gpu ? 'gpu' : 'cpu' };
+  const state: LabState = {
+    config: url.config,
+    engine: url.engine && (url.engine === 'cpu' || engines.gpu) ? url.engine : engines.gpu ? 'gpu' : 'cpu',
+  };
   registerEngine(state.engine);
   showNotices(url.problems, engines, url.engine !== null && url.engine !== 'cpu');
   let current = state;
@@ -153,13 +222,16 @@ async function start(): Promise<void> {
       status.textContent = `This experiment needs ${work.toExponential(1)} multiply–adds: press Run to start it.`;
       return;
     }
-    timer = window.setTimeout(async () => {
-      await execute(planned, next);
-      if (replanAfterRun && !runner.busy) {
-        replanAfterRun = false;
-        schedule(current, false);
-      }
-    }, immediate ? 0 : DEBOUNCE_MS);
+    timer = window.setTimeout(
+      async () => {
+        await execute(planned, next);
+        if (replanAfterRun && !runner.busy) {
+          replanAfterRun = false;
+          schedule(current, false);
+        }
+      },
+      immediate ? 0 : DEBOUNCE_MS,
+    );
   };
   const lazy = new LazySections(LAZY, () => {
     if (runner.busy) replanAfterRun = true;
@@ -170,7 +242,9 @@ async function start(): Promise<void> {
   runButton.addEventListener('click', () => schedule(current, true));
   cancelButton.addEventListener('click', () => runner.cancel());
   new Presentation(() => {
-    Object.values(figures).forEach((f) => f.restyle());
+    Object.values(figures).forEach((f) => {
+      f.restyle();
+    });
     histogram.render();
     distributions.render();
   });

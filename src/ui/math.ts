@@ -3,6 +3,9 @@ import katex from 'katex';
 
 export function renderMath(root: HTMLElement): void {
   for (const node of root.querySelectorAll<HTMLElement>('.tex')) {
-    katex.render(node.textContent ?? '', node, { displayMode: node.classList.contains('display'), throwOnError: false });
+    katex.render(node.textContent ?? '', node, {
+      displayMode: node.classList.contains('display'),
+      throwOnError: false,
+    });
   }
 }

@@ -24,4 +24,3 @@ export const quantityInfo: Record<ChartQuantity, QuantityInfo> = {
 export const measured = (m: Moments, q: ChartQuantity): number => m[quantityInfo[q].statistic];
 
 export const predicted = (layer: TheoryLayer, q: ChartQuantity): number => layer[q][quantityInfo[q].statistic];
-

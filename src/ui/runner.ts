@@ -7,7 +7,7 @@
  * so an engine that gains them is used as soon as it does), the job runs on its fallback engine instead and its figure
  * says so; the engine is then known to lack them for the rest of the session.
  */
-import { batchRows, forwardWork, type ExperimentConfig } from '../lab/config';
+import { batchRows, type ExperimentConfig, forwardWork } from '../lab/config';
 import { CancelledError, type Engine, type RunOptions, type RunResult } from '../lab/results';
 
 export type JobOptions = Pick<RunOptions, 'rows' | 'captureRows' | 'backward' | 'histogramBins'>;
@@ -29,12 +29,16 @@ const BACKWARD_WORK = 2;
 /** The figures `options` ask for that `result` does not hold, in words. */
 export function missingFigures(result: RunResult, options: JobOptions = {}): string[] {
   const missing: string[] = [];
-  if (options.backward && result.series.some((s) => s.layers.some((l) => !l.grad || !l.weightGrad))) missing.push('gradients');
+  if (options.backward && result.series.some((s) => s.layers.some((l) => !l.grad || !l.weightGrad)))
+    missing.push('gradients');
   if (options.histogramBins && result.series.some((s) => !s.histograms)) missing.push('histograms');
   return missing;
 }
 
-const requested = (options: JobOptions = {}) => [...(options.backward ? ['gradients'] : []), ...(options.histogramBins ? ['histograms'] : [])];
+const requested = (options: JobOptions = {}) => [
+  ...(options.backward ? ['gradients'] : []),
+  ...(options.histogramBins ? ['histograms'] : []),
+];
 
 export interface RunStatus {
   fraction: number;
@@ -93,7 +97,11 @@ export class Runner {
             const elapsedMs = performance.now() - started;
             onStatus({ fraction, elapsedMs, leftMs: fraction > 0.02 ? (elapsedMs * (1 - fraction)) / fraction : null });
           };
-          const { result, substitution } = await this.runOne(job, { ...job.options, signal: controller.signal, onProgress });
+          const { result, substitution } = await this.runOne(job, {
+            ...job.options,
+            signal: controller.signal,
+            onProgress,
+          });
           if (controller.signal.aborted) return false;
           this.finished.set(job.id, { key: jobKey(job), result, substitution });
         }
@@ -118,10 +126,17 @@ export class Runner {
       const result = await job.engine.run(job.config, options);
       const missing = missingFigures(result, job.options);
       if (!fallback || missing.length === 0 || options.signal?.aborted) return { result, substitution: '' };
-      missing.forEach((f) => lacking.add(f));
+      missing.forEach((f) => {
+        lacking.add(f);
+      });
     }
     const result = await fallback.run(job.config, options);
-    const missing = requested(job.options).filter((f) => lacking.has(f)).join(' or ');
-    return { result, substitution: `The ${job.engine.name.toUpperCase()} engine gives no ${missing}, so this figure ran on the ${fallback.name.toUpperCase()} engine.` };
+    const missing = requested(job.options)
+      .filter((f) => lacking.has(f))
+      .join(' or ');
+    return {
+      result,
+      substitution: `The ${job.engine.name.toUpperCase()} engine gives no ${missing}, so this figure ran on the ${fallback.name.toUpperCase()} engine.`,
+    };
   }
 }

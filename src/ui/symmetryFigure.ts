@@ -26,7 +26,10 @@ export function drawSymmetry(host: HTMLElement, result: RunResult): void {
     const z = Array.from(capture.preActivations[s][LAYER - 1]);
     const scale = Math.max(...z.map(Math.abs)) || 1;
     const bars = z.map((v, j) => {
-      const bar = el('div', { className: `bar ${v < 0 ? 'negative' : ''}`, attrs: { title: `neuron ${j + 1}: Z = ${formatNumber(v)}` } });
+      const bar = el('div', {
+        className: `bar ${v < 0 ? 'negative' : ''}`,
+        attrs: { title: `neuron ${j + 1}: Z = ${formatNumber(v)}` },
+      });
       bar.style.height = `${(Math.abs(v) / scale) * 100}%`;
       return el('div', { className: 'bar-slot' }, [bar]);
     });
@@ -35,9 +38,17 @@ export function drawSymmetry(host: HTMLElement, result: RunResult): void {
     return el('div', { className: 'symmetry-panel', testid: `symmetry-${s}` }, [
       el('h4', { text: `${series.label}: ${verdict}` }),
       el('div', { className: 'bars' }, bars),
-      el('p', { className: 'axis-note', text: `Z of neurons 1–${z.length}, layer ${LAYER} (bar height ∝ |Z|, hatched if negative)` }),
+      el('p', {
+        className: 'axis-note',
+        text: `Z of neurons 1–${z.length}, layer ${LAYER} (bar height ∝ |Z|, hatched if negative)`,
+      }),
     ]);
   });
   host.replaceChildren(...panels);
-  registerResult('symmetry', { series: result.series.map((s, i) => ({ label: s.label, preActivations: Array.from(capture.preActivations[i][LAYER - 1]) })) });
+  registerResult('symmetry', {
+    series: result.series.map((s, i) => ({
+      label: s.label,
+      preActivations: Array.from(capture.preActivations[i][LAYER - 1]),
+    })),
+  });
 }

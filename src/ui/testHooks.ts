@@ -35,4 +35,3 @@ export function registerResult(id: string, json: object): void {
 export function registerEngine(name: string): void {
   hooks.engine = name;
 }
-

@@ -5,7 +5,7 @@
  * `input` is a list of numbers (the fixed X) or `normal:batch=256,width=10`. Each field is validated on its own, so a
  * bad one falls back to its default and the rest of the link still applies.
  */
-import { defaultConfig, formatError, parseConfig, type ExperimentConfig } from '../lab/config';
+import { defaultConfig, type ExperimentConfig, formatError, parseConfig } from '../lab/config';
 import { scalarFields } from '../lab/configFields';
 import type { InitSpec } from '../lab/initializers';
 
@@ -42,14 +42,19 @@ export function parseInputText(text: string): unknown {
 }
 
 export function parseSweepText(text: string): unknown[] {
-  return text.split(';').filter((item) => item.trim() !== '').map((item) => keyed(item, 'kind'));
+  return text
+    .split(';')
+    .filter((item) => item.trim() !== '')
+    .map((item) => keyed(item, 'kind'));
 }
 
 export function formatSweep(sweep: InitSpec[]): string {
-  return sweep.map(({ kind, ...rest }) => {
-    const pairs = Object.entries(rest).map(([k, v]) => `${k}=${v}`);
-    return pairs.length ? `${kind}:${pairs.join(',')}` : kind;
-  }).join(';');
+  return sweep
+    .map(({ kind, ...rest }) => {
+      const pairs = Object.entries(rest).map(([k, v]) => `${k}=${v}`);
+      return pairs.length ? `${kind}:${pairs.join(',')}` : kind;
+    })
+    .join(';');
 }
 
 export function formatInput(config: ExperimentConfig): string {
@@ -83,13 +88,18 @@ export function readUrl(search: string): UrlState {
     }
     const parser = PARSERS[name];
     if (!parser) {
-      problems.push(`${name} = "${text}": not a parameter of this page (parameters: ${Object.keys(PARSERS).join(', ')}, engine); ignored.`);
+      problems.push(
+        `${name} = "${text}": not a parameter of this page (parameters: ${Object.keys(PARSERS).join(', ')}, engine); ignored.`,
+      );
       continue;
     }
     const raw = parser(text);
     const single = parseConfig({ [name]: raw });
     if (single.ok) accepted[name] = raw;
-    else problems.push(`${single.errors.map(formatError).join('; ')}; using the default ${name} = ${describeDefault(name, defaults)}.`);
+    else
+      problems.push(
+        `${single.errors.map(formatError).join('; ')}; using the default ${name} = ${describeDefault(name, defaults)}.`,
+      );
   }
   // Fields valid alone can still clash (batch × width); drop the ones the errors name, then retry.
   let result = parseConfig(accepted);
@@ -97,7 +107,9 @@ export function readUrl(search: string): UrlState {
     const named = result.errors.map((e) => e.field.split(/[.[]/)[0]);
     const culprit = named.find((f) => f in accepted && f !== 'width') ?? named.find((f) => f in accepted);
     if (!culprit) break;
-    problems.push(`${result.errors.map(formatError).join('; ')}; using the default ${culprit} = ${describeDefault(culprit, defaults)}.`);
+    problems.push(
+      `${result.errors.map(formatError).join('; ')}; using the default ${culprit} = ${describeDefault(culprit, defaults)}.`,
+    );
     delete accepted[culprit];
     result = parseConfig(accepted);
   }

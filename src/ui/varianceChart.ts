@@ -8,8 +8,8 @@ import uPlot from 'uplot';
 import type { RunResult } from '../lab/results';
 import type { TheorySeries } from '../lab/theory';
 import { flagText } from './format';
-import { measured, predicted, quantityInfo, type ChartQuantity } from './quantities';
 import { colorOf, cssVar } from './palette';
+import { type ChartQuantity, measured, predicted, quantityInfo } from './quantities';
 import { registerChart } from './testHooks';
 
 interface Mark {
@@ -30,7 +30,12 @@ export class VarianceChart {
   private result: RunResult | null = null;
   private theory: TheorySeries[] = [];
 
-  constructor(readonly id: string, private readonly host: HTMLElement, readonly quantity: ChartQuantity, readonly title: string) {
+  constructor(
+    readonly id: string,
+    private readonly host: HTMLElement,
+    readonly quantity: ChartQuantity,
+    readonly title: string,
+  ) {
     host.dataset.testid = `chart-${id}`;
     host.classList.add('chart');
     new ResizeObserver(() => this.resize()).observe(host);
@@ -56,16 +61,26 @@ export class VarianceChart {
     result.series.forEach((s, i) => {
       const color = colorOf(i);
       data.push(s.layers.map((l) => plottable(measured(l[q]!, q))));
-      series.push({ label: s.label, stroke: color, width: 2, points: { show: true, size: 6 }, value: (_u, v) => (v == null ? '—' : (10 ** v).toExponential(3)) });
+      series.push({
+        label: s.label,
+        stroke: color,
+        width: 2,
+        points: { show: true, size: 6 },
+        value: (_u, v) => (v == null ? '—' : (10 ** v).toExponential(3)),
+      });
       for (const l of s.layers) {
         const flags = flagText(l.flags, q);
         const v = measured(l[q]!, q);
-        if (plottable(v) === null) this.marks.push({ x: l.layer, y: null, color, text: flags || (v === 0 ? 'exactly 0' : String(v)) });
+        if (plottable(v) === null)
+          this.marks.push({ x: l.layer, y: null, color, text: flags || (v === 0 ? 'exactly 0' : String(v)) });
         else if (flags) this.marks.push({ x: l.layer, y: v, color, text: flags });
       }
       if (withBand) {
         const hi = data.length;
-        data.push(s.layers.map((l) => plottable(measured(l[q]!.max, q))), s.layers.map((l) => plottable(measured(l[q]!.min, q))));
+        data.push(
+          s.layers.map((l) => plottable(measured(l[q]!.max, q))),
+          s.layers.map((l) => plottable(measured(l[q]!.min, q))),
+        );
         const edge = { stroke: color, width: 0, class: 'band-edge', points: { show: false } };
         series.push({ ...edge, label: `${s.label} max` }, { ...edge, label: `${s.label} min` });
         bands.push({ series: [hi, hi + 1], fill: `${color}33` });
@@ -76,18 +91,35 @@ export class VarianceChart {
     theory.forEach((values, i) => {
       if (!values.length) return;
       data.push(values.map(plottable));
-      series.push({ label: `${result.series[i].label} theory`, class: 'theory-line', stroke: colorOf(i), width: 1.5, dash: [6, 4], points: { show: false } });
+      series.push({
+        label: `${result.series[i].label} theory`,
+        class: 'theory-line',
+        stroke: colorOf(i),
+        width: 1.5,
+        dash: [6, 4],
+        points: { show: false },
+      });
     });
     const text = cssVar('--fg') || '#222';
     const grid = cssVar('--grid') || '#ddd';
-    const axis = (label: string): uPlot.Axis => ({ label, stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } });
+    const axis = (label: string): uPlot.Axis => ({
+      label,
+      stroke: text,
+      grid: { stroke: grid, width: 1 },
+      ticks: { stroke: grid },
+    });
     const options: uPlot.Options = {
       title: theory.some((t) => t.length) ? `${this.title} · dashed: theory` : this.title,
       ...this.size(),
       scales: { x: { time: false } },
       axes: [
         { ...axis('layer'), incrs: [1, 2, 5, 10, 20, 50, 100] },
-        { ...axis(`${quantityInfo[q].symbol}, log scale`), size: 70, incrs: [1, 2, 5, 10, 20, 50, 100], values: (_u, splits) => splits.map((v) => `1e${v}`) },
+        {
+          ...axis(`${quantityInfo[q].symbol}, log scale`),
+          size: 70,
+          incrs: [1, 2, 5, 10, 20, 50, 100],
+          values: (_u, splits) => splits.map((v) => `1e${v}`),
+        },
       ],
       series,
       bands,
@@ -96,7 +128,14 @@ export class VarianceChart {
     this.plot?.destroy();
     this.plot = new uPlot(options, [x, ...data.slice(1).map(toLog)] as uPlot.AlignedData, this.host);
     const measuredData = data.slice(0, data.length - theory.filter((t) => t.length).length);
-    registerChart(this.id, { title: this.title, quantity: q, labels: result.series.map((s) => s.label), data: measuredData, theory, marks: this.marks.map((m) => ({ ...m })) });
+    registerChart(this.id, {
+      title: this.title,
+      quantity: q,
+      labels: result.series.map((s) => s.label),
+      data: measuredData,
+      theory,
+      marks: this.marks.map((m) => ({ ...m })),
+    });
   }
 
   /** A PNG of the chart with its title and a legend, on the theme's background. */
@@ -162,7 +201,11 @@ export class VarianceChart {
       const cx = u.valToPos(first, 'x', true);
       ctx.fillStyle = marks[0].color;
       ctx.textAlign = cx > u.bbox.left + u.bbox.width / 2 ? 'right' : 'left';
-      ctx.fillText(`${marks[0].text} (${layers})`, cx + (ctx.textAlign === 'left' ? 8 : -8) * ratio, bottom - (14 + 14 * i) * ratio);
+      ctx.fillText(
+        `${marks[0].text} (${layers})`,
+        cx + (ctx.textAlign === 'left' ? 8 : -8) * ratio,
+        bottom - (14 + 14 * i) * ratio,
+      );
     });
     ctx.restore();
   }

@@ -1,7 +1,7 @@
 /** Histograms of Xavier normal and Xavier uniform weights, drawn by the lab's samplers for one layer of the lab's width. */
 import uPlot from 'uplot';
 import { histogram } from '../lab/histogram';
-import { distributionVariance, weightDistribution, type InitSpec } from '../lab/initializers';
+import { distributionVariance, type InitSpec, weightDistribution } from '../lab/initializers';
 import { sampleWeights } from '../lab/sampling';
 import { formatNumber } from './format';
 import { colorOf, cssVar } from './palette';
@@ -33,7 +33,9 @@ export class XavierHistogram {
     const rows = Math.ceil(DRAWS / n);
     const dists = SPECS.map((spec) => weightDistribution(spec, n, n));
     const limit = 4 * Math.sqrt(distributionVariance(dists[0]));
-    const hists = dists.map((d, s) => histogram(sampleWeights(d, { seed: this.seed, series: s, trial: 0, layer: 1 }, rows, n), -limit, limit, BINS));
+    const hists = dists.map((d, s) =>
+      histogram(sampleWeights(d, { seed: this.seed, series: s, trial: 0, layer: 1 }, rows, n), -limit, limit, BINS),
+    );
     const centers = hists[0].edges.slice(0, -1).map((e, i) => (e + hists[0].edges[i + 1]) / 2);
     const data = [centers, ...hists.map((h) => h.counts)];
     const fg = cssVar('--fg') || '#222';
@@ -51,14 +53,27 @@ export class XavierHistogram {
       })),
     ];
     this.plot?.destroy();
-    this.plot = new uPlot({
-      title: `Weights of a ${n}×${n} layer, ${rows * n} draws each (variance ${variance})`,
-      ...this.size(),
-      scales: { x: { time: false } },
-      axes: [{ label: 'weight value', stroke: fg, grid: { stroke: grid } }, { label: 'count', stroke: fg, grid: { stroke: grid }, size: 60 }],
-      series,
-    }, data as uPlot.AlignedData, this.host);
-    registerChart('xavier-histogram', { title: 'Xavier weights', quantity: 'weights', labels: series.slice(1).map((s) => String(s.label)), data, marks: [] });
+    this.plot = new uPlot(
+      {
+        title: `Weights of a ${n}×${n} layer, ${rows * n} draws each (variance ${variance})`,
+        ...this.size(),
+        scales: { x: { time: false } },
+        axes: [
+          { label: 'weight value', stroke: fg, grid: { stroke: grid } },
+          { label: 'count', stroke: fg, grid: { stroke: grid }, size: 60 },
+        ],
+        series,
+      },
+      data as uPlot.AlignedData,
+      this.host,
+    );
+    registerChart('xavier-histogram', {
+      title: 'Xavier weights',
+      quantity: 'weights',
+      labels: series.slice(1).map((s) => String(s.label)),
+      data,
+      marks: [],
+    });
   }
 
   private size() {

@@ -21,7 +21,8 @@ async function sweep(...args: string[]): Promise<{ code: number; stdout: string;
 
 describe('npm run sweep', () => {
   it('with no config prints the seed experiment table and writes JSON and CSV', async () => {
-    const out = join(dir, 'seed.json'), csv = join(dir, 'seed.csv');
+    const out = join(dir, 'seed.json'),
+      csv = join(dir, 'seed.csv');
     const { code, stdout } = await sweep('--out', out, '--csv', csv);
     expect(code).toBe(0);
     expect(stdout).toContain('Var(Z)');
@@ -33,14 +34,16 @@ describe('npm run sweep', () => {
     expect(json.series).toHaveLength(5);
     const layer = json.series[0].layers[0];
     expect(layer.layer).toBe(1);
-    for (const q of ['pre', 'post']) expect(Object.keys(layer[q])).toEqual(expect.arrayContaining(['mean', 'var', 'meanSq']));
+    for (const q of ['pre', 'post'])
+      expect(Object.keys(layer[q])).toEqual(expect.arrayContaining(['mean', 'var', 'meanSq']));
     const lines = readFileSync(csv, 'utf8').trim().split('\n');
     expect(lines).toHaveLength(1 + 5 * 8 * 2);
     expect(Number(lines[1].split(',')[4])).toBe(json.series[0].layers[0].pre.var);
   });
 
   it('runs a config file', async () => {
-    const path = join(dir, 'he.json'), out = join(dir, 'he-out.json');
+    const path = join(dir, 'he.json'),
+      out = join(dir, 'he-out.json');
     writeFileSync(path, JSON.stringify({ depth: 3, width: 16, init: { kind: 'he-normal' } }));
     const { code, stdout } = await sweep(path, '--out', out);
     expect(code).toBe(0);
@@ -57,7 +60,8 @@ describe('npm run sweep', () => {
     const json = JSON.parse(readFileSync(out, 'utf8'));
     for (const series of json.series) {
       for (const layer of series.layers) {
-        for (const q of ['grad', 'weightGrad']) expect(Object.keys(layer[q])).toEqual(expect.arrayContaining(['mean', 'var', 'meanSq']));
+        for (const q of ['grad', 'weightGrad'])
+          expect(Object.keys(layer[q])).toEqual(expect.arrayContaining(['mean', 'var', 'meanSq']));
       }
     }
     expect(json.series[4].layers[7].grad.meanSq).toBeGreaterThan(0);
@@ -86,12 +90,16 @@ describe('npm run sweep', () => {
 describe('sweep flags', () => {
   it('parses the engine, outputs and config path', () => {
     expect(parseArgs(['c.json', '--engine', 'both', '--out=r.json', '--csv', 'r.csv'])).toEqual({
-      ok: true, args: { configPath: 'c.json', engine: 'both', out: 'r.json', csv: 'r.csv', backward: false, help: false },
+      ok: true,
+      args: { configPath: 'c.json', engine: 'both', out: 'r.json', csv: 'r.csv', backward: false, help: false },
     });
   });
 
   it('--backward turns the backward pass on', () => {
-    expect(parseArgs(['--backward', '--engine', 'gpu'])).toEqual({ ok: true, args: { engine: 'gpu', backward: true, help: false } });
+    expect(parseArgs(['--backward', '--engine', 'gpu'])).toEqual({
+      ok: true,
+      args: { engine: 'gpu', backward: true, help: false },
+    });
   });
 
   it('names a bad flag value', () => {

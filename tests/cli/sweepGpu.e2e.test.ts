@@ -12,7 +12,9 @@ const dir = mkdtempSync(join(tmpdir(), 'initlab-gpu-cli-'));
 describe('npm run sweep on the GPU engine (headless Chromium)', () => {
   it('--engine both shows the seed experiment agreeing layer by layer and writes device, timings and the comparison', async () => {
     const out = join(dir, 'both.json');
-    const { stdout, stderr } = await run('npx', ['tsx', 'src/cli/sweep.ts', '--engine', 'both', '--out', out], { cwd: process.cwd() });
+    const { stdout, stderr } = await run('npx', ['tsx', 'src/cli/sweep.ts', '--engine', 'both', '--out', out], {
+      cwd: process.cwd(),
+    });
     expect(stdout).toContain('GPU − CPU: worst relative difference per layer');
     expect(stdout).toMatch(/^AGREE: every layer within 0\.0001/m);
     expect(stderr).toMatch(/GPU \(.+\) \[#+\.*\]/);
@@ -27,22 +29,38 @@ describe('npm run sweep on the GPU engine (headless Chromium)', () => {
 
   it('--engine both --backward compares the gradients too, and writes them for both engines', async () => {
     const out = join(dir, 'both-backward.json');
-    const { stdout } = await run('npx', ['tsx', 'src/cli/sweep.ts', '--engine', 'both', '--backward', '--out', out], { cwd: process.cwd() });
+    const { stdout } = await run('npx', ['tsx', 'src/cli/sweep.ts', '--engine', 'both', '--backward', '--out', out], {
+      cwd: process.cwd(),
+    });
     expect(stdout).toMatch(/^AGREE: every layer within 0\.0001/m);
     const json = JSON.parse(readFileSync(out, 'utf8'));
     expect(json.series[0].layers[7].weightGrad.meanSq).toBeGreaterThan(0);
     expect(json.reference.series[0].layers[7].grad.meanSq).toBeGreaterThan(0);
-    expect(json.comparison.layers.every((l: { grad?: object; weightGrad?: object }) => l.grad && l.weightGrad)).toBe(true);
+    expect(json.comparison.layers.every((l: { grad?: object; weightGrad?: object }) => l.grad && l.weightGrad)).toBe(
+      true,
+    );
   });
 
   it('reports the GPU memory the run allocated, as runBytes plans it', async () => {
     const out = join(dir, 'gpu.json');
-    const { stdout } = await run('npx', ['tsx', 'src/cli/sweep.ts', '--engine', 'gpu', '--backward', '--out', out], { cwd: process.cwd() });
+    const { stdout } = await run('npx', ['tsx', 'src/cli/sweep.ts', '--engine', 'gpu', '--backward', '--out', out], {
+      cwd: process.cwd(),
+    });
     const json = JSON.parse(readFileSync(out, 'utf8'));
     // The seed experiment: one row, 8 layers of 10, with the backward trace of every layer, plus the 64×64 tile partials.
-    expect(json.gpuBytes).toBe(runBytes({
-      chunkRows: 1, inputWidth: 5, width: 10, depth: 8, captureCount: 0, backward: true, segment: 8, chunks: 1, histograms: false,
-    }));
+    expect(json.gpuBytes).toBe(
+      runBytes({
+        chunkRows: 1,
+        inputWidth: 5,
+        width: 10,
+        depth: 8,
+        captureCount: 0,
+        backward: true,
+        segment: 8,
+        chunks: 1,
+        histograms: false,
+      }),
+    );
     expect(stdout).toMatch(/KiB of GPU memory/);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { backward, outputGradient, type ForwardTrace } from '../../src/cpu/backward';
+import { backward, type ForwardTrace, outputGradient } from '../../src/cpu/backward';
 import { affine, CpuEngine, inputMatrix } from '../../src/cpu/cpuEngine';
-import { bindActivation, type ActivationName, type BoundActivation } from '../../src/lab/activations';
+import { type ActivationName, type BoundActivation, bindActivation } from '../../src/lab/activations';
 import { defaultConfig, type ExperimentConfig } from '../../src/lab/config';
 import { weightDistribution } from '../../src/lab/initializers';
 import { resultCsv, resultJson } from '../../src/lab/results';
@@ -10,10 +10,16 @@ import { sampleWeights } from '../../src/lab/sampling';
 const engine = new CpuEngine();
 
 /** A tiny network: 3 rows, input 4, two hidden layers of 5 and an output layer of 5; weights N(0, 0.8²), bias 0.1. */
-const ROWS = 3, N0 = 4, WIDTH = 5, DEPTH = 3, BIAS = 0.1;
+const ROWS = 3,
+  N0 = 4,
+  WIDTH = 5,
+  DEPTH = 3,
+  BIAS = 0.1;
 const fanIns = [N0, WIDTH, WIDTH];
 const x = Float64Array.from({ length: ROWS * N0 }, (_, i) => Math.sin(1.7 * i + 0.3));
-const weights = fanIns.map((fanIn, l) => sampleWeights({ shape: 'normal', scale: 0.8 }, { seed: 7, series: 0, trial: 0, layer: l + 1 }, fanIn, WIDTH));
+const weights = fanIns.map((fanIn, l) =>
+  sampleWeights({ shape: 'normal', scale: 0.8 }, { seed: 7, series: 0, trial: 0, layer: l + 1 }, fanIn, WIDTH),
+);
 const g = outputGradient(7, 0, DEPTH, [0, 1, 2], WIDTH);
 
 /** L = Σ g ⊙ H_L, from layer `from` on, starting from its pre-activations z (Z_from). */
@@ -35,37 +41,57 @@ function trace(phi: BoundActivation, ws: Float64Array[]): ForwardTrace {
   return t;
 }
 
-const loss = (phi: BoundActivation, ws: Float64Array[]) => lossFrom(0, affine(x, ws[0], ROWS, N0, WIDTH, BIAS), phi, ws);
+const loss = (phi: BoundActivation, ws: Float64Array[]) =>
+  lossFrom(0, affine(x, ws[0], ROWS, N0, WIDTH, BIAS), phi, ws);
 
 describe('CPU backward pass against central finite differences of L = Σ g_L ⊙ H_L (float64)', () => {
   // Central differences with step 1e-6: truncation h²·|L'''|/6 ≈ 1e-13 here, rounding ε·|L|/h ≈ 1e-16·5/1e-6 = 5e-10.
   // 1e-7 absolute is two orders above both, and far below a wrong term (gradients here are of order 0.1–1).
-  const STEP = 1e-6, TOLERANCE = 1e-7;
+  const STEP = 1e-6,
+    TOLERANCE = 1e-7;
 
-  it.each(['tanh', 'gelu', 'sigmoid', 'leaky-relu'] as ActivationName[])('%s: ∂L/∂Z_l and ∂L/∂W_l for every element of every layer', (name) => {
-    const phi = bindActivation(name, { slope: 0.2 });
-    const t = trace(phi, weights);
-    const grads = backward(t, g, phi, ROWS, WIDTH);
-    for (let l = 0; l < DEPTH; l++) {
-      for (let e = 0; e < ROWS * WIDTH; e++) {
-        const shifted = (d: number) => { const z = Float64Array.from(t.pre[l]); z[e] += d; return lossFrom(l, z, phi, weights); };
-        expect(Math.abs((shifted(STEP) - shifted(-STEP)) / (2 * STEP) - grads.pre[l][e])).toBeLessThan(TOLERANCE);
+  it.each(['tanh', 'gelu', 'sigmoid', 'leaky-relu'] as ActivationName[])(
+    '%s: ∂L/∂Z_l and ∂L/∂W_l for every element of every layer',
+    (name) => {
+      const phi = bindActivation(name, { slope: 0.2 });
+      const t = trace(phi, weights);
+      const grads = backward(t, g, phi, ROWS, WIDTH);
+      for (let l = 0; l < DEPTH; l++) {
+        for (let e = 0; e < ROWS * WIDTH; e++) {
+          const shifted = (d: number) => {
+            const z = Float64Array.from(t.pre[l]);
+            z[e] += d;
+            return lossFrom(l, z, phi, weights);
+          };
+          expect(Math.abs((shifted(STEP) - shifted(-STEP)) / (2 * STEP) - grads.pre[l][e])).toBeLessThan(TOLERANCE);
+        }
+        for (let e = 0; e < fanIns[l] * WIDTH; e++) {
+          const shifted = (d: number) => {
+            const ws = weights.map((w) => Float64Array.from(w));
+            ws[l][e] += d;
+            return loss(phi, ws);
+          };
+          expect(Math.abs((shifted(STEP) - shifted(-STEP)) / (2 * STEP) - grads.weights[l][e])).toBeLessThan(TOLERANCE);
+        }
       }
-      for (let e = 0; e < fanIns[l] * WIDTH; e++) {
-        const shifted = (d: number) => { const ws = weights.map((w) => Float64Array.from(w)); ws[l][e] += d; return loss(phi, ws); };
-        expect(Math.abs((shifted(STEP) - shifted(-STEP)) / (2 * STEP) - grads.weights[l][e])).toBeLessThan(TOLERANCE);
-      }
-    }
-  });
+    },
+  );
 });
 
 describe('CpuEngine with backward', () => {
   const config: ExperimentConfig = {
-    ...defaultConfig(), activation: 'tanh', depth: 3, width: 6, bias: 0.2, seed: 4, trials: 1,
-    input: { distribution: 'uniform', batch: 5, width: 3 }, sweep: [{ kind: 'xavier-normal', gain: 5 / 3 }],
+    ...defaultConfig(),
+    activation: 'tanh',
+    depth: 3,
+    width: 6,
+    bias: 0.2,
+    seed: 4,
+    trials: 1,
+    input: { distribution: 'uniform', batch: 5, width: 3 },
+    sweep: [{ kind: 'xavier-normal', gain: 5 / 3 }],
   };
 
-  it('reports grad and weightGrad per layer, computed from g_L on Stream.outputGradient and the run\'s own weights', async () => {
+  it("reports grad and weightGrad per layer, computed from g_L on Stream.outputGradient and the run's own weights", async () => {
     const result = await engine.run(config, { backward: true });
     const rows = [0, 1, 2, 3, 4];
     const phi = bindActivation('tanh', config);
@@ -73,9 +99,17 @@ describe('CpuEngine with backward', () => {
     let h = inputMatrix(config, 0, rows);
     for (let l = 1; l <= 3; l++) {
       const fanIn = l === 1 ? 3 : 6;
-      const w = sampleWeights(weightDistribution(config.sweep[0], fanIn, 6), { seed: 4, series: 0, trial: 0, layer: l }, fanIn, 6);
+      const w = sampleWeights(
+        weightDistribution(config.sweep[0], fanIn, 6),
+        { seed: 4, series: 0, trial: 0, layer: l },
+        fanIn,
+        6,
+      );
       const z = affine(h, w, 5, fanIn, 6, 0.2);
-      t.inputs.push(h); t.pre.push(z); t.weights.push(w); t.fanIns.push(fanIn);
+      t.inputs.push(h);
+      t.pre.push(z);
+      t.weights.push(w);
+      t.fanIns.push(fanIn);
       h = z.map(phi.f);
     }
     const grads = backward(t, outputGradient(4, 0, 3, rows, 6), phi, 5, 6);
@@ -103,28 +137,48 @@ describe('CpuEngine with backward', () => {
 
 describe('He initialization at width 512, forward and backward', () => {
   const base: ExperimentConfig = {
-    ...defaultConfig(), width: 512, depth: 6,
-    input: { distribution: 'normal', batch: 4, width: 256 }, sweep: [{ kind: 'he-normal' }],
+    ...defaultConfig(),
+    width: 512,
+    depth: 6,
+    input: { distribution: 'normal', batch: 4, width: 256 },
+    sweep: [{ kind: 'he-normal' }],
   };
   // In one network E[Z²] or E[δ²] of a layer moves by ≈ √(2/512) ≈ 6 % from that layer's weights (the 4 rows share
   // them), a random walk reaching ≈ 15 % by layer 6 (20 % seen). The mean of 4 networks halves that to ≈ 7.5 %;
   // 25 % is over 3 of those, and far from Xavier's halving per layer (a factor 32 over six).
-  const NETWORKS = 4, BAND = 0.25;
+  const NETWORKS = 4,
+    BAND = 0.25;
   const meanOver = async (config: ExperimentConfig, backward: boolean, pick: 'pre' | 'grad') => {
-    const runs = await Promise.all(Array.from({ length: NETWORKS }, (_, k) => engine.run({ ...config, seed: 21 + k }, { backward })));
-    return config.sweep.map((_, s) => Array.from({ length: config.depth }, (_, l) =>
-      runs.reduce((sum, r) => sum + r.series[s].layers[l][pick]!.meanSq, 0) / NETWORKS));
+    const runs = await Promise.all(
+      Array.from({ length: NETWORKS }, (_, k) => engine.run({ ...config, seed: 21 + k }, { backward })),
+    );
+    return config.sweep.map((_, s) =>
+      Array.from(
+        { length: config.depth },
+        (_, l) => runs.reduce((sum, r) => sum + r.series[s].layers[l][pick]!.meanSq, 0) / NETWORKS,
+      ),
+    );
   };
 
   it('He fan_in keeps E[Z_l²] at 2·E[x²] = 2 through every layer', async () => {
     const [he] = await meanOver(base, false, 'pre');
-    he.forEach((m, l) => expect(Math.abs(m / 2 - 1), `layer ${l + 1}: ${m}`).toBeLessThan(BAND));
+    he.forEach((m, l) => {
+      expect(Math.abs(m / 2 - 1), `layer ${l + 1}: ${m}`).toBeLessThan(BAND);
+    });
   });
 
-  it('He fan_out keeps E[(∂L/∂Z_l)²] at E[φ\'(Z_L)²] = ½ through every layer, while Xavier halves it per layer', async () => {
-    const [he, xavier] = await meanOver({ ...base, sweep: [{ kind: 'he-normal', mode: 'fan_out' }, { kind: 'xavier-normal' }] }, true, 'grad');
-    he.forEach((m, l) => expect(Math.abs(m / 0.5 - 1), `layer ${l + 1}: ${m}`).toBeLessThan(BAND));
+  it("He fan_out keeps E[(∂L/∂Z_l)²] at E[φ'(Z_L)²] = ½ through every layer, while Xavier halves it per layer", async () => {
+    const [he, xavier] = await meanOver(
+      { ...base, sweep: [{ kind: 'he-normal', mode: 'fan_out' }, { kind: 'xavier-normal' }] },
+      true,
+      'grad',
+    );
+    he.forEach((m, l) => {
+      expect(Math.abs(m / 0.5 - 1), `layer ${l + 1}: ${m}`).toBeLessThan(BAND);
+    });
     // Xavier on square ReLU layers: E[g_{l−1}²] = (n·v/2)·E[g_l²] with n·v = 1.
-    xavier.forEach((m, l) => expect(Math.abs(m / (0.5 * 0.5 ** (5 - l)) - 1), `layer ${l + 1}: ${m}`).toBeLessThan(BAND));
+    xavier.forEach((m, l) => {
+      expect(Math.abs(m / (0.5 * 0.5 ** (5 - l)) - 1), `layer ${l + 1}: ${m}`).toBeLessThan(BAND);
+    });
   });
 });

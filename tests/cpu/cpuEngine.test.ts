@@ -21,7 +21,10 @@ describe('the seed experiment on the float64 reference', () => {
 
 describe('closed form: ReLU, zero bias, fixed X: E[Z_l²] = v·‖X‖²·(n·v/2)^(l−1) at any width', () => {
   it('the mean over 4000 trials at width 10, depth 8 lies within 4 standard errors of it, layer by layer', async () => {
-    const sigma = 0.5, v = sigma * sigma, width = 10, depth = 8;
+    const sigma = 0.5,
+      v = sigma * sigma,
+      width = 10,
+      depth = 8;
     // 20 independent runs of 200 trials: their spread gives the standard error of the 4000-trial mean.
     const runs = await Promise.all(
       Array.from({ length: 20 }, (_, k) =>
@@ -34,7 +37,9 @@ describe('closed form: ReLU, zero bias, fixed X: E[Z_l²] = v·‖X‖²·(n·v/
       const spread = Math.sqrt(runMeans.reduce((s, x) => s + (x - mean) ** 2, 0) / (runMeans.length - 1));
       const standardError = spread / Math.sqrt(runMeans.length);
       const theory = v * SEED_NORM_SQ * ((width * v) / 2) ** (l - 1);
-      expect(Math.abs(mean - theory), `layer ${l}: ${mean} vs ${theory} ± ${standardError}`).toBeLessThan(4 * standardError);
+      expect(Math.abs(mean - theory), `layer ${l}: ${mean} vs ${theory} ± ${standardError}`).toBeLessThan(
+        4 * standardError,
+      );
     }
   });
 });
@@ -42,11 +47,19 @@ describe('closed form: ReLU, zero bias, fixed X: E[Z_l²] = v·‖X‖²·(n·v/
 describe('He initialization', () => {
   it('He normal at width 512 keeps Var(Z_l) ≈ 2·E[x²] across 8 layers for a random normal batch', async () => {
     const config: ExperimentConfig = {
-      ...defaultConfig(), width: 512, depth: 8, seed: 5,
-      input: { distribution: 'normal', batch: 256, width: 512 }, sweep: [{ kind: 'he-normal' }],
+      ...defaultConfig(),
+      width: 512,
+      depth: 8,
+      seed: 5,
+      input: { distribution: 'normal', batch: 256, width: 512 },
+      sweep: [{ kind: 'he-normal' }],
     };
     const result = await engine.run(config);
-    const x = inputMatrix(config, 0, Array.from({ length: 256 }, (_, i) => i));
+    const x = inputMatrix(
+      config,
+      0,
+      Array.from({ length: 256 }, (_, i) => i),
+    );
     const inputMeanSq = x.reduce((s, v) => s + v * v, 0) / x.length;
     // Per layer, one draw of W at n = 512 with 256 rows moves E[Z²] by ≈ √(2(1/n + 1/B)/n) ≈ 0.5 %; eight layers
     // compound to ≈ 1.5 %. 10 % is several times that, and far below Xavier's halving per layer.
@@ -59,7 +72,11 @@ describe('He initialization', () => {
 
 describe('row subsets and captures', () => {
   const config: ExperimentConfig = {
-    ...defaultConfig(), width: 33, depth: 3, input: { distribution: 'uniform', batch: 12, width: 7 }, sweep: [{ kind: 'xavier-uniform' }],
+    ...defaultConfig(),
+    width: 33,
+    depth: 3,
+    input: { distribution: 'uniform', batch: 12, width: 7 },
+    sweep: [{ kind: 'xavier-uniform' }],
   };
 
   it('computing only rows 3 and 7 gives exactly the activations of those rows in the full run', async () => {
@@ -84,10 +101,15 @@ describe('progress and cancellation', () => {
 
   it('an aborted run stops with CancelledError', async () => {
     const controller = new AbortController();
-    const run = engine.run({ ...defaultConfig(), width: 256, depth: 200 }, {
-      signal: controller.signal,
-      onProgress: (p) => { if (p.done === 3) controller.abort(); },
-    });
+    const run = engine.run(
+      { ...defaultConfig(), width: 256, depth: 200 },
+      {
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.done === 3) controller.abort();
+        },
+      },
+    );
     await expect(run).rejects.toBeInstanceOf(CancelledError);
   });
 });

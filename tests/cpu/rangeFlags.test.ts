@@ -8,7 +8,8 @@ const engine = new CpuEngine();
 const MIN_NORMAL = 2 ** -1022;
 const QUANTITIES = ['pre', 'post', 'grad', 'weightGrad'] as const;
 
-const run = (overrides: Partial<ExperimentConfig>, backward = true) => engine.run({ ...defaultConfig(), ...overrides }, { backward });
+const run = (overrides: Partial<ExperimentConfig>, backward = true) =>
+  engine.run({ ...defaultConfig(), ...overrides }, { backward });
 const kinds = (layer: LayerStats, q: FlaggedQuantity) => layer.flags.filter((f) => f.quantity === q).map((f) => f.kind);
 const allFlags = (result: RunResult) => result.series.flatMap((s) => s.layers.flatMap((l) => l.flags));
 const measured = (layer: LayerStats) => QUANTITIES.flatMap((q) => (layer[q] ? [[q, layer[q]!] as const] : []));
@@ -33,7 +34,10 @@ describe('float64 underflow is flagged wherever it costs a figure, and nowhere e
   });
 
   it('ReLU σ = 1e-5: E[Z²] that underflows while every Z is a normal number is flagged, and the layers before it are not', async () => {
-    const result = await engine.run({ ...defaultConfig(), depth: 40, sweep: [{ kind: 'normal', sigma: 1e-5 }] }, { captureRows: [0] });
+    const result = await engine.run(
+      { ...defaultConfig(), depth: 40, sweep: [{ kind: 'normal', sigma: 1e-5 }] },
+      { captureRows: [0] },
+    );
     const layers = result.series[0].layers;
     const first = layers.findIndex((l) => l.pre.meanSq < MIN_NORMAL);
     expect(first, 'a layer whose E[Z²] underflows').toBeGreaterThan(0);
@@ -48,7 +52,7 @@ describe('float64 underflow is flagged wherever it costs a figure, and nowhere e
     });
   });
 
-  it('ReLU σ = 1e-5, depth 80: Z flushed to 0 reaches every ∂L/∂Z through φ\'(Z), so every one is flagged', async () => {
+  it("ReLU σ = 1e-5, depth 80: Z flushed to 0 reaches every ∂L/∂Z through φ'(Z), so every one is flagged", async () => {
     const layers = (await run({ depth: 80, sweep: [{ kind: 'normal', sigma: 1e-5 }] })).series[0].layers;
     expect(layers[79].pre.meanSq).toBe(0);
     expect(layers.every((l) => kinds(l, 'grad').includes('underflow'))).toBe(true);
@@ -58,7 +62,8 @@ describe('float64 underflow is flagged wherever it costs a figure, and nowhere e
 
 describe('float64 overflow is flagged, never reported as a measurement', () => {
   it('linear σ = 1000, depth 100: every Infinity or NaN carries a flag, an infinite mean square says overflow, and finite figures none', async () => {
-    const layers = (await run({ activation: 'linear', depth: 100, sweep: [{ kind: 'normal', sigma: 1000 }] })).series[0].layers;
+    const layers = (await run({ activation: 'linear', depth: 100, sweep: [{ kind: 'normal', sigma: 1000 }] })).series[0]
+      .layers;
     let infinite = 0;
     for (const layer of layers) {
       for (const [q, summary] of measured(layer)) {
@@ -87,13 +92,21 @@ describe('legitimate zeros and healthy runs carry no flag', () => {
   });
 
   it('a constant init over an input summing to 0: Z is exactly 0 from normal terms, and nothing is flagged', async () => {
-    const result = await run({ activation: 'linear', input: { values: [1, -1, 2, -2] }, sweep: [{ kind: 'constant', value: 0.5 }] });
+    const result = await run({
+      activation: 'linear',
+      input: { values: [1, -1, 2, -2] },
+      sweep: [{ kind: 'constant', value: 0.5 }],
+    });
     expect(result.series[0].layers[0].pre.meanSq).toBe(0);
     expect(allFlags(result)).toEqual([]);
   });
 
   it('dead ReLU: a bias of −10 turns every unit off, and the zeros that follow are not flagged', async () => {
-    const result = await run({ bias: -10, input: { distribution: 'normal', batch: 4, width: 10 }, sweep: [{ kind: 'he-normal' }] });
+    const result = await run({
+      bias: -10,
+      input: { distribution: 'normal', batch: 4, width: 10 },
+      sweep: [{ kind: 'he-normal' }],
+    });
     const layers = result.series[0].layers;
     expect(layers.every((l) => l.post.meanSq === 0 && l.grad!.meanSq === 0 && l.weightGrad!.meanSq === 0)).toBe(true);
     expect(allFlags(result)).toEqual([]);
@@ -108,7 +121,9 @@ describe('legitimate zeros and healthy runs carry no flag', () => {
     const batch = { input: { distribution: 'normal' as const, batch: 16, width: 256 }, width: 256, depth: 12 };
     expect(allFlags(await run({ ...batch, sweep: [{ kind: 'he-normal' }] }))).toEqual([]);
     for (const activation of ['tanh', 'gelu'] as const) {
-      expect(allFlags(await run({ activation, bias: 0.1, width: 64, depth: 8, sweep: [{ kind: 'xavier-normal' }] }))).toEqual([]);
+      expect(
+        allFlags(await run({ activation, bias: 0.1, width: 64, depth: 8, sweep: [{ kind: 'xavier-normal' }] })),
+      ).toEqual([]);
     }
   });
 });

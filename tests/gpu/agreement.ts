@@ -1,8 +1,8 @@
 /** Runs a config on both engines and returns the comparison, with a readable message for failures. */
 import { CpuEngine } from '../../src/cpu/cpuEngine';
 import type { GpuEngine } from '../../src/gpu/gpuEngine';
-import { compareRuns, type Comparison } from '../../src/lab/compare';
-import { parseConfig, type ExperimentConfig } from '../../src/lab/config';
+import { type Comparison, compareRuns } from '../../src/lab/compare';
+import { type ExperimentConfig, parseConfig } from '../../src/lab/config';
 import type { RunOptions } from '../../src/lab/results';
 
 /**
@@ -17,7 +17,11 @@ export function config(raw: object): ExperimentConfig {
   return parsed.config;
 }
 
-export async function agreement(gpuEngine: GpuEngine, c: ExperimentConfig, options: RunOptions = {}): Promise<{ comparison: Comparison; message: string }> {
+export async function agreement(
+  gpuEngine: GpuEngine,
+  c: ExperimentConfig,
+  options: RunOptions = {},
+): Promise<{ comparison: Comparison; message: string }> {
   const cpu = await new CpuEngine().run(c, options);
   const gpu = await gpuEngine.run(c, options);
   const comparison = compareRuns(cpu, gpu, AGREEMENT);

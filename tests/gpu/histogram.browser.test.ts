@@ -5,12 +5,15 @@ import { GpuEngine } from '../../src/gpu/gpuEngine';
 import { HistogramCountKernel } from '../../src/gpu/histogramCountKernel';
 import { HistogramRangeKernel } from '../../src/gpu/histogramRangeKernel';
 import { HistogramSet } from '../../src/gpu/histogramSet';
-import { autoHistogram, binRule, histogram, type Histogram } from '../../src/lab/histogram';
+import { autoHistogram, binRule, type Histogram, histogram } from '../../src/lab/histogram';
 import type { LayerHistograms, RunResult } from '../../src/lab/results';
 import { config } from './agreement';
 
 const gpu = await acquireDevice();
-const kernels = { histogramRange: await HistogramRangeKernel.create(gpu.device), histogramCount: await HistogramCountKernel.create(gpu.device) };
+const kernels = {
+  histogramRange: await HistogramRangeKernel.create(gpu.device),
+  histogramCount: await HistogramCountKernel.create(gpu.device),
+};
 const engine = await GpuEngine.create();
 afterAll(() => {
   gpu.device.destroy();
@@ -39,7 +42,10 @@ const moved = (a: Histogram, b: Histogram) => a.counts.reduce((s, c, k) => s + M
 /** Counts `values` on the GPU (range, then counts) as one histogram, and reads it back. */
 async function countOnGpu(values: Float32Array<ArrayBuffer>, bins: number): Promise<Histogram> {
   const { device } = gpu;
-  const buffer = device.createBuffer({ size: Math.max(16, values.byteLength), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+  const buffer = device.createBuffer({
+    size: Math.max(16, values.byteLength),
+    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+  });
   device.queue.writeBuffer(buffer, 0, values);
   const set = new HistogramSet(device, kernels, 1, bins);
   set.reset();
@@ -52,19 +58,22 @@ async function countOnGpu(values: Float32Array<ArrayBuffer>, bins: number): Prom
 
 describe('GPU histograms follow src/lab/histogram.ts', () => {
   // 600 bins exceed a workgroup's copy of the slot (512 words), so the kernel counts straight into the global one.
-  it.each([BINS, 600])('with %i bins, counts equal the CPU histogram of the same float32 values over the same range, NaN and ±∞ included', async (bins) => {
-    const values = new Float32Array(9000);
-    for (let i = 0; i < values.length; i++) values[i] = Math.sin(i * 12.9898) * 43758.5453 % 7;
-    values.set([NaN, Infinity, -Infinity, Infinity, 0, -0], 100);
-    const gpuHistogram = await countOnGpu(values, bins);
-    const cpuHistogram = autoHistogram(values, bins);
-    expect(total(gpuHistogram)).toBe(values.length);
-    expect([gpuHistogram.lo, gpuHistogram.hi]).toEqual([cpuHistogram.lo, cpuHistogram.hi]);
-    expect([gpuHistogram.below, gpuHistogram.above, gpuHistogram.nan]).toEqual([1, 2, 1]);
-    expect(moved(gpuHistogram, cpuHistogram)).toBeLessThanOrEqual(edgeValues(values, cpuHistogram));
-  });
+  it.each([BINS, 600])(
+    'with %i bins, counts equal the CPU histogram of the same float32 values over the same range, NaN and ±∞ included',
+    async (bins) => {
+      const values = new Float32Array(9000);
+      for (let i = 0; i < values.length; i++) values[i] = (Math.sin(i * 12.9898) * 43758.5453) % 7;
+      values.set([NaN, Infinity, -Infinity, Infinity, 0, -0], 100);
+      const gpuHistogram = await countOnGpu(values, bins);
+      const cpuHistogram = autoHistogram(values, bins);
+      expect(total(gpuHistogram)).toBe(values.length);
+      expect([gpuHistogram.lo, gpuHistogram.hi]).toEqual([cpuHistogram.lo, cpuHistogram.hi]);
+      expect([gpuHistogram.below, gpuHistogram.above, gpuHistogram.nan]).toEqual([1, 2, 1]);
+      expect(moved(gpuHistogram, cpuHistogram)).toBeLessThanOrEqual(edgeValues(values, cpuHistogram));
+    },
+  );
 
-  it('a single repeated value and no finite value at all get the CPU rule\'s widened ranges', async () => {
+  it("a single repeated value and no finite value at all get the CPU rule's widened ranges", async () => {
     for (const values of [new Float32Array(300).fill(2.5), new Float32Array([NaN, Infinity, NaN])]) {
       expect(await countOnGpu(values, 7)).toEqual(autoHistogram(values, 7));
     }
@@ -72,10 +81,20 @@ describe('GPU histograms follow src/lab/histogram.ts', () => {
 });
 
 /** Elements behind each histogram of one layer. */
-function elementCounts(result: RunResult, rows: number, l: number): Record<keyof Omit<LayerHistograms, 'layer'>, number> {
+function elementCounts(
+  result: RunResult,
+  rows: number,
+  l: number,
+): Record<keyof Omit<LayerHistograms, 'layer'>, number> {
   const c = result.config;
   const fanIn = l === 0 ? ('values' in c.input ? c.input.values.length : c.input.width) : c.width;
-  return { pre: rows * c.width, post: rows * c.width, grad: rows * c.width, weights: fanIn * c.width, weightGrad: fanIn * c.width };
+  return {
+    pre: rows * c.width,
+    post: rows * c.width,
+    grad: rows * c.width,
+    weights: fanIn * c.width,
+    weightGrad: fanIn * c.width,
+  };
 }
 
 /** Moved counts allowed between the engines: values whose f32 and f64 computations sit on two sides of an edge (rare: ~1e-6 per value and edge). */
@@ -86,12 +105,35 @@ const RANGE_AGREEMENT = 1e-4;
 describe('GPU engine histograms', () => {
   it.each([
     ['the seed experiment (exact scaling far below float32)', {}, {}],
-    ['a random tanh batch with bias, forced into chunks', { activation: 'tanh', bias: 0.1, width: 20, depth: 3, input: { distribution: 'normal', batch: 150, width: 6 }, init: { kind: 'xavier-normal' } }, { maxRowsPerChunk: 64 }],
-    ['a random ReLU batch at σ = 1e-5 (exact scaling), forced into chunks', { width: 20, depth: 6, input: { distribution: 'normal', batch: 150, width: 6 }, sweep: [{ kind: 'normal', sigma: 1e-5 }] }, { maxRowsPerChunk: 64 }],
-  ])('on %s: every element counted once, the shape and ranges of the CPU engine\'s', async (_name, raw, options) => {
+    [
+      'a random tanh batch with bias, forced into chunks',
+      {
+        activation: 'tanh',
+        bias: 0.1,
+        width: 20,
+        depth: 3,
+        input: { distribution: 'normal', batch: 150, width: 6 },
+        init: { kind: 'xavier-normal' },
+      },
+      { maxRowsPerChunk: 64 },
+    ],
+    [
+      'a random ReLU batch at σ = 1e-5 (exact scaling), forced into chunks',
+      {
+        width: 20,
+        depth: 6,
+        input: { distribution: 'normal', batch: 150, width: 6 },
+        sweep: [{ kind: 'normal', sigma: 1e-5 }],
+      },
+      { maxRowsPerChunk: 64 },
+    ],
+  ])("on %s: every element counted once, the shape and ranges of the CPU engine's", async (_name, raw, options) => {
     const c = config(raw);
     const runner = await GpuEngine.create(options);
-    const [cpuResult, gpuResult] = [await new CpuEngine().run(c, { backward: true, histogramBins: BINS }), await runner.run(c, { backward: true, histogramBins: BINS })];
+    const [cpuResult, gpuResult] = [
+      await new CpuEngine().run(c, { backward: true, histogramBins: BINS }),
+      await runner.run(c, { backward: true, histogramBins: BINS }),
+    ];
     runner.dispose();
     const rows = 'values' in c.input ? 1 : c.input.batch;
     gpuResult.series.forEach((series, s) => {
@@ -111,8 +153,13 @@ describe('GPU engine histograms', () => {
     });
   });
 
-  it('counts Z as histogram.ts counts the captured Z of every row over the GPU\'s range; without backward, no gradient histograms', async () => {
-    const c = config({ width: 30, depth: 3, input: { distribution: 'uniform', batch: 90, width: 5 }, init: { kind: 'he-normal' } });
+  it("counts Z as histogram.ts counts the captured Z of every row over the GPU's range; without backward, no gradient histograms", async () => {
+    const c = config({
+      width: 30,
+      depth: 3,
+      input: { distribution: 'uniform', batch: 90, width: 5 },
+      init: { kind: 'he-normal' },
+    });
     const all = Array.from({ length: 90 }, (_, i) => i);
     const result = await engine.run(c, { histogramBins: BINS, captureRows: all });
     result.series[0].histograms!.forEach((layer, l) => {

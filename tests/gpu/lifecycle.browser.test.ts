@@ -8,7 +8,12 @@ const engine = await GpuEngine.create();
 afterAll(() => engine.dispose());
 
 /** Long enough to be stopped in the middle: 30 layers of 256 × 256 over 256 rows, tens of ms each on SwiftShader. */
-const longRun = config({ width: 256, depth: 30, input: { distribution: 'normal', batch: 256, width: 256 }, init: { kind: 'he-normal' } });
+const longRun = config({
+  width: 256,
+  depth: 30,
+  input: { distribution: 'normal', batch: 256, width: 256 },
+  init: { kind: 'he-normal' },
+});
 /**
  * At most one layer step is in flight when the signal fires (~50 ms here); 2 s leaves room for SwiftShader on
  * two shared cores without letting a run that ignores the signal (seconds more) pass.
@@ -41,8 +46,14 @@ describe('GPU engine lifecycle', () => {
     const controller = new AbortController();
     controller.abort();
     let progressed = false;
-    await expect(engine.run(defaultConfig(), { signal: controller.signal, onProgress: () => { progressed = true; } }))
-      .rejects.toBeInstanceOf(CancelledError);
+    await expect(
+      engine.run(defaultConfig(), {
+        signal: controller.signal,
+        onProgress: () => {
+          progressed = true;
+        },
+      }),
+    ).rejects.toBeInstanceOf(CancelledError);
     expect(progressed).toBe(false);
   });
 
@@ -50,7 +61,9 @@ describe('GPU engine lifecycle', () => {
     const lossy = await GpuEngine.create();
     const run = lossy.run(longRun, {
       // The engine exposes no way to lose a device on purpose; destroying it is how the browser reports a loss too.
-      onProgress: (p) => { if (p.layer === 2) (lossy as unknown as { ready: { gpu: { device: GPUDevice } } }).ready.gpu.device.destroy(); },
+      onProgress: (p) => {
+        if (p.layer === 2) (lossy as unknown as { ready: { gpu: { device: GPUDevice } } }).ready.gpu.device.destroy();
+      },
     });
     await expect(run).rejects.toBeInstanceOf(DeviceLostError);
     const { comparison, message } = await agreement(lossy, defaultConfig());

@@ -9,7 +9,11 @@ const gpu = await acquireDevice();
 afterAll(() => gpu.device.destroy());
 
 /** The GPU's weights for one layer at unit scale, read back. */
-async function gpuWeights(shape: 'normal' | 'uniform' | 'truncated-normal', fanIn: number, fanOut: number): Promise<Float32Array> {
+async function gpuWeights(
+  shape: 'normal' | 'uniform' | 'truncated-normal',
+  fanIn: number,
+  fanOut: number,
+): Promise<Float32Array> {
   const { device } = gpu;
   const kernel = await WeightsKernel.create(device);
   const bytes = fanIn * fanOut * 4;
@@ -40,7 +44,8 @@ describe('WGSL Philox and sampling', () => {
     for (const { counter, key } of cases) {
       const words = await philoxWords(gpu.device, counter, key, 4096);
       const expected = new Uint32Array(4096 * 4);
-      for (let i = 0; i < 4096; i++) expected.set(philox4x32([(counter[0] + i) >>> 0, counter[1], counter[2], counter[3]], key), 4 * i);
+      for (let i = 0; i < 4096; i++)
+        expected.set(philox4x32([(counter[0] + i) >>> 0, counter[1], counter[2], counter[3]], key), 4 * i);
       expect(words).toEqual(expected);
     }
   });
@@ -56,7 +61,9 @@ describe('WGSL Philox and sampling', () => {
     const gpuValues = await gpuWeights('normal', 256, 256);
     const cpuValues = cpuWeights('normal', 256, 256);
     let worst = 0;
-    cpuValues.forEach((x, i) => { worst = Math.max(worst, Math.abs(gpuValues[i] - x) / Math.abs(x)); });
+    cpuValues.forEach((x, i) => {
+      worst = Math.max(worst, Math.abs(gpuValues[i] - x) / Math.abs(x));
+    });
     expect(worst).toBeLessThan(NORMAL_RELATIVE);
   });
 
@@ -64,7 +71,9 @@ describe('WGSL Philox and sampling', () => {
     const NORMAL_RELATIVE = 1e-6; // as for the normal draws: one accepted attempt is one Box–Muller draw
     const gpuValues = await gpuWeights('truncated-normal', 128, 128);
     const cpuValues = cpuWeights('truncated-normal', 128, 128);
-    cpuValues.forEach((x, i) => expect(Math.abs(gpuValues[i] - x)).toBeLessThanOrEqual(NORMAL_RELATIVE * Math.abs(x)));
+    cpuValues.forEach((x, i) => {
+      expect(Math.abs(gpuValues[i] - x)).toBeLessThanOrEqual(NORMAL_RELATIVE * Math.abs(x));
+    });
     expect(Math.max(...gpuValues.map(Math.abs))).toBeLessThanOrEqual(2);
   });
 });

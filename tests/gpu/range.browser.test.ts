@@ -8,10 +8,12 @@ import { AGREEMENT, config } from './agreement';
 const engine = await GpuEngine.create();
 afterAll(() => engine.dispose());
 
-const has = (layer: LayerStats, kind: string, precision: string) => layer.flags.some((f) => f.kind === kind && f.precision === precision);
+const has = (layer: LayerStats, kind: string, precision: string) =>
+  layer.flags.some((f) => f.kind === kind && f.precision === precision);
 /** No figure is a silent 0, ±Infinity or NaN: each is a finite non-zero measurement or carries a flag. */
 const honest = (layer: LayerStats) =>
-  layer.flags.length > 0 || (['pre', 'post'] as const).every((q) => Number.isFinite(layer[q].meanSq) && layer[q].meanSq > 0);
+  layer.flags.length > 0 ||
+  (['pre', 'post'] as const).every((q) => Number.isFinite(layer[q].meanSq) && layer[q].meanSq > 0);
 
 describe('GPU engine at the edges of float32 and float64', () => {
   it('tanh with σ = 1e-5 (no exact route) agrees while float32 holds the layer, and flags underflow after', async () => {
@@ -50,7 +52,8 @@ describe('GPU engine at the edges of float32 and float64', () => {
     const [cpu, gpu] = [await new CpuEngine().run(c), await engine.run(c)];
     gpu.series[0].layers.forEach((layer, i) => {
       // 2^48 is where float32 stops holding a value's square summed over a layer (shaders/layer.wgsl).
-      if (Math.sqrt(cpu.series[0].layers[i].pre.meanSq) > 2 ** 49) expect(has(layer, 'overflow', 'float32'), `layer ${i + 1}`).toBe(true);
+      if (Math.sqrt(cpu.series[0].layers[i].pre.meanSq) > 2 ** 49)
+        expect(has(layer, 'overflow', 'float32'), `layer ${i + 1}`).toBe(true);
       expect(honest(layer)).toBe(true);
     });
   });
@@ -58,7 +61,13 @@ describe('GPU engine at the edges of float32 and float64', () => {
 
 describe('GPU backward pass at the edges of float32', () => {
   it('leaky ReLU with σ = 1e-5 (exact route): gradients far below float32 (mean square < 1e-60) agree with the CPU, unflagged', async () => {
-    const c = config({ activation: 'leaky-relu', slope: 0.2, width: 10, depth: 8, sweep: { kind: 'normal', sigma: 1e-5 } });
+    const c = config({
+      activation: 'leaky-relu',
+      slope: 0.2,
+      width: 10,
+      depth: 8,
+      sweep: { kind: 'normal', sigma: 1e-5 },
+    });
     const [cpu, gpu] = [await new CpuEngine().run(c, { backward: true }), await engine.run(c, { backward: true })];
     const comparison = compareRuns(cpu, gpu, AGREEMENT);
     expect(comparison.pass, JSON.stringify(comparison.worst)).toBe(true);
@@ -73,9 +82,12 @@ describe('GPU backward pass at the edges of float32', () => {
     gpu.series[0].layers.forEach((layer, i) => {
       const reference = cpu.series[0].layers[i];
       // 2^-60 is where float32 stops holding values and their squares (shaders/range.wgsl).
-      if (Math.sqrt(reference.grad!.meanSq) < 2 ** -60) expect(has(layer, 'underflow', 'float32'), `layer ${i + 1}`).toBe(true);
+      if (Math.sqrt(reference.grad!.meanSq) < 2 ** -60)
+        expect(has(layer, 'underflow', 'float32'), `layer ${i + 1}`).toBe(true);
       if (Math.sqrt(reference.grad!.meanSq) > 2 ** -50) {
-        expect(Math.max(...Object.values(comparison.layers[i].grad!)), `layer ${i + 1}`).toBeLessThan(AGREEMENT.statistic);
+        expect(Math.max(...Object.values(comparison.layers[i].grad!)), `layer ${i + 1}`).toBeLessThan(
+          AGREEMENT.statistic,
+        );
         agreeing++;
       }
     });

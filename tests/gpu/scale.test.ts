@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { backwardPlan, checkpointSegment, chunkRows, chunksOf, runBytes, slabRows, traceSlots } from '../../src/gpu/plan';
+import {
+  backwardPlan,
+  checkpointSegment,
+  chunkRows,
+  chunksOf,
+  runBytes,
+  slabRows,
+  traceSlots,
+} from '../../src/gpu/plan';
 import { float64Flags, heldInF32, ldexp, rmsExponent, splitScale, toTrueScale } from '../../src/gpu/scale';
 
 describe('exact power-of-two scaling', () => {
@@ -19,7 +27,11 @@ describe('exact power-of-two scaling', () => {
   });
 
   it('brings statistics to their true scale: the mean by 2^K, M2 by 4^K', () => {
-    expect(toTrueScale({ count: 4, mean: 0.75, m2: 3 }, -245)).toEqual({ count: 4, mean: 0.75 * 2 ** -245, m2: 3 * 2 ** -490 });
+    expect(toTrueScale({ count: 4, mean: 0.75, m2: 3 }, -245)).toEqual({
+      count: 4,
+      mean: 0.75 * 2 ** -245,
+      m2: 3 * 2 ** -490,
+    });
   });
 
   it('picks the exponent of the RMS, and 0 for an all-zero input', () => {
@@ -33,8 +45,12 @@ describe('exact power-of-two scaling', () => {
   });
 
   it('flags a non-zero layer whose true meanSq float64 cannot hold, and never an exactly zero one', () => {
-    expect(float64Flags({ mean: 0, var: 0, meanSq: 0 }, true, 'pre')).toEqual([{ quantity: 'pre', kind: 'underflow', precision: 'float64' }]);
-    expect(float64Flags({ mean: 0, var: Infinity, meanSq: Infinity }, true, 'post')).toEqual([{ quantity: 'post', kind: 'overflow', precision: 'float64' }]);
+    expect(float64Flags({ mean: 0, var: 0, meanSq: 0 }, true, 'pre')).toEqual([
+      { quantity: 'pre', kind: 'underflow', precision: 'float64' },
+    ]);
+    expect(float64Flags({ mean: 0, var: Infinity, meanSq: Infinity }, true, 'post')).toEqual([
+      { quantity: 'post', kind: 'overflow', precision: 'float64' },
+    ]);
     expect(float64Flags({ mean: 0, var: 0, meanSq: 0 }, false, 'pre')).toEqual([]);
   });
 });
@@ -65,17 +81,40 @@ describe('chunk and slab planning', () => {
     expect(checkpointSegment(10)).toBe(4);
     expect(traceSlots(10, 4)).toBe(5);
     expect(traceSlots(10, 10)).toBe(10);
-    expect(backwardPlan(1000, 100, 100, 10, { ...limits, maxBufferSize: 4800 * 1000 })).toEqual({ rows: 1000, segment: 10 });
-    expect(backwardPlan(1000, 100, 100, 10, { ...limits, maxBufferSize: 2800 * 1000 })).toEqual({ rows: 1000, segment: 4 });
-    expect(backwardPlan(1000, 100, 100, 10, { ...limits, maxBufferSize: 2800 * 200 })).toEqual({ rows: 192, segment: 4 });
-    expect(backwardPlan(1000, 100, 100, 10, { ...limits, traceBytes: 2800 * 1000 })).toEqual({ rows: 1000, segment: 4 });
+    expect(backwardPlan(1000, 100, 100, 10, { ...limits, maxBufferSize: 4800 * 1000 })).toEqual({
+      rows: 1000,
+      segment: 10,
+    });
+    expect(backwardPlan(1000, 100, 100, 10, { ...limits, maxBufferSize: 2800 * 1000 })).toEqual({
+      rows: 1000,
+      segment: 4,
+    });
+    expect(backwardPlan(1000, 100, 100, 10, { ...limits, maxBufferSize: 2800 * 200 })).toEqual({
+      rows: 192,
+      segment: 4,
+    });
+    expect(backwardPlan(1000, 100, 100, 10, { ...limits, traceBytes: 2800 * 1000 })).toEqual({
+      rows: 1000,
+      segment: 4,
+    });
     expect(() => backwardPlan(1000, 100, 100, 10, { ...limits, maxBufferSize: 2000 })).toThrow(/2800 bytes per row/);
     // Several chunks need 10 × 100 × 100 floats of weight-gradient sums, 400 000 bytes: more than a 300 000-byte buffer.
-    expect(() => backwardPlan(1000, 100, 100, 10, { ...limits, maxBufferSize: 300_000 })).toThrow(/weight-gradient sums/);
+    expect(() => backwardPlan(1000, 100, 100, 10, { ...limits, maxBufferSize: 300_000 })).toThrow(
+      /weight-gradient sums/,
+    );
   });
 
-  it('counts a run\'s GPU memory as the buffers are allocated', () => {
-    const shape = { chunkRows: 1024, inputWidth: 1024, width: 1024, depth: 50, captureCount: 0, chunks: 1, histograms: false, segment: 50 };
+  it("counts a run's GPU memory as the buffers are allocated", () => {
+    const shape = {
+      chunkRows: 1024,
+      inputWidth: 1024,
+      width: 1024,
+      depth: 50,
+      captureCount: 0,
+      chunks: 1,
+      histograms: false,
+      segment: 50,
+    };
     const tiles = 16 * 16 * 24;
     expect(runBytes({ ...shape, backward: false })).toBe(4 * (2 * 1024 * 1024 + 1024 * 1024) + tiles);
     // X, 50 layers of Z, two δ and the weights: 54 × 4 MiB = 216 MiB.

@@ -13,7 +13,10 @@ const SEED_TOLERANCE = 1e-4;
 describe('GPU engine on the seed experiment', () => {
   it('all five σ, all eight layers, pre and post agree with the CPU within 1e-4 relative', async () => {
     const config = defaultConfig();
-    const [cpu, gpu] = [await new CpuEngine().run(config, { captureRows: [0] }), await engine.run(config, { captureRows: [0] })];
+    const [cpu, gpu] = [
+      await new CpuEngine().run(config, { captureRows: [0] }),
+      await engine.run(config, { captureRows: [0] }),
+    ];
     const comparison = compareRuns(cpu, gpu, { statistic: SEED_TOLERANCE, activation: SEED_TOLERANCE });
     expect(comparison.worst!.difference, JSON.stringify(comparison.worst)).toBeLessThan(SEED_TOLERANCE);
     expect(comparison.pass).toBe(true);

@@ -17,7 +17,7 @@ describe('activation gains', () => {
     expect(activations['leaky-relu'].gain({ slope: 0.2 })).toBeCloseTo(1.3867504905630728, 15);
   });
 
-  it('GELU gets 1/√E[GELU(z)²] ≈ 1.53353, the rule that gives ReLU √2 and leaky ReLU PyTorch\'s gain', () => {
+  it("GELU gets 1/√E[GELU(z)²] ≈ 1.53353, the rule that gives ReLU √2 and leaky ReLU PyTorch's gain", () => {
     // E[GELU(z)²] = 0.4252214825702988 by scipy.integrate.quad; 1e-12 covers quadrature and rounding.
     expect(Math.abs(activations.gelu.gain(params) - 1 / Math.sqrt(0.4252214825702988))).toBeLessThan(1e-12);
     // The same rule, in closed form for the piecewise-linear ones: E[relu(z)²] = 1/2, E[leaky(z)²] = (1 + s²)/2.
@@ -29,7 +29,12 @@ describe('activation gains', () => {
 describe('activation table', () => {
   it('keeps the WGSL switch ids stable: linear 0, relu 1, tanh 2, sigmoid 3, leaky-relu 4, gelu 5', () => {
     expect(activationNames.map((n) => [n, activations[n].id])).toEqual([
-      ['linear', 0], ['relu', 1], ['tanh', 2], ['sigmoid', 3], ['leaky-relu', 4], ['gelu', 5],
+      ['linear', 0],
+      ['relu', 1],
+      ['tanh', 2],
+      ['sigmoid', 3],
+      ['leaky-relu', 4],
+      ['gelu', 5],
     ]);
   });
 
@@ -42,10 +47,13 @@ describe('activation table', () => {
     }
   });
 
-  it.each(activationNames.filter((n) => activations[n].homogeneous))('%s, marked homogeneous, has φ(c·z) = c·φ(z) for c > 0', (name) => {
-    const a = bindActivation(name, { slope: 0.3 });
-    for (const z of [-2.5, -0.3, 0.7, 4]) expect(a.f(3.5 * z)).toBeCloseTo(3.5 * a.f(z), 14);
-  });
+  it.each(activationNames.filter((n) => activations[n].homogeneous))(
+    '%s, marked homogeneous, has φ(c·z) = c·φ(z) for c > 0',
+    (name) => {
+      const a = bindActivation(name, { slope: 0.3 });
+      for (const z of [-2.5, -0.3, 0.7, 4]) expect(a.f(3.5 * z)).toBeCloseTo(3.5 * a.f(z), 14);
+    },
+  );
 
   it('leaky ReLU reads its slope from the parameters, and GELU is z·Φ(z) with GELU(1) = 0.8413447460685429', () => {
     expect(bindActivation('leaky-relu', { slope: 0.2 }).f(-2)).toBeCloseTo(-0.4, 15);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/cpu/cpuEngine';
 import { activationDifference, compareRuns, relativeDifference } from '../../src/lab/compare';
-import { defaultConfig, parseConfig, type ExperimentConfig } from '../../src/lab/config';
+import { defaultConfig, type ExperimentConfig, parseConfig } from '../../src/lab/config';
 import type { RunResult } from '../../src/lab/results';
 
 /** A copy of a run with every pre-activation statistic of one layer scaled by (1 + e). */
@@ -14,7 +14,12 @@ function perturbed(result: RunResult, series: number, layer: number, e: number):
 }
 
 function randomBatchConfig(): ExperimentConfig {
-  const parsed = parseConfig({ width: 6, depth: 3, input: { distribution: 'normal', batch: 20, width: 4 }, init: { kind: 'he-normal' } });
+  const parsed = parseConfig({
+    width: 6,
+    depth: 3,
+    input: { distribution: 'normal', batch: 20, width: 4 },
+    init: { kind: 'he-normal' },
+  });
   if (!parsed.ok) throw new Error('bad test config');
   return parsed.config;
 }
@@ -25,7 +30,9 @@ describe('compareRuns', () => {
     const comparison = compareRuns(run, run);
     expect(comparison.pass).toBe(true);
     expect(comparison.layers).toHaveLength(5 * 8);
-    expect(comparison.layers.every((l) => [...Object.values(l.pre), ...Object.values(l.post)].every((d) => d === 0))).toBe(true);
+    expect(
+      comparison.layers.every((l) => [...Object.values(l.pre), ...Object.values(l.post)].every((d) => d === 0)),
+    ).toBe(true);
   });
 
   it('a statistic off by twice the tolerance fails that layer and is named the worst', async () => {
@@ -75,7 +82,12 @@ describe('compareRuns', () => {
 
 describe('compareRuns on backward statistics', () => {
   const backwardConfig = () => {
-    const parsed = parseConfig({ width: 6, depth: 3, input: { distribution: 'normal', batch: 12, width: 4 }, init: { kind: 'he-normal' } });
+    const parsed = parseConfig({
+      width: 6,
+      depth: 3,
+      input: { distribution: 'normal', batch: 12, width: 4 },
+      init: { kind: 'he-normal' },
+    });
     if (!parsed.ok) throw new Error('bad test config');
     return parsed.config;
   };
@@ -98,7 +110,10 @@ describe('compareRuns on backward statistics', () => {
 
   it('a candidate without gradients fails against a reference with them', async () => {
     const config = backwardConfig();
-    const comparison = compareRuns(await new CpuEngine().run(config, { backward: true }), await new CpuEngine().run(config));
+    const comparison = compareRuns(
+      await new CpuEngine().run(config, { backward: true }),
+      await new CpuEngine().run(config),
+    );
     expect(comparison.pass).toBe(false);
     expect(comparison.layers.every((l) => l.grad?.mean === Infinity)).toBe(true);
   });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, formatError, parseConfig, parseConfigText, SEED_SIGMAS, type ConfigError } from '../../src/lab/config';
+import {
+  type ConfigError,
+  defaultConfig,
+  formatError,
+  parseConfig,
+  parseConfigText,
+  SEED_SIGMAS,
+} from '../../src/lab/config';
 
 function errorsOf(raw: unknown): ConfigError[] {
   const result = parseConfig(raw);
@@ -10,7 +17,14 @@ function errorsOf(raw: unknown): ConfigError[] {
 describe('the default config is the seed experiment', () => {
   it('X = [1..5], 8 hidden layers of 10, zero bias, ReLU, five σ from 1e-5 to 0.5', () => {
     const config = defaultConfig();
-    expect(config).toMatchObject({ depth: 8, width: 10, bias: 0, activation: 'relu', trials: 1, input: { values: [1, 2, 3, 4, 5] } });
+    expect(config).toMatchObject({
+      depth: 8,
+      width: 10,
+      bias: 0,
+      activation: 'relu',
+      trials: 1,
+      input: { values: [1, 2, 3, 4, 5] },
+    });
     expect(config.sweep).toEqual(SEED_SIGMAS.map((sigma) => ({ kind: 'normal', sigma })));
   });
 
@@ -32,8 +46,14 @@ describe('initializer specs', () => {
 
   it('accepts every documented kind with its optional gain and mode', () => {
     const sweep = [
-      { kind: 'normal', sigma: 0.1 }, { kind: 'uniform', a: 0.3 }, { kind: 'zeros' }, { kind: 'constant', value: 0.5 },
-      { kind: 'xavier-normal' }, { kind: 'xavier-uniform', gain: 2 }, { kind: 'he-normal', mode: 'fan_out' }, { kind: 'he-uniform', gain: 1 },
+      { kind: 'normal', sigma: 0.1 },
+      { kind: 'uniform', a: 0.3 },
+      { kind: 'zeros' },
+      { kind: 'constant', value: 0.5 },
+      { kind: 'xavier-normal' },
+      { kind: 'xavier-uniform', gain: 2 },
+      { kind: 'he-normal', mode: 'fan_out' },
+      { kind: 'he-uniform', gain: 1 },
     ];
     const result = parseConfig({ sweep });
     expect(result.ok && result.config.sweep).toEqual(sweep);
@@ -61,9 +81,19 @@ describe('validation names the field, the value and what is allowed', () => {
     ['a missing σ', { init: { kind: 'normal' } }, 'init.sigma', undefined],
     ['an unknown top-level field', { widht: 10 }, 'widht', 10],
     ['a non-numeric input value', { input: { values: [1, 'two', 3] } }, 'input.values[1]', 'two'],
-    ['an unknown input distribution', { input: { distribution: 'cauchy', batch: 4, width: 3 } }, 'input.distribution', 'cauchy'],
+    [
+      'an unknown input distribution',
+      { input: { distribution: 'cauchy', batch: 4, width: 3 } },
+      'input.distribution',
+      'cauchy',
+    ],
     ['a zero batch', { input: { distribution: 'normal', batch: 0, width: 3 } }, 'input.batch', 0],
-    ['a bad σ inside a sweep list', { sweep: [{ kind: 'he-normal' }, { kind: 'normal', sigma: 0 }] }, 'sweep[1].sigma', 0],
+    [
+      'a bad σ inside a sweep list',
+      { sweep: [{ kind: 'he-normal' }, { kind: 'normal', sigma: 0 }] },
+      'sweep[1].sigma',
+      0,
+    ],
   ])('rejects %s', (_, raw, field, value) => {
     const errors = errorsOf(raw);
     const error = errors.find((e) => e.field === field);

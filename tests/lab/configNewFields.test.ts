@@ -29,8 +29,12 @@ describe('slope, new activations and new initializer kinds in the config', () =>
 
   it('accepts every new kind with its own fields', () => {
     const sweep = [
-      { kind: 'lecun-normal' }, { kind: 'lecun-uniform' }, { kind: 'torch-linear-default' },
-      { kind: 'glorot-trunc-normal', gain: 1.2 }, { kind: 'he-trunc-normal', mode: 'fan_out' }, { kind: 'lecun-trunc-normal' },
+      { kind: 'lecun-normal' },
+      { kind: 'lecun-uniform' },
+      { kind: 'torch-linear-default' },
+      { kind: 'glorot-trunc-normal', gain: 1.2 },
+      { kind: 'he-trunc-normal', mode: 'fan_out' },
+      { kind: 'lecun-trunc-normal' },
       { kind: 'orthogonal', gain: [1, 2] },
     ];
     const r = parseConfig({ sweep });

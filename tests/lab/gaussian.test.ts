@@ -12,12 +12,15 @@ const REFERENCE: [number, number, number][] = [
 ];
 
 describe('erf and erfc in float64', () => {
-  it.each(REFERENCE)('erf(%d) and erfc agree with Cephes to 1e-13 relative, on both sides of the series/fraction switch', (x, e, c) => {
-    // 1e-13: the series and the fraction reach ~1e-15 (measured); the margin covers Cephes' own last bits.
-    expect(Math.abs(erf(x) / e - 1)).toBeLessThan(1e-13);
-    expect(Math.abs(erf(-x) / -e - 1)).toBeLessThan(1e-13);
-    expect(Math.abs(erfc(x) / c - 1)).toBeLessThan(1e-13);
-  });
+  it.each(REFERENCE)(
+    'erf(%d) and erfc agree with Cephes to 1e-13 relative, on both sides of the series/fraction switch',
+    (x, e, c) => {
+      // 1e-13: the series and the fraction reach ~1e-15 (measured); the margin covers Cephes' own last bits.
+      expect(Math.abs(erf(x) / e - 1)).toBeLessThan(1e-13);
+      expect(Math.abs(erf(-x) / -e - 1)).toBeLessThan(1e-13);
+      expect(Math.abs(erfc(x) / c - 1)).toBeLessThan(1e-13);
+    },
+  );
 
   it('Φ keeps relative accuracy deep in the lower tail, where 1 + erf would cancel', () => {
     // Φ(−8) = 6.22096057427178e-16 (scipy.stats.norm.cdf); 1e-13 as above.
@@ -40,6 +43,6 @@ describe('Gauss–Hermite quadrature for z ~ N(0, 1)', () => {
 
   it('E[tanh(z)²] matches an adaptive mpmath integral to 1e-9', () => {
     // 0.394294490397841174 from mpmath.quad at 30 digits; 80 nodes resolve tanh's transition to ~1e-10.
-    expect(Math.abs(gaussianExpectation((z) => Math.tanh(z) ** 2) - 0.394294490397841174)).toBeLessThan(1e-9);
+    expect(Math.abs(gaussianExpectation((z) => Math.tanh(z) ** 2) - 0.39429449039784115)).toBeLessThan(1e-9);
   });
 });

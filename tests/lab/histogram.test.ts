@@ -5,7 +5,8 @@ import { autoHistogram, binIndex, binRule, dataRange, histogram } from '../../sr
 import { weightDistribution } from '../../src/lab/initializers';
 import { TRUNCATION_BOUND } from '../../src/lab/sampling';
 
-const total = (h: { counts: number[]; below: number; above: number; nan: number }) => h.counts.reduce((s, c) => s + c, 0) + h.below + h.above + h.nan;
+const total = (h: { counts: number[]; below: number; above: number; nan: number }) =>
+  h.counts.reduce((s, c) => s + c, 0) + h.below + h.above + h.nan;
 
 describe('the bin rule', () => {
   it('puts lo in bin 0, hi in the last bin, an interior edge in the bin above it, and the rest apart', () => {
@@ -43,8 +44,12 @@ describe('the bin rule', () => {
 
 describe('CpuEngine histograms', () => {
   const config: ExperimentConfig = {
-    ...defaultConfig(), depth: 3, width: 12, trials: 2,
-    input: { distribution: 'normal', batch: 7, width: 5 }, sweep: [{ kind: 'he-trunc-normal' }, { kind: 'orthogonal' }],
+    ...defaultConfig(),
+    depth: 3,
+    width: 12,
+    trials: 2,
+    input: { distribution: 'normal', batch: 7, width: 5 },
+    sweep: [{ kind: 'he-trunc-normal' }, { kind: 'orthogonal' }],
   };
 
   it('per layer, the counts of Z, H and ∂L/∂Z sum to rows × width and those of W and ∂L/∂W to n_in × width', async () => {

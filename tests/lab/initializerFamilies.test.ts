@@ -1,9 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { normalCdf, normalPdf } from '../../src/lab/gaussian';
-import { distributionVariance, initializers, initKinds, initLabel, TRUNCATED_STD, weightDistribution, type InitSpec } from '../../src/lab/initializers';
-import { MAX_TRUNCATION_ATTEMPTS, sampleWeights, TRUNCATION_BOUND, truncatedStandardNormal, unitWeight } from '../../src/lab/sampling';
+import {
+  distributionVariance,
+  type InitSpec,
+  initializers,
+  initKinds,
+  initLabel,
+  TRUNCATED_STD,
+  weightDistribution,
+} from '../../src/lab/initializers';
+import {
+  MAX_TRUNCATION_ATTEMPTS,
+  sampleWeights,
+  TRUNCATION_BOUND,
+  truncatedStandardNormal,
+  unitWeight,
+} from '../../src/lab/sampling';
 
-const FAN_IN = 400, FAN_OUT = 150;
+const FAN_IN = 400,
+  FAN_OUT = 150;
 const address = { seed: 29, series: 1, trial: 2, layer: 3 };
 
 function sampleMoments(w: Float64Array) {
@@ -24,17 +39,20 @@ const expected: [InitSpec, number][] = [
 ];
 
 describe('LeCun, Keras truncated-normal, nn.Linear default and orthogonal variances', () => {
-  it.each(expected)('%j has the prescribed variance, and its 60 000 samples meet it within 5 standard errors', (spec, variance) => {
-    const dist = weightDistribution(spec, FAN_IN, FAN_OUT);
-    // Float rounding only.
-    expect(Math.abs(distributionVariance(dist) / variance - 1)).toBeLessThan(1e-14);
-    const { mean, variance: sampleVariance } = sampleMoments(sampleWeights(dist, address, FAN_IN, FAN_OUT));
-    const n = FAN_IN * FAN_OUT;
-    // Relative standard error of a sample variance is √((κ − 1)/n), κ the kurtosis: 3 for a normal, below it for a
-    // truncated normal (2.4) or a uniform (1.8); an orthogonal matrix's elements are nearly normal. √(2/n) bounds all.
-    expect(Math.abs(sampleVariance / variance - 1)).toBeLessThan(5 * Math.sqrt(2 / n));
-    expect(Math.abs(mean)).toBeLessThan(5 * Math.sqrt(variance / n));
-  });
+  it.each(expected)(
+    '%j has the prescribed variance, and its 60 000 samples meet it within 5 standard errors',
+    (spec, variance) => {
+      const dist = weightDistribution(spec, FAN_IN, FAN_OUT);
+      // Float rounding only.
+      expect(Math.abs(distributionVariance(dist) / variance - 1)).toBeLessThan(1e-14);
+      const { mean, variance: sampleVariance } = sampleMoments(sampleWeights(dist, address, FAN_IN, FAN_OUT));
+      const n = FAN_IN * FAN_OUT;
+      // Relative standard error of a sample variance is √((κ − 1)/n), κ the kurtosis: 3 for a normal, below it for a
+      // truncated normal (2.4) or a uniform (1.8); an orthogonal matrix's elements are nearly normal. √(2/n) bounds all.
+      expect(Math.abs(sampleVariance / variance - 1)).toBeLessThan(5 * Math.sqrt(2 / n));
+      expect(Math.abs(mean)).toBeLessThan(5 * Math.sqrt(variance / n));
+    },
+  );
 
   it('nn.Linear default is U(±1/√n_in): every draw inside the bound, the extremes close to it', () => {
     const dist = weightDistribution({ kind: 'torch-linear-default' }, FAN_IN, FAN_OUT);

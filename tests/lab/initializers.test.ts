@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { distributionVariance, weightDistribution, type InitSpec } from '../../src/lab/initializers';
+import { distributionVariance, type InitSpec, weightDistribution } from '../../src/lab/initializers';
 import { sampleWeights } from '../../src/lab/sampling';
 
-const FAN_IN = 300, FAN_OUT = 100;
+const FAN_IN = 300,
+  FAN_OUT = 100;
 const address = { seed: 11, series: 0, trial: 0, layer: 1 };
 
 /** torch.nn.init variances for a [fan_out × fan_in] weight (NOTES.md). */
@@ -45,6 +46,8 @@ describe('initializers sample the variance torch.nn.init prescribes', () => {
 
   it('zeros and constant fill every weight with one value', () => {
     expect(new Set(sampleWeights(weightDistribution({ kind: 'zeros' }, 4, 3), address, 4, 3))).toEqual(new Set([0]));
-    expect(new Set(sampleWeights(weightDistribution({ kind: 'constant', value: 0.25 }, 4, 3), address, 4, 3))).toEqual(new Set([0.25]));
+    expect(new Set(sampleWeights(weightDistribution({ kind: 'constant', value: 0.25 }, 4, 3), address, 4, 3))).toEqual(
+      new Set([0.25]),
+    );
   });
 });

@@ -14,7 +14,13 @@ describe('Philox4x32-10', () => {
   });
 
   it('mulHigh equals the exact 64-bit product high word', () => {
-    const pairs = [[0xd2511f53, 0xffffffff], [0xcd9e8d57, 0x12345678], [1, 1], [0xffffffff, 0xffffffff], [0x10000, 0x10000]];
+    const pairs = [
+      [0xd2511f53, 0xffffffff],
+      [0xcd9e8d57, 0x12345678],
+      [1, 1],
+      [0xffffffff, 0xffffffff],
+      [0x10000, 0x10000],
+    ];
     for (const [a, b] of pairs) expect(mulHigh(a, b)).toBe(Number((BigInt(a) * BigInt(b)) >> 32n));
   });
 
@@ -40,14 +46,16 @@ describe('uniforms and normals from words', () => {
 
   it('Box–Muller normals have mean 0 and variance 1 within sampling error', () => {
     const n = 200_000;
-    let sum = 0, sumSq = 0;
+    let sum = 0,
+      sumSq = 0;
     for (let i = 0; i < n; i++) {
       const [w0, w1] = drawWords({ seed: 1, stream: 0, series: 0, trial: 0, layer: 1, element: i });
       const z = standardNormal(w0, w1);
       sum += z;
       sumSq += z * z;
     }
-    const mean = sum / n, variance = sumSq / n - mean * mean;
+    const mean = sum / n,
+      variance = sumSq / n - mean * mean;
     // Standard errors: mean 1/√n ≈ 0.0022, variance √(2/n) ≈ 0.0032; allow 5 of each.
     expect(Math.abs(mean)).toBeLessThan(5 / Math.sqrt(n));
     expect(Math.abs(variance - 1)).toBeLessThan(5 * Math.sqrt(2 / n));

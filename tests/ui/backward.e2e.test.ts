@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright';
+import { describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/cpu/cpuEngine';
 import { activations } from '../../src/lab/activations';
 import { DEFAULT_TOLERANCES } from '../../src/lab/compare';
-import { batchRows, inputWidth, type ExperimentConfig } from '../../src/lab/config';
+import { batchRows, type ExperimentConfig, inputWidth } from '../../src/lab/config';
 import { initializers, initKinds } from '../../src/lab/initializers';
 import type { LayerHistograms, LayerStats } from '../../src/lab/results';
 import { theoryCurves } from '../../src/lab/theory';
@@ -17,10 +17,17 @@ const GPU_RELATIVE_TOLERANCE = DEFAULT_TOLERANCES.statistic;
  */
 const CROSS_RUNTIME_RELATIVE_TOLERANCE = 1e-12;
 
-interface ResultJson { config: ExperimentConfig; engine: 'cpu' | 'gpu'; series: { label: string; layers: LayerStats[]; histograms?: LayerHistograms[] }[] }
+interface ResultJson {
+  config: ExperimentConfig;
+  engine: 'cpu' | 'gpu';
+  series: { label: string; layers: LayerStats[]; histograms?: LayerHistograms[] }[];
+}
 
 const result = (page: Page, id: string) =>
-  page.evaluate((id) => (window as unknown as { initlab: { results: Record<string, ResultJson | undefined> } }).initlab.results[id], id);
+  page.evaluate(
+    (id) => (window as unknown as { initlab: { results: Record<string, ResultJson | undefined> } }).initlab.results[id],
+    id,
+  );
 
 describe('gradients and distributions on the page', () => {
   const env = useLab();
@@ -35,18 +42,37 @@ describe('gradients and distributions on the page', () => {
     const reference = await new CpuEngine().run(shown.config, { backward: true });
     const tolerance = shown.engine === 'gpu' ? GPU_RELATIVE_TOLERANCE : CROSS_RUNTIME_RELATIVE_TOLERANCE;
     const theory = theoryCurves(shown.config);
-    for (const [quantity, statistic] of [['pre', 'var'], ['grad', 'meanSq'], ['weightGrad', 'meanSq']] as const) {
+    for (const [quantity, statistic] of [
+      ['pre', 'var'],
+      ['grad', 'meanSq'],
+      ['weightGrad', 'meanSq'],
+    ] as const) {
       const snapshot = await chartSnapshot(page, `backward-${quantity}`);
       expect(snapshot.labels).toEqual(reference.series.map((s) => s.label));
-      reference.series.forEach((s, i) => s.layers.forEach((l, k) => {
-        expectClose(snapshot.data[1 + i][k]!, l[quantity]![statistic], tolerance, `${s.label} ${quantity}, layer ${k + 1}`);
-        expectClose(snapshot.theory[i][k], theory[i].layers[k][quantity][statistic], CROSS_RUNTIME_RELATIVE_TOLERANCE, `${s.label} ${quantity} theory, layer ${k + 1}`);
-      }));
+      reference.series.forEach((s, i) => {
+        s.layers.forEach((l, k) => {
+          expectClose(
+            snapshot.data[1 + i][k]!,
+            l[quantity]![statistic],
+            tolerance,
+            `${s.label} ${quantity}, layer ${k + 1}`,
+          );
+          expectClose(
+            snapshot.theory[i][k],
+            theory[i].layers[k][quantity][statistic],
+            CROSS_RUNTIME_RELATIVE_TOLERANCE,
+            `${s.label} ${quantity} theory, layer ${k + 1}`,
+          );
+        });
+      });
     }
     const meta = await page.locator('#backward-figure .figure-meta').textContent();
     expect(meta).toMatch(new RegExp(`^${shown.engine.toUpperCase()} engine`));
     const chosen = await page.evaluate(() => (window as unknown as { initlab: { engine: string } }).initlab.engine);
-    if (chosen !== shown.engine) expect(meta).toContain(`The ${chosen.toUpperCase()} engine gives no gradients, so this figure ran on the CPU engine.`);
+    if (chosen !== shown.engine)
+      expect(meta).toContain(
+        `The ${chosen.toUpperCase()} engine gives no gradients, so this figure ran on the CPU engine.`,
+      );
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -61,8 +87,10 @@ describe('gradients and distributions on the page', () => {
     for (const series of shown.series) {
       expect(series.histograms).toHaveLength(shown.config.depth);
       series.histograms!.forEach((h, l) => {
-        const total = (x: { counts: number[]; below: number; above: number; nan: number }) => x.counts.reduce((a, b) => a + b, 0) + x.below + x.above + x.nan;
-        for (const q of ['pre', 'post', 'grad'] as const) expect(total(h[q]!), `${series.label} ${q}, layer ${l + 1}`).toBe(rows * shown.config.width);
+        const total = (x: { counts: number[]; below: number; above: number; nan: number }) =>
+          x.counts.reduce((a, b) => a + b, 0) + x.below + x.above + x.nan;
+        for (const q of ['pre', 'post', 'grad'] as const)
+          expect(total(h[q]!), `${series.label} ${q}, layer ${l + 1}`).toBe(rows * shown.config.width);
         const fanIn = l === 0 ? inputWidth(shown.config) : shown.config.width;
         expect(total(h.weights), `${series.label} weights, layer ${l + 1}`).toBe(fanIn * shown.config.width);
       });
@@ -74,7 +102,9 @@ describe('gradients and distributions on the page', () => {
     await page.getByTestId('histogram-series').selectOption('1');
     expect((await chartSnapshot(page, 'dist-grad')).data[1]).toEqual(shown.series[1].histograms![2].grad!.counts);
     expect((await chartSnapshot(page, 'dist-pre')).data[1]).toEqual(shown.series[1].histograms![2].pre.counts);
-    expect((await chartSnapshot(page, 'dist-weights-0')).data[1]).toEqual(shown.series[0].histograms![2].weights.counts);
+    expect((await chartSnapshot(page, 'dist-weights-0')).data[1]).toEqual(
+      shown.series[0].histograms![2].weights.counts,
+    );
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -84,11 +114,15 @@ describe('gradients and distributions on the page', () => {
     await waitForRun(page);
     const slope = page.locator('label', { has: page.getByTestId('control-slope') });
     expect(await slope.isVisible()).toBe(false);
-    expect(await page.getByTestId('activation-summary').textContent()).toBe(`${activations.relu.summary}. Gain ${Math.SQRT2.toPrecision(4)}.`);
+    expect(await page.getByTestId('activation-summary').textContent()).toBe(
+      `${activations.relu.summary}. Gain ${Math.SQRT2.toPrecision(4)}.`,
+    );
     await page.getByTestId('control-activation').selectOption('leaky-relu');
     expect(await slope.isVisible()).toBe(true);
     const gain = activations['leaky-relu'].gain({ slope: 0.01 });
-    expect(await page.getByTestId('activation-summary').textContent()).toBe(`${activations['leaky-relu'].summary}. Gain ${gain.toPrecision(4)}.`);
+    expect(await page.getByTestId('activation-summary').textContent()).toBe(
+      `${activations['leaky-relu'].summary}. Gain ${gain.toPrecision(4)}.`,
+    );
     for (const kind of initKinds) {
       const summary = page.getByTestId(`init-summary-${kind}`);
       expect(await summary.isVisible(), kind).toBe(true);

@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
 import type { Download, Page } from 'playwright';
+import { describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/cpu/cpuEngine';
-import { defaultConfig, parseConfig, type ExperimentConfig } from '../../src/lab/config';
-import { resultJson, type LayerStats } from '../../src/lab/results';
+import { defaultConfig, type ExperimentConfig, parseConfig } from '../../src/lab/config';
+import { type LayerStats, resultJson } from '../../src/lab/results';
 import { chartSnapshot, openLab, useLab, waitForRun } from './labServer';
 
 /** The GPU engine's guarantee against the float64 reference (src/lab/compare.ts DEFAULT_TOLERANCES.statistic). */
@@ -20,7 +20,8 @@ async function readDownload(download: Download, encoding: BufferEncoding = 'utf8
   return Buffer.concat(chunks).toString(encoding);
 }
 
-const engineUsed = (page: Page) => page.evaluate(() => (window as unknown as { initlab: { engine: string } }).initlab.engine);
+const engineUsed = (page: Page) =>
+  page.evaluate(() => (window as unknown as { initlab: { engine: string } }).initlab.engine);
 
 /** The chart's series must be the reference engine's per-layer variances, computed here in Node as the CLI does. */
 async function expectChartMatchesCpu(page: Page, config: ExperimentConfig): Promise<void> {
@@ -35,23 +36,50 @@ async function expectChartMatchesCpu(page: Page, config: ExperimentConfig): Prom
       const expected = s.layers.map((l) => l[quantity].var);
       const tolerance = gpu ? GPU_RELATIVE_TOLERANCE : CROSS_RUNTIME_RELATIVE_TOLERANCE;
       expect(plotted).toHaveLength(expected.length);
-      plotted.forEach((v, k) => expect(Math.abs(v! - expected[k]) / expected[k], `${s.label}, layer ${k + 1}`).toBeLessThanOrEqual(tolerance));
+      plotted.forEach((v, k) => {
+        expect(Math.abs(v! - expected[k]) / expected[k], `${s.label}, layer ${k + 1}`).toBeLessThanOrEqual(tolerance);
+      });
     });
   }
 }
 
 function configOf(query: string): ExperimentConfig {
   const params = new URLSearchParams(query);
-  const sweep = params.get('sweep')!.split(';').map((item) => {
-    const [kind, rest = ''] = item.split(':');
-    return Object.fromEntries([['kind', kind], ...rest.split(',').filter(Boolean).map((p) => { const [k, v] = p.split('='); return [k, Number(v)]; })]);
-  });
+  const sweep = params
+    .get('sweep')!
+    .split(';')
+    .map((item) => {
+      const [kind, rest = ''] = item.split(':');
+      return Object.fromEntries([
+        ['kind', kind],
+        ...rest
+          .split(',')
+          .filter(Boolean)
+          .map((p) => {
+            const [k, v] = p.split('=');
+            return [k, Number(v)];
+          }),
+      ]);
+    });
   const input = params.get('input')!;
   const [distribution, rest] = input.split(':');
   const raw = {
-    seed: Number(params.get('seed')), trials: Number(params.get('trials')), depth: Number(params.get('depth')),
-    width: Number(params.get('width')), sweep,
-    input: rest ? { distribution, ...Object.fromEntries(rest.split(',').map((p) => { const [k, v] = p.split('='); return [k, Number(v)]; })) } : { values: input.split(',').map(Number) },
+    seed: Number(params.get('seed')),
+    trials: Number(params.get('trials')),
+    depth: Number(params.get('depth')),
+    width: Number(params.get('width')),
+    sweep,
+    input: rest
+      ? {
+          distribution,
+          ...Object.fromEntries(
+            rest.split(',').map((p) => {
+              const [k, v] = p.split('=');
+              return [k, Number(v)];
+            }),
+          ),
+        }
+      : { values: input.split(',').map(Number) },
   };
   const parsed = parseConfig(raw);
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
@@ -76,10 +104,13 @@ describe('the lab page', () => {
     const { page, errors } = await openLab(env.browser, env.lab.url);
     await waitForRun(page);
     const before = await page.evaluate(() => (window as unknown as { initlab: { runs: number } }).initlab.runs);
-    await page.locator('[data-testid="sigma-row"] input[type="range"]').last().evaluate((slider: HTMLInputElement) => {
-      slider.value = '-1.5';
-      slider.dispatchEvent(new Event('input', { bubbles: true }));
-    });
+    await page
+      .locator('[data-testid="sigma-row"] input[type="range"]')
+      .last()
+      .evaluate((slider: HTMLInputElement) => {
+        slider.value = '-1.5';
+        slider.dispatchEvent(new Event('input', { bubbles: true }));
+      });
     await waitForRun(page, ['seed'], before + 5);
     expect(decodeURIComponent(page.url())).toContain('normal:sigma=0.0316');
     const labels = (await chartSnapshot(page, 'seed-pre')).labels;
@@ -90,7 +121,8 @@ describe('the lab page', () => {
   });
 
   it('a shared link reproduces its config and numbers, trials band included', async () => {
-    const query = '?seed=7&trials=3&depth=5&width=20&input=normal:batch=16,width=6&sweep=normal:sigma=0.3;he-normal;xavier-uniform';
+    const query =
+      '?seed=7&trials=3&depth=5&width=20&input=normal:batch=16,width=6&sweep=normal:sigma=0.3;he-normal;xavier-uniform';
     const { page, errors } = await openLab(env.browser, env.lab.url + query);
     await waitForRun(page);
     const config = configOf(query);
@@ -127,8 +159,15 @@ describe('the lab page', () => {
     const { page } = await openLab(env.browser, `${env.lab.url}?engine=cpu`, { width: 1280, height: 720 });
     await waitForRun(page);
     await page.keyboard.press('l');
-    await expect.poll(() => page.evaluate(() => document.body.classList.contains('lecture')), { timeout: 5_000 }).toBe(true);
-    const visible = () => page.evaluate(() => [...document.querySelectorAll('main > section')].filter((s) => getComputedStyle(s).display !== 'none').map((s) => s.id));
+    await expect
+      .poll(() => page.evaluate(() => document.body.classList.contains('lecture')), { timeout: 5_000 })
+      .toBe(true);
+    const visible = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('main > section')]
+          .filter((s) => getComputedStyle(s).display !== 'none')
+          .map((s) => s.id),
+      );
     expect(await visible()).toEqual(['why']);
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
@@ -148,12 +187,29 @@ describe('the lab page', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv-seed').click()]);
     const text = await readDownload(download);
     const [header, ...lines] = text.trim().split('\n');
-    expect(header.split(',')).toEqual(['series', 'layer', 'quantity', 'mean', 'var', 'meanSq', 'minVar', 'maxVar', 'flags']);
+    expect(header.split(',')).toEqual([
+      'series',
+      'layer',
+      'quantity',
+      'mean',
+      'var',
+      'meanSq',
+      'minVar',
+      'maxVar',
+      'flags',
+    ]);
     expect(lines).toHaveLength(5 * 8 * 2);
     for (const quantity of ['pre', 'post']) {
-      const table = await page.getByTestId(`table-seed-${quantity}`).evaluate((t) =>
-        [...t.querySelectorAll('tbody tr')].map((row) => [...row.querySelectorAll('td')].map((td) => Number(td.getAttribute('data-value')))));
-      const labels = await page.getByTestId(`table-seed-${quantity}`).evaluate((t) => [...t.querySelectorAll('thead th')].slice(1).map((th) => th.textContent));
+      const table = await page
+        .getByTestId(`table-seed-${quantity}`)
+        .evaluate((t) =>
+          [...t.querySelectorAll('tbody tr')].map((row) =>
+            [...row.querySelectorAll('td')].map((td) => Number(td.getAttribute('data-value'))),
+          ),
+        );
+      const labels = await page
+        .getByTestId(`table-seed-${quantity}`)
+        .evaluate((t) => [...t.querySelectorAll('thead th')].slice(1).map((th) => th.textContent));
       for (const line of lines) {
         const cells = line.match(/("[^"]*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, ''));
         if (cells[2] !== quantity) continue;
@@ -178,7 +234,9 @@ describe('the lab page', () => {
         for (const q of ['pre', 'post'] as const) {
           for (const m of ['mean', 'var', 'meanSq'] as const) {
             const expected = cli.series[i].layers[k][q][m];
-            expect(Math.abs(l[q][m] - expected), `${s.label} layer ${k + 1} ${q}.${m}`).toBeLessThanOrEqual(CROSS_RUNTIME_RELATIVE_TOLERANCE * Math.abs(expected));
+            expect(Math.abs(l[q][m] - expected), `${s.label} layer ${k + 1} ${q}.${m}`).toBeLessThanOrEqual(
+              CROSS_RUNTIME_RELATIVE_TOLERANCE * Math.abs(expected),
+            );
           }
         }
       });
@@ -215,16 +273,25 @@ describe('the lab page with values a log axis cannot show and with large experim
     await waitForRun(page);
     const snapshot = await chartSnapshot(page, 'seed-pre');
     expect(snapshot.data[1]).toEqual(new Array(8).fill(null));
-    const marks = await page.evaluate(() => (window as unknown as { initlab: { charts: Record<string, { marks: { x: number; text: string }[] }> } }).initlab.charts['seed-pre'].marks);
+    const marks = await page.evaluate(
+      () =>
+        (window as unknown as { initlab: { charts: Record<string, { marks: { x: number; text: string }[] }> } }).initlab
+          .charts['seed-pre'].marks,
+    );
     expect(marks.map((m) => m.x)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(marks.every((m) => m.text === 'exactly 0')).toBe(true);
-    const firstColumn = await page.getByTestId('table-seed-pre').evaluate((t) => [...t.querySelectorAll('tbody tr td:first-of-type')].map((td) => td.textContent));
+    const firstColumn = await page
+      .getByTestId('table-seed-pre')
+      .evaluate((t) => [...t.querySelectorAll('tbody tr td:first-of-type')].map((td) => td.textContent));
     expect(firstColumn).toEqual(new Array(8).fill('0'));
     await page.close();
   });
 
   it('a large experiment waits for Run, shows progress with time left, and Cancel stops it', async () => {
-    const { page, errors } = await openLab(env.browser, `${env.lab.url}?engine=cpu&depth=40&width=1000&input=normal:batch=64,width=1000&sweep=he-normal`);
+    const { page, errors } = await openLab(
+      env.browser,
+      `${env.lab.url}?engine=cpu&depth=40&width=1000&input=normal:batch=64,width=1000&sweep=he-normal`,
+    );
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 30_000 }).toContain('press Run');
     await page.getByTestId('run-button').click();
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 30_000 }).toMatch(/left/);

@@ -1,6 +1,7 @@
 /** Builds the page once and serves it with `vite preview` on 127.0.0.1 and a free port, for the e2e tests. */
-import { build, preview, type PreviewServer } from 'vite';
-import { chromium, type Browser, type Page } from 'playwright';
+
+import { type Browser, chromium, type Page } from 'playwright';
+import { build, type PreviewServer, preview } from 'vite';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { chromiumArgs, chromiumPath } from '../browserLaunch';
 
@@ -22,21 +23,34 @@ export async function startLab(): Promise<Lab> {
 
 /** The system Chromium; `webgpu: false` drops the flag that exposes WebGPU on SwiftShader. */
 export function launch(webgpu = true): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath(), args: webgpu ? chromiumArgs : chromiumArgs.filter((a) => a !== '--enable-unsafe-webgpu') });
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    args: webgpu ? chromiumArgs : chromiumArgs.filter((a) => a !== '--enable-unsafe-webgpu'),
+  });
 }
 
 /** Opens the page and collects console errors and uncaught exceptions. */
-export async function openLab(browser: Browser, url: string, viewport = { width: 1400, height: 1000 }): Promise<{ page: Page; errors: string[] }> {
+export async function openLab(
+  browser: Browser,
+  url: string,
+  viewport = { width: 1400, height: 1000 },
+): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ viewport });
   const errors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   page.on('pageerror', (e) => errors.push(process.env.STACK ? String(e.stack) : e.message));
   await page.goto(url);
   return { page, errors };
 }
 
 /** Waits until the given figures have results from a finished run. */
-export async function waitForRun(page: Page, ids: string[] = ['seed', 'symmetry', 'xavier', 'he', 'he-derivation'], minRuns = 1): Promise<void> {
+export async function waitForRun(
+  page: Page,
+  ids: string[] = ['seed', 'symmetry', 'xavier', 'he', 'he-derivation'],
+  minRuns = 1,
+): Promise<void> {
   await page.waitForFunction(
     ({ ids, minRuns }) => {
       const lab = (window as unknown as { initlab?: { results: Record<string, unknown>; runs: number } }).initlab;
@@ -69,7 +83,10 @@ export interface ChartSnapshot {
 }
 
 export const chartSnapshot = (page: Page, id: string): Promise<ChartSnapshot> =>
-  page.evaluate((id) => (window as unknown as { initlab: { charts: Record<string, ChartSnapshot> } }).initlab.charts[id], id);
+  page.evaluate(
+    (id) => (window as unknown as { initlab: { charts: Record<string, ChartSnapshot> } }).initlab.charts[id],
+    id,
+  );
 
 export function expectClose(actual: number, expected: number, tolerance: number, what: string): void {
   expect(Math.abs(actual - expected) / Math.abs(expected), what).toBeLessThanOrEqual(tolerance);

@@ -1,7 +1,7 @@
 import { mkdirSync, statSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright';
-import { launch, openLab, startLab, waitForRun, type Lab } from './labServer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Lab, launch, openLab, startLab, waitForRun } from './labServer';
 
 /** Git-ignored; people look at these before a change to the page is accepted. */
 const OUT = 'test-output';
@@ -47,7 +47,9 @@ describe('screenshots of the main views', () => {
     await page.locator('#distributions-figure').scrollIntoViewIfNeeded();
     await waitForRun(page, ['distributions']);
     // Scrolled by hand so that the sticky header does not cover the layer slider.
-    await page.locator('#distributions-figure').evaluate((f) => window.scrollTo(0, f.getBoundingClientRect().top + window.scrollY - 60));
+    await page
+      .locator('#distributions-figure')
+      .evaluate((f) => window.scrollTo(0, f.getBoundingClientRect().top + window.scrollY - 60));
     await shoot('histograms');
   });
 
@@ -55,7 +57,9 @@ describe('screenshots of the main views', () => {
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.keyboard.press('l');
     for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
-    const heading = await page.locator('section.current h2').evaluate((h) => ({ id: h.parentElement!.id, size: parseFloat(getComputedStyle(h).fontSize) }));
+    const heading = await page
+      .locator('section.current h2')
+      .evaluate((h) => ({ id: h.parentElement!.id, size: parseFloat(getComputedStyle(h).fontSize) }));
     expect(heading.id).toBe('experiment');
     expect(heading.size).toBeGreaterThanOrEqual(40);
     await shoot('lecture');
@@ -76,7 +80,9 @@ describe('screenshots of the main views', () => {
         if (await page.locator(`section#${id} .key-figure`).count()) {
           // The figure's first chart, or its drawing when it has no chart.
           const charts = page.locator(`section#${id} .key-figure .chart`);
-          const drawing = (await charts.count()) ? charts.first() : page.locator(`section#${id} .key-figure > :first-child`);
+          const drawing = (await charts.count())
+            ? charts.first()
+            : page.locator(`section#${id} .key-figure > :first-child`);
           const box = (await drawing.boundingBox())!;
           expect(box.y + box.height, `${id}: bottom of the key figure`).toBeLessThanOrEqual(footerTop);
           await shoot(`lecture-${id}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, parseConfig, type ExperimentConfig } from '../../src/lab/config';
+import { defaultConfig, type ExperimentConfig, parseConfig } from '../../src/lab/config';
 import { theoryCurves } from '../../src/lab/theory';
 import { chartSnapshot, expectClose, openLab, useLab, waitForRun } from './labServer';
 
@@ -27,19 +27,31 @@ describe('theory on the page', () => {
       theory.forEach((series, i) => {
         const expected = series.layers.map((l) => l[quantity].var);
         expect(snapshot.theory[i]).toHaveLength(expected.length);
-        snapshot.theory[i].forEach((v, k) => expectClose(v, expected[k], CROSS_RUNTIME_RELATIVE_TOLERANCE, `${series.label}, layer ${k + 1}`));
+        snapshot.theory[i].forEach((v, k) => {
+          expectClose(v, expected[k], CROSS_RUNTIME_RELATIVE_TOLERANCE, `${series.label}, layer ${k + 1}`);
+        });
       });
       const cells = await page.getByTestId(`table-seed-${quantity}`).evaluate((t) =>
-        [...t.querySelectorAll('tbody tr')].map((row) => [...row.querySelectorAll('td')].map((td) => ({
-          value: Number(td.getAttribute('data-value')),
-          ratio: td.querySelector('.ratio') ? Number(td.querySelector('.ratio')!.getAttribute('data-ratio')) : null,
-        }))));
-      cells.forEach((row, layer) => row.forEach((cell, s) => {
-        const predicted = theory[s].layers[layer][quantity].var;
-        // σ = 1e-5 underflows nothing in float64, so every cell of the seed has a ratio.
-        expect(cell.ratio, `${theory[s].label}, layer ${layer + 1}`).not.toBeNull();
-        expectClose(cell.ratio!, cell.value / predicted, RATIO_RELATIVE_TOLERANCE, `${theory[s].label}, layer ${layer + 1} ratio`);
-      }));
+        [...t.querySelectorAll('tbody tr')].map((row) =>
+          [...row.querySelectorAll('td')].map((td) => ({
+            value: Number(td.getAttribute('data-value')),
+            ratio: td.querySelector('.ratio') ? Number(td.querySelector('.ratio')!.getAttribute('data-ratio')) : null,
+          })),
+        ),
+      );
+      cells.forEach((row, layer) => {
+        row.forEach((cell, s) => {
+          const predicted = theory[s].layers[layer][quantity].var;
+          // σ = 1e-5 underflows nothing in float64, so every cell of the seed has a ratio.
+          expect(cell.ratio, `${theory[s].label}, layer ${layer + 1}`).not.toBeNull();
+          expectClose(
+            cell.ratio!,
+            cell.value / predicted,
+            RATIO_RELATIVE_TOLERANCE,
+            `${theory[s].label}, layer ${layer + 1} ratio`,
+          );
+        });
+      });
     }
     expect(errors).toEqual([]);
     await page.close();
@@ -49,23 +61,41 @@ describe('theory on the page', () => {
     const query = '?engine=cpu&activation=tanh&sweep=lecun-normal;constant:value=0.1';
     const { page } = await openLab(env.browser, env.lab.url + query);
     await waitForRun(page);
-    const parsed = parseConfig({ ...defaultConfig(), activation: 'tanh', sweep: [{ kind: 'lecun-normal' }, { kind: 'constant', value: 0.1 }] });
+    const parsed = parseConfig({
+      ...defaultConfig(),
+      activation: 'tanh',
+      sweep: [{ kind: 'lecun-normal' }, { kind: 'constant', value: 0.1 }],
+    });
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
     const theory = theoryCurves(parsed.config);
     const snapshot = await chartSnapshot(page, 'seed-post');
-    snapshot.theory[0].forEach((v, k) => expectClose(v, theory[0].layers[k].post.var, CROSS_RUNTIME_RELATIVE_TOLERANCE, `LeCun, layer ${k + 1}`));
+    snapshot.theory[0].forEach((v, k) => {
+      expectClose(v, theory[0].layers[k].post.var, CROSS_RUNTIME_RELATIVE_TOLERANCE, `LeCun, layer ${k + 1}`);
+    });
     expect(snapshot.theory[1]).toEqual([]);
-    expect(await page.locator('#seed-figure .figure-meta').textContent()).toContain(`No theory for constant 0.1: ${theory[1].unavailable}`);
+    expect(await page.locator('#seed-figure .figure-meta').textContent()).toContain(
+      `No theory for constant 0.1: ${theory[1].unavailable}`,
+    );
     await page.close();
   });
 
   it("the He derivation table's theory columns are theory.ts's predictions for the derivation's config", async () => {
     const { page } = await openLab(env.browser, `${env.lab.url}?engine=cpu`);
     await waitForRun(page);
-    const config = await page.evaluate(() => (window as unknown as { initlab: { results: Record<string, { config: ExperimentConfig }> } }).initlab.results['he-derivation'].config);
+    const config = await page.evaluate(
+      () =>
+        (window as unknown as { initlab: { results: Record<string, { config: ExperimentConfig }> } }).initlab.results[
+          'he-derivation'
+        ].config,
+    );
     const theory = theoryCurves(config)[0].layers;
-    const rows = await page.getByTestId('he-derivation-table').evaluate((t) =>
-      [...t.querySelectorAll('tbody tr')].map((r) => [...r.querySelectorAll('td')].map((td) => Number(td.textContent))));
+    const rows = await page
+      .getByTestId('he-derivation-table')
+      .evaluate((t) =>
+        [...t.querySelectorAll('tbody tr')].map((r) =>
+          [...r.querySelectorAll('td')].map((td) => Number(td.textContent)),
+        ),
+      );
     expect(rows).toHaveLength(theory.length);
     rows.forEach((cells, i) => {
       // Columns after Var[W]: E[Z²] theory, measured, E[H²] theory, measured, Var[H] theory, measured.

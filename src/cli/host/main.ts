@@ -15,7 +15,13 @@ export type HostResult =
 
 export interface HostApi {
   device(): Promise<{ ok: true; device: string } | HostFailure>;
-  run(id: number, config: ExperimentConfig, rows?: number[], captureRows?: number[], backward?: boolean): Promise<HostResult>;
+  run(
+    id: number,
+    config: ExperimentConfig,
+    rows?: number[],
+    captureRows?: number[],
+    backward?: boolean,
+  ): Promise<HostResult>;
   abort(id: number): void;
 }
 
@@ -28,7 +34,11 @@ declare global {
 
 let engine: Promise<GpuEngine> | null = null;
 const controllers = new Map<number, AbortController>();
-const failure = (e: unknown) => ({ ok: false as const, name: (e as Error).name ?? 'Error', message: (e as Error).message ?? String(e) });
+const failure = (e: unknown) => ({
+  ok: false as const,
+  name: (e as Error).name ?? 'Error',
+  message: (e as Error).message ?? String(e),
+});
 
 window.initlabHost = {
   async device() {
@@ -46,11 +56,23 @@ window.initlabHost = {
     try {
       engine ??= GpuEngine.create();
       const { capture, ...result } = await (await engine).run(config, {
-        signal: controller.signal, rows, captureRows, backward, onProgress: (p) => window.initlabProgress?.(id, p),
+        signal: controller.signal,
+        rows,
+        captureRows,
+        backward,
+        onProgress: (p) => window.initlabProgress?.(id, p),
       });
       return {
-        ok: true, result,
-        ...(capture ? { capture: { rows: capture.rows, preActivations: capture.preActivations.map((s) => s.map((l) => Array.from(l))) } } : {}),
+        ok: true,
+        result,
+        ...(capture
+          ? {
+              capture: {
+                rows: capture.rows,
+                preActivations: capture.preActivations.map((s) => s.map((l) => Array.from(l))),
+              },
+            }
+          : {}),
       };
     } catch (e) {
       return failure(e);
