@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { openHostPage } from '../src/cli/browserHost';
-import { affine } from '../src/cpu/cpuEngine';
+import { affine } from '../src/cpu/layers';
 import { emptyPartial, pushValue } from '../src/lab/stats';
 import type { Timings } from './host/main';
 

@@ -1,31 +1,7 @@
 // One backward step for a slab of rows: δ_{l−1} = (2^-j·(δ_l·W_lᵀ)) ⊙ φ'(Z_{l−1}), written out, with its statistics
 // fused as one Moments partial per 64×64 tile and range flags. j is the exponent the merge chose for δ_l; Z_{l−1} is
 // the pre-activation the forward pass kept. W_l [fanIn × fanOut] is read transposed in place.
-// Prepended: moments.wgsl, tileMoments.wgsl, activation.wgsl, range.wgsl, gradState.wgsl, productTile.wgsl.
-
-struct BackwardParams {
-  rows: u32,
-  // Columns of δ_{l−1} (the fan-in of layer l) and of δ_l (its width): the product's output and shared dimensions.
-  fanIn: u32,
-  fanOut: u32,
-  // First row of this slab within the chunk: a multiple of TILE.
-  rowOffset: u32,
-  activation: u32,
-  // 0-based index of layer l: its exponent is read, layer l − 1's slot is written.
-  layer: u32,
-  // Workgroups along fanIn: the stride of the partials.
-  tilesX: u32,
-  slope: f32,
-}
-
-@group(0) @binding(0) var<uniform> params: BackwardParams;
-@group(0) @binding(1) var<storage, read> upstream: array<f32>;
-@group(0) @binding(2) var<storage, read> weights: array<f32>;
-@group(0) @binding(3) var<storage, read> pre: array<f32>;
-@group(0) @binding(4) var<storage, read_write> delta: array<f32>;
-@group(0) @binding(5) var<storage, read_write> partials: array<Moments>;
-@group(0) @binding(6) var<storage, read_write> gradState: array<atomic<u32>>;
-
+// Declared in src/gpu/backwardLayerKernel.ts.
 
 fn loadA(row: u32, k: u32) -> f32 {
   if (row >= params.rows || k >= params.fanOut) { return 0.0; }
@@ -45,7 +21,7 @@ fn main(@builtin(local_invocation_id) local: vec3u, @builtin(workgroup_id) group
   let colBase = group.x * TILE;
   let acc = productTile(local, thread, rowBase, colBase, params.fanOut);
 
-  let exponent = bitcast<i32>(atomicLoad(&gradState[params.layer * GRAD_STATE_WORDS + GRAD_EXPONENT]));
+  let exponent = bitcast<i32>(atomicLoad(&gradState[params.layer * STATE_WORDS + STATE_EXPONENT]));
   var moments = Moments(0u, 0.0, 0.0);
   var flags = 0u;
   for (var i = 0u; i < 8u; i++) {
@@ -71,6 +47,6 @@ fn main(@builtin(local_invocation_id) local: vec3u, @builtin(workgroup_id) group
   let total = reduceTile(thread, moments, flags);
   if (thread == 0u) {
     partials[(params.rowOffset / TILE + group.y) * params.tilesX + group.x] = total.moments;
-    if (total.flags != 0u) { atomicOr(&gradState[(params.layer - 1u) * GRAD_STATE_WORDS + GRAD_FLAGS], total.flags); }
+    if (total.flags != 0u) { atomicOr(&gradState[(params.layer - 1u) * STATE_WORDS + STATE_FLAGS], total.flags); }
   }
 }

@@ -1,24 +1,8 @@
 // Counts one histogram with u32 atomics, by src/lab/histogram.ts's rule over the range histogramRange.wgsl found:
 // bin k = min(B − 1, floor((x − lo)·B/(hi − lo))) in f32, −∞ below, +∞ above, NaN apart. Slot layout: B bins, then
 // below, above, NaN. When every finite value is the same (lo = hi, or none, with lo > hi), they all go to bin 0 and
-// src/gpu/histogramKernels.ts moves them to the bin the widened range puts them in.
-// Prepended: activation.wgsl, histogramValue.wgsl.
-
-struct CountParams {
-  count: u32,
-  activation: u32,
-  applyPhi: u32,
-  slot: u32,
-  slope: f32,
-  // Values per row of the 2-D dispatch grid.
-  gridWidth: u32,
-  bins: u32,
-}
-
-@group(0) @binding(0) var<uniform> params: CountParams;
-@group(0) @binding(1) var<storage, read> values: array<f32>;
-@group(0) @binding(2) var<storage, read> ranges: array<u32>;
-@group(0) @binding(3) var<storage, read_write> counts: array<atomic<u32>>;
+// src/gpu/histogramSet.ts moves them to the bin the widened range puts them in.
+// Declared in src/gpu/histogramCountKernel.ts.
 
 // Each workgroup counts VALUES_PER_GROUP values into its own copy of the slot when the slot fits LOCAL_SLOTS words,
 // then adds its non-zero counts to the global slot: one global atomic per bin and workgroup rather than per value.
@@ -40,14 +24,14 @@ fn slotWord(x: f32, lo: f32, hi: f32) -> u32 {
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) thread: u32) {
   let words = params.bins + 3u;
   let inWorkgroup = words <= LOCAL_SLOTS;
-  for (var i = thread; i < LOCAL_SLOTS; i += GROUP_THREADS) { atomicStore(&local[i], 0u); }
+  for (var i = thread; i < LOCAL_SLOTS; i += HISTOGRAM_THREADS) { atomicStore(&local[i], 0u); }
   workgroupBarrier();
   let base = params.slot * words;
   let lo = fromOrderedKey(ranges[2u * params.slot]);
   let hi = fromOrderedKey(ranges[2u * params.slot + 1u]);
   let first = group.y * params.gridWidth + group.x * VALUES_PER_GROUP;
   for (var v = 0u; v < VALUES_PER_THREAD; v++) {
-    let index = first + v * GROUP_THREADS + thread;
+    let index = first + v * HISTOGRAM_THREADS + thread;
     if (index < params.count) {
       let word = slotWord(histogramValue(values[index], params.applyPhi, params.activation, params.slope), lo, hi);
       if (inWorkgroup) { atomicAdd(&local[word], 1u); } else { atomicAdd(&counts[base + word], 1u); }
@@ -55,7 +39,7 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) th
   }
   workgroupBarrier();
   if (inWorkgroup) {
-    for (var i = thread; i < words; i += GROUP_THREADS) {
+    for (var i = thread; i < words; i += HISTOGRAM_THREADS) {
       let count = atomicLoad(&local[i]);
       if (count != 0u) { atomicAdd(&counts[base + i], count); }
     }

@@ -1,21 +1,6 @@
 // The range of one histogram: min and max of the finite values of a buffer (or of φ of them), folded into its slot of
-// `ranges` with u32 atomics on an order-preserving encoding of f32 (src/gpu/histogramKernels.ts decodes it).
-// Prepended: activation.wgsl, histogramValue.wgsl.
-
-struct RangeParams {
-  count: u32,
-  activation: u32,
-  // 1: take φ of each value (H from Z), 0: the value itself.
-  applyPhi: u32,
-  slot: u32,
-  slope: f32,
-  // Values per row of the 2-D dispatch grid.
-  gridWidth: u32,
-}
-
-@group(0) @binding(0) var<uniform> params: RangeParams;
-@group(0) @binding(1) var<storage, read> values: array<f32>;
-@group(0) @binding(2) var<storage, read_write> ranges: array<atomic<u32>>;
+// `ranges` with u32 atomics on an order-preserving encoding of f32 (src/gpu/histogramSet.ts decodes it).
+// Declared in src/gpu/histogramRangeKernel.ts.
 
 var<workgroup> lowest: atomic<u32>;
 var<workgroup> highest: atomic<u32>;
@@ -32,7 +17,7 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) th
   var high = 0u;
   let first = group.y * params.gridWidth + group.x * VALUES_PER_GROUP;
   for (var v = 0u; v < VALUES_PER_THREAD; v++) {
-    let index = first + v * GROUP_THREADS + thread;
+    let index = first + v * HISTOGRAM_THREADS + thread;
     if (index < params.count) {
       let x = histogramValue(values[index], params.applyPhi, params.activation, params.slope);
       if (isFiniteValue(x)) {

@@ -1,20 +1,5 @@
 // Random input rows for one chunk: X[r, c] for the batch rows listed in `rows`, element = row·n0 + c of the whole
-// batch, so a row has the same values whichever chunk computes it. Prepended: philox.wgsl.
-
-struct InputParams {
-  seed: u32,
-  trial: u32,
-  rowCount: u32,
-  width: u32,
-  shape: u32,
-  gridWidth: u32,
-}
-
-@group(0) @binding(0) var<uniform> params: InputParams;
-@group(0) @binding(1) var<storage, read> rows: array<u32>;
-@group(0) @binding(2) var<storage, read_write> inputs: array<f32>;
-
-const INPUT_STREAM: u32 = 1u;
+// batch, so a row has the same values whichever chunk computes it. Declared in src/gpu/inputsKernel.ts.
 
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) id: vec3u) {

@@ -1,34 +1,10 @@
 // One layer step for a slab of rows: Z = 2^-k·(φ_in(A)·W) + b, written out, with the statistics of Z and H = φ(Z)
 // fused into the epilogue as one MomentPair per workgroup, and range flags. A holds the previous layer's Z (φ applied
 // on load, so H is never stored) or the input X. k is the exponent the merge kernel chose for the previous layer.
-// Prepended: moments.wgsl, activation.wgsl, range.wgsl, productTile.wgsl.
-
-struct LayerParams {
-  rows: u32,
-  fanIn: u32,
-  fanOut: u32,
-  // First row of this slab within the chunk: a multiple of TILE.
-  rowOffset: u32,
-  activation: u32,
-  // 1 when A holds the previous layer's Z; 0 when it holds the input X.
-  activateInput: u32,
-  // 0-based layer index: the slot in layerState.
-  layer: u32,
-  // Workgroups along fanOut: the stride of the partials.
-  tilesX: u32,
-  bias: f32,
-  slope: f32,
-}
-
-@group(0) @binding(0) var<uniform> params: LayerParams;
-@group(0) @binding(1) var<storage, read> input: array<f32>;
-@group(0) @binding(2) var<storage, read> weights: array<f32>;
-@group(0) @binding(3) var<storage, read_write> output: array<f32>;
-@group(0) @binding(4) var<storage, read_write> partials: array<MomentPair>;
-@group(0) @binding(5) var<storage, read_write> layerState: array<atomic<u32>>;
+// Declared in src/gpu/layerKernel.ts.
 
 var<workgroup> reduction: array<MomentPair, 64>;
-// Pre-activation flags in bits 0–2, post-activation flags in bits 3–5 (src/gpu/layerState.ts).
+// Z's flags in slot A's bits, H's in slot B's (src/gpu/layerState.ts).
 var<workgroup> workgroupFlags: atomic<u32>;
 
 fn loadA(row: u32, k: u32) -> f32 {
@@ -51,7 +27,7 @@ fn main(@builtin(local_invocation_id) local: vec3u, @builtin(workgroup_id) group
 
   var exponent = 0i;
   if (params.layer > 0u) {
-    exponent = bitcast<i32>(atomicLoad(&layerState[(params.layer - 1u) * LAYER_STATE_WORDS + STATE_EXPONENT]));
+    exponent = bitcast<i32>(atomicLoad(&layerState[(params.layer - 1u) * STATE_WORDS + STATE_EXPONENT]));
   }
   var pre = Moments(0u, 0.0, 0.0);
   var post = Moments(0u, 0.0, 0.0);
@@ -69,7 +45,7 @@ fn main(@builtin(local_invocation_id) local: vec3u, @builtin(workgroup_id) group
         post = pushValue(post, h);
         var postFlags = rangeFlags(h);
         if (h == 0.0 && !zeroIsExact(params.activation, z, params.slope)) { postFlags |= FLAG_UNDERFLOW; }
-        flags |= rangeFlags(z) | (postFlags << 3u);
+        flags |= rangeFlags(z) | (postFlags << FLAG_BITS);
       }
     }
   }
@@ -83,6 +59,6 @@ fn main(@builtin(local_invocation_id) local: vec3u, @builtin(workgroup_id) group
   if (thread == 0u) {
     partials[(params.rowOffset / TILE + group.y) * params.tilesX + group.x] = reduction[0];
     let all = atomicLoad(&workgroupFlags);
-    if (all != 0u) { atomicOr(&layerState[params.layer * LAYER_STATE_WORDS + STATE_FLAGS], all); }
+    if (all != 0u) { atomicOr(&layerState[params.layer * STATE_WORDS + STATE_FLAGS], all); }
   }
 }

@@ -2,30 +2,7 @@
 // Philox stream at element = batchRow·width + j, layer = depth, series word 0 (src/cpu/backward.ts), and the
 // statistics of δ_L fused as one Moments partial per 64×64 tile, like the layer kernels'. φ' of a homogeneous φ does
 // not see the power of two Z_L carries, so δ_L is at its true scale (exponent 0).
-// Prepended: sampling constants, philox.wgsl, moments.wgsl, tileMoments.wgsl, activation.wgsl, range.wgsl, gradState.wgsl.
-
-struct OutputGradientParams {
-  seed: u32,
-  trial: u32,
-  rows: u32,
-  width: u32,
-  depth: u32,
-  activation: u32,
-  // Workgroups along width: the stride of the partials.
-  tilesX: u32,
-  slope: f32,
-}
-
-@group(0) @binding(0) var<uniform> params: OutputGradientParams;
-@group(0) @binding(1) var<storage, read> batchRows: array<u32>;
-@group(0) @binding(2) var<storage, read> pre: array<f32>;
-@group(0) @binding(3) var<storage, read_write> delta: array<f32>;
-@group(0) @binding(4) var<storage, read_write> partials: array<Moments>;
-@group(0) @binding(5) var<storage, read_write> gradState: array<atomic<u32>>;
-
-const TILE: u32 = 64u;
-const OUTPUT_GRADIENT_STREAM: u32 = 2u;
-
+// Declared in src/gpu/outputGradientKernel.ts.
 
 @compute @workgroup_size(8, 8)
 fn main(@builtin(local_invocation_id) local: vec3u, @builtin(workgroup_id) group: vec3u,
@@ -54,6 +31,6 @@ fn main(@builtin(local_invocation_id) local: vec3u, @builtin(workgroup_id) group
   let total = reduceTile(thread, moments, flags);
   if (thread == 0u) {
     partials[group.y * params.tilesX + group.x] = total.moments;
-    if (total.flags != 0u) { atomicOr(&gradState[(params.depth - 1u) * GRAD_STATE_WORDS + GRAD_FLAGS], total.flags); }
+    if (total.flags != 0u) { atomicOr(&gradState[(params.depth - 1u) * STATE_WORDS + STATE_FLAGS], total.flags); }
   }
 }

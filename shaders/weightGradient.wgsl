@@ -1,38 +1,8 @@
 // ∂L/∂W_l = H_{l−1}ᵀ·δ_l [fanIn × fanOut], summed over the chunk's rows, for a slab of its rows (fanIn), with its
 // statistics fused as one Moments partial per 64×64 tile and range flags. H_{l−1} = φ(Z_{l−1}) is applied on load
 // from the kept pre-activation (or is the input X). A batch split into chunks adds each chunk's product to `sum`;
-// the last chunk's dispatch takes the statistics of the total. Prepended: moments.wgsl, tileMoments.wgsl, activation.wgsl,
-// range.wgsl, gradState.wgsl, productTile.wgsl.
-
-struct WeightGradientParams {
-  rows: u32,
-  fanIn: u32,
-  fanOut: u32,
-  // First row of ∂L/∂W (input unit) of this slab: a multiple of TILE.
-  rowOffset: u32,
-  activation: u32,
-  // 1 when `input` holds Z_{l−1}; 0 when it holds X.
-  activateInput: u32,
-  // 0-based layer index: the slot in gradState.
-  layer: u32,
-  // Workgroups along fanOut: the stride of the partials.
-  tilesX: u32,
-  slope: f32,
-  // Bits: 1 add the earlier chunks' sum, 2 store the running sum, 4 take the statistics.
-  mode: u32,
-}
-
-@group(0) @binding(0) var<uniform> params: WeightGradientParams;
-@group(0) @binding(1) var<storage, read> input: array<f32>;
-@group(0) @binding(2) var<storage, read> delta: array<f32>;
-@group(0) @binding(3) var<storage, read_write> sum: array<f32>;
-@group(0) @binding(4) var<storage, read_write> partials: array<Moments>;
-@group(0) @binding(5) var<storage, read_write> gradState: array<atomic<u32>>;
-
-const MODE_ADD: u32 = 1u;
-const MODE_STORE: u32 = 2u;
-const MODE_REDUCE: u32 = 4u;
-
+// the last chunk's dispatch takes the statistics of the total (`add`, `store`, `reduce`: 1 or 0).
+// Declared in src/gpu/weightGradientKernel.ts.
 
 // Hᵀ[unit, row] = φ(input[row, unit]).
 fn loadA(unit: u32, row: u32) -> f32 {
@@ -62,17 +32,17 @@ fn main(@builtin(local_invocation_id) local: vec3u, @builtin(workgroup_id) group
       if (row < params.fanIn && col < params.fanOut) {
         let index = row * params.fanOut + col;
         var w = acc[2u * i + j / 4u][j % 4u];
-        if ((params.mode & MODE_ADD) != 0u) { w += sum[index]; }
-        if ((params.mode & MODE_STORE) != 0u) { sum[index] = w; }
+        if (params.add == 1u) { w += sum[index]; }
+        if (params.store == 1u) { sum[index] = w; }
         moments = pushValue(moments, w);
         flags |= rangeFlags(w);
       }
     }
   }
-  if ((params.mode & MODE_REDUCE) == 0u) { return; }
+  if (params.reduce == 0u) { return; }
   let total = reduceTile(thread, moments, flags);
   if (thread == 0u) {
     partials[(params.rowOffset / TILE + group.y) * params.tilesX + group.x] = total.moments;
-    if (total.flags != 0u) { atomicOr(&gradState[params.layer * GRAD_STATE_WORDS + GRAD_FLAGS], total.flags << WEIGHT_GRAD_FLAG_SHIFT); }
+    if (total.flags != 0u) { atomicOr(&gradState[params.layer * STATE_WORDS + STATE_FLAGS], total.flags << FLAG_BITS); }
   }
 }

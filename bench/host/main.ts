@@ -6,11 +6,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgpu';
 import { acquireDevice, type GpuContext } from '../../src/gpu/device';
-import { LayerKernel, PARTIAL_BYTES, tilesAlong } from '../../src/gpu/layerKernel';
-import { LAYER_STATE_WORDS } from '../../src/gpu/layerState';
+import { PARTIAL_BYTES, tilesAlong } from '../../src/gpu/geometry';
+import { LayerKernel } from '../../src/gpu/layerKernel';
+import { STATE } from '../../src/gpu/layerState';
 import { MergeKernel } from '../../src/gpu/mergeKernel';
-import { NaiveLayerKernel } from '../../src/gpu/naiveLayerKernel';
 import { activations } from '../../src/lab/activations';
+import { NaiveLayerKernel } from '../naiveLayerKernel';
 
 export interface Timings {
   device: string;
@@ -60,7 +61,7 @@ async function timeGpuKernels(
   const weights = make(n * n * 4, STORAGE | COPY_DST);
   const output = make(n * n * 4, STORAGE);
   const partials = make(tilesAlong(n) * tilesAlong(n) * PARTIAL_BYTES, STORAGE);
-  const stateBytes = LAYER_STATE_WORDS * 4;
+  const stateBytes = STATE.words * 4;
   const state = make(stateBytes, STORAGE | COPY_SRC | COPY_DST);
   const readback = make(stateBytes, MAP_READ | COPY_DST);
   device.queue.writeBuffer(input, 0, randomMatrix(n, 1));
@@ -73,7 +74,7 @@ async function timeGpuKernels(
       merge.merge(
         partials,
         state,
-        { partialCount: tilesAlong(n) * tilesAlong(n), layer: 0, exponent: 'none' },
+        { partialCount: tilesAlong(n) * tilesAlong(n), slots: 'both', layer: 0, exponent: 'none' },
         (encoder) => encoder.copyBufferToBuffer(state, 0, readback, 0, stateBytes),
       );
       await readback.mapAsync(GPUMapMode.READ);

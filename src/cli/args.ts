@@ -1,6 +1,6 @@
 /** Command-line flags of `npm run sweep`, parsed into a typed value or a message naming the bad flag. */
 
-export type EngineChoice = 'cpu' | 'gpu' | 'both';
+import { type EngineChoice, engineChoices } from '../lab/engine';
 
 export interface SweepArgs {
   configPath?: string;
@@ -24,8 +24,6 @@ Runs an InitLab experiment (the seed experiment when no config is given) and pri
 
 export type ArgsResult = { ok: true; args: SweepArgs } | { ok: false; message: string };
 
-const ENGINES: EngineChoice[] = ['cpu', 'gpu', 'both'];
-
 export function parseArgs(argv: string[]): ArgsResult {
   const args: SweepArgs = { engine: 'cpu', backward: false, help: false };
   for (let i = 0; i < argv.length; i++) {
@@ -45,8 +43,8 @@ export function parseArgs(argv: string[]): ArgsResult {
         break;
       case '--engine': {
         const engine = value();
-        if (!ENGINES.includes(engine as EngineChoice))
-          return { ok: false, message: `--engine = ${engine ?? 'missing'}: one of ${ENGINES.join(', ')}` };
+        if (!(engineChoices as readonly string[]).includes(engine))
+          return { ok: false, message: `--engine = ${engine ?? 'missing'}: one of ${engineChoices.join(', ')}` };
         args.engine = engine as EngineChoice;
         break;
       }

@@ -1,62 +1,48 @@
 /** The GPU engine from the terminal: src/cli/host in headless Chromium runs the very code the lab page runs. */
-import type { ExperimentConfig } from '../lab/config';
-import { CancelledError, type Engine, type Progress, type RunOptions, type RunResult } from '../lab/results';
-import { openHostPage } from './browserHost';
-import type { HostResult } from './host/main';
+import { CancelledError } from '../lab/engine';
+import { type FromEngine, RemoteEngine, type ToEngine } from '../lab/engineProtocol';
+import { type HostPage, openHostPage } from './browserHost';
 
 const HOST_PATH = '/src/cli/host/index.html';
 
-export type BrowserEngine = Engine & { device: string; close(): Promise<void> };
+export class BrowserEngine extends RemoteEngine {
+  /** The adapter's description, known once the engine has started. */
+  device = 'no device';
 
-function unwrap(answer: HostResult): RunResult {
-  if (!answer.ok) {
-    if (answer.name === 'CancelledError') throw new CancelledError();
-    const error = new Error(answer.message);
-    error.name = answer.name;
-    throw error;
+  private constructor(
+    private readonly host: HostPage,
+    send: (message: ToEngine) => void,
+  ) {
+    super('gpu', send);
   }
-  const result = answer.result as RunResult;
-  if (answer.capture) {
-    result.capture = {
-      rows: answer.capture.rows,
-      preActivations: answer.capture.preActivations.map((s) => s.map((l) => Float64Array.from(l))),
+
+  /** Starts headless Chromium and the GPU engine in it; throws what the engine could not start with. */
+  static async open(): Promise<BrowserEngine> {
+    let engine: BrowserEngine | null = null;
+    const host = await openHostPage(HOST_PATH, 'initlabHost', {
+      initlabPost: (message: FromEngine) => engine?.receive(message),
+    });
+    const send = (message: ToEngine) => {
+      host.page
+        .evaluate((m) => void window.initlabHost.receive(m), message)
+        .catch((e: Error) => engine?.failAll(new Error(`The headless browser stopped answering: ${e.message}`)));
     };
+    engine = new BrowserEngine(host, send);
+    try {
+      engine.device = await engine.open();
+      return engine;
+    } catch (e) {
+      await host.close();
+      throw e;
+    }
   }
-  return result;
-}
 
-export async function openBrowserEngine(): Promise<BrowserEngine> {
-  const listeners = new Map<number, (p: Progress) => void>();
-  const { page, close } = await openHostPage(HOST_PATH, 'initlabHost', {
-    initlabProgress: (id: number, p: Progress) => listeners.get(id)?.(p),
-  });
-  const ready = await page.evaluate(() => window.initlabHost.device());
-  if (!ready.ok) {
-    await close();
-    throw Object.assign(new Error(ready.message), { name: ready.name });
+  close(): Promise<void> {
+    this.failAll(new CancelledError());
+    return this.host.close();
   }
-  let nextId = 0;
-  return {
-    name: 'gpu',
-    device: ready.device,
-    close,
-    dispose: () => void close(),
-    async run(config: ExperimentConfig, options: RunOptions = {}): Promise<RunResult> {
-      const id = nextId++;
-      if (options.onProgress) listeners.set(id, options.onProgress);
-      const abort = () => void page.evaluate((i) => window.initlabHost.abort(i), id).catch(() => undefined);
-      options.signal?.addEventListener('abort', abort);
-      try {
-        if (options.signal?.aborted) throw new CancelledError();
-        const answer = await page.evaluate(
-          ([i, c, rows, captureRows, backward]) => window.initlabHost.run(i, c, rows, captureRows, backward),
-          [id, config, options.rows, options.captureRows, options.backward] as const,
-        );
-        return unwrap(answer as HostResult);
-      } finally {
-        listeners.delete(id);
-        options.signal?.removeEventListener('abort', abort);
-      }
-    },
-  };
+
+  override dispose(): void {
+    void this.close();
+  }
 }

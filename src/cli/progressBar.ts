@@ -1,5 +1,5 @@
 /** A progress bar on stderr: redrawn in place on a terminal, one line per tenth otherwise (logs, CI). */
-import type { Progress } from '../lab/results';
+import type { Progress } from '../lab/engine';
 
 const WIDTH = 30;
 

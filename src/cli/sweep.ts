@@ -2,24 +2,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { CpuEngine } from '../cpu/cpuEngine';
 import { type Comparison, compareRuns } from '../lab/compare';
-import {
-  batchRows,
-  defaultConfig,
-  type ExperimentConfig,
-  formatError,
-  forwardWork,
-  parseConfigText,
-} from '../lab/config';
+import { defaultConfig, type ExperimentConfig, formatError, parseConfigText } from '../lab/config';
+import type { SendableOptions } from '../lab/engine';
 import { type RunResult, resultCsv, resultJson } from '../lab/results';
+import { verificationPlan } from '../lab/verification';
 import { parseArgs, type SweepArgs, USAGE } from './args';
 import { comparisonTable, verdict } from './comparisonTable';
 import { progressBar } from './progressBar';
 import { flagLegend, tableQuantities, varianceTable } from './table';
-
-/** Multiply–adds the CPU reference does in full for `--engine both` (a few seconds); above it, it checks sampled rows. */
-const CPU_FULL_WORK = 3e8;
-/** Batch rows the CPU recomputes when it checks a sample, and rows whose activations are compared. */
-const VERIFIED_ROWS = 8;
 
 /** Exit codes: 0 success, 1 a run failed, 2 bad flags or config. */
 class UsageError extends Error {}
@@ -60,26 +50,13 @@ function write(args: SweepArgs, result: RunResult, extra: object = {}): void {
   if (args.csv) writeFileSync(args.csv, resultCsv(result));
 }
 
-/** A spread of distinct batch rows, picked by the seed: the rows the CPU recomputes to verify a large GPU run. */
-export function verificationRows(config: ExperimentConfig, count: number): number[] {
-  const total = batchRows(config);
-  if (total <= count) return Array.from({ length: total }, (_, i) => i);
-  const rows = new Set<number>();
-  let state = (config.seed ^ 0x9e3779b9) >>> 0;
-  while (rows.size < count) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    rows.add(state % total);
-  }
-  return [...rows].sort((a, b) => a - b);
-}
-
-async function runGpu(config: ExperimentConfig, backward: boolean, captureRows?: number[]): Promise<RunResult> {
+async function runGpu(config: ExperimentConfig, options: SendableOptions): Promise<RunResult> {
   // Loaded only here: Vite and Playwright take a while to import, and CPU runs need neither.
-  const { openBrowserEngine } = await import('./browserEngine');
-  const engine = await openBrowserEngine();
+  const { BrowserEngine } = await import('./browserEngine');
+  const engine = await BrowserEngine.open();
   try {
     const bar = progressBar(`GPU (${engine.device})`);
-    const result = await engine.run(config, { captureRows, backward, onProgress: bar.update });
+    const result = await engine.run(config, { ...options, onProgress: bar.update });
     bar.done();
     return result;
   } finally {
@@ -87,27 +64,17 @@ async function runGpu(config: ExperimentConfig, backward: boolean, captureRows?:
   }
 }
 
-/**
- * Runs both engines; the CPU recomputes every row when that is quick, else a sample of rows (whose gradients, summed
- * over other rows, are then not compared).
- */
+/** Runs both engines and compares them by the verification plan the page uses too. */
 async function runBoth(
   config: ExperimentConfig,
   backward: boolean,
 ): Promise<{ gpu: RunResult; cpu: RunResult; comparison: Comparison }> {
-  const rows = verificationRows(config, VERIFIED_ROWS);
-  // A backward pass adds two products per layer, δ·Wᵀ and Hᵀ·δ.
-  const full = forwardWork(config) * (backward ? 3 : 1) <= CPU_FULL_WORK;
-  const gpu = await runGpu(config, backward, rows);
-  const bar = progressBar(full ? 'CPU' : `CPU (${rows.length} sampled rows)`);
-  const cpu = full
-    ? await new CpuEngine().run(config, { captureRows: rows, backward, onProgress: bar.update })
-    : await new CpuEngine().run(
-        { ...config, trials: 1 },
-        { rows, captureRows: rows, backward, onProgress: bar.update },
-      );
+  const plan = verificationPlan(config, backward);
+  const gpu = await runGpu(config, plan.candidate);
+  const bar = progressBar(plan.sampled ? `CPU (${plan.captureRows.length} sampled rows)` : 'CPU');
+  const cpu = await new CpuEngine().run(plan.reference.config, { ...plan.reference.options, onProgress: bar.update });
   bar.done();
-  return { gpu, cpu, comparison: compareRuns(cpu, gpu, {}, { referenceRows: full ? 'all' : 'captured' }) };
+  return { gpu, cpu, comparison: compareRuns(cpu, gpu, {}, plan.compare) };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -134,7 +101,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const result =
       args.engine === 'gpu'
-        ? await runGpu(config, args.backward)
+        ? await runGpu(config, { backward: args.backward })
         : await new CpuEngine().run(config, { backward: args.backward });
     report(result);
     write(args, result);

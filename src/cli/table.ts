@@ -1,9 +1,7 @@
 /** The per-layer tables the terminal prints: one row per layer, one column per series, one table per quantity. */
-import type { RangeFlag, RunResult } from '../lab/results';
+import { QUANTITIES, type Quantity, type RunResult } from '../lab/results';
 
-type TableQuantity = RangeFlag['quantity'];
-
-const TITLES: Record<TableQuantity, string> = {
+const TITLES: Record<Quantity, string> = {
   pre: 'Var(Z) — pre-activation',
   post: 'Var(H) — post-activation',
   grad: 'Var(∂L/∂Z) — gradient at the pre-activation',
@@ -18,12 +16,12 @@ function cell(value: number, flagKinds: (keyof typeof MARK)[]): string {
 }
 
 /** The quantities a result holds, in the order they are printed. */
-export function tableQuantities(result: RunResult): TableQuantity[] {
+export function tableQuantities(result: RunResult): Quantity[] {
   const first = result.series[0].layers[0];
-  return (['pre', 'post', 'grad', 'weightGrad'] as const).filter((q) => first[q] !== undefined);
+  return QUANTITIES.filter((q) => first[q] !== undefined);
 }
 
-export function varianceTable(result: RunResult, quantity: TableQuantity): string {
+export function varianceTable(result: RunResult, quantity: Quantity): string {
   const labels = result.series.map((s) => s.label);
   const rows = result.series[0].layers.map((_, i) => [
     String(i + 1),

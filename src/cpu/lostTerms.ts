@@ -6,7 +6,7 @@
  * Zeros lose nothing: 0·b is exactly 0, which is why zero weights and dead ReLU units are never counted.
  */
 
-export const MIN_NORMAL_F64 = 2 ** -1022;
+import { MIN_NORMAL_F64 } from '../lab/stats';
 
 /** The smallest non-zero |m| of each row or column of a row-major [rows × cols] matrix; Infinity where there is none. */
 function smallestNonZero(m: Float64Array, rows: number, cols: number, along: 'row' | 'column'): Float64Array {

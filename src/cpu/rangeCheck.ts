@@ -8,7 +8,7 @@
  */
 import type { RangeFlag } from '../lab/results';
 import type { Moments } from '../lab/stats';
-import { MIN_NORMAL_F64 } from './lostTerms';
+import { MIN_NORMAL_F64 } from '../lab/stats';
 
 export type RangeKind = RangeFlag['kind'];
 const KINDS: readonly RangeKind[] = ['underflow', 'overflow', 'nonfinite'];

@@ -2,15 +2,38 @@
  * Companion of shaders/backwardLayer.wgsl, the fused backward step: δ_l·W_lᵀ, renormalisation, φ'(Z_{l−1}), and the
  * statistics of δ_{l−1} as one partial per 64×64 tile. Dispatched in slabs of rows, as the forward step.
  */
-import activation from '../../shaders/activation.wgsl?raw';
 import source from '../../shaders/backwardLayer.wgsl?raw';
-import gradState from '../../shaders/gradState.wgsl?raw';
-import moments from '../../shaders/moments.wgsl?raw';
-import productTile from '../../shaders/productTile.wgsl?raw';
-import range from '../../shaders/range.wgsl?raw';
-import tileMoments from '../../shaders/tileMoments.wgsl?raw';
-import { ComputeKernel, packUniforms } from './kernel';
-import { tilesAlong } from './layerKernel';
+import { FRAGMENTS } from './fragments';
+import { tilesAlong } from './geometry';
+import { type BindingBuffers, defineKernel, Kernel, type KernelOf } from './kernel';
+
+const spec = defineKernel({
+  label: 'backwardLayer',
+  source,
+  fragments: [FRAGMENTS.tileMoments, FRAGMENTS.activation, FRAGMENTS.range, FRAGMENTS.productTile],
+  uniforms: {
+    rows: 'u32',
+    // Columns of δ_{l−1} (the fan-in of layer l) and of δ_l (its width): the product's output and shared dimensions.
+    fanIn: 'u32',
+    fanOut: 'u32',
+    // First row of this slab within the chunk: a multiple of TILE.
+    rowOffset: 'u32',
+    activation: 'u32',
+    // 0-based index of layer l: its exponent is read, layer l − 1's slot is written.
+    layer: 'u32',
+    // Workgroups along fanIn: the stride of the partials.
+    tilesX: 'u32',
+    slope: 'f32',
+  },
+  bindings: {
+    upstream: { type: 'array<f32>', access: 'read' },
+    weights: { type: 'array<f32>', access: 'read' },
+    pre: { type: 'array<f32>', access: 'read' },
+    delta: { type: 'array<f32>', access: 'read_write' },
+    partials: { type: 'array<Moments>', access: 'read_write' },
+    gradState: { type: 'array<atomic<u32>>', access: 'read_write' },
+  },
+});
 
 export interface BackwardStep {
   rows: number;
@@ -24,41 +47,19 @@ export interface BackwardStep {
 }
 
 export class BackwardLayerKernel {
-  private constructor(private readonly kernel: ComputeKernel) {}
+  private constructor(private readonly kernel: KernelOf<typeof spec>) {}
 
   static async create(device: GPUDevice): Promise<BackwardLayerKernel> {
-    const code = moments + tileMoments + activation + range + gradState + productTile + source;
-    return new BackwardLayerKernel(await ComputeKernel.compile(device, 'backwardLayer', code, 32));
+    return new BackwardLayerKernel(await Kernel.compile(device, spec));
   }
 
   /** Rows [rowOffset, rowOffset + slabRows) of the step; rowOffset is a multiple of TILE. */
-  slab(
-    b: {
-      upstream: GPUBuffer;
-      weights: GPUBuffer;
-      pre: GPUBuffer;
-      delta: GPUBuffer;
-      partials: GPUBuffer;
-      gradState: GPUBuffer;
-    },
-    s: BackwardStep,
-    rowOffset: number,
-    slabRows: number,
-  ): void {
-    const data = packUniforms([
-      { u32: s.rows },
-      { u32: s.fanIn },
-      { u32: s.fanOut },
-      { u32: rowOffset },
-      { u32: s.activationId },
-      { u32: s.layer },
-      { u32: tilesAlong(s.fanIn) },
-      { f32: s.slope },
-    ]);
+  slab(buffers: BindingBuffers<typeof spec.bindings>, step: BackwardStep, rowOffset: number, slabRows: number): void {
+    const { rows, fanIn, fanOut, layer, slope } = step;
     this.kernel.dispatch(
-      data,
-      [b.upstream, b.weights, b.pre, b.delta, b.partials, b.gradState],
-      [tilesAlong(s.fanIn), tilesAlong(slabRows)],
+      { rows, fanIn, fanOut, rowOffset, activation: step.activationId, layer, tilesX: tilesAlong(fanIn), slope },
+      buffers,
+      [tilesAlong(fanIn), tilesAlong(slabRows)],
     );
   }
 }

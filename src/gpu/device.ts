@@ -25,6 +25,8 @@ export interface GpuContext {
   lost: Promise<string>;
   /** The first validation or out-of-memory error the device raised since the last call, if any. */
   takeError(): string | null;
+  /** Waits for GPU work, turning device loss and device errors into exceptions. */
+  settle<T>(work: Promise<T>): Promise<T>;
 }
 
 export async function acquireDevice(powerPreference?: GPUPowerPreference): Promise<GpuContext> {
@@ -59,5 +61,12 @@ export async function acquireDevice(powerPreference?: GPUPowerPreference): Promi
     error = null;
     return first;
   };
-  return { device, description, lost, takeError };
+  const settle = async <T>(work: Promise<T>): Promise<T> => {
+    const outcome = await Promise.race([work.then((value) => ({ value })), lost.then((reason) => ({ reason }))]);
+    if ('reason' in outcome) throw new DeviceLostError(outcome.reason);
+    const problem = takeError();
+    if (problem) throw new Error(`GPU error: ${problem}`);
+    return outcome.value;
+  };
+  return { device, description, lost, takeError, settle };
 }

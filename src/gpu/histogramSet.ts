@@ -5,12 +5,12 @@
  * (phase 'range', then 'count'). ∂L/∂W is complete only after the last chunk, which finds its range and counts it.
  */
 import { binIndex, binRule, dataRange, type Histogram, histogram } from '../lab/histogram';
-import type { LayerHistograms } from '../lab/results';
+import { BACKWARD_QUANTITIES, FORWARD_QUANTITIES, type LayerHistograms } from '../lab/results';
 import type { HistogramCountKernel } from './histogramCountKernel';
 import type { HistogramRangeKernel, HistogramSource } from './histogramRangeKernel';
 import { ldexp } from './scale';
 
-export const HISTOGRAM_QUANTITIES = ['pre', 'post', 'weights', 'grad', 'weightGrad'] as const;
+export const HISTOGRAM_QUANTITIES = [...FORWARD_QUANTITIES, 'weights', ...BACKWARD_QUANTITIES] as const;
 export type HistogramQuantity = (typeof HISTOGRAM_QUANTITIES)[number];
 export type HistogramPhase = 'range' | 'count' | 'both';
 /** Per quantity, the power of two between the GPU's values and the true ones (see scale.ts). */

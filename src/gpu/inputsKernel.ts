@@ -1,18 +1,28 @@
 /** Companion of shaders/inputs.wgsl: draws the random input rows of one chunk. */
-
 import source from '../../shaders/inputs.wgsl?raw';
-import philox from '../../shaders/philox.wgsl?raw';
 import type { InputDistribution } from '../lab/sampling';
-import { ComputeKernel, grid, packUniforms } from './kernel';
-import { SAMPLING_CONSTANTS, SHAPE_IDS } from './shapes';
+import { FRAGMENTS } from './fragments';
+import { defineKernel, grid, Kernel, type KernelOf } from './kernel';
+import { SHAPE_IDS } from './shapes';
 
 const WORKGROUP = 256;
 
+const spec = defineKernel({
+  label: 'inputs',
+  source,
+  fragments: [FRAGMENTS.philox],
+  uniforms: { seed: 'u32', trial: 'u32', rowCount: 'u32', width: 'u32', shape: 'u32', gridWidth: 'u32' },
+  bindings: {
+    rows: { type: 'array<u32>', access: 'read' },
+    inputs: { type: 'array<f32>', access: 'read_write' },
+  },
+});
+
 export class InputsKernel {
-  private constructor(private readonly kernel: ComputeKernel) {}
+  private constructor(private readonly kernel: KernelOf<typeof spec>) {}
 
   static async create(device: GPUDevice): Promise<InputsKernel> {
-    return new InputsKernel(await ComputeKernel.compile(device, 'inputs', SAMPLING_CONSTANTS + philox + source, 32));
+    return new InputsKernel(await Kernel.compile(device, spec));
   }
 
   /** `rows` holds the chunk's batch-row indices (u32); `target` receives [rowCount × width]. */
@@ -22,14 +32,11 @@ export class InputsKernel {
     d: { seed: number; trial: number; rowCount: number; width: number; distribution: InputDistribution },
   ): void {
     const { groups, gridWidth } = grid(d.rowCount * d.width, WORKGROUP);
-    const data = packUniforms([
-      { u32: d.seed },
-      { u32: d.trial },
-      { u32: d.rowCount },
-      { u32: d.width },
-      { u32: SHAPE_IDS[d.distribution] },
-      { u32: gridWidth },
-    ]);
-    this.kernel.dispatch(data, [rows, target], groups);
+    const { seed, trial, rowCount, width } = d;
+    this.kernel.dispatch(
+      { seed, trial, rowCount, width, shape: SHAPE_IDS[d.distribution], gridWidth },
+      { rows, inputs: target },
+      groups,
+    );
   }
 }

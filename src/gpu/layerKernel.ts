@@ -2,20 +2,39 @@
  * Companion of shaders/layer.wgsl, the fused layer step: matmul with φ on load, renormalisation, bias, activation,
  * and the statistics of Z and H as one partial per 64×64 output tile. Dispatched in slabs of rows.
  */
-import activation from '../../shaders/activation.wgsl?raw';
 import source from '../../shaders/layer.wgsl?raw';
-import moments from '../../shaders/moments.wgsl?raw';
-import productTile from '../../shaders/productTile.wgsl?raw';
-import range from '../../shaders/range.wgsl?raw';
-import type { ActivationName } from '../lab/activations';
-import { ComputeKernel, packUniforms } from './kernel';
+import { FRAGMENTS } from './fragments';
+import { tilesAlong } from './geometry';
+import { type BindingBuffers, defineKernel, Kernel, type KernelOf } from './kernel';
 
-export const TILE = 64;
-/** Bytes of one MomentPair partial. */
-export const PARTIAL_BYTES = 24;
-
-/** The activations shaders/activation.wgsl implements, by the table's id. */
-export const GPU_ACTIVATIONS: readonly ActivationName[] = ['linear', 'relu', 'tanh', 'sigmoid', 'leaky-relu', 'gelu'];
+const spec = defineKernel({
+  label: 'layer',
+  source,
+  fragments: [FRAGMENTS.moments, FRAGMENTS.activation, FRAGMENTS.range, FRAGMENTS.productTile],
+  uniforms: {
+    rows: 'u32',
+    fanIn: 'u32',
+    fanOut: 'u32',
+    // First row of this slab within the chunk: a multiple of TILE.
+    rowOffset: 'u32',
+    activation: 'u32',
+    // 1 when the input holds the previous layer's Z; 0 when it holds the input X.
+    activateInput: 'u32',
+    // 0-based layer index: the slot in layerState.
+    layer: 'u32',
+    // Workgroups along fanOut: the stride of the partials.
+    tilesX: 'u32',
+    bias: 'f32',
+    slope: 'f32',
+  },
+  bindings: {
+    input: { type: 'array<f32>', access: 'read' },
+    weights: { type: 'array<f32>', access: 'read' },
+    output: { type: 'array<f32>', access: 'read_write' },
+    partials: { type: 'array<MomentPair>', access: 'read_write' },
+    layerState: { type: 'array<atomic<u32>>', access: 'read_write' },
+  },
+});
 
 export interface LayerStep {
   rows: number;
@@ -30,41 +49,33 @@ export interface LayerStep {
   slope: number;
 }
 
-export const tilesAlong = (n: number) => Math.ceil(n / TILE);
+export type LayerBuffers = BindingBuffers<typeof spec.bindings>;
 
 export class LayerKernel {
-  private constructor(private readonly kernel: ComputeKernel) {}
+  private constructor(private readonly kernel: KernelOf<typeof spec>) {}
 
   static async create(device: GPUDevice): Promise<LayerKernel> {
-    return new LayerKernel(
-      await ComputeKernel.compile(device, 'layer', moments + activation + range + productTile + source, 48),
-    );
+    return new LayerKernel(await Kernel.compile(device, spec));
   }
 
   /** Rows [rowOffset, rowOffset + slabRows) of the step; rowOffset is a multiple of TILE. */
-  slab(
-    buffers: { input: GPUBuffer; weights: GPUBuffer; output: GPUBuffer; partials: GPUBuffer; layerState: GPUBuffer },
-    step: LayerStep,
-    rowOffset: number,
-    slabRows: number,
-  ): void {
-    const data = packUniforms([
-      { u32: step.rows },
-      { u32: step.fanIn },
-      { u32: step.fanOut },
-      { u32: rowOffset },
-      { u32: step.activationId },
-      { u32: step.activateInput ? 1 : 0 },
-      { u32: step.layer },
-      { u32: tilesAlong(step.fanOut) },
-      { f32: step.bias },
-      { f32: step.slope },
-    ]);
-    const { input, weights, output, partials, layerState } = buffers;
+  slab(buffers: LayerBuffers, step: LayerStep, rowOffset: number, slabRows: number): void {
+    const { rows, fanIn, fanOut, layer, bias, slope } = step;
     this.kernel.dispatch(
-      data,
-      [input, weights, output, partials, layerState],
-      [tilesAlong(step.fanOut), tilesAlong(slabRows)],
+      {
+        rows,
+        fanIn,
+        fanOut,
+        rowOffset,
+        activation: step.activationId,
+        activateInput: step.activateInput ? 1 : 0,
+        layer,
+        tilesX: tilesAlong(fanOut),
+        bias,
+        slope,
+      },
+      buffers,
+      [tilesAlong(fanOut), tilesAlong(slabRows)],
     );
   }
 }

@@ -1,14 +1,32 @@
 /** Companion of shaders/outputGradient.wgsl: δ_L = g_L ⊙ φ'(Z_L) for one chunk, g_L drawn on the GPU, with statistics. */
-import activation from '../../shaders/activation.wgsl?raw';
-import gradState from '../../shaders/gradState.wgsl?raw';
-import moments from '../../shaders/moments.wgsl?raw';
 import source from '../../shaders/outputGradient.wgsl?raw';
-import philox from '../../shaders/philox.wgsl?raw';
-import range from '../../shaders/range.wgsl?raw';
-import tileMoments from '../../shaders/tileMoments.wgsl?raw';
-import { ComputeKernel, packUniforms } from './kernel';
-import { tilesAlong } from './layerKernel';
-import { SAMPLING_CONSTANTS } from './shapes';
+import { FRAGMENTS } from './fragments';
+import { tilesAlong } from './geometry';
+import { type BindingBuffers, defineKernel, Kernel, type KernelOf } from './kernel';
+
+const spec = defineKernel({
+  label: 'outputGradient',
+  source,
+  fragments: [FRAGMENTS.philox, FRAGMENTS.tileMoments, FRAGMENTS.activation, FRAGMENTS.range],
+  uniforms: {
+    seed: 'u32',
+    trial: 'u32',
+    rows: 'u32',
+    width: 'u32',
+    depth: 'u32',
+    activation: 'u32',
+    // Workgroups along width: the stride of the partials.
+    tilesX: 'u32',
+    slope: 'f32',
+  },
+  bindings: {
+    batchRows: { type: 'array<u32>', access: 'read' },
+    pre: { type: 'array<f32>', access: 'read' },
+    delta: { type: 'array<f32>', access: 'read_write' },
+    partials: { type: 'array<Moments>', access: 'read_write' },
+    gradState: { type: 'array<atomic<u32>>', access: 'read_write' },
+  },
+});
 
 export interface OutputGradientStep {
   seed: number;
@@ -21,32 +39,19 @@ export interface OutputGradientStep {
 }
 
 export class OutputGradientKernel {
-  private constructor(private readonly kernel: ComputeKernel) {}
+  private constructor(private readonly kernel: KernelOf<typeof spec>) {}
 
   static async create(device: GPUDevice): Promise<OutputGradientKernel> {
-    const code = SAMPLING_CONSTANTS + philox + moments + tileMoments + activation + range + gradState + source;
-    return new OutputGradientKernel(await ComputeKernel.compile(device, 'outputGradient', code, 32));
+    return new OutputGradientKernel(await Kernel.compile(device, spec));
   }
 
   /** `batchRows` holds the chunk's batch-row indices (u32); one partial per 64×64 tile of [rows × width]. */
-  run(
-    b: { batchRows: GPUBuffer; pre: GPUBuffer; delta: GPUBuffer; partials: GPUBuffer; gradState: GPUBuffer },
-    s: OutputGradientStep,
-  ): void {
-    const data = packUniforms([
-      { u32: s.seed },
-      { u32: s.trial },
-      { u32: s.rows },
-      { u32: s.width },
-      { u32: s.depth },
-      { u32: s.activationId },
-      { u32: tilesAlong(s.width) },
-      { f32: s.slope },
-    ]);
+  run(buffers: BindingBuffers<typeof spec.bindings>, s: OutputGradientStep): void {
+    const { seed, trial, rows, width, depth, slope } = s;
     this.kernel.dispatch(
-      data,
-      [b.batchRows, b.pre, b.delta, b.partials, b.gradState],
-      [tilesAlong(s.width), tilesAlong(s.rows)],
+      { seed, trial, rows, width, depth, activation: s.activationId, tilesX: tilesAlong(width), slope },
+      buffers,
+      [tilesAlong(width), tilesAlong(rows)],
     );
   }
 }

@@ -4,14 +4,30 @@
  * see runBytes), and each layer of a chunk is dispatched in slabs of rows small enough to finish within SLICE_MS, far
  * below any GPU watchdog.
  */
-import { PARTIAL_BYTES, TILE, tilesAlong } from './layerKernel';
-import type { RunShape } from './runBuffers';
+import { PARTIAL_BYTES, TILE, tilesAlong } from './geometry';
 
 const BYTES_PER_VALUE = 4;
 /** Target duration of one dispatch, unless the engine is told otherwise. */
 export const SLICE_MS = 100;
 /** A first guess of the device's speed in multiply–adds per ms (SwiftShader on two cores), refined by measuring. */
 export const INITIAL_MACS_PER_MS = 2e5;
+
+/** What a run's buffers are sized for (runBuffers.ts allocates them, runBytes counts them). */
+export interface RunShape {
+  chunkRows: number;
+  inputWidth: number;
+  width: number;
+  depth: number;
+  captureCount: number;
+  /** Keep Z for a backward pass. */
+  backward: boolean;
+  /** Checkpoint spacing of the kept Z (see traceSlots); at least depth keeps every layer. */
+  segment: number;
+  /** Chunks per trial: with more than one, a backward run keeps each layer's weight-gradient sum across them. */
+  chunks: number;
+  /** Histograms count ∂L/∂W, so a backward run stores it even in one chunk. */
+  histograms: boolean;
+}
 
 export interface ChunkLimits {
   maxStorageBufferBindingSize: number;
@@ -101,6 +117,44 @@ export function backwardPlan(
     );
   }
   return { rows: fit >= TILE ? fit - (fit % TILE) : fit, segment };
+}
+
+/** How a run is cut: its chunks of batch rows and the shape its buffers are sized for. */
+export interface RunLayout {
+  chunks: number[][];
+  shape: RunShape;
+}
+
+export interface RunRequest {
+  rows: number[];
+  inputWidth: number;
+  width: number;
+  depth: number;
+  captureCount: number;
+  backward: boolean;
+  histograms: boolean;
+}
+
+/** Cuts a run by the device's limits (and a test's caps): rows per chunk and, going backward, the checkpoints. */
+export function planRun(run: RunRequest, limits: ChunkLimits & { traceBytes?: number }): RunLayout {
+  const widest = Math.max(run.width, run.inputWidth);
+  const plan = run.backward
+    ? backwardPlan(run.rows.length, widest, run.width, run.depth, limits)
+    : { rows: chunkRows(run.rows.length, widest, limits), segment: run.depth };
+  const chunks = chunksOf(run.rows, plan.rows);
+  const { inputWidth, width, depth, captureCount, backward, histograms } = run;
+  const shape = {
+    chunkRows: plan.rows,
+    inputWidth,
+    width,
+    depth,
+    captureCount,
+    backward,
+    segment: plan.segment,
+    chunks: chunks.length,
+    histograms,
+  };
+  return { chunks, shape };
 }
 
 /**

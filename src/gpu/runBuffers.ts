@@ -1,27 +1,11 @@
 /** The buffers of one run, sized once for its largest chunk and reused by every chunk, series and trial. */
-import { GRAD_STATE_WORDS } from './gradState';
-import { PARTIAL_BYTES, tilesAlong } from './layerKernel';
-import { LAYER_STATE_WORDS } from './layerState';
-import { traceSlots } from './plan';
+import { PARTIAL_BYTES, tilesAlong } from './geometry';
+import type { LayerBuffers } from './layerKernel';
+import { STATE } from './layerState';
+import { type RunShape, traceSlots } from './plan';
 
 const F32 = 4;
 const { STORAGE, COPY_SRC, COPY_DST, MAP_READ } = GPUBufferUsage;
-
-export interface RunShape {
-  chunkRows: number;
-  inputWidth: number;
-  width: number;
-  depth: number;
-  captureCount: number;
-  /** Keep Z for a backward pass. */
-  backward: boolean;
-  /** Checkpoint spacing of the kept Z (see plan.ts's traceSlots); at least depth keeps every layer. */
-  segment: number;
-  /** Chunks per trial: with more than one, a backward run keeps each layer's weight-gradient sum across them. */
-  chunks: number;
-  /** Histograms count ∂L/∂W, so a backward run stores it even in one chunk. */
-  histograms: boolean;
-}
 
 /** What only a backward run needs. */
 export interface BackwardBuffers {
@@ -60,7 +44,7 @@ export class RunBuffers {
       device.createBuffer({ label, size: Math.max(16, size), usage });
     const widest = Math.max(shape.inputWidth, shape.width);
     const layerBytes = shape.chunkRows * shape.width * F32;
-    const stateBytes = shape.depth * LAYER_STATE_WORDS * F32;
+    const stateBytes = shape.depth * STATE.words * F32;
     this.activations = [
       make('activations 0', shape.chunkRows * widest * F32, STORAGE | COPY_SRC | COPY_DST),
       make('activations 1', shape.backward ? 0 : shape.chunkRows * widest * F32, STORAGE | COPY_SRC | COPY_DST),
@@ -82,12 +66,11 @@ export class RunBuffers {
     this.capture = shape.captureCount
       ? make('capture', shape.depth * shape.captureCount * shape.width * F32, MAP_READ | COPY_DST)
       : null;
-    const gradBytes = shape.depth * GRAD_STATE_WORDS * F32;
     this.backward = shape.backward
       ? {
           deltas: [0, 1].map((i) => make(`δ ${i}`, layerBytes, STORAGE)) as [GPUBuffer, GPUBuffer],
-          gradState: make('grad state', gradBytes, STORAGE | COPY_SRC | COPY_DST),
-          gradStateReadback: make('grad state readback', gradBytes, MAP_READ | COPY_DST),
+          gradState: make('grad state', stateBytes, STORAGE | COPY_SRC | COPY_DST),
+          gradStateReadback: make('grad state readback', stateBytes, MAP_READ | COPY_DST),
           weightGradSums: Array.from({ length: shape.chunks > 1 ? shape.depth : shape.histograms ? 1 : 0 }, (_, l) =>
             make(`∂L/∂W ${l + 1}`, widest * shape.width * F32, STORAGE),
           ),
@@ -110,6 +93,12 @@ export class RunBuffers {
   layerInput(layer: number): GPUBuffer {
     if (layer === 1) return this.activations[0];
     return this.backward ? this.traceSlot(layer - 1) : this.activations[(layer - 1) % 2];
+  }
+
+  /** The buffers layer l's (1-based) forward step reads and writes. */
+  forwardBuffers(layer: number): LayerBuffers {
+    const { weights, partials, layerState } = this;
+    return { input: this.layerInput(layer), weights, output: this.layerOutput(layer), partials, layerState };
   }
 
   /** Where layer l (1-based) writes Z_l. */

@@ -5,10 +5,9 @@
  * the power of two the GPU divided out after layer l−1 (K_0 = the input's exponent). Powers of two are exact.
  */
 import type { RangeFlag } from '../lab/results';
-import type { Moments, Partial } from '../lab/stats';
+import { MIN_NORMAL_F64, type Moments, type Partial } from '../lab/stats';
 
-const MIN_NORMAL_F64 = 2.2250738585072014e-308;
-/** The magnitudes whose values and squares float32 holds (see shaders/layer.wgsl). */
+/** The magnitudes whose values and squares float32 holds (shaders/lib/range.wgsl flags the rest). */
 export const F32_SMALLEST_HELD = 2 ** -60;
 export const F32_LARGEST_HELD = 2 ** 48;
 

@@ -1,10 +1,9 @@
 /**
- * How the GPU gets each distribution shape: its switch index in shaders/philox.wgsl's unitDraw, or null for shapes
+ * How the GPU gets each distribution shape: its switch index in shaders/lib/philox.wgsl's unitDraw, or null for shapes
  * drawn a whole matrix at a time (orthogonal), which src/lab/sampling.ts computes and the GPU uploads.
  * A new shape in src/lab/initializers.ts fails to compile here until it has an entry (and a WGSL case).
  */
 import type { DistributionShape } from '../lab/initializers';
-import { MAX_TRUNCATION_ATTEMPTS, TRUNCATION_BOUND } from '../lab/sampling';
 
 export const SHAPE_IDS = {
   normal: 0,
@@ -19,6 +18,3 @@ export type ElementShape = {
 }[DistributionShape];
 
 export const isElementShape = (shape: DistributionShape): shape is ElementShape => SHAPE_IDS[shape] !== null;
-
-/** The sampling constants WGSL shares with src/lab/sampling.ts, prepended to philox.wgsl. */
-export const SAMPLING_CONSTANTS = `const TRUNCATION_BOUND: f32 = ${TRUNCATION_BOUND.toFixed(1)};\nconst MAX_TRUNCATION_ATTEMPTS: u32 = ${MAX_TRUNCATION_ATTEMPTS}u;\n`;

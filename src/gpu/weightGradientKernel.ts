@@ -1,16 +1,42 @@
 /**
- * Companion of shaders/weightGradient.wgsl: ∂L/∂W_l = H_{l−1}ᵀ·δ_l with its statistics, one partial per 64×64 tile
- * of [fanIn × fanOut]. Dispatched in slabs of input units; across the chunks of a batch, the sum is kept in a buffer.
+ * Companion of shaders/weightGradient.wgsl: ∂L/∂W_l = H_{l−1}ᵀ·δ_l with its statistics, dispatched in slabs of input
+ * units. Across the chunks of a batch it adds into and stores a running sum; the last chunk takes the statistics.
  */
-import activation from '../../shaders/activation.wgsl?raw';
-import gradState from '../../shaders/gradState.wgsl?raw';
-import moments from '../../shaders/moments.wgsl?raw';
-import productTile from '../../shaders/productTile.wgsl?raw';
-import range from '../../shaders/range.wgsl?raw';
-import tileMoments from '../../shaders/tileMoments.wgsl?raw';
 import source from '../../shaders/weightGradient.wgsl?raw';
-import { ComputeKernel, packUniforms } from './kernel';
-import { tilesAlong } from './layerKernel';
+import { FRAGMENTS } from './fragments';
+import { tilesAlong } from './geometry';
+import { type BindingBuffers, defineKernel, Kernel, type KernelOf } from './kernel';
+
+const spec = defineKernel({
+  label: 'weightGradient',
+  source,
+  fragments: [FRAGMENTS.tileMoments, FRAGMENTS.activation, FRAGMENTS.range, FRAGMENTS.productTile],
+  uniforms: {
+    rows: 'u32',
+    fanIn: 'u32',
+    fanOut: 'u32',
+    // First row of ∂L/∂W (input unit) of this slab: a multiple of TILE.
+    rowOffset: 'u32',
+    activation: 'u32',
+    // 1 when `input` holds Z_{l−1}; 0 when it holds X.
+    activateInput: 'u32',
+    // 0-based layer index: the slot in gradState.
+    layer: 'u32',
+    // Workgroups along fanOut: the stride of the partials.
+    tilesX: 'u32',
+    slope: 'f32',
+    add: 'u32',
+    store: 'u32',
+    reduce: 'u32',
+  },
+  bindings: {
+    input: { type: 'array<f32>', access: 'read' },
+    delta: { type: 'array<f32>', access: 'read' },
+    sum: { type: 'array<f32>', access: 'read_write' },
+    partials: { type: 'array<Moments>', access: 'read_write' },
+    gradState: { type: 'array<atomic<u32>>', access: 'read_write' },
+  },
+});
 
 export interface WeightGradientStep {
   rows: number;
@@ -29,37 +55,32 @@ export interface WeightGradientStep {
 }
 
 export class WeightGradientKernel {
-  private constructor(private readonly kernel: ComputeKernel) {}
+  private constructor(private readonly kernel: KernelOf<typeof spec>) {}
 
   static async create(device: GPUDevice): Promise<WeightGradientKernel> {
-    const code = moments + tileMoments + activation + range + gradState + productTile + source;
-    return new WeightGradientKernel(await ComputeKernel.compile(device, 'weightGradient', code, 48));
+    return new WeightGradientKernel(await Kernel.compile(device, spec));
   }
 
   /** Input units [unitOffset, unitOffset + units) of the product; unitOffset is a multiple of TILE. */
-  slab(
-    b: { input: GPUBuffer; delta: GPUBuffer; sum: GPUBuffer; partials: GPUBuffer; gradState: GPUBuffer },
-    s: WeightGradientStep,
-    unitOffset: number,
-    units: number,
-  ): void {
-    const mode = (s.add ? 1 : 0) | (s.store ? 2 : 0) | (s.reduce ? 4 : 0);
-    const data = packUniforms([
-      { u32: s.rows },
-      { u32: s.fanIn },
-      { u32: s.fanOut },
-      { u32: unitOffset },
-      { u32: s.activationId },
-      { u32: s.activateInput ? 1 : 0 },
-      { u32: s.layer },
-      { u32: tilesAlong(s.fanOut) },
-      { f32: s.slope },
-      { u32: mode },
-    ]);
+  slab(buffers: BindingBuffers<typeof spec.bindings>, s: WeightGradientStep, unitOffset: number, units: number): void {
+    const { rows, fanIn, fanOut, layer, slope } = s;
     this.kernel.dispatch(
-      data,
-      [b.input, b.delta, b.sum, b.partials, b.gradState],
-      [tilesAlong(s.fanOut), tilesAlong(units)],
+      {
+        rows,
+        fanIn,
+        fanOut,
+        rowOffset: unitOffset,
+        activation: s.activationId,
+        activateInput: s.activateInput ? 1 : 0,
+        layer,
+        tilesX: tilesAlong(fanOut),
+        slope,
+        add: s.add ? 1 : 0,
+        store: s.store ? 1 : 0,
+        reduce: s.reduce ? 1 : 0,
+      },
+      buffers,
+      [tilesAlong(fanOut), tilesAlong(units)],
     );
   }
 }

@@ -13,7 +13,7 @@
  */
 import { bindActivation } from './activations';
 import type { ExperimentConfig } from './config';
-import type { Quantity, RangeFlag, RunResult } from './results';
+import { BACKWARD_QUANTITIES, type ForwardQuantity, type RangeFlag, type RunResult } from './results';
 import { emptyPartial, type Moments, pushValue, toMoments } from './stats';
 
 export interface Tolerances {
@@ -27,7 +27,6 @@ export interface Tolerances {
 export const DEFAULT_TOLERANCES: Tolerances = { statistic: 1e-4, activation: 1e-4 };
 
 export const STATISTICS = ['mean', 'var', 'meanSq'] as const;
-const BACKWARD = ['grad', 'weightGrad'] as const;
 export type Statistic = (typeof STATISTICS)[number];
 
 export interface LayerComparison {
@@ -92,7 +91,10 @@ function momentDifferences(candidate: Moments | undefined, reference: Moments): 
 }
 
 /** Statistics of a captured layer (trial 0), pre and post, in float64. */
-export function capturedMoments(config: ExperimentConfig, preActivations: Float64Array): Record<Quantity, Moments> {
+export function capturedMoments(
+  config: ExperimentConfig,
+  preActivations: Float64Array,
+): Record<ForwardQuantity, Moments> {
   const f = bindActivation(config.activation, config).f;
   const pre = emptyPartial();
   const post = emptyPartial();
@@ -160,7 +162,9 @@ export function compareRuns(
       const post = momentDifferences(candStats.post, refStats.post);
       const backward =
         statisticsFrom === 'all'
-          ? BACKWARD.flatMap((q) => (refLayer[q] ? [[q, momentDifferences(candLayer[q], refLayer[q]!)] as const] : []))
+          ? BACKWARD_QUANTITIES.flatMap((q) =>
+              refLayer[q] ? [[q, momentDifferences(candLayer[q], refLayer[q]!)] as const] : [],
+            )
           : [];
       const activation = refCaptured && candCaptured ? activationDifference(candCaptured, refCaptured) : null;
       const candidateOnlyFlags = candLayer.flags.filter(

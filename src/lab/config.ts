@@ -315,10 +315,3 @@ export function inputWidth(config: ExperimentConfig): number {
 export function batchRows(config: ExperimentConfig): number {
   return 'values' in config.input ? 1 : config.input.batch;
 }
-
-/** Multiply–adds of one forward pass over every series and trial: the work estimate for progress and thresholds. */
-export function forwardWork(config: ExperimentConfig): number {
-  const rows = batchRows(config);
-  const perTrial = rows * (inputWidth(config) * config.width + (config.depth - 1) * config.width * config.width);
-  return perTrial * config.trials * config.sweep.length;
-}

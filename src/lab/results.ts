@@ -4,14 +4,21 @@
  * With backward, each layer also has "grad" (∂L/∂Z_l) and "weightGrad" (∂L/∂W_l); with histograms, each series has
  * "histograms".
  */
-import { batchRows, type ExperimentConfig } from './config';
+import type { ExperimentConfig } from './config';
 import type { Histogram } from './histogram';
 import type { InitSpec } from './initializers';
 import type { Moments, TrialSummary } from './stats';
 
-export type Quantity = 'pre' | 'post';
-/** What a range flag can be about: the forward quantities, and the backward pass's ∂L/∂Z and ∂L/∂W. */
-export type FlaggedQuantity = Quantity | 'grad' | 'weightGrad';
+/**
+ * The per-layer quantities an engine measures, declared once: Z_l and H_l forward, then the backward pass's ∂L/∂Z_l
+ * and ∂L/∂W_l. Every list of them (results, flags, tables, comparisons, the GPU's states) reads these.
+ */
+export const FORWARD_QUANTITIES = ['pre', 'post'] as const;
+export const BACKWARD_QUANTITIES = ['grad', 'weightGrad'] as const;
+export const QUANTITIES = [...FORWARD_QUANTITIES, ...BACKWARD_QUANTITIES] as const;
+export type ForwardQuantity = (typeof FORWARD_QUANTITIES)[number];
+export type BackwardQuantity = (typeof BACKWARD_QUANTITIES)[number];
+export type Quantity = (typeof QUANTITIES)[number];
 
 /**
  * A measurement the engine could not hold in its arithmetic. `underflow`: an element that should be non-zero
@@ -19,7 +26,7 @@ export type FlaggedQuantity = Quantity | 'grad' | 'weightGrad';
  * presented as measurements.
  */
 export interface RangeFlag {
-  quantity: FlaggedQuantity;
+  quantity: Quantity;
   kind: 'underflow' | 'overflow' | 'nonfinite';
   /** The arithmetic that could not hold it: float32 on the GPU, float64 on the CPU. */
   precision: 'float32' | 'float64';
@@ -72,59 +79,6 @@ export interface RunResult {
   capture?: RowCapture;
 }
 
-export interface Progress {
-  /** Units of work done and in all (layer steps), for a bar and a time-left estimate. */
-  done: number;
-  total: number;
-  series: number;
-  trial: number;
-  layer: number;
-}
-
-export interface RunOptions {
-  signal?: AbortSignal;
-  onProgress?: (p: Progress) => void;
-  /** Compute only these batch rows (rows are independent); statistics are then over those rows. */
-  rows?: number[];
-  /** Return the pre-activations of these batch rows (trial 0) in `capture`. */
-  captureRows?: number[];
-  /** Also back-propagate g_L ~ N(0, 1) and report `grad` and `weightGrad` per layer. */
-  backward?: boolean;
-  /** Also count per-layer histograms of trial 0 with this many bins. */
-  histogramBins?: number;
-}
-
-/** The one interface both engines implement; nothing above it knows which it holds. */
-export interface Engine {
-  readonly name: 'cpu' | 'gpu';
-  run(config: ExperimentConfig, options?: RunOptions): Promise<RunResult>;
-  dispose(): void;
-}
-
-export class CancelledError extends Error {
-  constructor() {
-    super('The run was cancelled.');
-    this.name = 'CancelledError';
-  }
-}
-
-/** The batch rows a run computes and the rows it captures, checked against the batch: both engines read them so. */
-export function selectedRows(config: ExperimentConfig, options: RunOptions): { rows: number[]; captureRows: number[] } {
-  const total = batchRows(config);
-  const rows = options.rows ?? Array.from({ length: total }, (_, i) => i);
-  const bad = rows.find((r) => !Number.isInteger(r) || r < 0 || r >= total);
-  if (bad !== undefined) throw new RangeError(`row ${bad} is outside the batch (0..${total - 1})`);
-  const captureRows = options.captureRows ?? [];
-  const computed = new Set(rows);
-  if (captureRows.some((row) => !computed.has(row)))
-    throw new RangeError('every captured row must be among the computed rows');
-  return { rows, captureRows };
-}
-
-export function throwIfAborted(signal?: AbortSignal): void {
-  if (signal?.aborted) throw new CancelledError();
-}
-
 /** The JSON form of a result (capture and typed arrays left out). */
 export function resultJson(result: RunResult): object {
   return {
@@ -149,7 +103,7 @@ export function resultCsv(result: RunResult): string {
   const header = 'series,layer,quantity,mean,var,meanSq,minVar,maxVar,flags';
   const rows = result.series.flatMap((s) =>
     s.layers.flatMap((l) =>
-      (['pre', 'post', 'grad', 'weightGrad'] as const).flatMap((q) => {
+      QUANTITIES.flatMap((q) => {
         const summary = l[q];
         if (!summary) return [];
         const flags = l.flags

@@ -3,6 +3,9 @@
  * never E[x²] − E[x]². The GPU's per-workgroup partials are merged by the same `mergeMoments`.
  */
 
+/** The smallest normal float64: below it a value keeps fewer than 53 bits. */
+export const MIN_NORMAL_F64 = 2 ** -1022;
+
 export interface Partial {
   count: number;
   mean: number;

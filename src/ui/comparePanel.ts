@@ -1,39 +1,20 @@
 /**
  * The GPU-vs-CPU panel: the same config on both engines, per-layer statistics side by side, their relative
  * differences, the tolerance verdicts (src/lab/compare.ts) and each engine's time. For large batches the CPU computes
- * a sample of rows and both engines are compared on those rows.
+ * a sample of rows and both engines are compared on those rows, by the plan the terminal uses too (verification.ts).
  */
-
 import { type Comparison, compareRuns } from '../lab/compare';
-import { batchRows, type ExperimentConfig, forwardWork } from '../lab/config';
 import type { RunResult } from '../lab/results';
+import { verificationPlan } from '../lab/verification';
 import { el } from './dom';
 import { formatMs, formatNumber } from './format';
 import { registerResult } from './testHooks';
 
-/** Past this many multiply–adds the CPU checks sampled rows instead of the whole batch. */
-const CPU_FULL_WORK = 2e7;
-const SAMPLE_ROWS = 16;
-
-export interface ComparePlan {
-  /** Rows both engines capture; the CPU computes only these when `sampled`. */
-  captureRows: number[];
-  sampled: boolean;
-}
-
-export function comparePlan(config: ExperimentConfig): ComparePlan {
-  const rows = batchRows(config);
-  const sampled = forwardWork(config) > CPU_FULL_WORK && rows > SAMPLE_ROWS;
-  const count = Math.min(rows, sampled ? SAMPLE_ROWS : 4);
-  // Evenly spread over the batch, so chunk boundaries on the GPU are exercised too.
-  const captureRows = Array.from({ length: count }, (_, i) => Math.floor((i * rows) / count));
-  return { captureRows, sampled };
-}
-
 const relative = (x: number) => (x === 0 ? '0' : x.toExponential(1));
 
-export function drawComparison(host: HTMLElement, gpu: RunResult, cpu: RunResult, plan: ComparePlan): Comparison {
-  const comparison = compareRuns(cpu, gpu, {}, { referenceRows: plan.sampled ? 'captured' : 'all' });
+export function drawComparison(host: HTMLElement, gpu: RunResult, cpu: RunResult): Comparison {
+  const plan = verificationPlan(gpu.config);
+  const comparison = compareRuns(cpu, gpu, {}, plan.compare);
   const verdict = el('p', {
     testid: 'compare-verdict',
     className: comparison.pass ? 'verdict-pass' : 'verdict-fail',
@@ -97,6 +78,7 @@ export function drawComparison(host: HTMLElement, gpu: RunResult, cpu: RunResult
     pass: comparison.pass,
     worst: comparison.worst,
     statisticsFrom: comparison.statisticsFrom,
+    verification: { rows: plan.captureRows, sampled: plan.sampled },
   });
   return comparison;
 }

@@ -6,14 +6,10 @@
 import { type ActivationName, activations } from '../lab/activations';
 import { type ExperimentConfig, formatError, parseConfig } from '../lab/config';
 import { type ScalarField, scalarFields } from '../lab/configFields';
+import { type EngineChoice, engineChoices } from '../lab/engine';
 import { type InitSpec, initializers, initKinds } from '../lab/initializers';
 import { el } from './dom';
-import { type EngineChoice, engineChoices, formatSweep, parseInputText, parseSweepText } from './urlState';
-
-export interface LabState {
-  config: ExperimentConfig;
-  engine: EngineChoice;
-}
+import { formatSweep, type LabState, parseInputText, parseSweepText } from './urlState';
 
 /** Initializers that need no parameter get a checkbox; the others are typed in the "more series" field. */
 const CHECKBOX_KINDS = initKinds.filter(

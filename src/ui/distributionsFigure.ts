@@ -89,6 +89,11 @@ export class DistributionsFigure {
     registerResult('distributions', resultJson(result));
   }
 
+  /** Redraws in the current theme and layout. */
+  restyle(): void {
+    this.render();
+  }
+
   render(): void {
     const result = this.result;
     if (!result) return;

@@ -1,6 +1,6 @@
 /** The engines the page can use: the CPU worker always, the GPU when WebGPU gives an adapter. */
 import { GpuEngine, GpuUnavailableError } from '../gpu/gpuEngine';
-import type { Engine } from '../lab/results';
+import type { Engine } from '../lab/engine';
 import { WorkerCpuEngine } from './workerEngine';
 
 export interface EngineSet {

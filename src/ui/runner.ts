@@ -7,10 +7,12 @@
  * so an engine that gains them is used as soon as it does), the job runs on its fallback engine instead and its figure
  * says so; the engine is then known to lack them for the rest of the session.
  */
-import { batchRows, type ExperimentConfig, forwardWork } from '../lab/config';
-import { CancelledError, type Engine, type RunOptions, type RunResult } from '../lab/results';
+import { batchRows, type ExperimentConfig } from '../lab/config';
+import { CancelledError, type Engine, type RunOptions, type SendableOptions } from '../lab/engine';
+import type { RunResult } from '../lab/results';
+import { runWork } from '../lab/work';
 
-export type JobOptions = Pick<RunOptions, 'rows' | 'captureRows' | 'backward' | 'histogramBins'>;
+export type JobOptions = SendableOptions;
 
 export interface Job {
   id: string;
@@ -19,12 +21,12 @@ export interface Job {
   engine: Engine;
   /** Runs the job when `engine` gives no figures that `options` ask for. */
   fallback?: Engine;
-  /** `substitution`: '' when `engine` produced the result, else the sentence that says which engine did and why. */
-  done: (result: RunResult, substitution: string) => void;
+  /**
+   * `substitution`: '' when `engine` produced the result, else the sentence that says which engine did and why;
+   * `resultOf`: the results of the jobs before this one in the same plan.
+   */
+  done: (result: RunResult, substitution: string, resultOf: (id: string) => RunResult | undefined) => void;
 }
-
-/** A backward pass costs about two forward passes (δ·Wᵀ and Hᵀ·δ), histograms next to nothing. */
-const BACKWARD_WORK = 2;
 
 /** The figures `options` ask for that `result` does not hold, in words. */
 export function missingFigures(result: RunResult, options: JobOptions = {}): string[] {
@@ -49,8 +51,8 @@ export interface RunStatus {
 
 /** Multiply–adds of a job: its config's forward (and backward) work, scaled down when it computes only some rows. */
 export function jobWork(job: Job): number {
-  const passes = 1 + (job.options?.backward ? BACKWARD_WORK : 0);
-  return passes * forwardWork(job.config) * (job.options?.rows ? job.options.rows.length / batchRows(job.config) : 1);
+  const rows = job.options?.rows ? job.options.rows.length / batchRows(job.config) : 1;
+  return runWork(job.config, job.options?.backward === true) * rows;
 }
 
 const jobKey = (job: Job) => JSON.stringify([job.config, job.options ?? {}, job.engine.name]);
@@ -106,7 +108,7 @@ export class Runner {
           this.finished.set(job.id, { key: jobKey(job), result, substitution });
         }
         const entry = this.finished.get(job.id)!;
-        job.done(entry.result, entry.substitution);
+        job.done(entry.result, entry.substitution, (id) => this.finished.get(id)?.result);
         before += weights[i];
       }
       return true;

@@ -7,10 +7,14 @@
  */
 import { defaultConfig, type ExperimentConfig, formatError, parseConfig } from '../lab/config';
 import { scalarFields } from '../lab/configFields';
+import { type EngineChoice, engineChoices } from '../lab/engine';
 import type { InitSpec } from '../lab/initializers';
 
-export type EngineChoice = 'gpu' | 'cpu' | 'both';
-export const engineChoices: readonly EngineChoice[] = ['gpu', 'cpu', 'both'];
+/** The reader's experiment and engine choice: what the URL holds and every section derives its run from. */
+export interface LabState {
+  config: ExperimentConfig;
+  engine: EngineChoice;
+}
 
 export interface UrlState {
   config: ExperimentConfig;
@@ -82,7 +86,7 @@ export function readUrl(search: string): UrlState {
   const defaults = defaultConfig();
   for (const [name, text] of params) {
     if (name === 'engine') {
-      if ((engineChoices as string[]).includes(text)) engine = text as EngineChoice;
+      if ((engineChoices as readonly string[]).includes(text)) engine = text as EngineChoice;
       else problems.push(`engine = "${text}": one of ${engineChoices.join(', ')}; choosing automatically.`);
       continue;
     }

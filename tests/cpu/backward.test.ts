@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backward, type ForwardTrace, outputGradient } from '../../src/cpu/backward';
-import { affine, CpuEngine, inputMatrix } from '../../src/cpu/cpuEngine';
+import { CpuEngine } from '../../src/cpu/cpuEngine';
+import { affine, inputMatrix } from '../../src/cpu/layers';
 import { type ActivationName, type BoundActivation, bindActivation } from '../../src/lab/activations';
 import { defaultConfig, type ExperimentConfig } from '../../src/lab/config';
 import { weightDistribution } from '../../src/lab/initializers';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CpuEngine, inputMatrix } from '../../src/cpu/cpuEngine';
+import { CpuEngine } from '../../src/cpu/cpuEngine';
+import { inputMatrix } from '../../src/cpu/layers';
 import { defaultConfig, type ExperimentConfig } from '../../src/lab/config';
-import { CancelledError } from '../../src/lab/results';
+import { CancelledError } from '../../src/lab/engine';
 
 const engine = new CpuEngine();
 const SEED_NORM_SQ = 55; // ‖[1,2,3,4,5]‖²

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/cpu/cpuEngine';
 import { defaultConfig, type ExperimentConfig } from '../../src/lab/config';
-import type { FlaggedQuantity, LayerStats, RunResult } from '../../src/lab/results';
+import type { LayerStats, Quantity, RunResult } from '../../src/lab/results';
 
 const engine = new CpuEngine();
 /** float64's smallest normal: below it a value, or a mean square, keeps fewer than 53 bits. */
@@ -10,7 +10,7 @@ const QUANTITIES = ['pre', 'post', 'grad', 'weightGrad'] as const;
 
 const run = (overrides: Partial<ExperimentConfig>, backward = true) =>
   engine.run({ ...defaultConfig(), ...overrides }, { backward });
-const kinds = (layer: LayerStats, q: FlaggedQuantity) => layer.flags.filter((f) => f.quantity === q).map((f) => f.kind);
+const kinds = (layer: LayerStats, q: Quantity) => layer.flags.filter((f) => f.quantity === q).map((f) => f.kind);
 const allFlags = (result: RunResult) => result.series.flatMap((s) => s.layers.flatMap((l) => l.flags));
 const measured = (layer: LayerStats) => QUANTITIES.flatMap((q) => (layer[q] ? [[q, layer[q]!] as const] : []));
 

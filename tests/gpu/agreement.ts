@@ -3,7 +3,7 @@ import { CpuEngine } from '../../src/cpu/cpuEngine';
 import type { GpuEngine } from '../../src/gpu/gpuEngine';
 import { type Comparison, compareRuns } from '../../src/lab/compare';
 import { type ExperimentConfig, parseConfig } from '../../src/lab/config';
-import type { RunOptions } from '../../src/lab/results';
+import type { RunOptions } from '../../src/lab/engine';
 
 /**
  * 1e-4, the issue's bar. Small nets accumulate f32 rounding of ~1e-7 per sum of a few hundred terms, times depth;

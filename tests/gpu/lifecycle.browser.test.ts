@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DeviceLostError, GpuEngine } from '../../src/gpu/gpuEngine';
 import { defaultConfig } from '../../src/lab/config';
-import { CancelledError } from '../../src/lab/results';
+import { CancelledError } from '../../src/lab/engine';
 import { agreement, config } from './agreement';
 
 const engine = await GpuEngine.create();

@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { acquireDevice } from '../../src/gpu/device';
-import { philoxWords } from '../../src/gpu/philoxWordsKernel';
 import { WeightsKernel } from '../../src/gpu/weightsKernel';
 import { philox4x32, Stream, type Words4 } from '../../src/lab/rng';
 import { sampleWeights } from '../../src/lab/sampling';
+import { philoxWords } from './philoxWordsKernel';
 
 const gpu = await acquireDevice();
 afterAll(() => gpu.device.destroy());

@@ -1,4 +1,4 @@
-// Philox4x32-10 and the draws built on it: the WGSL twin of src/lab/rng.ts, prepended to the kernels that draw.
+// Philox4x32-10 and the draws built on it: the WGSL twin of src/lab/rng.ts, for the kernels that draw.
 // counter = [element, layer, trial, series + 65536·attempt], key = [seed, stream].
 
 const PHILOX_M0: u32 = 0xD2511F53u;
@@ -90,12 +90,8 @@ fn standardNormal(w0: u32, w1: u32) -> f32 {
   return sqrt(-2.0 * accurateLog(u1)) * cosTurns(w1);
 }
 
-// Distribution shapes drawn element by element, by SHAPE_IDS in src/gpu/shapes.ts. TRUNCATION_BOUND and
-// MAX_TRUNCATION_ATTEMPTS are prepended from src/lab/sampling.ts.
-const SHAPE_NORMAL: u32 = 0u;
-const SHAPE_UNIFORM: u32 = 1u;
-const SHAPE_CONSTANT: u32 = 2u;
-const SHAPE_TRUNCATED_NORMAL: u32 = 3u;
+// Distribution shapes drawn element by element: SHAPE_ constants by SHAPE_IDS, TRUNCATION_BOUND and
+// MAX_TRUNCATION_ATTEMPTS by src/lab/sampling.ts (src/gpu/shapes.ts generates them).
 
 // N(0, 1) truncated by rejection, as src/lab/sampling.ts: attempt k sets the counter's last word to
 // series + 65536·k. Near |z| = bound the f32 and f64 normals may round to opposite sides (probability ~1e-7).

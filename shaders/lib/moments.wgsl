@@ -1,5 +1,5 @@
 // Count, mean and M2 (sum of squared deviations) with Welford's update and Chan's merge: the WGSL twin of
-// src/lab/stats.ts, prepended to the kernels that reduce. Counts are integers.
+// src/lab/stats.ts, for the kernels that reduce. Counts are integers.
 
 struct Moments {
   count: u32,
@@ -32,13 +32,3 @@ fn mergeMoments(a: Moments, b: Moments) -> Moments {
 fn mergePairs(a: MomentPair, b: MomentPair) -> MomentPair {
   return MomentPair(mergeMoments(a.pre, b.pre), mergeMoments(a.post, b.post));
 }
-
-// Per-layer state, LAYER_STATE_WORDS u32 words per layer: the merged MomentPair (6 words), the renormalisation
-// exponent k of this layer's pre-activations (i32), and the range flags (bits below). Mirrored in src/gpu/layerState.ts.
-const LAYER_STATE_WORDS: u32 = 8u;
-const STATE_EXPONENT: u32 = 6u;
-const STATE_FLAGS: u32 = 7u;
-
-// How a merge sets the renormalisation exponent: EXPONENT_NONE writes 0. Mirrored in src/gpu/mergeKernel.ts.
-const EXPONENT_CHOOSE: u32 = 1u;
-const EXPONENT_KEEP: u32 = 2u;

@@ -1,11 +1,5 @@
-// φ by the activation table's `id` (src/lab/activations.ts), accurate in f32 where the builtins are not.
-
-const ACT_LINEAR: u32 = 0u;
-const ACT_RELU: u32 = 1u;
-const ACT_TANH: u32 = 2u;
-const ACT_SIGMOID: u32 = 3u;
-const ACT_LEAKY_RELU: u32 = 4u;
-const ACT_GELU: u32 = 5u;
+// φ by the activation table's `id` (src/lab/activations.ts, which also gives the ACT_ constants), accurate in f32
+// where the builtins are not.
 
 // WGSL's tanh inherits sinh/cosh's bounds, which lose all relative accuracy near 0 (exp(z) − exp(−z)).
 // Below 0.55 the odd Taylor series to z^15 (truncation < 1e-7 relative); above, 1 − 2/(e^{2|z|} + 1), no cancellation.

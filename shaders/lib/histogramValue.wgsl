@@ -1,12 +1,9 @@
 // What the histogram kernels share: the value counted, the f32 classes of src/lab/histogram.ts's rule, and the
 // order-preserving u32 key of an f32 (negatives bit-flipped, positives with the sign bit set), so that u32 atomicMin
-// and atomicMax find f32 extremes. Prepended after activation.wgsl.
+// and atomicMax find f32 extremes. Needs activation.wgsl.
 
 // Each workgroup of GROUP_THREADS threads reads VALUES_PER_GROUP consecutive values, VALUES_PER_THREAD per thread,
-// strided so that neighbouring threads read neighbouring values. Mirrored in src/gpu/histogramRangeKernel.ts.
-const GROUP_THREADS: u32 = 256u;
-const VALUES_PER_THREAD: u32 = 16u;
-const VALUES_PER_GROUP: u32 = 4096u;
+// strided so that neighbouring threads read neighbouring values (constants from src/gpu/geometry.ts).
 
 fn histogramValue(stored: f32, applyPhi: u32, activation: u32, slope: f32) -> f32 {
   return select(stored, activate(activation, stored, slope), applyPhi == 1u);

@@ -1,9 +1,8 @@
 // One workgroup's 64×64 tile of a product A·B over a shared dimension of `depth`, the core of every matmul kernel:
 // 8×8 threads with an 8×8 register block each, the shared dimension in steps of 16 through workgroup memory.
-// The kernel that prepends this defines loadA(row, k) and loadB(k, col), each 0 outside its matrix, so one core
+// TILE comes from src/gpu/geometry.ts. The kernel that uses this defines loadA(row, k) and loadB(k, col), each 0 outside its matrix, so one core
 // serves Z = φ(A)·W, δ·Wᵀ and Hᵀ·δ by the way they index their buffers.
 
-const TILE: u32 = 64u;
 const TILE_K: u32 = 16u;
 const THREADS: u32 = 64u;
 

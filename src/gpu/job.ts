@@ -1,0 +1,91 @@
+/**
+ * The GPU engine's job vocabulary: what a run is cut into and what each piece returns. A run is series × trials ×
+ * chunks of batch rows; a chunk goes through every layer forward (chunkRunner.ts) and back (backwardPass.ts). This
+ * module holds only types and the few values every step reads, so the steps import it and not each other.
+ */
+import type { InputSpec } from '../lab/config';
+import type { WeightDistribution } from '../lab/initializers';
+import type { RangeFlag } from '../lab/results';
+import type { Partial } from '../lab/stats';
+import type { HistogramPhase, HistogramScales, HistogramSet } from './histogramSet';
+
+/** The network one series and trial runs, resolved from the config once: what a chunk's kernels read. */
+export interface TrialNetwork {
+  seed: number;
+  series: number;
+  trial: number;
+  depth: number;
+  width: number;
+  inputWidth: number;
+  activationId: number;
+  slope: number;
+  bias: number;
+  /** Homogeneous φ and zero bias: compute mantissas and carry exponents (see scale.ts). */
+  exact: boolean;
+  /** W_l's distribution, layer l at index l − 1. */
+  weights: WeightDistribution[];
+  input: InputSpec;
+}
+
+/** n_{l−1}: what layer l (1-based) reads. */
+export const fanInOf = (net: TrialNetwork, layer: number) => (layer === 1 ? net.inputWidth : net.width);
+
+/** Where the chunk sits in its trial: ∂L/∂W sums over all chunks, and only the last takes its statistics. */
+export interface ChunkPlace {
+  first: boolean;
+  last: boolean;
+}
+
+/** The renormalisation exponents a chunk chose, per layer: k of Z_l and j of ∂L/∂Z_l. */
+export interface ChunkExponents {
+  forward: number[];
+  backward: number[];
+}
+
+export interface ChunkJob {
+  net: TrialNetwork;
+  rows: number[];
+  /** Captured rows in this chunk (trial 0 only): position in `rows` → index in the run's capture. */
+  capture: { position: number; index: number }[];
+  /** Per layer, [captureCount × width] pre-activations at true scale, filled for the captured rows. */
+  captureInto: Float64Array[];
+  place: ChunkPlace;
+  backward: boolean;
+  /** Trial 0 of a run with histograms: the set to fill and the phase (see histogramSet.ts). */
+  histograms: { set: HistogramSet; phase: HistogramPhase } | null;
+  /**
+   * Exponents to reuse instead of choosing them: later chunks take the first chunk's, so that the chunks' ∂L/∂W add,
+   * and their values are counted into one histogram, at one scale.
+   */
+  shared: ChunkExponents | null;
+}
+
+/** One layer's statistics over a chunk, at their true scale, in float64. */
+export interface ChunkLayer {
+  pre: Partial;
+  post: Partial;
+  /** ∂L/∂Z_l over the chunk's rows, with a backward pass. */
+  grad?: Partial;
+  /** ∂L/∂W_l over the whole trial's rows: from the last chunk of a backward pass only. */
+  weightGrad?: Partial;
+  flags: RangeFlag[];
+}
+
+export interface ChunkOutcome {
+  layers: ChunkLayer[];
+  exponents: ChunkExponents;
+  /** Per layer, the power of two from each quantity's GPU values to its true values. */
+  scales: HistogramScales[];
+}
+
+export interface ChunkHooks {
+  signal?: AbortSignal;
+  onLayer: (layer: number) => void;
+}
+
+/** The device's measured speed, shared by the chunks of a run and kept across runs to size slabs. */
+export interface Pace {
+  macsPerMs: number;
+  /** Target duration of one dispatch. */
+  sliceMs: number;
+}

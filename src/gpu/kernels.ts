@@ -1,0 +1,48 @@
+/** The engine's compiled kernels: the forward ones at start, the backward ones on a run's first backward pass. */
+import { BackwardLayerKernel } from './backwardLayerKernel';
+import { HistogramCountKernel } from './histogramCountKernel';
+import { HistogramRangeKernel } from './histogramRangeKernel';
+import { InputsKernel } from './inputsKernel';
+import { LayerKernel } from './layerKernel';
+import { MergeKernel } from './mergeKernel';
+import { OutputGradientKernel } from './outputGradientKernel';
+import { WeightGradientKernel } from './weightGradientKernel';
+import { WeightsKernel } from './weightsKernel';
+
+export interface BackwardKernels {
+  outputGradient: OutputGradientKernel;
+  backwardLayer: BackwardLayerKernel;
+  weightGradient: WeightGradientKernel;
+}
+
+export interface Kernels {
+  weights: WeightsKernel;
+  inputs: InputsKernel;
+  layer: LayerKernel;
+  merge: MergeKernel;
+  histogramRange: HistogramRangeKernel;
+  histogramCount: HistogramCountKernel;
+  /** Null until a run goes backward: compiling them costs about as much as the forward kernels. */
+  backward: BackwardKernels | null;
+}
+
+export async function compileKernels(device: GPUDevice): Promise<Kernels> {
+  const [weights, inputs, layer, merge, histogramRange, histogramCount] = await Promise.all([
+    WeightsKernel.create(device),
+    InputsKernel.create(device),
+    LayerKernel.create(device),
+    MergeKernel.create(device),
+    HistogramRangeKernel.create(device),
+    HistogramCountKernel.create(device),
+  ]);
+  return { weights, inputs, layer, merge, histogramRange, histogramCount, backward: null };
+}
+
+export async function compileBackwardKernels(device: GPUDevice): Promise<BackwardKernels> {
+  const [outputGradient, backwardLayer, weightGradient] = await Promise.all([
+    OutputGradientKernel.create(device),
+    BackwardLayerKernel.create(device),
+    WeightGradientKernel.create(device),
+  ]);
+  return { outputGradient, backwardLayer, weightGradient };
+}

@@ -1,0 +1,152 @@
+/**
+ * One message protocol for engines that run elsewhere — the CPU engine in the page's Web Worker, the GPU engine in the
+ * terminal's headless Chromium — so that a run option reaches every engine the same way. The caller's side is
+ * RemoteEngine, an Engine like any other; the side that holds the engine answers through serveEngine. Messages are
+ * plain data: a result's captured rows travel as number arrays.
+ */
+import type { ExperimentConfig } from './config';
+import { CancelledError, type Engine, type Progress, type RunOptions, type SendableOptions } from './engine';
+import type { RunResult } from './results';
+
+/** A result as it crosses: captures as nested number arrays. */
+export type WireResult = Omit<RunResult, 'capture'> & { capture?: { rows: number[]; preActivations: number[][][] } };
+
+export type ToEngine =
+  | { type: 'open'; id: number }
+  | { type: 'run'; id: number; config: ExperimentConfig; options: SendableOptions }
+  | { type: 'cancel'; id: number };
+
+export type FromEngine =
+  | { type: 'opened'; id: number; device: string }
+  | { type: 'progress'; id: number; progress: Progress }
+  | { type: 'result'; id: number; result: WireResult }
+  | { type: 'error'; id: number; name: string; message: string };
+
+export function toWire(result: RunResult): WireResult {
+  const { capture, ...rest } = result;
+  if (!capture) return rest;
+  return {
+    ...rest,
+    capture: { rows: capture.rows, preActivations: capture.preActivations.map((s) => s.map((l) => Array.from(l))) },
+  };
+}
+
+export function fromWire(wire: WireResult): RunResult {
+  const { capture, ...rest } = wire;
+  if (!capture) return rest;
+  const preActivations = capture.preActivations.map((s) => s.map((l) => Float64Array.from(l)));
+  return { ...rest, capture: { rows: capture.rows, preActivations } };
+}
+
+/** An error from the other side, with its name kept so that a cancellation stays a CancelledError. */
+function revive(name: string, message: string): Error {
+  if (name === 'CancelledError') return new CancelledError();
+  return Object.assign(new Error(message), { name });
+}
+
+interface Pending {
+  resolve: (value: never) => void;
+  reject: (error: Error) => void;
+  onProgress?: (p: Progress) => void;
+}
+
+/** The caller's side: `send` delivers a message to the engine; the transport hands every answer to `receive`. */
+export class RemoteEngine implements Engine {
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+
+  constructor(
+    readonly name: Engine['name'],
+    private readonly send: (message: ToEngine) => void,
+  ) {}
+
+  /** Starts the engine on the other side; resolves with its device description. */
+  open(): Promise<string> {
+    return this.request((id) => this.send({ type: 'open', id }));
+  }
+
+  run(config: ExperimentConfig, options: RunOptions = {}): Promise<RunResult> {
+    const { signal, onProgress, ...sendable } = options;
+    if (signal?.aborted) return Promise.reject(new CancelledError());
+    return this.request<WireResult>((id) => {
+      signal?.addEventListener('abort', () => this.send({ type: 'cancel', id }), { once: true });
+      this.send({ type: 'run', id, config, options: sendable });
+    }, onProgress).then(fromWire);
+  }
+
+  receive(message: FromEngine): void {
+    const pending = this.pending.get(message.id);
+    if (!pending) return;
+    if (message.type === 'progress') {
+      pending.onProgress?.(message.progress);
+      return;
+    }
+    this.pending.delete(message.id);
+    if (message.type === 'error') pending.reject(revive(message.name, message.message));
+    else pending.resolve((message.type === 'opened' ? message.device : message.result) as never);
+  }
+
+  /** Fails every request still waiting: the other side is gone. */
+  failAll(error: Error): void {
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
+  }
+
+  dispose(): void {
+    this.failAll(new CancelledError());
+  }
+
+  private request<T>(start: (id: number) => void, onProgress?: (p: Progress) => void): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: never) => void, reject, onProgress });
+      start(id);
+    });
+  }
+}
+
+/** The engine's side: answers every message through `post`. `open` makes (or re-makes) the engine on demand. */
+export function serveEngine(open: () => Promise<Engine & { device?: string }>, post: (message: FromEngine) => void) {
+  let engine: Promise<Engine & { device?: string }> | null = null;
+  const running = new Map<number, AbortController>();
+  const failure = (id: number, e: unknown) => {
+    const error = e as Error;
+    post({ type: 'error', id, name: error?.name ?? 'Error', message: error?.message ?? String(e) });
+  };
+  const ready = () => {
+    engine ??= open().catch((e) => {
+      engine = null;
+      throw e;
+    });
+    return engine;
+  };
+  return async (message: ToEngine): Promise<void> => {
+    if (message.type === 'cancel') {
+      running.get(message.id)?.abort();
+      return;
+    }
+    if (message.type === 'open') {
+      try {
+        const e = await ready();
+        post({ type: 'opened', id: message.id, device: e.device ?? e.name });
+      } catch (e) {
+        failure(message.id, e);
+      }
+      return;
+    }
+    const controller = new AbortController();
+    running.set(message.id, controller);
+    try {
+      const result = await (await ready()).run(message.config, {
+        ...message.options,
+        signal: controller.signal,
+        onProgress: (progress) => post({ type: 'progress', id: message.id, progress }),
+      });
+      post({ type: 'result', id: message.id, result: toWire(result) });
+    } catch (e) {
+      failure(message.id, e);
+    } finally {
+      running.delete(message.id);
+    }
+  };
+}
