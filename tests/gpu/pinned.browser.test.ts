@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { GpuEngine } from '../../src/gpu/gpuEngine';
 import { compareRuns } from '../../src/lab/compare';
 import type { RunResult } from '../../src/lab/results';
-import { pinnedCases, seriesJson } from '../fixtures/pinned';
+import { pinnedCases, pinnedFigures } from '../fixtures/pinned';
 
 const engine = await GpuEngine.create();
 afterAll(() => engine.dispose());
@@ -15,7 +15,7 @@ describe('GPU engine numbers pinned', () => {
     it(`${pinned.name}: on the adapter it was recorded on, equals the pinned float32 result bit for bit`, async () => {
       const result = await engine.run(pinned.config, pinned.options);
       if (engine.device === pinned.device) {
-        expect(seriesJson(result)).toEqual(pinned.gpu.series);
+        expect(pinnedFigures(result, pinned.gpu.series)).toEqual(pinned.gpu.series);
         return;
       }
       const reference = { ...result, series: pinned.gpu.series } as RunResult;
