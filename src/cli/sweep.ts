@@ -5,7 +5,7 @@ import { type Comparison, compareRuns } from '../lab/compare';
 import { defaultConfig, type ExperimentConfig, formatError, parseConfigText } from '../lab/config';
 import type { SendableOptions } from '../lab/engine';
 import { type RunResult, resultCsv, resultJson } from '../lab/results';
-import { verificationPlan } from '../lab/verification';
+import { type VerificationPlan, verificationPlan } from '../lab/verification';
 import { parseArgs, type SweepArgs, USAGE } from './args';
 import { comparisonTable, verdict } from './comparisonTable';
 import { progressBar } from './progressBar';
@@ -68,13 +68,13 @@ async function runGpu(config: ExperimentConfig, options: SendableOptions): Promi
 async function runBoth(
   config: ExperimentConfig,
   backward: boolean,
-): Promise<{ gpu: RunResult; cpu: RunResult; comparison: Comparison }> {
+): Promise<{ gpu: RunResult; cpu: RunResult; comparison: Comparison; plan: VerificationPlan }> {
   const plan = verificationPlan(config, backward);
   const gpu = await runGpu(config, plan.candidate);
   const bar = progressBar(plan.sampled ? `CPU (${plan.captureRows.length} sampled rows)` : 'CPU');
   const cpu = await new CpuEngine().run(plan.reference.config, { ...plan.reference.options, onProgress: bar.update });
   bar.done();
-  return { gpu, cpu, comparison: compareRuns(cpu, gpu, {}, plan.compare) };
+  return { gpu, cpu, comparison: compareRuns(cpu, gpu, {}, plan.compare), plan };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -91,12 +91,13 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const config = loadConfig(args.configPath);
     if (args.engine === 'both') {
-      const { gpu, cpu, comparison } = await runBoth(config, args.backward);
+      const { gpu, cpu, comparison, plan } = await runBoth(config, args.backward);
       report(gpu);
       console.log(`\nCPU reference: ${cpu.timings.totalMs.toFixed(0)} ms\n`);
       console.log(comparisonTable(comparison));
       console.log(`\n${verdict(comparison)}`);
-      write(args, gpu, { reference: resultJson(cpu), comparison });
+      const verification = { rows: plan.captureRows, sampled: plan.sampled };
+      write(args, gpu, { reference: resultJson(cpu), comparison, verification });
       return comparison.pass ? 0 : 1;
     }
     const result =

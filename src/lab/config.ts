@@ -40,6 +40,8 @@ export interface ConfigError {
 export type ParseResult = { ok: true; config: ExperimentConfig } | { ok: false; errors: ConfigError[] };
 
 export const SEED_INPUT = [1, 2, 3, 4, 5];
+/** The random batch a reader switching from the fixed input starts from: 256 rows of N(0, 1), as wide as the seed's layers. */
+export const DEFAULT_RANDOM_INPUT = { distribution: 'normal', batch: 256, width: 10 } as const;
 export const SEED_SIGMAS = [1e-5, 1e-3, 1e-2, 1e-1, 0.5];
 
 /** The seed experiment: X = [1..5], 8 hidden layers of 10, b = 0, ReLU, W ~ N(0, σ²) for five σ. */

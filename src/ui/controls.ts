@@ -4,7 +4,7 @@
  * to the controls (field, value, allowed) and nothing runs until it is fixed.
  */
 import { type ActivationName, activations } from '../lab/activations';
-import { type ExperimentConfig, formatError, parseConfig } from '../lab/config';
+import { DEFAULT_RANDOM_INPUT, type ExperimentConfig, formatError, parseConfig, SEED_INPUT } from '../lab/config';
 import { type ScalarField, scalarFields } from '../lab/configFields';
 import { type EngineChoice, engineChoices } from '../lab/engine';
 import { type InitSpec, initializers, initKinds } from '../lab/initializers';
@@ -156,10 +156,10 @@ export class Controls {
     const fixed = 'values' in input;
     this.fixedRadio.checked = fixed;
     this.randomRadio.checked = !fixed;
-    this.inputValues.value = fixed ? input.values.join(', ') : '1, 2, 3, 4, 5';
-    this.distribution.value = fixed ? 'normal' : input.distribution;
-    this.batch.value = fixed ? '256' : String(input.batch);
-    this.inputWidth.value = fixed ? '10' : String(input.width);
+    this.inputValues.value = (fixed ? input.values : SEED_INPUT).join(', ');
+    this.distribution.value = fixed ? DEFAULT_RANDOM_INPUT.distribution : input.distribution;
+    this.batch.value = String(fixed ? DEFAULT_RANDOM_INPUT.batch : input.batch);
+    this.inputWidth.value = String(fixed ? DEFAULT_RANDOM_INPUT.width : input.width);
     return el('fieldset', {}, [
       el('legend', { text: 'Input' }),
       el('label', { className: 'wide' }, [this.fixedRadio, ' fixed X ', this.inputValues]),

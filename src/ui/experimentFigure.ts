@@ -2,11 +2,10 @@
  * One live experiment on the page: a chart per quantity (Var(Z) and Var(H) by default) with theory dashed, a table
  * under each, the engine that produced it, and its exports.
  */
-import { type RunResult, resultCsv, resultJson } from '../lab/results';
+import { type Quantity, type RunResult, resultCsv, resultJson } from '../lab/results';
 import { theoryCurves } from '../lab/theory';
 import { download, downloadText, el } from './dom';
 import { renderLayerTable } from './layerTable';
-import type { ChartQuantity } from './quantities';
 import { registerResult } from './testHooks';
 import { VarianceChart } from './varianceChart';
 
@@ -19,10 +18,10 @@ export class ExperimentFigure {
   constructor(
     readonly id: string,
     host: HTMLElement,
-    titles: Partial<Record<ChartQuantity, string>>,
+    titles: Partial<Record<Quantity, string>>,
   ) {
     const grid = el('div', { className: 'figure-grid' });
-    for (const quantity of Object.keys(titles) as ChartQuantity[]) {
+    for (const quantity of Object.keys(titles) as Quantity[]) {
       const chartHost = el('div');
       const chart = new VarianceChart(`${id}-${quantity}`, chartHost, quantity, titles[quantity]!);
       const table = el('div', { className: 'table-wrap' });

@@ -1,6 +1,5 @@
 /** Number and flag formatting for tables, legends and panels. */
-import type { RangeFlag } from '../lab/results';
-import type { ChartQuantity } from './quantities';
+import type { Quantity, RangeFlag } from '../lab/results';
 
 export function formatNumber(x: number, digits = 4): string {
   if (Number.isNaN(x)) return 'NaN';
@@ -10,8 +9,8 @@ export function formatNumber(x: number, digits = 4): string {
   return magnitude < 1e-3 || magnitude >= 1e5 ? x.toExponential(digits - 1) : x.toPrecision(digits);
 }
 
-/** The engines flag forward figures only, so a gradient figure gets ''. */
-export function flagText(flags: RangeFlag[], quantity: ChartQuantity): string {
+/** The range flags of one quantity, in words. */
+export function flagText(flags: RangeFlag[], quantity: Quantity): string {
   return flags
     .filter((f) => f.quantity === quantity)
     .map((f) => `${f.kind} in ${f.precision}`)

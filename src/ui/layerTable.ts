@@ -2,11 +2,11 @@
  * The numbers behind a chart: one row per layer, one column per series; flagged values say so in words. Under each
  * measurement, "×r" is measured ÷ predicted (theory.ts), so how far the network sits from theory reads at a glance.
  */
-import type { RunResult } from '../lab/results';
+import type { Quantity, RunResult } from '../lab/results';
 import type { TheorySeries } from '../lab/theory';
 import { el } from './dom';
 import { flagText, formatNumber } from './format';
-import { type ChartQuantity, measured, predicted, quantityInfo } from './quantities';
+import { measured, predicted, quantityInfo } from './quantities';
 
 /** A ratio means something only between two positive, finite figures. */
 const comparable = (x: number) => Number.isFinite(x) && x > 0;
@@ -15,7 +15,7 @@ export function renderLayerTable(
   host: HTMLElement,
   id: string,
   result: RunResult,
-  quantity: ChartQuantity,
+  quantity: Quantity,
   theory: TheorySeries[],
 ): void {
   const symbol = quantityInfo[quantity].symbol;

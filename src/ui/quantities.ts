@@ -3,10 +3,9 @@
  * and how the page names it. Forward figures are variances (np.var, as the explainer measures them); gradient figures
  * are mean squares, the quantity the backward recursion E[g_{l−1}²] = (n·v/2)·E[g_l²] is about.
  */
+import type { Quantity } from '../lab/results';
 import type { Moments } from '../lab/stats';
 import type { TheoryLayer } from '../lab/theory';
-
-export type ChartQuantity = 'pre' | 'post' | 'grad' | 'weightGrad';
 
 export interface QuantityInfo {
   statistic: 'var' | 'meanSq';
@@ -14,13 +13,13 @@ export interface QuantityInfo {
   symbol: string;
 }
 
-export const quantityInfo: Record<ChartQuantity, QuantityInfo> = {
+export const quantityInfo: Record<Quantity, QuantityInfo> = {
   pre: { statistic: 'var', symbol: 'Var(Z)' },
   post: { statistic: 'var', symbol: 'Var(H)' },
   grad: { statistic: 'meanSq', symbol: 'E[(∂L/∂Z)²]' },
   weightGrad: { statistic: 'meanSq', symbol: 'E[(∂L/∂W)²]' },
 };
 
-export const measured = (m: Moments, q: ChartQuantity): number => m[quantityInfo[q].statistic];
+export const measured = (m: Moments, q: Quantity): number => m[quantityInfo[q].statistic];
 
-export const predicted = (layer: TheoryLayer, q: ChartQuantity): number => layer[q][quantityInfo[q].statistic];
+export const predicted = (layer: TheoryLayer, q: Quantity): number => layer[q][quantityInfo[q].statistic];

@@ -5,11 +5,11 @@
  * engine flagged is ringed: nothing is drawn as zero and nothing disappears silently.
  */
 import uPlot from 'uplot';
-import type { RunResult } from '../lab/results';
+import type { Quantity, RunResult } from '../lab/results';
 import type { TheorySeries } from '../lab/theory';
 import { flagText } from './format';
 import { colorOf, cssVar } from './palette';
-import { type ChartQuantity, measured, predicted, quantityInfo } from './quantities';
+import { measured, predicted, quantityInfo } from './quantities';
 import { registerChart } from './testHooks';
 
 interface Mark {
@@ -33,7 +33,7 @@ export class VarianceChart {
   constructor(
     readonly id: string,
     private readonly host: HTMLElement,
-    readonly quantity: ChartQuantity,
+    readonly quantity: Quantity,
     readonly title: string,
   ) {
     host.dataset.testid = `chart-${id}`;
