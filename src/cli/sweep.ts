@@ -7,7 +7,7 @@ import type { SendableOptions } from '../lab/engine';
 import { type RunResult, resultCsv, resultJson } from '../lab/results';
 import { type VerificationPlan, verificationPlan } from '../lab/verification';
 import { parseArgs, type SweepArgs, USAGE } from './args';
-import { comparisonTable, verdict } from './comparisonTable';
+import { comparisonTable, notComparableList, VERDICT_EXIT_CODES, verdict } from './comparisonTable';
 import { progressBar } from './progressBar';
 import { flagLegend, tableQuantities, varianceTable } from './table';
 
@@ -95,10 +95,12 @@ export async function main(argv: string[]): Promise<number> {
       report(gpu);
       console.log(`\nCPU reference: ${cpu.timings.totalMs.toFixed(0)} ms\n`);
       console.log(comparisonTable(comparison));
+      const excluded = notComparableList(comparison);
+      if (excluded) console.log(`\n${excluded}`);
       console.log(`\n${verdict(comparison)}`);
       const verification = { rows: plan.captureRows, sampled: plan.sampled };
       write(args, gpu, { reference: resultJson(cpu), comparison, verification });
-      return comparison.pass ? 0 : 1;
+      return VERDICT_EXIT_CODES[comparison.verdict];
     }
     const result =
       args.engine === 'gpu'

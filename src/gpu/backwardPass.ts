@@ -3,7 +3,8 @@
  * top down, ∂L/∂W_l = H_{l−1}ᵀ·δ_l and δ_{l−1} = (δ_l·W_lᵀ) ⊙ φ'(Z_{l−1}), each with statistics fused and merged,
  * one layer in flight at a time (for progress, cancellation and pacing). Z_l comes from the forward pass's trace,
  * recomputed from the checkpoint below it when the trace keeps only checkpoints (plan.ts); W_l is regenerated from
- * the Philox stream. With exact scaling, δ carries exponents as Z does (see scale.ts).
+ * the Philox stream. δ carries exponents as Z does on the exact route (see scale.ts), for every φ and bias: δ_{l−1} is
+ * linear in δ_l, so a power of two divided out of δ_l comes out of δ_{l−1} and ∂L/∂W_l exactly.
  */
 import { throwIfAborted } from '../lab/engine';
 import type { GpuContext } from './device';

@@ -108,7 +108,9 @@ export class ChunkRunner {
         layer: this.kernels.layer,
         merge: this.kernels.merge,
       };
-      await new BackwardPass(this.gpu, kernels, buffers, this.pace).run(job, exponentRule, hooks);
+      // The backward pass is linear in the gradient whatever φ and b are, so its exponents are always carried.
+      const backwardRule: ExponentRule = job.shared ? 'keep' : 'choose';
+      await new BackwardPass(this.gpu, kernels, buffers, this.pace).run(job, backwardRule, hooks);
     }
     return this.readBack(job, inputs.exponent, weightExponents, extraFlags);
   }

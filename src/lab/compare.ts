@@ -10,10 +10,22 @@
  * 0 against 0 is a difference of 0; anything against a zero scale is Infinity.
  * Backward statistics (∂L/∂Z and ∂L/∂W) are compared like pre and post when the reference has them and both runs
  * computed the same rows; statistics recomputed from captured rows cover the forward pass only.
+ *
+ * A figure either run flagged (a value its arithmetic could not hold) is not a measurement: it is listed as not
+ * comparable, with both runs' values, and judged apart from the figures both runs hold. Three verdicts follow:
+ * agree (every figure comparable and within tolerance), disagree (some comparable figure outside it), and agree where
+ * both hold (every comparable figure within tolerance, some not comparable).
  */
 import { bindActivation } from './activations';
 import type { ExperimentConfig } from './config';
-import { BACKWARD_QUANTITIES, type ForwardQuantity, type RangeFlag, type RunResult } from './results';
+import {
+  BACKWARD_QUANTITIES,
+  type ForwardQuantity,
+  type LayerStats,
+  type Quantity,
+  type RangeFlag,
+  type RunResult,
+} from './results';
 import { emptyPartial, type Moments, pushValue, toMoments } from './stats';
 
 export interface Tolerances {
@@ -41,10 +53,24 @@ export interface LayerComparison {
   weightGrad?: Record<Statistic, number>;
   /** Max relative pre-activation difference on captured rows; null when either run has no capture. */
   activation: number | null;
-  /** Flags the candidate raised that the reference did not: figures the candidate could not hold. */
-  candidateOnlyFlags: RangeFlag[];
+  /** Quantities either run flagged: listed, and left out of `pass` and of the worst difference. */
+  notComparable: NotComparable[];
+  /** Every comparable figure of the layer within tolerance. */
   pass: boolean;
 }
+
+/** A quantity of a layer that one run, or both, could not hold: not a measurement, so not compared. */
+export interface NotComparable {
+  quantity: Quantity;
+  /** Each run's flags on it. */
+  referenceFlags: RangeFlag[];
+  candidateFlags: RangeFlag[];
+  /** Each run's E[x²] of it, for the reader; null where the run lacks the quantity. */
+  referenceMeanSq: number | null;
+  candidateMeanSq: number | null;
+}
+
+export type Verdict = 'agree' | 'disagree' | 'agree-where-held';
 
 export interface WorstEntry {
   series: number;
@@ -61,8 +87,13 @@ export interface Comparison {
   /** 'all': statistics as each run reported them; 'captured': both recomputed in float64 from the captured rows. */
   statisticsFrom: 'all' | 'captured';
   layers: LayerComparison[];
+  /** The comparable figure farthest from its tolerance. */
   worst: WorstEntry | null;
+  /** Every comparable figure within tolerance. */
   pass: boolean;
+  /** No figure was left out as not comparable. */
+  complete: boolean;
+  verdict: Verdict;
 }
 
 export interface CompareOptions {
@@ -118,6 +149,22 @@ export function activationDifference(candidate: Float64Array, reference: Float64
   return relativeDifference(worst, 0, Math.sqrt(sumSq / Math.max(reference.length, 1)));
 }
 
+/** The quantity as not comparable when either run flagged it, else nothing. */
+function notComparableFigure(quantity: Quantity, reference: LayerStats, candidate: LayerStats): NotComparable[] {
+  const referenceFlags = reference.flags.filter((f) => f.quantity === quantity);
+  const candidateFlags = candidate.flags.filter((f) => f.quantity === quantity);
+  if (!referenceFlags.length && !candidateFlags.length) return [];
+  return [
+    {
+      quantity,
+      referenceFlags,
+      candidateFlags,
+      referenceMeanSq: reference[quantity]?.meanSq ?? null,
+      candidateMeanSq: candidate[quantity]?.meanSq ?? null,
+    },
+  ];
+}
+
 function sameRows(a: number[], b: number[]): boolean {
   return a.length === b.length && a.every((row, i) => row === b[i]);
 }
@@ -166,25 +213,29 @@ export function compareRuns(
               refLayer[q] ? [[q, momentDifferences(candLayer[q], refLayer[q]!)] as const] : [],
             )
           : [];
-      const activation = refCaptured && candCaptured ? activationDifference(candCaptured, refCaptured) : null;
-      const candidateOnlyFlags = candLayer.flags.filter(
-        (f) => !refLayer.flags.some((r) => r.quantity === f.quantity && r.kind === f.kind),
-      );
       const where = { series: s, label: refSeries.label, layer: refLayer.layer };
       const compared = [['pre', pre], ['post', post], ...backward] as const;
-      for (const [q, differences] of compared) {
+      const notComparable = compared.flatMap(([q]) => notComparableFigure(q, refLayer, candLayer));
+      const held = (q: Quantity) => !notComparable.some((n) => n.quantity === q);
+      // Captured pre-activations mean nothing where either run could not hold Z.
+      const activation =
+        refCaptured && candCaptured && held('pre') ? activationDifference(candCaptured, refCaptured) : null;
+      const judged = compared.filter(([q]) => held(q));
+      for (const [q, differences] of judged) {
         for (const k of STATISTICS)
           consider({ ...where, figure: `${q}.${k}`, difference: differences[k], tolerance: tol.statistic });
       }
       if (activation !== null)
         consider({ ...where, figure: 'activation', difference: activation, tolerance: tol.activation });
-      const statisticsPass = compared.every(([, differences]) =>
+      const statisticsPass = judged.every(([, differences]) =>
         STATISTICS.every((k) => differences[k] <= tol.statistic),
       );
-      const pass =
-        statisticsPass && (activation === null || activation <= tol.activation) && candidateOnlyFlags.length === 0;
-      layers.push({ ...where, pre, post, ...Object.fromEntries(backward), activation, candidateOnlyFlags, pass });
+      const pass = statisticsPass && (activation === null || activation <= tol.activation);
+      layers.push({ ...where, pre, post, ...Object.fromEntries(backward), activation, notComparable, pass });
     });
   });
-  return { tolerances: tol, statisticsFrom, layers, worst, pass: layers.every((l) => l.pass) };
+  const pass = layers.every((l) => l.pass);
+  const complete = layers.every((l) => l.notComparable.length === 0);
+  const verdict: Verdict = !pass ? 'disagree' : complete ? 'agree' : 'agree-where-held';
+  return { tolerances: tol, statisticsFrom, layers, worst, pass, complete, verdict };
 }

@@ -3,7 +3,7 @@
  * differences, the tolerance verdicts (src/lab/compare.ts) and each engine's time. For large batches the CPU computes
  * a sample of rows and both engines are compared on those rows, by the plan the terminal uses too (verification.ts).
  */
-import { type Comparison, compareRuns } from '../lab/compare';
+import { type Comparison, compareRuns, type LayerComparison } from '../lab/compare';
 import type { RunResult } from '../lab/results';
 import { verificationPlan } from '../lab/verification';
 import { el } from './dom';
@@ -12,15 +12,31 @@ import { registerResult } from './testHooks';
 
 const relative = (x: number) => (x === 0 ? '0' : x.toExponential(1));
 
+const QUANTITY_NAMES = { pre: 'Z', post: 'H', grad: '∂L/∂Z', weightGrad: '∂L/∂W' } as const;
+
+/** The layer's figures an engine could not hold, with who flagged them. */
+function notComparableText(l: LayerComparison): string {
+  if (!l.notComparable.length) return '';
+  const parts = l.notComparable.map((n) => {
+    const who = [n.candidateFlags.length ? 'GPU' : '', n.referenceFlags.length ? 'CPU' : '']
+      .filter(Boolean)
+      .join(' and ');
+    return `${QUANTITY_NAMES[n.quantity]} (${who} flagged)`;
+  });
+  return `; not comparable: ${parts.join(', ')}`;
+}
+
 export function drawComparison(host: HTMLElement, gpu: RunResult, cpu: RunResult): Comparison {
   const plan = verificationPlan(gpu.config);
   const comparison = compareRuns(cpu, gpu, {}, plan.compare);
   const verdict = el('p', {
     testid: 'compare-verdict',
     className: comparison.pass ? 'verdict-pass' : 'verdict-fail',
-    text: comparison.pass
-      ? `Agree: every statistic within ${comparison.tolerances.statistic} relative difference.`
-      : `Disagree beyond tolerance: worst ${comparison.worst ? `${comparison.worst.label}, layer ${comparison.worst.layer}, ${comparison.worst.figure}: ${formatNumber(comparison.worst.difference, 3)}` : ''}.`,
+    text: !comparison.pass
+      ? `Disagree beyond tolerance: worst ${comparison.worst ? `${comparison.worst.label}, layer ${comparison.worst.layer}, ${comparison.worst.figure}: ${formatNumber(comparison.worst.difference, 3)}` : ''}.`
+      : comparison.complete
+        ? `Agree: every statistic within ${comparison.tolerances.statistic} relative difference.`
+        : `Agree where both hold: every figure both engines hold is within ${comparison.tolerances.statistic}; the figures marked "not comparable" are ones an engine could not hold in its arithmetic.`,
   });
   const scope = plan.sampled
     ? `The batch is large: the CPU computed ${plan.captureRows.length} sampled rows (${plan.captureRows.join(', ')}), and both engines' statistics are taken over those rows.`
@@ -49,7 +65,7 @@ export function drawComparison(host: HTMLElement, gpu: RunResult, cpu: RunResult
       relative(l.post.var),
       relative(l.pre.meanSq),
       l.activation === null ? '—' : relative(l.activation),
-      l.pass ? 'pass' : `fail${l.candidateOnlyFlags.length ? ' (GPU flagged)' : ''}`,
+      `${l.pass ? 'pass' : 'fail'}${notComparableText(l)}`,
     ];
     return el(
       'tr',
@@ -76,6 +92,7 @@ export function drawComparison(host: HTMLElement, gpu: RunResult, cpu: RunResult
   );
   registerResult('compare', {
     pass: comparison.pass,
+    verdict: comparison.verdict,
     worst: comparison.worst,
     statisticsFrom: comparison.statisticsFrom,
     verification: { rows: plan.captureRows, sampled: plan.sampled },

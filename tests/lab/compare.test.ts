@@ -57,13 +57,41 @@ describe('compareRuns', () => {
     expect(activationDifference(new Float64Array([3, -4, NaN, 0]), reference)).toBe(Infinity);
   });
 
-  it('a flag raised only by the candidate fails the layer even when the numbers agree', async () => {
+  it('a figure only the candidate flagged is not comparable: listed with both values, apart from the verdict', async () => {
     const run = await new CpuEngine().run(defaultConfig());
     const flagged = structuredClone(run);
     flagged.series[0].layers[7].flags.push({ quantity: 'pre', kind: 'underflow', precision: 'float32' });
+    flagged.series[0].layers[7].pre.var *= 2;
     const comparison = compareRuns(run, flagged);
-    expect(comparison.pass).toBe(false);
-    expect(comparison.layers.find((l) => !l.pass)).toMatchObject({ series: 0, layer: 8 });
+    expect(comparison.pass).toBe(true);
+    expect(comparison.complete).toBe(false);
+    expect(comparison.verdict).toBe('agree-where-held');
+    expect(comparison.layers[7].notComparable).toEqual([
+      {
+        quantity: 'pre',
+        referenceFlags: [],
+        candidateFlags: [{ quantity: 'pre', kind: 'underflow', precision: 'float32' }],
+        referenceMeanSq: run.series[0].layers[7].pre.meanSq,
+        candidateMeanSq: flagged.series[0].layers[7].pre.meanSq,
+      },
+    ]);
+    // The doubled variance of the unheld Z does not count as a difference.
+    expect(comparison.worst?.difference).toBe(0);
+  });
+
+  it('an unflagged figure outside tolerance disagrees even when another figure is not comparable', async () => {
+    const run = await new CpuEngine().run(defaultConfig());
+    const off = structuredClone(run);
+    off.series[0].layers[7].flags.push({ quantity: 'pre', kind: 'underflow', precision: 'float32' });
+    off.series[1].layers[2].post.var *= 1 + 2e-4;
+    const comparison = compareRuns(run, off);
+    expect(comparison.verdict).toBe('disagree');
+    expect(comparison.worst).toMatchObject({ series: 1, layer: 3, figure: 'post.var' });
+  });
+
+  it('a run agrees with itself completely', async () => {
+    const run = await new CpuEngine().run(defaultConfig());
+    expect(compareRuns(run, run)).toMatchObject({ pass: true, complete: true, verdict: 'agree' });
   });
 
   it('a reference computed on sampled rows is compared with the statistics of the same captured rows', async () => {
@@ -118,10 +146,14 @@ describe('compareRuns on backward statistics', () => {
     expect(comparison.layers.every((l) => l.grad?.mean === Infinity)).toBe(true);
   });
 
-  it('a candidate-only gradient flag fails the layer', async () => {
+  it('a gradient the candidate flagged is not comparable, the rest of its layer still is', async () => {
     const run = await new CpuEngine().run(backwardConfig(), { backward: true });
     const flagged = structuredClone(run);
     flagged.series[0].layers[0].flags.push({ quantity: 'grad', kind: 'underflow', precision: 'float32' });
-    expect(compareRuns(run, flagged).layers.find((l) => !l.pass)).toMatchObject({ layer: 1 });
+    flagged.series[0].layers[0].weightGrad!.var *= 1 + 2e-4;
+    const comparison = compareRuns(run, flagged);
+    expect(comparison.layers[0].notComparable.map((n) => n.quantity)).toEqual(['grad']);
+    expect(comparison.layers[0].pass).toBe(false);
+    expect(comparison.worst).toMatchObject({ layer: 1, figure: 'weightGrad.var' });
   });
 });
