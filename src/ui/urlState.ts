@@ -29,15 +29,17 @@ function scalar(text: string): number | string {
   return trimmed !== '' && Number.isFinite(Number(trimmed)) ? Number(trimmed) : trimmed;
 }
 
-/** "kind:key=value,key=value" → {kind, key: value, ...}. */
+/** "kind:key=value,key=value" → {kind, key: value, ...}; every key an own property, "__proto__" too. */
 function keyed(text: string, head: string): Record<string, unknown> {
   const [name, rest = ''] = text.split(':', 2);
-  const object: Record<string, unknown> = { [head]: name.trim() };
-  for (const pair of rest.split(',').filter((p) => p.trim() !== '')) {
-    const [key, value = ''] = pair.split('=', 2);
-    object[key.trim()] = scalar(value);
-  }
-  return object;
+  const pairs = rest
+    .split(',')
+    .filter((p) => p.trim() !== '')
+    .map((pair) => {
+      const [key, value = ''] = pair.split('=', 2);
+      return [key.trim(), scalar(value)] as const;
+    });
+  return Object.fromEntries([[head, name.trim()], ...pairs]);
 }
 
 export function parseInputText(text: string): unknown {
@@ -90,7 +92,7 @@ export function readUrl(search: string): UrlState {
       else problems.push(`engine = "${text}": one of ${engineChoices.join(', ')}; choosing automatically.`);
       continue;
     }
-    const parser = PARSERS[name];
+    const parser = Object.hasOwn(PARSERS, name) ? PARSERS[name] : undefined;
     if (!parser) {
       problems.push(
         `${name} = "${text}": not a parameter of this page (parameters: ${Object.keys(PARSERS).join(', ')}, engine); ignored.`,
