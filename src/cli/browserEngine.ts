@@ -8,6 +8,8 @@ const HOST_PATH = '/src/cli/host/index.html';
 export class BrowserEngine extends RemoteEngine {
   /** The adapter's description, known once the engine has started. */
   device = 'no device';
+  /** What to say about the adapter (an emulated GPU), or null. */
+  note: string | null = null;
 
   private constructor(
     private readonly host: HostPage,
@@ -29,7 +31,7 @@ export class BrowserEngine extends RemoteEngine {
     };
     engine = new BrowserEngine(host, send);
     try {
-      engine.device = await engine.open();
+      Object.assign(engine, await engine.open());
       return engine;
     } catch (e) {
       await host.close();

@@ -55,6 +55,7 @@ async function runGpu(config: ExperimentConfig, options: SendableOptions): Promi
   const { BrowserEngine } = await import('./browserEngine');
   const engine = await BrowserEngine.open();
   try {
+    if (engine.note) console.error(`GPU: ${engine.device} — ${engine.note}.`);
     const bar = progressBar(`GPU (${engine.device})`);
     const result = await engine.run(config, { ...options, onProgress: bar.update });
     bar.done();

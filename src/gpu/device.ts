@@ -17,10 +17,21 @@ export class DeviceLostError extends Error {
   }
 }
 
+/** What the page and the terminal say beside an emulated adapter's name. */
+export const EMULATED_GPU_NOTE =
+  'this GPU is emulated on the CPU (a software fallback): correct, but the CPU engine may be as fast';
+
+/** Software adapters: the browser's own fallback flag, or a name of the usual CPU emulations. */
+export function isEmulatedAdapter(info: { isFallbackAdapter?: boolean; description: string }): boolean {
+  return info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|software/i.test(info.description);
+}
+
 export interface GpuContext {
   device: GPUDevice;
   /** Adapter vendor / architecture, e.g. "google / swiftshader". */
   description: string;
+  /** The adapter is a CPU emulation (see isEmulatedAdapter). */
+  emulated: boolean;
   /** Resolves with the reason when the device is lost; never rejects. */
   lost: Promise<string>;
   /** The first validation or out-of-memory error the device raised since the last call, if any. */
@@ -51,6 +62,11 @@ export async function acquireDevice(powerPreference?: GPUPowerPreference): Promi
   });
   const info = adapter.info;
   const description = [info.vendor, info.architecture, info.device].filter(Boolean).join(' / ') || 'unknown adapter';
+  // isFallbackAdapter moved from the adapter to its info in the spec; browsers have either.
+  const fallback =
+    (info as { isFallbackAdapter?: boolean }).isFallbackAdapter ??
+    (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter;
+  const emulated = isEmulatedAdapter({ isFallbackAdapter: fallback, description });
   const lost = device.lost.then((l) => l.message || l.reason || 'unknown reason');
   let error: string | null = null;
   device.addEventListener('uncapturederror', (e) => {
@@ -68,5 +84,5 @@ export async function acquireDevice(powerPreference?: GPUPowerPreference): Promi
     if (problem) throw new Error(`GPU error: ${problem}`);
     return outcome.value;
   };
-  return { device, description, lost, takeError, settle };
+  return { device, description, emulated, lost, takeError, settle };
 }

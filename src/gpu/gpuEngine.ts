@@ -9,7 +9,7 @@ import { bindActivation } from '../lab/activations';
 import { type ExperimentConfig, inputWidth } from '../lab/config';
 import { type Engine, type RunOptions, resolveRunOptions } from '../lab/engine';
 import type { RowCapture, RunResult, SeriesResult } from '../lab/results';
-import { acquireDevice, type GpuContext } from './device';
+import { acquireDevice, EMULATED_GPU_NOTE, type GpuContext } from './device';
 import { GpuRun } from './gpuRun';
 import type { Pace } from './job';
 import { compileBackwardKernels, compileKernels, type Kernels } from './kernels';
@@ -51,6 +51,11 @@ export class GpuEngine implements Engine {
   /** Adapter vendor / architecture of the current device. */
   get device(): string {
     return this.ready?.gpu.description ?? 'no device';
+  }
+
+  /** Whether the adapter is a CPU emulation, and the sentence that says so; null for a real GPU. */
+  get note(): string | null {
+    return this.ready?.gpu.emulated ? EMULATED_GPU_NOTE : null;
   }
 
   /** The device and kernels, re-created after a loss. */

@@ -17,7 +17,7 @@ export type ToEngine =
   | { type: 'cancel'; id: number };
 
 export type FromEngine =
-  | { type: 'opened'; id: number; device: string }
+  | { type: 'opened'; id: number; device: string; note: string | null }
   | { type: 'progress'; id: number; progress: Progress }
   | { type: 'result'; id: number; result: WireResult }
   | { type: 'error'; id: number; name: string; message: string };
@@ -60,8 +60,8 @@ export class RemoteEngine implements Engine {
     private readonly send: (message: ToEngine) => void,
   ) {}
 
-  /** Starts the engine on the other side; resolves with its device description. */
-  open(): Promise<string> {
+  /** Starts the engine on the other side; resolves with its device and what to say about it (an emulated GPU). */
+  open(): Promise<{ device: string; note: string | null }> {
     return this.request((id) => this.send({ type: 'open', id }));
   }
 
@@ -83,7 +83,10 @@ export class RemoteEngine implements Engine {
     }
     this.pending.delete(message.id);
     if (message.type === 'error') pending.reject(revive(message.name, message.message));
-    else pending.resolve((message.type === 'opened' ? message.device : message.result) as never);
+    else
+      pending.resolve(
+        (message.type === 'opened' ? { device: message.device, note: message.note } : message.result) as never,
+      );
   }
 
   /** Fails every request still waiting: the other side is gone. */
@@ -106,8 +109,11 @@ export class RemoteEngine implements Engine {
 }
 
 /** The engine's side: answers every message through `post`. `open` makes (or re-makes) the engine on demand. */
-export function serveEngine(open: () => Promise<Engine & { device?: string }>, post: (message: FromEngine) => void) {
-  let engine: Promise<Engine & { device?: string }> | null = null;
+/** An engine that can describe its device. */
+type Described = Engine & { device?: string; note?: string | null };
+
+export function serveEngine(open: () => Promise<Described>, post: (message: FromEngine) => void) {
+  let engine: Promise<Described> | null = null;
   const running = new Map<number, AbortController>();
   const failure = (id: number, e: unknown) => {
     const error = e as Error;
@@ -128,7 +134,7 @@ export function serveEngine(open: () => Promise<Engine & { device?: string }>, p
     if (message.type === 'open') {
       try {
         const e = await ready();
-        post({ type: 'opened', id: message.id, device: e.device ?? e.name });
+        post({ type: 'opened', id: message.id, device: e.device ?? e.name, note: e.note ?? null });
       } catch (e) {
         failure(message.id, e);
       }

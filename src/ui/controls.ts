@@ -80,6 +80,8 @@ export class Controls {
     host: HTMLElement,
     state: LabState,
     gpuAvailable: boolean,
+    /** Said beside the engine choice: an emulated GPU, say. */
+    gpuNote: string | null,
     private readonly onChange: (state: LabState) => void,
   ) {
     const form = el('form', { className: 'controls-form', attrs: { novalidate: '' } });
@@ -147,7 +149,8 @@ export class Controls {
       this.engine.append(option);
     }
     this.engine.value = state.engine;
-    form.append(el('fieldset', {}, [el('legend', { text: 'Engine' }), this.engine]));
+    const note = gpuNote ? [el('p', { className: 'control-note', testid: 'gpu-note', text: gpuNote })] : [];
+    form.append(el('fieldset', {}, [el('legend', { text: 'Engine' }), this.engine, ...note]));
     host.replaceChildren(form, this.errors);
   }
 

@@ -8,6 +8,8 @@ export interface EngineSet {
   gpu: Engine | null;
   /** Why the GPU engine is missing, in words; null when it is there. */
   gpuProblem: string | null;
+  /** What to say about the GPU the engine found (an emulated one), or null. */
+  gpuNote: string | null;
 }
 
 export const ENABLE_WEBGPU_HELP =
@@ -16,10 +18,11 @@ export const ENABLE_WEBGPU_HELP =
 export async function startEngines(): Promise<EngineSet> {
   const cpu = new WorkerCpuEngine();
   try {
-    return { cpu, gpu: await GpuEngine.create(), gpuProblem: null };
+    const gpu = await GpuEngine.create();
+    return { cpu, gpu, gpuProblem: null, gpuNote: gpu.note && `${gpu.device}: ${gpu.note}.` };
   } catch (error) {
     const reason =
       error instanceof GpuUnavailableError ? error.message : `WebGPU failed to start (${(error as Error).message}).`;
-    return { cpu, gpu: null, gpuProblem: reason };
+    return { cpu, gpu: null, gpuProblem: reason, gpuNote: null };
   }
 }

@@ -152,7 +152,9 @@ async function start(): Promise<void> {
     },
   );
 
-  controls = new Controls(byId('control-host'), state, engines.gpu !== null, (next) => schedule(next, false));
+  controls = new Controls(byId('control-host'), state, engines.gpu !== null, engines.gpuNote, (next) =>
+    schedule(next, false),
+  );
   runButton.addEventListener('click', () => schedule(current, true));
   cancelButton.addEventListener('click', () => runner.cancel());
   new Presentation(() => {

@@ -18,6 +18,8 @@ describe('npm run sweep on the GPU engine (headless Chromium)', () => {
     expect(stdout).toContain('GPU − CPU: worst relative difference per layer');
     expect(stdout).toMatch(/^AGREE: every layer within 0\.0001/m);
     expect(stderr).toMatch(/GPU \(.+\) \[#+\.*\]/);
+    // CI's adapter is SwiftShader: the terminal says it is an emulation.
+    expect(stderr).toContain('this GPU is emulated on the CPU');
     const json = JSON.parse(readFileSync(out, 'utf8'));
     expect(json.engine).toBe('gpu');
     expect(typeof json.device).toBe('string');
