@@ -1,68 +1,95 @@
-/** Command-line flags of `npm run sweep`, parsed into a typed value or a message naming the bad flag. */
-
+/**
+ * Command-line flags, declared once per command as a table: the same table parses argv into a typed value (or a
+ * message naming the bad flag) and writes the usage text.
+ */
 import { type EngineChoice, engineChoices } from '../lab/engine';
 
-export interface SweepArgs {
-  configPath?: string;
-  engine: EngineChoice;
-  out?: string;
-  csv?: string;
-  /** Also back-propagate and report grad and weightGrad per layer. */
-  backward: boolean;
-  help: boolean;
+type FlagKind = 'switch' | 'file' | 'directory' | 'engine';
+
+export interface FlagSpec {
+  flag: `--${string}`;
+  kind: FlagKind;
+  /** As the usage text shows the value, e.g. "FILE". */
+  value?: string;
+  description: string;
 }
 
-export const USAGE = `Usage: npm run sweep -- [CONFIG.json] [--engine cpu|gpu|both] [--backward] [--out results.json] [--csv results.csv]
+export interface CommonArgs {
+  configPath?: string;
+  engine: EngineChoice;
+  help: boolean;
+  /** Start a run estimated past an hour without asking. */
+  yes: boolean;
+  [flag: string]: string | boolean | undefined;
+}
 
-Runs an InitLab experiment (the seed experiment when no config is given) and prints per-layer variances.
-  CONFIG.json        experiment config (see README: "Experiment config")
-  --engine NAME      cpu (float64 reference, default), gpu (WebGPU in headless Chromium), both (compare them)
-  --backward         also back-propagate g_L ~ N(0, 1): "grad" (∂L/∂Z) and "weightGrad" (∂L/∂W) per layer
-  --out FILE         write the results as JSON
-  --csv FILE         write the results as CSV
-  --help             this text`;
+export type ArgsResult<A> = { ok: true; args: A } | { ok: false; message: string };
 
-export type ArgsResult = { ok: true; args: SweepArgs } | { ok: false; message: string };
+const camel = (flag: string) => flag.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
 
-export function parseArgs(argv: string[]): ArgsResult {
-  const args: SweepArgs = { engine: 'cpu', backward: false, help: false };
+/** The flags every command has. */
+export const COMMON_FLAGS: FlagSpec[] = [
+  {
+    flag: '--engine',
+    kind: 'engine',
+    value: 'NAME',
+    description: 'cpu (float64 reference, default), gpu (WebGPU in headless Chromium), both (compare them)',
+  },
+  { flag: '--yes', kind: 'switch', description: 'start a run estimated past an hour without asking' },
+  { flag: '--help', kind: 'switch', description: 'this text' },
+];
+
+export function usage(command: string, summary: string, flags: FlagSpec[]): string {
+  const shown = flags.map((f) => `[${f.flag}${f.value ? ` ${f.value}` : ''}]`).join(' ');
+  const rows = [
+    ['CONFIG.json', 'experiment config (see README: "Experiment config")'],
+    ...flags.map((f) => [`${f.flag}${f.value ? ` ${f.value}` : ''}`, f.description]),
+  ];
+  const width = Math.max(...rows.map(([left]) => left.length)) + 2;
+  return [
+    `Usage: npm run ${command} -- [CONFIG.json] ${shown}`,
+    '',
+    summary,
+    ...rows.map(([left, right]) => `  ${left.padEnd(width)}${right}`),
+  ].join('\n');
+}
+
+export function parseArgs<A extends CommonArgs>(argv: string[], flags: FlagSpec[]): ArgsResult<A> {
+  const switches = flags.filter((f) => f.kind === 'switch').map((f) => [camel(f.flag), false]);
+  const args = { engine: 'cpu', ...Object.fromEntries(switches) } as CommonArgs;
+  const byName = new Map(flags.map((f) => [f.flag as string, f]));
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const [flag, inline] =
+    const [name, inline] =
       arg.startsWith('--') && arg.includes('=')
         ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
         : [arg, undefined];
-    const value = () => inline ?? argv[++i];
-    switch (flag) {
-      case '--help':
-      case '-h':
-        args.help = true;
-        break;
-      case '--backward':
-        args.backward = true;
-        break;
-      case '--engine': {
-        const engine = value();
-        if (!(engineChoices as readonly string[]).includes(engine))
-          return { ok: false, message: `--engine = ${engine ?? 'missing'}: one of ${engineChoices.join(', ')}` };
-        args.engine = engine as EngineChoice;
-        break;
-      }
-      case '--out':
-      case '--csv': {
-        const file = value();
-        if (!file || file.startsWith('--'))
-          return { ok: false, message: `${flag} = ${file ?? 'missing'}: a file path` };
-        args[flag === '--out' ? 'out' : 'csv'] = file;
-        break;
-      }
-      default:
-        if (flag.startsWith('-'))
-          return { ok: false, message: `${flag}: not a flag (flags: --engine, --backward, --out, --csv, --help)` };
-        if (args.configPath)
-          return { ok: false, message: `${flag}: only one config file may be given (already ${args.configPath})` };
-        args.configPath = flag;
+    const spec = byName.get(name === '-h' ? '--help' : name);
+    if (!spec) {
+      if (name.startsWith('-'))
+        return { ok: false, message: `${name}: not a flag (flags: ${flags.map((f) => f.flag).join(', ')})` };
+      if (args.configPath)
+        return { ok: false, message: `${name}: only one config file may be given (already ${args.configPath})` };
+      args.configPath = name;
+      continue;
     }
+    if (spec.kind === 'switch') {
+      args[camel(spec.flag)] = true;
+      continue;
+    }
+    const value = inline ?? argv[++i];
+    if (spec.kind === 'engine') {
+      if (!(engineChoices as readonly string[]).includes(value))
+        return { ok: false, message: `--engine = ${value ?? 'missing'}: one of ${engineChoices.join(', ')}` };
+      args.engine = value as EngineChoice;
+      continue;
+    }
+    if (!value || value.startsWith('--'))
+      return {
+        ok: false,
+        message: `${spec.flag} = ${value ?? 'missing'}: a ${spec.kind === 'file' ? 'file' : 'directory'} path`,
+      };
+    args[camel(spec.flag)] = value;
   }
-  return { ok: true, args };
+  return { ok: true, args: args as A };
 }

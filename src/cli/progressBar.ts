@@ -1,7 +1,9 @@
-/** A progress bar on stderr: redrawn in place on a terminal, one line per tenth otherwise (logs, CI). */
+/** A progress bar on stderr: redrawn in place on a terminal, one line per tenth otherwise (logs, CI) once past a second. */
 import type { Progress } from '../lab/engine';
 
 const WIDTH = 30;
+/** Without a terminal (logs, CI), runs shorter than this print no progress lines. */
+const QUIET_SECONDS = 1;
 
 export function progressBar(
   label: string,
@@ -22,7 +24,7 @@ export function progressBar(
       if (stream.isTTY) {
         stream.write(`\r${text}\x1b[K`);
         drawn = true;
-      } else if (Math.floor(fraction * 10) > lastTenth) {
+      } else if (elapsed > QUIET_SECONDS && Math.floor(fraction * 10) > lastTenth) {
         lastTenth = Math.floor(fraction * 10);
         stream.write(`${text}\n`);
       }

@@ -3,15 +3,18 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { CpuEngine } from '../cpu/cpuEngine';
 import { type Comparison, compareRuns } from '../lab/compare';
 import { defaultConfig, type ExperimentConfig, formatError, parseConfigText } from '../lab/config';
-import type { SendableOptions } from '../lab/engine';
+import type { Engine, SendableOptions } from '../lab/engine';
 import { type RunResult, resultCsv, resultJson } from '../lab/results';
-import { type VerificationPlan, verificationPlan } from '../lab/verification';
-import { parseArgs, type SweepArgs, USAGE } from './args';
+import { verificationPlan } from '../lab/verification';
+import { formatBytes } from '../lab/work';
+import type { BrowserEngine } from './browserEngine';
 import { comparisonTable, notComparableList, VERDICT_EXIT_CODES, verdict } from './comparisonTable';
+import { confirmEstimates, NotConfirmedError } from './estimate';
 import { progressBar } from './progressBar';
+import { parseSweepArgs, type SweepArgs, USAGE } from './sweepArgs';
 import { flagLegend, tableQuantities, varianceTable } from './table';
 
-/** Exit codes: 0 success, 1 a run failed, 2 bad flags or config. */
+/** Exit codes: 0 success, 1 a run failed (or the engines disagree), 2 bad flags or config or a run not started. */
 class UsageError extends Error {}
 
 function loadConfig(path: string | undefined): ExperimentConfig {
@@ -26,10 +29,6 @@ function loadConfig(path: string | undefined): ExperimentConfig {
   if (!parsed.ok)
     throw new UsageError(`Invalid config ${path}:\n${parsed.errors.map((e) => `  ${formatError(e)}`).join('\n')}`);
   return parsed.config;
-}
-
-function formatBytes(bytes: number): string {
-  return bytes < 2 ** 20 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 
 function report(result: RunResult): void {
@@ -50,36 +49,58 @@ function write(args: SweepArgs, result: RunResult, extra: object = {}): void {
   if (args.csv) writeFileSync(args.csv, resultCsv(result));
 }
 
-async function runGpu(config: ExperimentConfig, options: SendableOptions): Promise<RunResult> {
+/** The GPU engine in headless Chromium, which says when its adapter is an emulation. */
+async function openGpu(): Promise<BrowserEngine> {
   // Loaded only here: Vite and Playwright take a while to import, and CPU runs need neither.
   const { BrowserEngine } = await import('./browserEngine');
   const engine = await BrowserEngine.open();
-  try {
-    if (engine.note) console.error(`GPU: ${engine.device} — ${engine.note}.`);
-    const bar = progressBar(`GPU (${engine.device})`);
-    const result = await engine.run(config, { ...options, onProgress: bar.update });
-    bar.done();
-    return result;
-  } finally {
-    await engine.close();
-  }
+  if (engine.note) console.error(`GPU: ${engine.device} — ${engine.note}.`);
+  return engine;
 }
 
-/** Runs both engines and compares them by the verification plan the page uses too. */
-async function runBoth(
-  config: ExperimentConfig,
-  backward: boolean,
-): Promise<{ gpu: RunResult; cpu: RunResult; comparison: Comparison; plan: VerificationPlan }> {
-  const plan = verificationPlan(config, backward);
-  const gpu = await runGpu(config, plan.candidate);
-  const bar = progressBar(plan.sampled ? `CPU (${plan.captureRows.length} sampled rows)` : 'CPU');
-  const cpu = await new CpuEngine().run(plan.reference.config, { ...plan.reference.options, onProgress: bar.update });
+async function runWithBar(engine: Engine, label: string, config: ExperimentConfig, options: SendableOptions) {
+  const bar = progressBar(label);
+  const result = await engine.run(config, { ...options, onProgress: bar.update });
   bar.done();
-  return { gpu, cpu, comparison: compareRuns(cpu, gpu, {}, plan.compare), plan };
+  return result;
+}
+
+/** One engine: estimate, confirm, run with a progress bar. */
+async function runOne(args: SweepArgs, config: ExperimentConfig, gpu: BrowserEngine | null): Promise<RunResult> {
+  const engine = gpu ?? new CpuEngine();
+  const options = { backward: args.backward === true };
+  await confirmEstimates([{ engine: gpu ? 'GPU' : 'CPU', estimate: await engine.estimate(config, options) }], args.yes);
+  return runWithBar(engine, gpu ? `GPU (${gpu.device})` : 'CPU', config, options);
+}
+
+/** Both engines, compared by the verification plan the page uses too. */
+async function runBoth(args: SweepArgs, config: ExperimentConfig, gpu: BrowserEngine): Promise<number> {
+  const plan = verificationPlan(config, args.backward === true);
+  const cpuEngine = new CpuEngine();
+  await confirmEstimates(
+    [
+      { engine: 'GPU', estimate: await gpu.estimate(config, plan.candidate) },
+      { engine: 'CPU reference', estimate: await cpuEngine.estimate(plan.reference.config, plan.reference.options) },
+    ],
+    args.yes,
+  );
+  const gpuResult = await runWithBar(gpu, `GPU (${gpu.device})`, config, plan.candidate);
+  const cpuLabel = plan.sampled ? `CPU (${plan.captureRows.length} sampled rows)` : 'CPU';
+  const cpu = await runWithBar(cpuEngine, cpuLabel, plan.reference.config, plan.reference.options);
+  const comparison: Comparison = compareRuns(cpu, gpuResult, {}, plan.compare);
+  report(gpuResult);
+  console.log(`\nCPU reference: ${cpu.timings.totalMs.toFixed(0)} ms\n`);
+  console.log(comparisonTable(comparison));
+  const excluded = notComparableList(comparison);
+  if (excluded) console.log(`\n${excluded}`);
+  console.log(`\n${verdict(comparison)}`);
+  const verification = { rows: plan.captureRows, sampled: plan.sampled };
+  write(args, gpuResult, { reference: resultJson(cpu), comparison, verification });
+  return VERDICT_EXIT_CODES[comparison.verdict];
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const parsed = parseArgs(argv);
+  const parsed = parseSweepArgs(argv);
   if (!parsed.ok) {
     console.error(`${parsed.message}\n\n${USAGE}`);
     return 2;
@@ -89,34 +110,24 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  let gpu: BrowserEngine | null = null;
   try {
     const config = loadConfig(args.configPath);
-    if (args.engine === 'both') {
-      const { gpu, cpu, comparison, plan } = await runBoth(config, args.backward);
-      report(gpu);
-      console.log(`\nCPU reference: ${cpu.timings.totalMs.toFixed(0)} ms\n`);
-      console.log(comparisonTable(comparison));
-      const excluded = notComparableList(comparison);
-      if (excluded) console.log(`\n${excluded}`);
-      console.log(`\n${verdict(comparison)}`);
-      const verification = { rows: plan.captureRows, sampled: plan.sampled };
-      write(args, gpu, { reference: resultJson(cpu), comparison, verification });
-      return VERDICT_EXIT_CODES[comparison.verdict];
-    }
-    const result =
-      args.engine === 'gpu'
-        ? await runGpu(config, { backward: args.backward })
-        : await new CpuEngine().run(config, { backward: args.backward });
+    if (args.engine !== 'cpu') gpu = await openGpu();
+    if (args.engine === 'both') return await runBoth(args, config, gpu!);
+    const result = await runOne(args, config, gpu);
     report(result);
     write(args, result);
     return 0;
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof NotConfirmedError) {
       console.error(e.message);
       return 2;
     }
     console.error(`Run failed: ${(e as Error).message}`);
     return 1;
+  } finally {
+    await gpu?.close();
   }
 }
 

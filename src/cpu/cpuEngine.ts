@@ -5,16 +5,24 @@
  * input, weights and pre-activations until its backward pass is done.
  */
 import { type BoundActivation, bindActivation } from '../lab/activations';
-import { type ExperimentConfig, inputWidth } from '../lab/config';
-import { type Engine, type ResolvedOptions, type RunOptions, resolveRunOptions, throwIfAborted } from '../lab/engine';
+import { batchRows, type ExperimentConfig, inputWidth } from '../lab/config';
+import {
+  type Engine,
+  type ResolvedOptions,
+  type RunOptions,
+  resolveRunOptions,
+  type SendableOptions,
+  throwIfAborted,
+} from '../lab/engine';
 import { autoHistogram } from '../lab/histogram';
 import { type InitSpec, initLabel, weightDistribution } from '../lab/initializers';
 import type { LayerHistograms, Quantity, RowCapture, RunResult, SeriesResult } from '../lab/results';
 import { sampleWeights } from '../lab/sampling';
 import { SeriesRecorder } from '../lab/seriesRecorder';
 import { emptyPartial, type Moments, pushValue, toMoments } from '../lab/stats';
+import { estimateRun, type RunEstimate, runWork } from '../lab/work';
 import { backward, type ForwardTrace, type Gradients, outputGradient } from './backward';
-import { affine, inputMatrix } from './layers';
+import { affineRows, inputMatrix, measureCpuSpeed } from './layers';
 import { affineLosesTerms } from './lostTerms';
 import {
   backwardProblems,
@@ -28,8 +36,42 @@ import {
   valueProblems,
 } from './rangeCheck';
 
-/** Yield to the event loop this often, so a Worker can receive a cancel message. */
+/** Yield to the event loop this often, so a Worker can receive a cancel message and progress can be shown. */
 const YIELD_EVERY_MS = 30;
+/** The forward product runs in blocks of rows of about this many multiply–adds (a few ms) between chances to yield. */
+const BLOCK_MACS = 2e6;
+
+/**
+ * Paces a run: counts finished layer steps for progress, and between blocks of work yields to the event loop every
+ * YIELD_EVERY_MS, reporting the fraction of the current step done and stopping if the run was cancelled.
+ */
+class Pacer {
+  private done = 0;
+  private lastYield = performance.now();
+
+  constructor(
+    private readonly total: number,
+    private readonly options: RunOptions,
+  ) {}
+
+  /** Within layer `layer` (1-based), `fraction` of it done. */
+  async within(series: number, trial: number, layer: number, fraction: number): Promise<void> {
+    if (performance.now() - this.lastYield <= YIELD_EVERY_MS) return;
+    this.options.onProgress?.({ done: this.done + fraction, total: this.total, series, trial, layer });
+    await this.yield();
+  }
+
+  async finished(series: number, trial: number, layer: number): Promise<void> {
+    this.options.onProgress?.({ done: ++this.done, total: this.total, series, trial, layer });
+    if (performance.now() - this.lastYield > YIELD_EVERY_MS) await this.yield();
+  }
+
+  private async yield(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    this.lastYield = performance.now();
+    throwIfAborted(this.options.signal);
+  }
+}
 
 function statsOf(values: Float64Array): Moments {
   const p = emptyPartial();
@@ -90,6 +132,15 @@ interface SeriesSink {
 export class CpuEngine implements Engine {
   readonly name = 'cpu' as const;
 
+  /** Multiply–adds per second: a short calibration at first, then what finished runs measured. */
+  private macsPerSecond: number | null = null;
+
+  async estimate(config: ExperimentConfig, options: SendableOptions = {}): Promise<RunEstimate> {
+    const rows = options.rows ? options.rows.length / batchRows(config) : 1;
+    this.macsPerSecond ??= measureCpuSpeed();
+    return estimateRun(runWork(config, options.backward === true) * rows, this.macsPerSecond, null);
+  }
+
   async run(config: ExperimentConfig, options: RunOptions = {}): Promise<RunResult> {
     const started = performance.now();
     const resolved = resolveRunOptions(config, options);
@@ -97,28 +148,24 @@ export class CpuEngine implements Engine {
     const capture: RowCapture | undefined = resolved.captureRows.length
       ? { rows: resolved.captureRows, preActivations: [] }
       : undefined;
-    const total = config.sweep.length * config.trials * config.depth;
-    let done = 0;
-    let lastYield = performance.now();
-    const step = async (series: number, trial: number, layer: number) => {
-      options.onProgress?.({ done: ++done, total, series, trial, layer });
-      if (performance.now() - lastYield > YIELD_EVERY_MS) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        lastYield = performance.now();
-      }
-    };
+    const pacer = new Pacer(config.sweep.length * config.trials * config.depth, options);
 
     const series: SeriesResult[] = [];
     for (const [s, spec] of config.sweep.entries()) {
       const sink: SeriesSink = { recorder: new SeriesRecorder(config.depth), histograms: [], captured: [] };
       for (let trial = 0; trial < config.trials; trial++) {
-        await this.trial(config, spec, s, trial, activation, resolved, sink, options.signal, step);
+        await this.trial(config, spec, s, trial, activation, resolved, sink, options.signal, pacer);
       }
       capture?.preActivations.push(sink.captured);
       const histograms = resolved.histogramBins ? { histograms: sink.histograms } : {};
       series.push({ label: initLabel(spec), init: spec, layers: sink.recorder.layers(), ...histograms });
     }
     const totalMs = performance.now() - started;
+    // Runs long enough to time well refine the speed estimates are made from.
+    if (totalMs > 200) {
+      this.macsPerSecond =
+        (runWork(config, resolved.backward) * resolved.rows.length) / batchRows(config) / (totalMs / 1000);
+    }
     return { config, engine: 'cpu', series, timings: { totalMs }, ...(capture ? { capture } : {}) };
   }
 
@@ -132,7 +179,7 @@ export class CpuEngine implements Engine {
     resolved: ResolvedOptions,
     sink: SeriesSink,
     signal: AbortSignal | undefined,
-    step: (series: number, trial: number, layer: number) => Promise<void>,
+    pacer: Pacer,
   ): Promise<void> {
     const { rows, histogramBins: bins } = resolved;
     const captureIndex = resolved.captureRows.map((row) => rows.indexOf(row));
@@ -145,7 +192,13 @@ export class CpuEngine implements Engine {
       throwIfAborted(signal);
       const dist = weightDistribution(spec, fanIn, width);
       const w = sampleWeights(dist, { seed: config.seed, series, trial, layer }, fanIn, width);
-      const z = affine(h, w, rows.length, fanIn, width, config.bias);
+      const z = new Float64Array(rows.length * width).fill(config.bias);
+      const block = Math.max(1, Math.floor(BLOCK_MACS / (fanIn * width)));
+      for (let first = 0; first < rows.length; first += block) {
+        const last = Math.min(rows.length, first + block);
+        affineRows(h, w, z, first, last, fanIn, width);
+        await pacer.within(series, trial, layer, last / rows.length);
+      }
       if (resolved.backward) {
         trace.inputs.push(h);
         trace.pre.push(z);
@@ -174,7 +227,7 @@ export class CpuEngine implements Engine {
         sink.captured.push(rowsOut);
       }
       fanIn = width;
-      await step(series, trial, layer);
+      await pacer.finished(series, trial, layer);
     }
     if (!resolved.backward) return;
     throwIfAborted(signal);

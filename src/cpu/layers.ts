@@ -16,6 +16,27 @@ export function inputMatrix(config: ExperimentConfig, trial: number, rows: numbe
   return matrix;
 }
 
+/** Rows [first, last) of Z = H·W + b into `z` (filled with b beforehand), H [rows × fanIn], W [fanIn × fanOut]. */
+export function affineRows(
+  h: Float64Array,
+  w: Float64Array,
+  z: Float64Array,
+  first: number,
+  last: number,
+  fanIn: number,
+  fanOut: number,
+): void {
+  for (let r = first; r < last; r++) {
+    const zRow = r * fanOut;
+    for (let i = 0; i < fanIn; i++) {
+      const hValue = h[r * fanIn + i];
+      if (hValue === 0) continue;
+      const wRow = i * fanOut;
+      for (let j = 0; j < fanOut; j++) z[zRow + j] += hValue * w[wRow + j];
+    }
+  }
+}
+
 /** Z = H·W + b for a [rows × fanIn] by [fanIn × fanOut] product, row-major. */
 export function affine(
   h: Float64Array,
@@ -26,14 +47,21 @@ export function affine(
   bias: number,
 ): Float64Array {
   const z = new Float64Array(rows * fanOut).fill(bias);
-  for (let r = 0; r < rows; r++) {
-    const zRow = r * fanOut;
-    for (let i = 0; i < fanIn; i++) {
-      const hValue = h[r * fanIn + i];
-      if (hValue === 0) continue;
-      const wRow = i * fanOut;
-      for (let j = 0; j < fanOut; j++) z[zRow + j] += hValue * w[wRow + j];
-    }
-  }
+  affineRows(h, w, z, 0, rows, fanIn, fanOut);
   return z;
+}
+
+/** This machine's speed at the reference's inner loop, in multiply–adds per second: the best of a few timed products. */
+export function measureCpuSpeed(): number {
+  const [rows, n] = [32, 192];
+  const h = Float64Array.from({ length: rows * n }, (_, i) => ((i * 7919) % 97) / 97 - 0.5);
+  const w = Float64Array.from({ length: n * n }, (_, i) => ((i * 104729) % 89) / 89 - 0.5);
+  let best = Infinity;
+  const started = performance.now();
+  while (performance.now() - started < 40) {
+    const t = performance.now();
+    affine(h, w, rows, n, n, 0);
+    best = Math.min(best, performance.now() - t);
+  }
+  return (rows * n * n) / (Math.max(best, 0.01) / 1000);
 }

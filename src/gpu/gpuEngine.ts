@@ -6,14 +6,22 @@
  * (histogramSet.ts). Results have the CPU engine's shape.
  */
 import { bindActivation } from '../lab/activations';
-import { type ExperimentConfig, inputWidth } from '../lab/config';
-import { type Engine, type RunOptions, resolveRunOptions } from '../lab/engine';
+import { batchRows, type ExperimentConfig, inputWidth, parseConfig } from '../lab/config';
+import {
+  type Engine,
+  type ResolvedOptions,
+  type RunOptions,
+  resolveRunOptions,
+  type SendableOptions,
+  throwIfAborted,
+} from '../lab/engine';
 import type { RowCapture, RunResult, SeriesResult } from '../lab/results';
+import { estimateRun, forwardWork, type RunEstimate, runWork } from '../lab/work';
 import { acquireDevice, EMULATED_GPU_NOTE, type GpuContext } from './device';
 import { GpuRun } from './gpuRun';
 import type { Pace } from './job';
 import { compileBackwardKernels, compileKernels, type Kernels } from './kernels';
-import { INITIAL_MACS_PER_MS, planRun, runBytes, SLICE_MS } from './plan';
+import { INITIAL_MACS_PER_MS, planRun, type RunLayout, runBytes, SLICE_MS } from './plan';
 
 export { DeviceLostError, GpuUnavailableError } from './device';
 
@@ -26,6 +34,9 @@ export interface GpuEngineOptions {
   /** Cap on the bytes a backward pass keeps (tests use it to force checkpoints); maxBufferSize otherwise (see plan.ts). */
   traceBytes?: number;
 }
+
+/** A calibration run this long times the device well enough. */
+const CALIBRATION_MS = 40;
 
 interface Ready {
   gpu: GpuContext;
@@ -70,13 +81,38 @@ export class GpuEngine implements Engine {
     return ready;
   }
 
-  async run(config: ExperimentConfig, options: RunOptions = {}): Promise<RunResult> {
-    const started = performance.now();
-    const { gpu, kernels } = await this.connect();
+  /** Multiply–adds per second of whole runs: a calibration at first, then what finished runs measured. */
+  private macsPerSecond: number | null = null;
+
+  async estimate(config: ExperimentConfig, options: SendableOptions = {}): Promise<RunEstimate> {
+    const { gpu } = await this.connect();
     const resolved = resolveRunOptions(config, options);
-    if (resolved.backward) kernels.backward ??= await compileBackwardKernels(gpu.device);
+    const macs = (runWork(config, resolved.backward) * resolved.rows.length) / batchRows(config);
+    this.macsPerSecond ??= await this.calibrate();
+    return estimateRun(macs, this.macsPerSecond, runBytes(this.layout(config, resolved, gpu).shape));
+  }
+
+  /** Times square forward runs of doubling width until one lasts long enough to time (or width 4096). */
+  private async calibrate(): Promise<number> {
+    for (let width = 128; ; width *= 2) {
+      const parsed = parseConfig({
+        depth: 1,
+        width,
+        input: { distribution: 'normal', batch: width, width },
+        init: { kind: 'he-normal' },
+      });
+      if (!parsed.ok) throw new Error('the calibration config is invalid');
+      const { timings } = await this.run(parsed.config);
+      if (timings.totalMs > CALIBRATION_MS || width >= 4096) {
+        return forwardWork(parsed.config) / (timings.totalMs / 1000);
+      }
+    }
+  }
+
+  /** How a run is cut on this device (see plan.ts). */
+  private layout(config: ExperimentConfig, resolved: ResolvedOptions, gpu: GpuContext): RunLayout {
     const { maxStorageBufferBindingSize, maxBufferSize } = gpu.device.limits;
-    const layout = planRun(
+    return planRun(
       {
         rows: resolved.rows,
         inputWidth: inputWidth(config),
@@ -93,6 +129,27 @@ export class GpuEngine implements Engine {
         traceBytes: this.options.traceBytes,
       },
     );
+  }
+
+  /** The run in flight, which the next one waits for: one run, or calibration, at a time on the device. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  run(config: ExperimentConfig, options: RunOptions = {}): Promise<RunResult> {
+    const next = this.queue.then(
+      () => this.runNow(config, options),
+      () => this.runNow(config, options),
+    );
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async runNow(config: ExperimentConfig, options: RunOptions): Promise<RunResult> {
+    throwIfAborted(options.signal);
+    const started = performance.now();
+    const { gpu, kernels } = await this.connect();
+    const resolved = resolveRunOptions(config, options);
+    if (resolved.backward) kernels.backward ??= await compileBackwardKernels(gpu.device);
+    const layout = this.layout(config, resolved, gpu);
     const activation = bindActivation(config.activation, config);
     const run = new GpuRun(gpu, kernels, this.pace, config, activation, resolved, layout, options);
     const capture: RowCapture | undefined = resolved.captureRows.length
@@ -107,13 +164,19 @@ export class GpuEngine implements Engine {
         series.push(await run.series(s, captured));
         capture?.preActivations.push(captured);
       }
+      const totalMs = performance.now() - started;
+      // Runs long enough to time well refine the speed estimates are made from.
+      if (totalMs > 200) {
+        this.macsPerSecond =
+          (runWork(config, resolved.backward) * resolved.rows.length) / batchRows(config) / (totalMs / 1000);
+      }
       return {
         config,
         engine: 'gpu',
         device: gpu.description,
         gpuBytes: runBytes(layout.shape),
         series,
-        timings: { totalMs: performance.now() - started },
+        timings: { totalMs },
         ...(capture ? { capture } : {}),
       };
     } finally {

@@ -5,6 +5,7 @@
  */
 import { batchRows, type ExperimentConfig } from './config';
 import type { RunResult } from './results';
+import type { RunEstimate } from './work';
 
 /** Which engine a user asks for: one of the two, or both side by side (compared by verification.ts's plan). */
 export const engineChoices = ['cpu', 'gpu', 'both'] as const;
@@ -38,6 +39,8 @@ export type SendableOptions = Omit<RunOptions, 'signal' | 'onProgress'>;
 export interface Engine {
   readonly name: 'cpu' | 'gpu';
   run(config: ExperimentConfig, options?: RunOptions): Promise<RunResult>;
+  /** What the run would cost on this engine: its work, memory and time at the engine's measured speed. */
+  estimate(config: ExperimentConfig, options?: SendableOptions): Promise<RunEstimate>;
   dispose(): void;
 }
 

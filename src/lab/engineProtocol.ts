@@ -7,6 +7,7 @@
 import type { ExperimentConfig } from './config';
 import { CancelledError, type Engine, type Progress, type RunOptions, type SendableOptions } from './engine';
 import type { RunResult } from './results';
+import type { RunEstimate } from './work';
 
 /** A result as it crosses: captures as nested number arrays. */
 export type WireResult = Omit<RunResult, 'capture'> & { capture?: { rows: number[]; preActivations: number[][][] } };
@@ -14,12 +15,14 @@ export type WireResult = Omit<RunResult, 'capture'> & { capture?: { rows: number
 export type ToEngine =
   | { type: 'open'; id: number }
   | { type: 'run'; id: number; config: ExperimentConfig; options: SendableOptions }
+  | { type: 'estimate'; id: number; config: ExperimentConfig; options: SendableOptions }
   | { type: 'cancel'; id: number };
 
 export type FromEngine =
   | { type: 'opened'; id: number; device: string; note: string | null }
   | { type: 'progress'; id: number; progress: Progress }
   | { type: 'result'; id: number; result: WireResult }
+  | { type: 'estimated'; id: number; estimate: RunEstimate }
   | { type: 'error'; id: number; name: string; message: string };
 
 export function toWire(result: RunResult): WireResult {
@@ -44,6 +47,12 @@ function revive(name: string, message: string): Error {
   return Object.assign(new Error(message), { name });
 }
 
+/** What a finished request resolves with. */
+function answerOf(message: Exclude<FromEngine, { type: 'progress' | 'error' }>): unknown {
+  if (message.type === 'opened') return { device: message.device, note: message.note };
+  return message.type === 'estimated' ? message.estimate : message.result;
+}
+
 interface Pending {
   resolve: (value: never) => void;
   reject: (error: Error) => void;
@@ -65,6 +74,10 @@ export class RemoteEngine implements Engine {
     return this.request((id) => this.send({ type: 'open', id }));
   }
 
+  estimate(config: ExperimentConfig, options: SendableOptions = {}): Promise<RunEstimate> {
+    return this.request((id) => this.send({ type: 'estimate', id, config, options }));
+  }
+
   run(config: ExperimentConfig, options: RunOptions = {}): Promise<RunResult> {
     const { signal, onProgress, ...sendable } = options;
     if (signal?.aborted) return Promise.reject(new CancelledError());
@@ -83,10 +96,7 @@ export class RemoteEngine implements Engine {
     }
     this.pending.delete(message.id);
     if (message.type === 'error') pending.reject(revive(message.name, message.message));
-    else
-      pending.resolve(
-        (message.type === 'opened' ? { device: message.device, note: message.note } : message.result) as never,
-      );
+    else pending.resolve(answerOf(message) as never);
   }
 
   /** Fails every request still waiting: the other side is gone. */
@@ -135,6 +145,15 @@ export function serveEngine(open: () => Promise<Described>, post: (message: From
       try {
         const e = await ready();
         post({ type: 'opened', id: message.id, device: e.device ?? e.name, note: e.note ?? null });
+      } catch (e) {
+        failure(message.id, e);
+      }
+      return;
+    }
+    if (message.type === 'estimate') {
+      try {
+        const estimate = await (await ready()).estimate(message.config, message.options);
+        post({ type: 'estimated', id: message.id, estimate });
       } catch (e) {
         failure(message.id, e);
       }

@@ -1,8 +1,14 @@
-/** How much work a run is: multiply–adds, for progress, the page's auto-run threshold and the reference's plan. */
+/**
+ * How much work a run is, and how long it should take: multiply–adds counted from the config, memory from the engine's
+ * plan, time from the engine's measured speed. Used before a run (the terminal's estimate and its --yes threshold,
+ * the page's estimate beside Run), for progress, and for the reference's verification plan.
+ */
 import { batchRows, type ExperimentConfig, inputWidth } from './config';
 
 /** A backward pass adds two products per layer, δ·Wᵀ and Hᵀ·δ. */
 const BACKWARD_PASSES = 2;
+/** Runs estimated past this many seconds ask the user before they start. */
+export const CONFIRM_SECONDS = 3600;
 
 /** Multiply–adds of one forward pass over every series and trial: the work estimate for progress and thresholds. */
 export function forwardWork(config: ExperimentConfig): number {
@@ -14,4 +20,44 @@ export function forwardWork(config: ExperimentConfig): number {
 /** Multiply–adds of a run's forward pass, and of its backward pass when asked. */
 export function runWork(config: ExperimentConfig, backward: boolean): number {
   return forwardWork(config) * (1 + (backward ? BACKWARD_PASSES : 0));
+}
+
+/** What an engine expects a run to cost before it starts. */
+export interface RunEstimate {
+  /** Multiply–adds, forward and (when asked) backward. */
+  macs: number;
+  /** GPU memory the engine's plan allocates; null for the CPU engine. */
+  bytes: number | null;
+  /** The engine's measured speed, in multiply–adds per second. */
+  macsPerSecond: number;
+  seconds: number;
+}
+
+export function estimateRun(macs: number, macsPerSecond: number, bytes: number | null): RunEstimate {
+  return { macs, bytes, macsPerSecond, seconds: macs / macsPerSecond };
+}
+
+/** A duration as a person reads it: "40 ms", "12 s", "3.5 min", "2.1 h", "9 days", "41 years". */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return 'forever';
+  if (seconds < 1) return `${Math.max(1, Math.round(seconds * 1000))} ms`;
+  if (seconds < 90) return `${seconds.toFixed(seconds < 10 ? 1 : 0)} s`;
+  if (seconds < 90 * 60) return `${(seconds / 60).toFixed(1)} min`;
+  if (seconds < 48 * 3600) return `${(seconds / 3600).toFixed(1)} h`;
+  if (seconds < 730 * 86400) return `${Math.round(seconds / 86400)} days`;
+  const years = seconds / (365.25 * 86400);
+  return years < 1e6 ? `${Math.round(years)} years` : `${years.toExponential(1)} years`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 2 ** 20) return `${(bytes / 1024).toFixed(1)} KiB`;
+  if (bytes < 2 ** 30) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+}
+
+/** One line: the work, the memory, the time and the speed it comes from. */
+export function describeEstimate(e: RunEstimate): string {
+  const memory = e.bytes === null ? '' : `, ${formatBytes(e.bytes)} of GPU memory`;
+  const speed = `${(e.macsPerSecond / 1e9).toPrecision(2)} G multiply–adds/s measured`;
+  return `${e.macs.toExponential(2)} multiply–adds${memory}: about ${formatDuration(e.seconds)} at ${speed}`;
 }

@@ -2,6 +2,7 @@
 import 'katex/dist/katex.min.css';
 import 'uplot/dist/uPlot.min.css';
 import './styles.css';
+import { formatDuration } from '../lab/work';
 import { Controls } from './controls';
 import { byId, el } from './dom';
 import { ENABLE_WEBGPU_HELP, type EngineSet, startEngines } from './engines';
@@ -26,6 +27,7 @@ const status = byId('run-status');
 const progress = byId<HTMLProgressElement>('run-progress');
 const runButton = byId<HTMLButtonElement>('run-button');
 const cancelButton = byId<HTMLButtonElement>('cancel-button');
+const estimateLine = byId('run-estimate');
 const xavierHistogram = new XavierHistogram(byId('xavier-histogram'));
 
 /** The jobs of the sections that run in this state, on the engines they ask for. */
@@ -49,6 +51,21 @@ function plan(sections: Section[], state: LabState, engines: EngineSet, lazy: La
       },
     ];
   });
+}
+
+/** The plan's cost beside Run, from each engine's measured speed; `stillCurrent` drops an answer that came too late. */
+async function showEstimate(jobs: Job[], stillCurrent: () => boolean): Promise<void> {
+  try {
+    const estimates = await Promise.all(jobs.map((j) => j.engine.estimate(j.config, j.options)));
+    if (!stillCurrent()) return;
+    const macs = estimates.reduce((sum, e) => sum + e.macs, 0);
+    const seconds = estimates.reduce((sum, e) => sum + e.seconds, 0);
+    estimateLine.textContent = jobs.length
+      ? `Estimate: ${macs.toExponential(1)} multiply–adds, about ${formatDuration(seconds)}.`
+      : 'Every figure is up to date.';
+  } catch (error) {
+    if (stillCurrent()) estimateLine.textContent = `No estimate: ${(error as Error).message}`;
+  }
 }
 
 function showStatus(s: RunStatus): void {
@@ -126,7 +143,9 @@ async function start(): Promise<void> {
     history.replaceState(null, '', writeUrl(next.config, next.engine));
     clearTimeout(timer);
     const planned = plan(sections, next, engines, lazy);
-    const work = planned.filter((j) => !runner.isCached(j)).reduce((sum, j) => sum + jobWork(j), 0);
+    const fresh = planned.filter((j) => !runner.isCached(j));
+    const work = fresh.reduce((sum, j) => sum + jobWork(j), 0);
+    void showEstimate(fresh, () => current === next);
     if (!immediate && work > AUTO_RUN_WORK) {
       runner.cancel();
       status.textContent = `This experiment needs ${work.toExponential(1)} multiply–adds: press Run to start it.`;

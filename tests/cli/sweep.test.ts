@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { parseArgs } from '../../src/cli/args';
+import { parseSweepArgs as parseArgs } from '../../src/cli/sweepArgs';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'initlab-cli-'));
@@ -87,18 +87,53 @@ describe('npm run sweep', () => {
   });
 });
 
+describe('sweep estimates before it runs', () => {
+  it('prints the estimate, and a run estimated past an hour stops without a terminal, naming --yes', async () => {
+    const path = join(dir, 'huge.json');
+    writeFileSync(
+      path,
+      JSON.stringify({
+        depth: 1000,
+        width: 16384,
+        trials: 1000,
+        input: { distribution: 'normal', batch: 16384, width: 16384 },
+        init: { kind: 'he-normal' },
+      }),
+    );
+    const refused = await sweep(path);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/Estimate, CPU: 4\.40e\+18 multiply–adds: about \d+ years/);
+    expect(refused.stderr).toContain('Run it again with --yes');
+    expect(refused.stdout).toBe('');
+  });
+
+  it('a short run says its estimate and runs', async () => {
+    const { code, stderr } = await sweep();
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/Estimate, CPU: 3\.75e\+3 multiply–adds: about \d+ ms/);
+  });
+});
+
 describe('sweep flags', () => {
   it('parses the engine, outputs and config path', () => {
     expect(parseArgs(['c.json', '--engine', 'both', '--out=r.json', '--csv', 'r.csv'])).toEqual({
       ok: true,
-      args: { configPath: 'c.json', engine: 'both', out: 'r.json', csv: 'r.csv', backward: false, help: false },
+      args: {
+        configPath: 'c.json',
+        engine: 'both',
+        out: 'r.json',
+        csv: 'r.csv',
+        backward: false,
+        help: false,
+        yes: false,
+      },
     });
   });
 
   it('--backward turns the backward pass on', () => {
     expect(parseArgs(['--backward', '--engine', 'gpu'])).toEqual({
       ok: true,
-      args: { engine: 'gpu', backward: true, help: false },
+      args: { engine: 'gpu', backward: true, help: false, yes: false },
     });
   });
 
