@@ -1,6 +1,7 @@
 // One backward step for a slab of rows: δ_{l−1} = (2^-j·(δ_l·W_lᵀ)) ⊙ φ'(Z_{l−1}), written out, with its statistics
 // fused as one Moments partial per 64×64 tile and range flags. j is the exponent the merge chose for δ_l; Z_{l−1} is
-// the pre-activation the forward pass kept. W_l [fanIn × fanOut] is read transposed in place.
+// the pre-activation the forward pass kept. `weights` holds rows [unitOffset, unitOffset + blockUnits) of W_l
+// [fanIn × fanOut], densely, read transposed in place: the step computes those units (columns) of δ_{l−1}.
 // Declared in src/gpu/backwardLayerKernel.ts.
 
 fn loadA(row: u32, k: u32) -> f32 {
@@ -8,17 +9,18 @@ fn loadA(row: u32, k: u32) -> f32 {
   return upstream[row * params.fanOut + k];
 }
 
-// Wᵀ[k, col] = W[col, k].
+// Wᵀ[k, col] = W[col, k], from the block of rows the weights buffer holds.
 fn loadB(k: u32, col: u32) -> f32 {
-  if (k >= params.fanOut || col >= params.fanIn) { return 0.0; }
-  return weights[col * params.fanOut + k];
+  let unit = col - params.unitOffset;
+  if (k >= params.fanOut || col >= params.fanIn || unit >= params.blockUnits) { return 0.0; }
+  return weights[unit * params.fanOut + k];
 }
 
 @compute @workgroup_size(8, 8)
 fn main(@builtin(local_invocation_id) local: vec3u, @builtin(workgroup_id) group: vec3u,
         @builtin(local_invocation_index) thread: u32) {
   let rowBase = params.rowOffset + group.y * TILE;
-  let colBase = group.x * TILE;
+  let colBase = params.unitOffset + group.x * TILE;
   let acc = productTile(local, thread, rowBase, colBase, params.fanOut);
 
   let exponent = bitcast<i32>(atomicLoad(&gradState[params.layer * STATE_WORDS + STATE_EXPONENT]));
@@ -46,7 +48,7 @@ fn main(@builtin(local_invocation_id) local: vec3u, @builtin(workgroup_id) group
   }
   let total = reduceTile(thread, moments, flags);
   if (thread == 0u) {
-    partials[(params.rowOffset / TILE + group.y) * params.tilesX + group.x] = total.moments;
+    partials[(params.rowOffset / TILE + group.y) * params.tilesX + params.unitOffset / TILE + group.x] = total.moments;
     if (total.flags != 0u) { atomicOr(&gradState[(params.layer - 1u) * STATE_WORDS + STATE_FLAGS], total.flags); }
   }
 }

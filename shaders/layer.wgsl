@@ -1,6 +1,8 @@
-// One layer step for a slab of rows: Z = 2^-k·(φ_in(A)·W) + b, written out, with the statistics of Z and H = φ(Z)
+// One layer step for a slab of rows and a block of columns: Z = 2^-k·(φ_in(A)·W) + b, written out, with the statistics of Z and H = φ(Z)
 // fused into the epilogue as one MomentPair per workgroup, and range flags. A holds the previous layer's Z (φ applied
 // on load, so H is never stored) or the input X. k is the exponent the merge kernel chose for the previous layer.
+// `weights` holds columns [colOffset, colOffset + blockCols) of W, densely; partials are indexed by the tile's place in
+// the whole layer, so a layer in column blocks merges exactly as a layer in one.
 // Declared in src/gpu/layerKernel.ts.
 
 var<workgroup> reduction: array<MomentPair, 64>;
@@ -14,15 +16,16 @@ fn loadA(row: u32, k: u32) -> f32 {
 }
 
 fn loadB(k: u32, col: u32) -> f32 {
-  if (k >= params.fanIn || col >= params.fanOut) { return 0.0; }
-  return weights[k * params.fanOut + col];
+  let c = col - params.colOffset;
+  if (k >= params.fanIn || col >= params.fanOut || c >= params.blockCols) { return 0.0; }
+  return weights[k * params.blockCols + c];
 }
 
 @compute @workgroup_size(8, 8)
 fn main(@builtin(local_invocation_id) local: vec3u, @builtin(workgroup_id) group: vec3u,
         @builtin(local_invocation_index) thread: u32) {
   let rowBase = params.rowOffset + group.y * TILE;
-  let colBase = group.x * TILE;
+  let colBase = params.colOffset + group.x * TILE;
   let acc = productTile(local, thread, rowBase, colBase, params.fanIn);
 
   var exponent = 0i;
@@ -57,7 +60,7 @@ fn main(@builtin(local_invocation_id) local: vec3u, @builtin(workgroup_id) group
   }
   workgroupBarrier();
   if (thread == 0u) {
-    partials[(params.rowOffset / TILE + group.y) * params.tilesX + group.x] = reduction[0];
+    partials[(params.rowOffset / TILE + group.y) * params.tilesX + params.colOffset / TILE + group.x] = reduction[0];
     let all = atomicLoad(&workgroupFlags);
     if (all != 0u) { atomicOr(&layerState[params.layer * STATE_WORDS + STATE_FLAGS], all); }
   }

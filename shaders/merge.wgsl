@@ -1,8 +1,9 @@
-// Merges one layer's workgroup partials into its state (Chan's merge), one or two Moments per partial: a forward
-// partial holds Z and H (slots A and B), a backward one ∂L/∂Z (slot A) or ∂L/∂W (slot B). Merging slot A also sets
-// the exponent k that the next kernel divides out, by `exponentRule`: EXPONENT_NONE writes 0, EXPONENT_CHOOSE picks
-// 2^k ≈ RMS, EXPONENT_KEEP keeps the k already written (chunks after the first of a backward run share the first
-// chunk's exponents, so their weight gradients add at one scale). One workgroup. Declared in src/gpu/mergeKernel.ts.
+// Merges workgroup partials (Chan's merge), one or two Moments per partial, into words of a state buffer: a forward
+// partial holds Z and H (slots A and B of a layer's state), a backward one ∂L/∂Z (slot A) or one block of ∂L/∂W (its
+// block state). Unless the rule is EXPONENT_KEEP, the merge of the first Moments also writes the exponent k that the
+// next kernel divides out: EXPONENT_NONE writes 0, EXPONENT_CHOOSE picks 2^k ≈ RMS (chunks after the first of a run
+// keep the first chunk's exponents, so their weight gradients add at one scale). One workgroup.
+// Declared in src/gpu/mergeKernel.ts.
 
 const MERGE_THREADS: u32 = 256u;
 var<workgroup> reduction: array<Moments, 256>;
@@ -11,7 +12,7 @@ var<workgroup> reduction: array<Moments, 256>;
 fn mergeAll(thread: u32, index: u32) -> Moments {
   var total = Moments(0u, 0.0, 0.0);
   for (var i = thread; i < params.partialCount; i += MERGE_THREADS) {
-    total = mergeMoments(total, partials[i * params.momentsPerPartial + index]);
+    total = mergeMoments(total, partials[(params.partialOffset + i) * params.momentsPerPartial + index]);
   }
   reduction[thread] = total;
   for (var stride = MERGE_THREADS / 2u; stride > 0u; stride /= 2u) {
@@ -29,20 +30,19 @@ fn mergeAll(thread: u32, index: u32) -> Moments {
 fn main(@builtin(local_invocation_index) thread: u32) {
   for (var index = 0u; index < params.momentsPerPartial; index++) {
     let merged = mergeAll(thread, index);
-    let slot = params.firstSlot + index;
     if (thread == 0u) {
-      let base = params.layer * STATE_WORDS + select(STATE_SLOT_A, STATE_SLOT_B, slot == 1u);
+      let base = select(params.slotWord, params.secondWord, index == 1u);
       state[base + 0u] = merged.count;
       state[base + 1u] = bitcast<u32>(merged.mean);
       state[base + 2u] = bitcast<u32>(merged.m2);
-      if (slot == 0u && params.exponentRule != EXPONENT_KEEP) {
+      if (index == 0u && params.exponentRule != EXPONENT_KEEP) {
         var exponent = 0i;
         let meanSq = merged.m2 / f32(max(merged.count, 1u)) + merged.mean * merged.mean;
         // Any integer k is exact; rounding log2 only keeps the next layer near 1. A zero or non-finite layer keeps 0.
         if (params.exponentRule == EXPONENT_CHOOSE && meanSq > 0.0 && meanSq <= 3.0e38) {
           exponent = i32(round(0.5 * log2(meanSq)));
         }
-        state[params.layer * STATE_WORDS + STATE_EXPONENT] = bitcast<u32>(exponent);
+        state[params.exponentWord] = bitcast<u32>(exponent);
       }
     }
   }

@@ -1,7 +1,8 @@
 // ∂L/∂W_l = H_{l−1}ᵀ·δ_l [fanIn × fanOut], summed over the chunk's rows, for a slab of its rows (fanIn), with its
 // statistics fused as one Moments partial per 64×64 tile and range flags. H_{l−1} = φ(Z_{l−1}) is applied on load
-// from the kept pre-activation (or is the input X). A batch split into chunks adds each chunk's product to `sum`;
-// the last chunk's dispatch takes the statistics of the total (`add`, `store`, `reduce`: 1 or 0).
+// from the kept pre-activation (or is the input X). `sum` holds the rows [sumOffset, sumOffset + ...) of ∂L/∂W it
+// keeps: a batch split into chunks adds each chunk's product to it; the last chunk's dispatch takes the statistics of
+// the total (`add`, `store`, `reduce`: 1 or 0).
 // Declared in src/gpu/weightGradientKernel.ts.
 
 // Hᵀ[unit, row] = φ(input[row, unit]).
@@ -30,10 +31,10 @@ fn main(@builtin(local_invocation_id) local: vec3u, @builtin(workgroup_id) group
     for (var j = 0u; j < 8u; j++) {
       let col = colBase + 8u * local.x + j;
       if (row < params.fanIn && col < params.fanOut) {
-        let index = row * params.fanOut + col;
         var w = acc[2u * i + j / 4u][j % 4u];
-        if (params.add == 1u) { w += sum[index]; }
-        if (params.store == 1u) { sum[index] = w; }
+        let kept = (row - params.sumOffset) * params.fanOut + col;
+        if (params.add == 1u) { w += sum[kept]; }
+        if (params.store == 1u) { sum[kept] = w; }
         moments = pushValue(moments, w);
         flags |= rangeFlags(w);
       }

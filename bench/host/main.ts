@@ -70,11 +70,11 @@ async function timeGpuKernels(
 
   const fused = await repeat(
     async () => {
-      layer.slab({ input, weights, output, partials, layerState: state }, step, 0, n);
+      layer.slab({ input, weights, output, partials, layerState: state }, step, 0, n, 0, n);
       merge.merge(
         partials,
         state,
-        { partialCount: tilesAlong(n) * tilesAlong(n), slots: 'both', layer: 0, exponent: 'none' },
+        { partialCount: tilesAlong(n) * tilesAlong(n), target: { layer: 0, slots: 'both' }, exponent: 'none' },
         (encoder) => encoder.copyBufferToBuffer(state, 0, readback, 0, stateBytes),
       );
       await readback.mapAsync(GPUMapMode.READ);

@@ -18,6 +18,9 @@ const spec = defineKernel({
     fanOut: 'u32',
     // First row of this slab within the chunk: a multiple of TILE.
     rowOffset: 'u32',
+    // The block of units (rows of W) the weights buffer holds: unitOffset a multiple of TILE.
+    unitOffset: 'u32',
+    blockUnits: 'u32',
     activation: 'u32',
     // 0-based index of layer l: its exponent is read, layer l − 1's slot is written.
     layer: 'u32',
@@ -53,13 +56,24 @@ export class BackwardLayerKernel {
     return new BackwardLayerKernel(await Kernel.compile(device, spec));
   }
 
-  /** Rows [rowOffset, rowOffset + slabRows) of the step; rowOffset is a multiple of TILE. */
-  slab(buffers: BindingBuffers<typeof spec.bindings>, step: BackwardStep, rowOffset: number, slabRows: number): void {
+  /**
+   * Rows [rowOffset, rowOffset + slabRows) and units [unitOffset, unitOffset + blockUnits) of the step, the weights
+   * buffer holding those rows of W; both offsets are multiples of TILE.
+   */
+  slab(
+    buffers: BindingBuffers<typeof spec.bindings>,
+    step: BackwardStep,
+    rowOffset: number,
+    slabRows: number,
+    unitOffset: number,
+    blockUnits: number,
+  ): void {
     const { rows, fanIn, fanOut, layer, slope } = step;
+    const tilesX = tilesAlong(fanIn);
     this.kernel.dispatch(
-      { rows, fanIn, fanOut, rowOffset, activation: step.activationId, layer, tilesX: tilesAlong(fanIn), slope },
+      { rows, fanIn, fanOut, rowOffset, unitOffset, blockUnits, activation: step.activationId, layer, tilesX, slope },
       buffers,
-      [tilesAlong(fanIn), tilesAlong(slabRows)],
+      [tilesAlong(blockUnits), tilesAlong(slabRows)],
     );
   }
 }

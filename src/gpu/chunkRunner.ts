@@ -5,16 +5,17 @@
  */
 import { throwIfAborted } from '../lab/engine';
 import type { RangeFlag } from '../lab/results';
+import type { Partial } from '../lab/stats';
 import { BackwardPass } from './backwardPass';
 import type { GpuContext } from './device';
 import { tilesAlong } from './geometry';
 import type { HistogramScales } from './histogramSet';
-import { type ChunkHooks, type ChunkJob, type ChunkOutcome, fanInOf, type Pace } from './job';
+import { type ChunkHooks, type ChunkJob, type ChunkOutcome, fanInOf, type Pace, type UnitBlock } from './job';
 import type { Kernels } from './kernels';
 import { BACKWARD_SLOTS, decodeState, type ExponentRule, FORWARD_SLOTS, STATE } from './layerState';
 import { forwardStep } from './layerStep';
-import { loadLayerWeights } from './layerWeights';
-import type { RunBuffers } from './runBuffers';
+import { weightScale } from './layerWeights';
+import { BLOCK_STATE_WORDS, type RunBuffers } from './runBuffers';
 import { heldInF32, ldexp, rmsExponent } from './scale';
 import { addGradientsAtTrueScale, forwardAtTrueScale } from './trueScale';
 
@@ -24,6 +25,8 @@ export class ChunkRunner {
     private readonly kernels: Kernels,
     private readonly buffers: RunBuffers,
     private readonly pace: Pace,
+    /** How the run's weights are cut: columns per forward block, and each layer's blocks of input units. */
+    private readonly layout: { forwardColumns: number; blocks: UnitBlock[][] },
   ) {}
 
   /** Writes the chunk's input rows into activations[0]; returns the input's exponent and its range flags. */
@@ -80,17 +83,26 @@ export class ChunkRunner {
     for (let layer = 1; layer <= net.depth; layer++) {
       throwIfAborted(hooks.signal);
       const started = performance.now();
-      const weights = loadLayerWeights(this.kernels.weights, buffers.weights, net, layer);
+      const weights = weightScale(net, layer);
       weightExponents.push(weights.exponent);
       extraFlags.push([...(layer === 1 ? inputs.flags : []), ...weights.flags]);
       const output = buffers.layerOutput(layer);
-      forwardStep(this.kernels.layer, buffers.forwardBuffers(layer), net, rows, layer, this.pace);
+      forwardStep(
+        this.kernels,
+        buffers.forwardBuffers(layer),
+        net,
+        rows,
+        layer,
+        this.pace,
+        this.layout.forwardColumns,
+        (cols) => this.measureWeights(job, layer, cols),
+      );
       const merge = {
         partialCount: tilesAlong(rows) * tilesAlong(net.width),
-        slots: 'both',
-        layer: layer - 1,
+        target: { layer: layer - 1, slots: 'both' },
+        exponent: exponentRule,
       } as const;
-      this.kernels.merge.merge(buffers.partials, buffers.layerState, { ...merge, exponent: exponentRule }, (encoder) =>
+      this.kernels.merge.merge(buffers.partials, buffers.layerState, merge, (encoder) =>
         this.copyCaptured(encoder, job, output, layer - 1),
       );
       this.measureForward(job, layer, output);
@@ -110,24 +122,43 @@ export class ChunkRunner {
       };
       // The backward pass is linear in the gradient whatever φ and b are, so its exponents are always carried.
       const backwardRule: ExponentRule = job.shared ? 'keep' : 'choose';
-      await new BackwardPass(this.gpu, kernels, buffers, this.pace).run(job, backwardRule, hooks);
+      const pass = new BackwardPass(
+        this.gpu,
+        kernels,
+        buffers,
+        this.pace,
+        this.layout.forwardColumns,
+        this.layout.blocks,
+      );
+      await pass.run(job, backwardRule, hooks);
     }
     return this.readBack(job, inputs.exponent, weightExponents, extraFlags);
   }
 
-  /** Z_l, H_l and (once per trial: every chunk has the same) W_l into the histograms. */
+  /** A block of W_l into the histograms, once per trial: every chunk and pass draws the same. */
+  private measureWeights(job: ChunkJob, layer: number, cols: number): void {
+    const h = job.histograms;
+    if (!h || !job.place.first || job.pass.index > 0) return;
+    const { activationId, slope } = job.net;
+    const count = fanInOf(job.net, layer) * cols;
+    h.set.measure(h.phase, layer - 1, 'weights', {
+      values: this.buffers.weights,
+      count,
+      applyPhi: false,
+      activationId,
+      slope,
+    });
+  }
+
+  /** Z_l and H_l into the histograms, in the first pass over the chunks. */
   private measureForward(job: ChunkJob, layer: number, output: GPUBuffer): void {
     const h = job.histograms;
-    if (!h) return;
+    if (!h || job.pass.index > 0) return;
     const { width, activationId, slope } = job.net;
     const count = job.rows.length * width;
     const common = { activationId, slope };
     h.set.measure(h.phase, layer - 1, 'pre', { values: output, count, applyPhi: false, ...common });
     h.set.measure(h.phase, layer - 1, 'post', { values: output, count, applyPhi: true, ...common });
-    if (job.place.first) {
-      const weights = { values: this.buffers.weights, count: fanInOf(job.net, layer) * width };
-      h.set.measure(h.phase, layer - 1, 'weights', { ...weights, applyPhi: false, ...common });
-    }
   }
 
   private copyCaptured(encoder: GPUCommandEncoder, job: ChunkJob, output: GPUBuffer, layerIndex: number): void {
@@ -172,11 +203,27 @@ export class ChunkRunner {
       const gradWords = await this.readWords(b.gradState, b.gradStateReadback);
       const gradStates = layers.map((_, i) => decodeState(gradWords, i, BACKWARD_SLOTS));
       const inputScales = [inputExponent, ...exponents];
-      addGradientsAtTrueScale(layers, gradStates, scales, inputScales, weightExponents, job.place.last);
+      const blocks = job.place.last ? await this.readBlocks(job) : null;
+      addGradientsAtTrueScale(layers, gradStates, scales, inputScales, weightExponents, blocks);
       backward = gradStates.map((s) => s.exponent);
     }
     await this.readCapture(job, exponents);
     return { layers, exponents: { forward: states.map((s) => s.exponent), backward }, scales };
+  }
+
+  /** Per layer, the merged GPU partials of the ∂L/∂W blocks this pass computed (null for a layer with none). */
+  private async readBlocks(job: ChunkJob): Promise<(Partial[] | null)[]> {
+    const b = this.buffers.backward!;
+    const words = await this.readWords(b.blockStates, b.blockStatesReadback);
+    const floats = new Float32Array(words.buffer);
+    return this.layout.blocks.map((layerBlocks) => {
+      const mine = layerBlocks.filter((block) => block.global >= job.pass.first && block.global < job.pass.end);
+      if (!mine.length) return null;
+      return mine.map(({ global }) => {
+        const base = global * BLOCK_STATE_WORDS;
+        return { count: words[base], mean: floats[base + 1], m2: floats[base + 2] };
+      });
+    });
   }
 
   /** The captured rows at their true scale into the job's capture arrays. */

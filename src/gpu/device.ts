@@ -1,6 +1,7 @@
 /**
- * The WebGPU device: requested with the largest buffers the adapter allows (a layer's activations can approach
- * 1 GiB), described for results, and watched for loss so the engine can report it and start over next run.
+ * The WebGPU device: requested with the largest buffers the adapter allows (a run's own budget, plan.ts, decides what
+ * it uses), described for results, and watched for loss so the engine can report it and start over next run. What
+ * goes wrong is said in plain words; the browser's internal text stays on the error object, never in its message.
  */
 
 export class GpuUnavailableError extends Error {
@@ -10,10 +11,31 @@ export class GpuUnavailableError extends Error {
   }
 }
 
+/** The browser took the GPU device away; `reason` keeps the browser's own words for developers, never shown. */
 export class DeviceLostError extends Error {
-  constructor(reason: string) {
-    super(`The GPU device was lost (${reason}). The next run starts a new device.`);
+  constructor(readonly reason: string) {
+    super(
+      'The GPU stopped and the browser reset it: this happens when the GPU runs out of memory or one step runs too long. The next run starts on a new device; if it happens again, lower width, batch or depth, or use the CPU engine.',
+    );
     this.name = 'DeviceLostError';
+  }
+}
+
+/** The GPU reported an error while running; `detail` keeps the browser's own words for developers, never shown. */
+export class GpuFailureError extends Error {
+  constructor(readonly detail: string) {
+    super(
+      'The GPU could not carry out this run (the browser reported an error in its GPU work). Lower width, batch or depth, or use the CPU engine; if a small run fails too, reload the page.',
+    );
+    this.name = 'GpuFailureError';
+  }
+}
+
+/** No plan of this run fits the memory the GPU gives; the message says what was asked and what to lower. */
+export class GpuMemoryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GpuMemoryError';
   }
 }
 
@@ -81,7 +103,7 @@ export async function acquireDevice(powerPreference?: GPUPowerPreference): Promi
     const outcome = await Promise.race([work.then((value) => ({ value })), lost.then((reason) => ({ reason }))]);
     if ('reason' in outcome) throw new DeviceLostError(outcome.reason);
     const problem = takeError();
-    if (problem) throw new Error(`GPU error: ${problem}`);
+    if (problem) throw new GpuFailureError(problem);
     return outcome.value;
   };
   return { device, description, emulated, lost, takeError, settle };

@@ -15,15 +15,27 @@ import {
   type SendableOptions,
   throwIfAborted,
 } from '../lab/engine';
-import type { RowCapture, RunResult, SeriesResult } from '../lab/results';
-import { estimateRun, forwardWork, type RunEstimate, runWork } from '../lab/work';
-import { acquireDevice, EMULATED_GPU_NOTE, type GpuContext } from './device';
+import type { GpuPlanSummary, RowCapture, RunResult, SeriesResult } from '../lab/results';
+import { estimateRun, formatBytes, type RunEstimate, runWork } from '../lab/work';
+import { DRAW_MACS, runCost } from './cost';
+import { acquireDevice, EMULATED_GPU_NOTE, type GpuContext, GpuMemoryError } from './device';
 import { GpuRun } from './gpuRun';
 import type { Pace } from './job';
 import { compileBackwardKernels, compileKernels, type Kernels } from './kernels';
-import { INITIAL_MACS_PER_MS, planRun, type RunLayout, runBytes, SLICE_MS } from './plan';
+import {
+  INITIAL_MACS_PER_MS,
+  largestBuffer,
+  type MemoryBudget,
+  memoryBudget,
+  PlanError,
+  planRun,
+  type RunLayout,
+  runBytes,
+  SLICE_MS,
+} from './plan';
+import { RunBuffers } from './runBuffers';
 
-export { DeviceLostError, GpuUnavailableError } from './device';
+export { DeviceLostError, GpuFailureError, GpuMemoryError, GpuUnavailableError } from './device';
 
 export interface GpuEngineOptions {
   /** Cap on rows per chunk (tests use it to force several chunks); the device's buffer limits cap it anyway. */
@@ -31,12 +43,22 @@ export interface GpuEngineOptions {
   powerPreference?: GPUPowerPreference;
   /** Target duration of one dispatch (default SLICE_MS); each layer is split into slabs of rows to keep to it. */
   sliceMs?: number;
-  /** Cap on the bytes a backward pass keeps (tests use it to force checkpoints); maxBufferSize otherwise (see plan.ts). */
+  /** Cap on the bytes the kept Z and δ of a backward pass take (tests use it to force checkpoints). */
   traceBytes?: number;
+  /**
+   * The largest buffer a run may allocate, in bytes: 256 MiB by default, never above the device's limits. A run
+   * allocates at most plan.ts's BUFFERS_PER_RUN of them in all.
+   */
+  bufferBudget?: number;
+  /**
+   * For tests: the largest buffer the device can actually back. A device may allow buffers it cannot back; a larger
+   * allocation is then refused as out of memory, as a real device would.
+   */
+  backableBytes?: number;
 }
 
-/** A calibration run this long times the device well enough. */
-const CALIBRATION_MS = 40;
+/** A run this long times the device well enough to estimate from. */
+const CALIBRATION_MS = 200;
 
 interface Ready {
   gpu: GpuContext;
@@ -81,15 +103,17 @@ export class GpuEngine implements Engine {
     return ready;
   }
 
-  /** Multiply–adds per second of whole runs: a calibration at first, then what finished runs measured. */
-  private macsPerSecond: number | null = null;
+  /** Speed in multiply–adds of the tiled product per second (cost.ts): a calibration at first, then finished runs. */
+  private costPerSecond: number | null = null;
 
   async estimate(config: ExperimentConfig, options: SendableOptions = {}): Promise<RunEstimate> {
     const { gpu } = await this.connect();
     const resolved = resolveRunOptions(config, options);
     const macs = (runWork(config, resolved.backward) * resolved.rows.length) / batchRows(config);
-    this.macsPerSecond ??= await this.calibrate();
-    return estimateRun(macs, this.macsPerSecond, runBytes(this.layout(config, resolved, gpu).shape));
+    const { shape } = this.layout(config, resolved, this.budget(gpu));
+    this.costPerSecond ??= await this.calibrate();
+    const cost = runCost(config, shape, resolved.rows.length, resolved.histogramBins !== undefined);
+    return estimateRun(macs, this.costPerSecond, runBytes(shape), cost);
   }
 
   /** Times square forward runs of doubling width until one lasts long enough to time (or width 4096). */
@@ -102,16 +126,22 @@ export class GpuEngine implements Engine {
         init: { kind: 'he-normal' },
       });
       if (!parsed.ok) throw new Error('the calibration config is invalid');
-      const { timings } = await this.run(parsed.config);
-      if (timings.totalMs > CALIBRATION_MS || width >= 4096) {
-        return forwardWork(parsed.config) / (timings.totalMs / 1000);
+      const result = await this.run(parsed.config);
+      const ms = result.timings.totalMs;
+      if (ms > CALIBRATION_MS || width >= 4096) {
+        // One square layer in one chunk: width³ multiply–adds and width² draws (cost.ts).
+        return (width ** 3 + DRAW_MACS * width ** 2) / (ms / 1000);
       }
     }
   }
 
-  /** How a run is cut on this device (see plan.ts). */
-  private layout(config: ExperimentConfig, resolved: ResolvedOptions, gpu: GpuContext): RunLayout {
-    const { maxStorageBufferBindingSize, maxBufferSize } = gpu.device.limits;
+  /** The memory a run may take on this device. */
+  private budget(gpu: GpuContext): MemoryBudget {
+    return memoryBudget(gpu.device.limits, this.options.bufferBudget);
+  }
+
+  /** How a run is cut to a budget (see plan.ts). */
+  private layout(config: ExperimentConfig, resolved: ResolvedOptions, budget: MemoryBudget): RunLayout {
     return planRun(
       {
         rows: resolved.rows,
@@ -122,13 +152,53 @@ export class GpuEngine implements Engine {
         backward: resolved.backward,
         histograms: resolved.histogramBins !== undefined,
       },
-      {
-        maxStorageBufferBindingSize,
-        maxBufferSize,
-        maxRowsPerChunk: this.options.maxRowsPerChunk,
-        traceBytes: this.options.traceBytes,
-      },
+      budget,
+      { maxRowsPerChunk: this.options.maxRowsPerChunk, traceBytes: this.options.traceBytes },
     );
+  }
+
+  /**
+   * The run's plan and its buffers. When the device cannot back them (an out-of-memory error), the budget halves and the
+   * run is cut again into smaller blocks and chunks; when even the smallest cut fails, the error says so in words.
+   */
+  private async allocate(
+    gpu: GpuContext,
+    config: ExperimentConfig,
+    resolved: ResolvedOptions,
+  ): Promise<{ layout: RunLayout; buffers: RunBuffers; plan: GpuPlanSummary }> {
+    const asked = this.budget(gpu);
+    let retries = 0;
+    for (let budget = asked; ; budget = { buffer: budget.buffer / 2, total: budget.total / 2 }, retries++) {
+      let layout: RunLayout;
+      try {
+        layout = this.layout(config, resolved, budget);
+      } catch (e) {
+        if (!(e instanceof PlanError)) throw e;
+        throw new GpuMemoryError(
+          budget === asked
+            ? `This run does not fit the GPU memory it may use: ${e.message}. Lower width, batch or depth, turn off the backward pass, or use the CPU engine.`
+            : `The GPU could not give this run its memory: it refused buffers down to ${formatBytes(2 * budget.buffer)} (of ${formatBytes(asked.buffer)} asked), and smaller ones no longer fit the run (${e.message}). Lower width, batch or depth, or use the CPU engine.`,
+        );
+      }
+      const fits =
+        this.options.backableBytes === undefined || largestBuffer(layout.shape) <= this.options.backableBytes;
+      const buffers = fits ? await RunBuffers.allocate(gpu.device, layout.shape) : null;
+      if (buffers) {
+        const { chunks, chunkRows, forwardColumns, unitBlock, passes } = layout.shape;
+        const largest = largestBuffer(layout.shape);
+        const plan = {
+          bufferBudget: budget.buffer,
+          retries,
+          largestBuffer: largest,
+          chunks,
+          chunkRows,
+          forwardColumns,
+          unitBlock,
+          passes,
+        };
+        return { layout, buffers, plan };
+      }
+    }
   }
 
   /** The run in flight, which the next one waits for: one run, or calibration, at a time on the device. */
@@ -149,9 +219,9 @@ export class GpuEngine implements Engine {
     const { gpu, kernels } = await this.connect();
     const resolved = resolveRunOptions(config, options);
     if (resolved.backward) kernels.backward ??= await compileBackwardKernels(gpu.device);
-    const layout = this.layout(config, resolved, gpu);
+    const { layout, buffers, plan } = await this.allocate(gpu, config, resolved);
     const activation = bindActivation(config.activation, config);
-    const run = new GpuRun(gpu, kernels, this.pace, config, activation, resolved, layout, options);
+    const run = new GpuRun(gpu, kernels, this.pace, config, activation, resolved, layout, buffers, options);
     const capture: RowCapture | undefined = resolved.captureRows.length
       ? { rows: resolved.captureRows, preActivations: [] }
       : undefined;
@@ -166,21 +236,21 @@ export class GpuEngine implements Engine {
       }
       const totalMs = performance.now() - started;
       // Runs long enough to time well refine the speed estimates are made from.
-      if (totalMs > 200) {
-        this.macsPerSecond =
-          (runWork(config, resolved.backward) * resolved.rows.length) / batchRows(config) / (totalMs / 1000);
-      }
+      const cost = runCost(config, layout.shape, resolved.rows.length, resolved.histogramBins !== undefined);
+      if (totalMs > CALIBRATION_MS) this.costPerSecond = cost / (totalMs / 1000);
       return {
         config,
         engine: 'gpu',
         device: gpu.description,
         gpuBytes: runBytes(layout.shape),
+        gpuPlan: plan,
         series,
         timings: { totalMs },
         ...(capture ? { capture } : {}),
       };
     } finally {
       run.destroy();
+      buffers.destroy();
     }
   }
 

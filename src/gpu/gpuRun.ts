@@ -13,10 +13,10 @@ import { emptyPartial, mergeMoments, type Partial, toMoments } from '../lab/stat
 import { ChunkRunner } from './chunkRunner';
 import type { GpuContext } from './device';
 import { type HistogramPhase, type HistogramScales, HistogramSet } from './histogramSet';
-import type { ChunkExponents, ChunkLayer, Pace, TrialNetwork } from './job';
+import type { ChunkExponents, ChunkLayer, Pace, TrialNetwork, WeightGradPass } from './job';
 import type { Kernels } from './kernels';
-import type { RunLayout } from './plan';
-import { RunBuffers } from './runBuffers';
+import { type RunLayout, unitBlocks, weightGradPasses } from './plan';
+import type { RunBuffers } from './runBuffers';
 import { float64Flags } from './scale';
 
 /** One layer of one trial, merged over its chunks; `nonZero` tells a true zero from an underflow. */
@@ -27,8 +27,9 @@ const emptyTrialLayer = (): TrialLayer =>
     QUANTITIES.map((q) => [q, { partial: emptyPartial(), nonZero: false, present: false }]),
   ) as TrialLayer;
 
-function addChunkLayer(into: TrialLayer, layer: ChunkLayer): void {
-  for (const q of QUANTITIES) {
+/** Adds a chunk's figures of `quantities` to a trial's. */
+function addChunkLayer(into: TrialLayer, layer: ChunkLayer, quantities: readonly Quantity[]): void {
+  for (const q of quantities) {
     const p = layer[q];
     if (!p) continue;
     into[q] = {
@@ -45,10 +46,15 @@ export interface RunHooks {
 }
 
 export class GpuRun {
-  private readonly buffers: RunBuffers;
   private readonly histograms: HistogramSet | null;
   private readonly runner: ChunkRunner;
   private readonly exact: boolean;
+  private readonly passes: WeightGradPass[];
+  /**
+   * Histograms count a layer in pieces (chunks, or blocks of weights) against one range: the range of every piece
+   * first, then the counts, in two passes over trial 0 (see histogramSet.ts).
+   */
+  private readonly twoPhases: boolean;
   /** Layer steps in all, and done so far, for progress. */
   private readonly steps: number;
   private done = 0;
@@ -61,17 +67,21 @@ export class GpuRun {
     private readonly activation: BoundActivation,
     private readonly resolved: ResolvedOptions,
     private readonly layout: RunLayout,
+    buffers: RunBuffers,
     private readonly hooks: RunHooks,
   ) {
+    const { shape } = layout;
     this.exact = activation.homogeneous && config.bias === 0;
-    this.buffers = new RunBuffers(gpu.device, layout.shape);
     const bins = resolved.histogramBins;
     this.histograms = bins ? new HistogramSet(gpu.device, kernels, config.depth, bins) : null;
-    this.runner = new ChunkRunner(gpu, kernels, this.buffers, pace);
-    const chunks = layout.chunks.length;
-    // Histograms of a batch in several chunks take a second pass over trial 0 (see histogramSet.ts).
-    const passes = this.histograms && chunks > 1 ? config.trials + 1 : config.trials;
-    this.steps = config.sweep.length * passes * chunks * config.depth * (resolved.backward ? 2 : 1);
+    const blocks = unitBlocks(shape);
+    this.runner = new ChunkRunner(gpu, kernels, buffers, pace, { forwardColumns: shape.forwardColumns, blocks });
+    this.passes = weightGradPasses(shape);
+    const piecewise = shape.forwardColumns < shape.width || (shape.backward && blocks.some((b) => b.length > 1));
+    this.twoPhases = shape.chunks > 1 || piecewise;
+    const trialPasses = this.histograms && this.twoPhases ? config.trials + 1 : config.trials;
+    const chunkRuns = trialPasses * this.passes.length * shape.chunks;
+    this.steps = config.sweep.length * chunkRuns * config.depth * (resolved.backward ? 2 : 1);
   }
 
   /** Every trial of series `s`; its captured rows (trial 0) go into `captured`, one array per layer. */
@@ -88,7 +98,6 @@ export class GpuRun {
   }
 
   destroy(): void {
-    this.buffers.destroy();
     this.histograms?.destroy();
   }
 
@@ -122,17 +131,16 @@ export class GpuRun {
   ): Promise<LayerHistograms[] | undefined> {
     const counting = net.trial === 0 ? this.histograms : null;
     counting?.reset();
-    const phases: (HistogramPhase | null)[] = !counting
-      ? [null]
-      : this.layout.chunks.length > 1
-        ? ['range', 'count']
-        : ['both'];
-    // Later chunks, and the counting pass, reuse the first chunk's exponents (see ChunkJob.shared).
+    const phases: (HistogramPhase | null)[] = !counting ? [null] : this.twoPhases ? ['range', 'count'] : ['both'];
+    // Later chunks, passes and phases reuse the first chunk's exponents (see ChunkJob.shared).
     let shared: ChunkExponents | null = null;
     let merged: TrialLayer[] = [];
     let scales: HistogramScales[] = [];
     for (const phase of phases) {
-      ({ merged, shared, scales } = await this.pass(net, phase, shared, recorder, captured));
+      merged = Array.from({ length: net.depth }, emptyTrialLayer);
+      for (const pass of this.passes) {
+        ({ shared, scales } = await this.pass(net, phase, pass, shared, merged, recorder, captured));
+      }
     }
     merged.forEach((m, i) => {
       for (const q of QUANTITIES) {
@@ -146,17 +154,22 @@ export class GpuRun {
     return counting.read((work) => this.gpu.settle(work), scales, this.resolved.backward);
   }
 
-  /** One pass of a trial over its chunks, in order, merging their layers. */
+  /**
+   * One pass of a trial over its chunks, in order, merging their layers into `merged`: every figure from the first
+   * pass, and from later passes the ∂L/∂W blocks they computed.
+   */
   private async pass(
     net: TrialNetwork,
     phase: HistogramPhase | null,
+    pass: WeightGradPass,
     sharedBefore: ChunkExponents | null,
+    merged: TrialLayer[],
     recorder: SeriesRecorder,
     captured: Float64Array[],
-  ): Promise<{ merged: TrialLayer[]; shared: ChunkExponents | null; scales: HistogramScales[] }> {
+  ): Promise<{ shared: ChunkExponents | null; scales: HistogramScales[] }> {
     const { chunks } = this.layout;
     const captureIndex = new Map(this.resolved.captureRows.map((row, index) => [row, index]));
-    const merged = Array.from({ length: net.depth }, emptyTrialLayer);
+    const quantities = pass.index === 0 ? QUANTITIES : (['weightGrad'] as const);
     let shared = sharedBefore;
     let scales: HistogramScales[] = [];
     for (const [c, rows] of chunks.entries()) {
@@ -171,6 +184,7 @@ export class GpuRun {
       const outcome = await this.runner.run(
         {
           net,
+          pass,
           rows,
           capture,
           captureInto: captured,
@@ -194,10 +208,10 @@ export class GpuRun {
       if (this.resolved.backward || counting) shared ??= outcome.exponents;
       scales = outcome.scales;
       outcome.layers.forEach((l, i) => {
-        addChunkLayer(merged[i], l);
+        addChunkLayer(merged[i], l, quantities);
         recorder.flag(i, l.flags);
       });
     }
-    return { merged, shared, scales };
+    return { shared, scales };
   }
 }

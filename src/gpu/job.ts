@@ -42,8 +42,30 @@ export interface ChunkExponents {
   backward: number[];
 }
 
+/**
+ * One pass of a trial over its chunks. A batch in several chunks keeps each ∂L/∂W block's sum across them, and when
+ * the budget cannot keep every block at once, the trial passes over its chunks again for the next blocks (plan.ts).
+ */
+export interface WeightGradPass {
+  index: number;
+  /** The ∂L/∂W blocks this pass computes, by global index (layer by layer, then by units): [first, end). */
+  first: number;
+  end: number;
+  /** Blocks keep their sums across the chunks, block g in sum slot g − first. */
+  keepsSums: boolean;
+}
+
+/** Layout of the run's blocks: per layer, its ∂L/∂W (and backward weight) blocks of input units. */
+export interface UnitBlock {
+  /** Global index over every layer's blocks. */
+  global: number;
+  unitOffset: number;
+  units: number;
+}
+
 export interface ChunkJob {
   net: TrialNetwork;
+  pass: WeightGradPass;
   rows: number[];
   /** Captured rows in this chunk (trial 0 only): position in `rows` → index in the run's capture. */
   capture: { position: number; index: number }[];
@@ -66,7 +88,7 @@ export interface ChunkLayer {
   post: Partial;
   /** ∂L/∂Z_l over the chunk's rows, with a backward pass. */
   grad?: Partial;
-  /** ∂L/∂W_l over the whole trial's rows: from the last chunk of a backward pass only. */
+  /** ∂L/∂W_l over the whole trial's rows, merged over the blocks this pass computed: from the last chunk only. */
   weightGrad?: Partial;
   flags: RangeFlag[];
 }

@@ -17,6 +17,9 @@ const spec = defineKernel({
     fanOut: 'u32',
     // First row of this slab within the chunk: a multiple of TILE.
     rowOffset: 'u32',
+    // The block of columns of W the weights buffer holds: colOffset a multiple of TILE.
+    colOffset: 'u32',
+    blockCols: 'u32',
     activation: 'u32',
     // 1 when the input holds the previous layer's Z; 0 when it holds the input X.
     activateInput: 'u32',
@@ -58,8 +61,18 @@ export class LayerKernel {
     return new LayerKernel(await Kernel.compile(device, spec));
   }
 
-  /** Rows [rowOffset, rowOffset + slabRows) of the step; rowOffset is a multiple of TILE. */
-  slab(buffers: LayerBuffers, step: LayerStep, rowOffset: number, slabRows: number): void {
+  /**
+   * Rows [rowOffset, rowOffset + slabRows) and columns [colOffset, colOffset + blockCols) of the step, the weights
+   * buffer holding those columns of W; both offsets are multiples of TILE.
+   */
+  slab(
+    buffers: LayerBuffers,
+    step: LayerStep,
+    rowOffset: number,
+    slabRows: number,
+    colOffset: number,
+    blockCols: number,
+  ): void {
     const { rows, fanIn, fanOut, layer, bias, slope } = step;
     this.kernel.dispatch(
       {
@@ -67,6 +80,8 @@ export class LayerKernel {
         fanIn,
         fanOut,
         rowOffset,
+        colOffset,
+        blockCols,
         activation: step.activationId,
         activateInput: step.activateInput ? 1 : 0,
         layer,
@@ -75,7 +90,7 @@ export class LayerKernel {
         slope,
       },
       buffers,
-      [tilesAlong(fanOut), tilesAlong(slabRows)],
+      [tilesAlong(blockCols), tilesAlong(slabRows)],
     );
   }
 }

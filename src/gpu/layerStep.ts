@@ -1,19 +1,25 @@
 /**
- * The fused forward step of one layer over a chunk, in slabs of rows sized to the measured pace: what the forward
- * pass runs, and what the backward pass reruns to recompute Z between checkpoints (same kernel, inputs and exponents,
- * so the same bits; a slab's size does not change any element's sum).
+ * The fused forward step of one layer over a chunk: W_l in blocks of columns (plan.ts), each drawn and then used for
+ * every slab of rows sized to the measured pace. What the forward pass runs, and what the backward pass reruns to
+ * recompute Z between checkpoints (same kernels, inputs and exponents, so the same bits; neither a slab's size nor a
+ * block's changes any element's sum).
  */
 import { fanInOf, type Pace, type TrialNetwork } from './job';
-import type { LayerBuffers, LayerKernel } from './layerKernel';
+import type { Kernels } from './kernels';
+import type { LayerBuffers } from './layerKernel';
+import { loadWeightBlock } from './layerWeights';
 import { slabRows } from './plan';
 
 export function forwardStep(
-  kernel: LayerKernel,
+  kernels: Pick<Kernels, 'weights' | 'layer'>,
   buffers: LayerBuffers,
   net: TrialNetwork,
   rows: number,
   layer: number,
   pace: Pace,
+  columns: number,
+  /** Called after each block's weights are drawn, while they are in the weights buffer (histograms). */
+  onBlock?: (cols: number) => void,
 ): void {
   const fanIn = fanInOf(net, layer);
   const step = {
@@ -26,6 +32,13 @@ export function forwardStep(
     bias: net.bias,
     slope: net.slope,
   };
-  const slab = slabRows(rows, fanIn, net.width, pace.macsPerMs, pace.sliceMs);
-  for (let offset = 0; offset < rows; offset += slab) kernel.slab(buffers, step, offset, Math.min(slab, rows - offset));
+  for (let colOffset = 0; colOffset < net.width; colOffset += columns) {
+    const cols = Math.min(columns, net.width - colOffset);
+    loadWeightBlock(kernels.weights, buffers.weights, net, layer, { rowOffset: 0, rows: fanIn, colOffset, cols });
+    onBlock?.(cols);
+    const slab = slabRows(rows, fanIn, cols, pace.macsPerMs, pace.sliceMs);
+    for (let offset = 0; offset < rows; offset += slab) {
+      kernels.layer.slab(buffers, step, offset, Math.min(slab, rows - offset), colOffset, cols);
+    }
+  }
 }

@@ -1,28 +1,37 @@
-/** Companion of shaders/merge.wgsl: one layer's workgroup partials into its state (layerState.ts), and its exponent. */
+/** Companion of shaders/merge.wgsl: workgroup partials merged into a layer's state (layerState.ts) or a block state. */
 import source from '../../shaders/merge.wgsl?raw';
 import { FRAGMENTS } from './fragments';
 import { defineKernel, Kernel, type KernelOf } from './kernel';
-import { EXPONENT_RULES, type ExponentRule } from './layerState';
+import { EXPONENT_RULES, type ExponentRule, STATE } from './layerState';
 
 const spec = defineKernel({
   label: 'merge',
   source,
   fragments: [FRAGMENTS.moments],
-  uniforms: { partialCount: 'u32', momentsPerPartial: 'u32', firstSlot: 'u32', layer: 'u32', exponentRule: 'u32' },
+  uniforms: {
+    partialOffset: 'u32',
+    partialCount: 'u32',
+    momentsPerPartial: 'u32',
+    slotWord: 'u32',
+    secondWord: 'u32',
+    exponentWord: 'u32',
+    exponentRule: 'u32',
+  },
   bindings: {
     partials: { type: 'array<Moments>', access: 'read' },
     state: { type: 'array<u32>', access: 'read_write' },
   },
 });
 
-/** Which slots a merge fills: both (a forward partial of Z and H), or slot A or B alone (a backward partial). */
-export type MergeSlots = 'both' | 'a' | 'b';
+/** Where a merge goes: both slots of a layer (a forward partial of Z and H), slot A or B alone, or a block state. */
+export type MergeTarget = { layer: number; slots: 'both' | 'a' | 'b' } | { blockWord: number };
 
 export interface Merge {
+  /** The first partial to merge (partials are indexed by tile) and how many. */
+  partialOffset?: number;
   partialCount: number;
-  slots: MergeSlots;
-  /** 0-based layer index. */
-  layer: number;
+  target: MergeTarget;
+  /** The exponent rule of slot A; other targets keep the exponent as it is. */
   exponent: ExponentRule;
 }
 
@@ -34,13 +43,19 @@ export class MergeKernel {
   }
 
   merge(partials: GPUBuffer, state: GPUBuffer, m: Merge, after?: (encoder: GPUCommandEncoder) => void): void {
+    const t = m.target;
+    const layerBase = 'layer' in t ? t.layer * STATE.words : 0;
+    const slotWord = 'blockWord' in t ? t.blockWord : layerBase + (t.slots === 'b' ? STATE.slotB : STATE.slotA);
+    const withExponent = 'layer' in t && t.slots !== 'b';
     this.kernel.dispatch(
       {
+        partialOffset: m.partialOffset ?? 0,
         partialCount: m.partialCount,
-        momentsPerPartial: m.slots === 'both' ? 2 : 1,
-        firstSlot: m.slots === 'b' ? 1 : 0,
-        layer: m.layer,
-        exponentRule: EXPONENT_RULES[m.exponent],
+        momentsPerPartial: 'layer' in t && t.slots === 'both' ? 2 : 1,
+        slotWord,
+        secondWord: layerBase + STATE.slotB,
+        exponentWord: layerBase + STATE.exponent,
+        exponentRule: EXPONENT_RULES[withExponent ? m.exponent : 'keep'],
       },
       { partials, state },
       [1, 1],

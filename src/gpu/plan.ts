@@ -1,16 +1,68 @@
 /**
- * How a run is cut up. Rows are independent, so a batch is split into chunks that each go through every layer
- * (memory O(chunkRows·width + width²) whatever the depth; a backward pass keeps every layer's Z, O(depth·chunkRows·width),
- * see runBytes), and each layer of a chunk is dispatched in slabs of rows small enough to finish within SLICE_MS, far
- * below any GPU watchdog.
+ * How a run is cut to fit its memory budget: no buffer above `budget.buffer` (by default the smaller of 256 MiB and
+ * the device's limits) and no run above `budget.total`. Rows are independent, so a batch is split into chunks that
+ * each go through every layer; a layer's weights are generated in blocks — of columns going forward, of input units
+ * (rows of W) going backward — wherever they are needed, since the Philox counter of every element is known; a
+ * backward pass keeps every layer's Z, or checkpoints about every √depth layers; ∂L/∂W is computed in the same blocks
+ * of input units, and when a batch takes several chunks each block's sum is kept across them — in as many passes over
+ * the chunks as the budget needs. Each layer of a chunk is dispatched in slabs that finish within SLICE_MS.
  */
 import { PARTIAL_BYTES, TILE, tilesAlong } from './geometry';
+import type { UnitBlock, WeightGradPass } from './job';
+import { STATE } from './layerState';
 
 const BYTES_PER_VALUE = 4;
 /** Target duration of one dispatch, unless the engine is told otherwise. */
 export const SLICE_MS = 100;
 /** A first guess of the device's speed in multiply–adds per ms (SwiftShader on two cores), refined by measuring. */
 export const INITIAL_MACS_PER_MS = 2e5;
+/** The largest buffer a run allocates unless told otherwise: Chrome's default limit on laptops. */
+export const DEFAULT_BUFFER_BUDGET = 256 * 2 ** 20;
+/** A run may allocate this many of its largest buffers in all. */
+export const BUFFERS_PER_RUN = 4;
+/** Chunks of fewer rows than this are slow; below it a backward run keeps fewer ∂L/∂W sums and passes again. */
+const EFFICIENT_CHUNK_ROWS = 256;
+
+export interface MemoryBudget {
+  /** The largest buffer a run allocates, in bytes. */
+  buffer: number;
+  /** The most a run allocates in all, in bytes. */
+  total: number;
+}
+
+/** The budget for a device: the requested buffer size (or the default) within the device's limits. */
+export function memoryBudget(
+  limits: { maxBufferSize: number; maxStorageBufferBindingSize: number },
+  requested?: number,
+): MemoryBudget {
+  const buffer = Math.min(requested ?? DEFAULT_BUFFER_BUDGET, limits.maxBufferSize, limits.maxStorageBufferBindingSize);
+  return { buffer, total: BUFFERS_PER_RUN * buffer };
+}
+
+/** A run the budget cannot hold at all, in words: what was asked, what the budget gives, what to lower. */
+export class PlanError extends RangeError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PlanError';
+  }
+}
+
+/** Caps a caller may set below the budget's (tests force chunks and checkpoints with them). */
+export interface PlanCaps {
+  maxRowsPerChunk?: number;
+  /** Bytes the kept Z and the two δ of a backward pass may take. */
+  traceBytes?: number;
+}
+
+export interface RunRequest {
+  rows: number[];
+  inputWidth: number;
+  width: number;
+  depth: number;
+  captureCount: number;
+  backward: boolean;
+  histograms: boolean;
+}
 
 /** What a run's buffers are sized for (runBuffers.ts allocates them, runBytes counts them). */
 export interface RunShape {
@@ -23,26 +75,22 @@ export interface RunShape {
   backward: boolean;
   /** Checkpoint spacing of the kept Z (see traceSlots); at least depth keeps every layer. */
   segment: number;
-  /** Chunks per trial: with more than one, a backward run keeps each layer's weight-gradient sum across them. */
+  /** Chunks per trial: with more than one, a backward run keeps ∂L/∂W block sums across them. */
   chunks: number;
-  /** Histograms count ∂L/∂W, so a backward run stores it even in one chunk. */
+  /** Histograms count ∂L/∂W, so a backward run stores each block it computes even in one chunk. */
   histograms: boolean;
+  /** Columns of W per block of the forward step (the width when one block holds it). */
+  forwardColumns: number;
+  /** Input units (rows of W and of ∂L/∂W) per block of the backward step (the widest fan-in when one holds it). */
+  unitBlock: number;
+  /** ∂L/∂W blocks kept at once (0: none kept), and the passes over the chunks that cover every block. */
+  sumSlots: number;
+  passes: number;
 }
 
-export interface ChunkLimits {
-  maxStorageBufferBindingSize: number;
-  maxBufferSize: number;
-  /** A caller's cap, for tests that force several chunks. */
-  maxRowsPerChunk?: number;
-}
-
-/** Rows per chunk: one activation buffer [rows × widest] must fit one binding. A multiple of TILE unless it is the whole batch. */
-export function chunkRows(totalRows: number, widest: number, limits: ChunkLimits): number {
-  const bytes = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
-  let rows = Math.min(totalRows, Math.floor(bytes / (BYTES_PER_VALUE * widest)), limits.maxRowsPerChunk ?? Infinity);
-  if (rows < 1) throw new RangeError(`one row of width ${widest} does not fit a GPU buffer of ${bytes} bytes`);
-  if (rows < totalRows && rows >= TILE) rows -= rows % TILE;
-  return rows;
+export interface RunLayout {
+  chunks: number[][];
+  shape: RunShape;
 }
 
 /** Splits a list of rows into consecutive chunks. */
@@ -76,104 +124,146 @@ export function checkpointSegment(depth: number): number {
   return best;
 }
 
-export interface BackwardPlan {
-  /** Rows per chunk. */
-  rows: number;
-  /** Checkpoint spacing (see traceSlots). */
-  segment: number;
-}
-
-/**
- * How a backward run keeps what it needs, whose trace (the kept Z and two δ of [rows × width]) must fit `traceBytes`
- * (by default one of the device's largest buffers, maxBufferSize, the memory a run may reasonably claim): every layer
- * when the whole batch fits so; else checkpoints every ~√depth layers, recomputing one forward pass; else checkpoints
- * and the batch in chunks, which add their ∂L/∂W in one kept sum per layer.
- */
-export function backwardPlan(
-  totalRows: number,
-  widest: number,
-  width: number,
-  depth: number,
-  limits: ChunkLimits & { traceBytes?: number },
-): BackwardPlan {
-  const rows = chunkRows(totalRows, widest, limits);
-  const budget = limits.traceBytes ?? limits.maxBufferSize;
-  const fitting = (segment: number) =>
-    Math.floor(budget / (BYTES_PER_VALUE * width * (traceSlots(depth, segment) + 2)));
-  if (fitting(depth) >= rows) return { rows, segment: depth };
-  const segment = checkpointSegment(depth);
-  const fit = fitting(segment);
-  if (fit >= rows) return { rows, segment };
-  if (fit < 1) {
-    const bytesPerRow = BYTES_PER_VALUE * width * (traceSlots(depth, segment) + 2);
-    throw new RangeError(
-      `a backward pass keeps at least ${bytesPerRow} bytes per row at width ${width} and depth ${depth}, more than ${budget} bytes`,
+/** n whole, or the most whole tiles of it that `fit`; a PlanError when not even one tile fits. */
+function blockOf(n: number, fit: number, what: string, budget: MemoryBudget): number {
+  if (fit >= n) return n;
+  if (fit < TILE) {
+    throw new PlanError(
+      `${TILE} ${what} take ${fmt(TILE * (budget.buffer / Math.max(fit, 1)))} bytes, more than the ${fmt(budget.buffer)}-byte buffers this run may use`,
     );
   }
-  const sums = BYTES_PER_VALUE * depth * widest * width;
-  if (sums > limits.maxBufferSize) {
-    throw new RangeError(
-      `a backward pass over ${totalRows} rows at width ${width} and depth ${depth} needs several chunks, whose weight-gradient sums (${sums} bytes) exceed this GPU's largest buffer (${limits.maxBufferSize} bytes): use fewer rows, layers or units`,
-    );
-  }
-  return { rows: fit >= TILE ? fit - (fit % TILE) : fit, segment };
+  return fit - (fit % TILE);
 }
 
-/** How a run is cut: its chunks of batch rows and the shape its buffers are sized for. */
-export interface RunLayout {
-  chunks: number[][];
-  shape: RunShape;
+const fmt = (bytes: number) => `${Math.round(bytes)}`;
+
+/** The ∂L/∂W blocks of a run, layer by layer (layer l at index l − 1): how many blocks of `unitBlock` input units. */
+export function sumBlocks(shape: Pick<RunShape, 'inputWidth' | 'width' | 'depth' | 'unitBlock'>): number[] {
+  return Array.from({ length: shape.depth }, (_, i) =>
+    Math.ceil((i === 0 ? shape.inputWidth : shape.width) / shape.unitBlock),
+  );
 }
 
-export interface RunRequest {
-  rows: number[];
-  inputWidth: number;
-  width: number;
-  depth: number;
-  captureCount: number;
-  backward: boolean;
-  histograms: boolean;
+/** Per layer (layer l at index l − 1), its blocks of input units, numbered globally layer by layer. */
+export function unitBlocks(shape: Pick<RunShape, 'inputWidth' | 'width' | 'depth' | 'unitBlock'>): UnitBlock[][] {
+  let global = 0;
+  return sumBlocks(shape).map((count, i) => {
+    const fanIn = i === 0 ? shape.inputWidth : shape.width;
+    return Array.from({ length: count }, (_, b) => ({
+      global: global++,
+      unitOffset: b * shape.unitBlock,
+      units: Math.min(shape.unitBlock, fanIn - b * shape.unitBlock),
+    }));
+  });
 }
 
-/** Cuts a run by the device's limits (and a test's caps): rows per chunk and, going backward, the checkpoints. */
-export function planRun(run: RunRequest, limits: ChunkLimits & { traceBytes?: number }): RunLayout {
+/** The passes of a trial: one, unless several chunks keep more ∂L/∂W blocks than fit at once. */
+export function weightGradPasses(shape: RunShape): WeightGradPass[] {
+  const blocks = sumBlocks(shape).reduce((a, b) => a + b, 0);
+  const keepsSums = shape.backward && shape.chunks > 1;
+  if (!keepsSums) return [{ index: 0, first: 0, end: blocks, keepsSums }];
+  return Array.from({ length: shape.passes }, (_, index) => ({
+    index,
+    first: index * shape.sumSlots,
+    end: Math.min(blocks, (index + 1) * shape.sumSlots),
+    keepsSums,
+  }));
+}
+
+/** Cuts a run to its budget. Throws PlanError when not even the smallest cut fits. */
+export function planRun(run: RunRequest, budget: MemoryBudget, caps: PlanCaps = {}): RunLayout {
   const widest = Math.max(run.width, run.inputWidth);
-  const plan = run.backward
-    ? backwardPlan(run.rows.length, widest, run.width, run.depth, limits)
-    : { rows: chunkRows(run.rows.length, widest, limits), segment: run.depth };
-  const chunks = chunksOf(run.rows, plan.rows);
-  const { inputWidth, width, depth, captureCount, backward, histograms } = run;
-  const shape = {
-    chunkRows: plan.rows,
-    inputWidth,
-    width,
-    depth,
-    captureCount,
-    backward,
-    segment: plan.segment,
-    chunks: chunks.length,
-    histograms,
+  const n = run.rows.length;
+  const forwardColumns = blockOf(
+    run.width,
+    Math.floor(budget.buffer / (BYTES_PER_VALUE * widest)),
+    `columns of a ${widest}-row weight matrix`,
+    budget,
+  );
+  const unitBlock = run.backward
+    ? blockOf(
+        widest,
+        Math.floor(budget.buffer / (BYTES_PER_VALUE * run.width)),
+        `rows of a ${run.width}-column weight matrix`,
+        budget,
+      )
+    : widest;
+  const base = { ...run, rows: undefined, forwardColumns, unitBlock };
+  const fixed = runBytes({ ...base, chunkRows: 0, segment: run.depth, chunks: 1, sumSlots: 0, passes: 1 });
+  const rowCap = Math.min(Math.floor(budget.buffer / (BYTES_PER_VALUE * widest)), caps.maxRowsPerChunk ?? Infinity);
+  const avail = budget.total - fixed;
+  // A row's share of the partials: one 24-byte partial per 64 rows and 64 columns.
+  const partialsPerRow = (PARTIAL_BYTES * tilesAlong(run.width)) / TILE;
+  const rowsFor = (perRow: number, room: number) => Math.min(n, rowCap, Math.floor(room / (perRow + partialsPerRow)));
+  const cut = (rows: number, segment: number, sumSlots: number, passes: number): RunLayout => {
+    if (rows < 1) {
+      throw new PlanError(
+        `one row of this run needs more than the ${fmt(budget.total)} bytes it may use (width ${run.width}, depth ${run.depth}${run.backward ? ', going backward' : ''})`,
+      );
+    }
+    const size = rows < n && rows >= TILE ? rows - (rows % TILE) : rows;
+    const chunks = chunksOf(run.rows, size);
+    const shape = { ...base, chunkRows: size, segment, chunks: chunks.length, sumSlots, passes };
+    delete (shape as { rows?: unknown }).rows;
+    return { chunks, shape: shape as RunShape };
   };
-  return { chunks, shape };
+  if (!run.backward) return cut(rowsFor(2 * BYTES_PER_VALUE * widest, avail), run.depth, 0, 1);
+
+  const traceRows = (segment: number) => {
+    const perRow = BYTES_PER_VALUE * (widest + (traceSlots(run.depth, segment) + 2) * run.width);
+    const tracePerRow = BYTES_PER_VALUE * (traceSlots(run.depth, segment) + 2) * run.width;
+    return (room: number) => Math.min(rowsFor(perRow, room), Math.floor((caps.traceBytes ?? Infinity) / tracePerRow));
+  };
+  const slotBytes = BYTES_PER_VALUE * unitBlock * run.width;
+  const histogramSlot = run.histograms ? 1 : 0;
+  for (const segment of [run.depth, checkpointSegment(run.depth)]) {
+    if (traceRows(segment)(avail - histogramSlot * slotBytes) >= n) return cut(n, segment, histogramSlot, 1);
+  }
+  // Several chunks: every ∂L/∂W block keeps its sum across them, all at once when chunks stay efficient, else in passes.
+  const segment = checkpointSegment(run.depth);
+  const blocks = sumBlocks({ ...run, unitBlock }).reduce((a, b) => a + b, 0);
+  const rowsWithAll = traceRows(segment)(avail - blocks * slotBytes);
+  if (rowsWithAll >= Math.min(n, EFFICIENT_CHUNK_ROWS)) return cut(rowsWithAll, segment, blocks, 1);
+  const rows = traceRows(segment)(avail / 2);
+  const used = rows * BYTES_PER_VALUE * (widest + (traceSlots(run.depth, segment) + 2) * run.width);
+  const slots = Math.min(blocks, Math.floor((avail - used) / slotBytes));
+  if (slots < 1) {
+    throw new PlanError(
+      `a backward pass over ${n} rows in chunks keeps ∂L/∂W blocks of ${fmt(slotBytes)} bytes, and not one fits beside the rows in the ${fmt(budget.total)} bytes this run may use`,
+    );
+  }
+  return cut(rows, segment, slots, Math.ceil(blocks / slots));
+}
+
+/** The largest single buffer of a run, in bytes: what a device must back in one piece. */
+export function largestBuffer(shape: RunShape): number {
+  const widest = Math.max(shape.inputWidth, shape.width);
+  const layer = shape.chunkRows * (shape.backward ? shape.width : widest);
+  const weights = Math.max(widest * shape.forwardColumns, shape.backward ? shape.unitBlock * shape.width : 0);
+  const sum = shape.sumSlots ? shape.unitBlock * shape.width : 0;
+  return BYTES_PER_VALUE * Math.max(shape.chunkRows * widest, layer, weights, sum);
 }
 
 /**
- * GPU memory of a run's buffers in bytes, as src/gpu/runBuffers.ts allocates them (the per-layer states and uniforms,
- * a few bytes per layer, left out). With W the width, n = max(n_0, W), R the rows per chunk and D the depth:
- * forward 4·(2·R·n + n·W); backward 4·(R·n + (S + 2)·R·W + n·W), S the kept layers (D, or about 2√D with
- * checkpoints: traceSlots), plus 4·D·n·W of ∂L/∂W sums when the batch takes several chunks (4·n·W with histograms
- * in one chunk); partials 24 bytes per 64 × 64 tile.
+ * GPU memory of a run's buffers in bytes, as runBuffers.ts allocates them (uniforms left out). With W the width,
+ * n = max(n_0, W), R the rows per chunk: forward 4·(2·R·n) for two activation buffers; backward 4·(R·n + (S + 2)·R·W),
+ * S the kept layers (D, or about 2√D with checkpoints: traceSlots), plus the ∂L/∂W block sums; the weights buffer
+ * (the larger of a forward and a backward weight block); partials 24 bytes per 64 × 64 tile; per-layer states.
  */
 export function runBytes(shape: RunShape): number {
   const widest = Math.max(shape.inputWidth, shape.width);
   const rows = shape.chunkRows;
-  const layer = rows * shape.width;
+  const weights = Math.max(widest * shape.forwardColumns, shape.backward ? shape.unitBlock * shape.width : 0);
   const values = shape.backward
     ? rows * widest +
-      (traceSlots(shape.depth, shape.segment) + 2) * layer +
-      widest * shape.width +
-      (shape.chunks > 1 ? shape.depth : shape.histograms ? 1 : 0) * widest * shape.width
-    : 2 * rows * widest + widest * shape.width;
+      (traceSlots(shape.depth, shape.segment) + 2) * rows * shape.width +
+      shape.sumSlots * shape.unitBlock * shape.width
+    : 2 * rows * widest;
   const partialRows = shape.backward ? Math.max(rows, widest) : rows;
-  return BYTES_PER_VALUE * values + tilesAlong(partialRows) * tilesAlong(shape.width) * PARTIAL_BYTES;
+  const states = (shape.backward ? 2 : 1) * shape.depth * STATE.words;
+  const blockStates = shape.backward ? sumBlocks(shape).reduce((a, b) => a + b, 0) * 4 : 0;
+  return (
+    BYTES_PER_VALUE * (values + weights + states + blockStates) +
+    tilesAlong(partialRows) * tilesAlong(shape.width) * PARTIAL_BYTES
+  );
 }

@@ -1,10 +1,16 @@
-/** The buffers of one run, sized once for its largest chunk and reused by every chunk, series and trial. */
+/**
+ * The buffers of one run, sized once by its plan (plan.ts) and reused by every chunk, series and trial. They are
+ * allocated inside an out-of-memory error scope: a device that allows a buffer need not have the memory for it, and
+ * the engine then asks for a smaller plan.
+ */
 import { PARTIAL_BYTES, tilesAlong } from './geometry';
 import type { LayerBuffers } from './layerKernel';
 import { STATE } from './layerState';
-import { type RunShape, traceSlots } from './plan';
+import { type RunShape, sumBlocks, traceSlots } from './plan';
 
 const F32 = 4;
+/** Words of one ∂L/∂W block's merged Moments (count, mean, M2, one unused). */
+export const BLOCK_STATE_WORDS = 4;
 const { STORAGE, COPY_SRC, COPY_DST, MAP_READ } = GPUBufferUsage;
 
 /** What only a backward run needs. */
@@ -13,11 +19,11 @@ export interface BackwardBuffers {
   deltas: [GPUBuffer, GPUBuffer];
   gradState: GPUBuffer;
   gradStateReadback: GPUBuffer;
-  /**
-   * Per layer, ∂L/∂W summed over the chunks so far; for a batch in one chunk, one buffer that holds the layer being
-   * counted into histograms, or none.
-   */
-  weightGradSums: GPUBuffer[];
+  /** ∂L/∂W blocks kept at once: across the chunks of a batch, or one at a time for histograms (see plan.ts). */
+  sums: GPUBuffer[];
+  /** Per ∂L/∂W block of every layer, its merged Moments (BLOCK_STATE_WORDS words), and their readback. */
+  blockStates: GPUBuffer;
+  blockStatesReadback: GPUBuffer;
   /** Bound in place of a sum that is not kept. */
   noSum: GPUBuffer;
 }
@@ -29,6 +35,7 @@ export class RunBuffers {
   readonly trace: GPUBuffer[];
   /** Checkpoint spacing of `trace`. */
   readonly segment: number;
+  /** One block of a layer's weights: [fanIn × forwardColumns] forward, [unitBlock × width] backward. */
   readonly weights: GPUBuffer;
   readonly partials: GPUBuffer;
   readonly layerState: GPUBuffer;
@@ -38,10 +45,14 @@ export class RunBuffers {
   readonly capture: GPUBuffer | null;
   readonly captureCount: number;
   readonly backward: BackwardBuffers | null;
+  private readonly all: GPUBuffer[] = [];
 
-  constructor(device: GPUDevice, shape: RunShape) {
-    const make = (label: string, size: number, usage: number) =>
-      device.createBuffer({ label, size: Math.max(16, size), usage });
+  private constructor(device: GPUDevice, shape: RunShape) {
+    const make = (label: string, size: number, usage: number) => {
+      const buffer = device.createBuffer({ label, size: Math.max(16, size), usage });
+      this.all.push(buffer);
+      return buffer;
+    };
     const widest = Math.max(shape.inputWidth, shape.width);
     const layerBytes = shape.chunkRows * shape.width * F32;
     const stateBytes = shape.depth * STATE.words * F32;
@@ -55,7 +66,8 @@ export class RunBuffers {
           make(`Z slot ${i}`, layerBytes, STORAGE | COPY_SRC),
         )
       : [];
-    this.weights = make('weights', widest * shape.width * F32, STORAGE | COPY_DST);
+    const weightValues = Math.max(widest * shape.forwardColumns, shape.backward ? shape.unitBlock * shape.width : 0);
+    this.weights = make('weights', weightValues * F32, STORAGE | COPY_DST);
     // ∂L/∂W has one partial per tile of [fanIn × width], which can outnumber those of [rows × width].
     const partialRows = shape.backward ? Math.max(shape.chunkRows, widest) : shape.chunkRows;
     this.partials = make('partials', tilesAlong(partialRows) * tilesAlong(shape.width) * PARTIAL_BYTES, STORAGE);
@@ -66,17 +78,30 @@ export class RunBuffers {
     this.capture = shape.captureCount
       ? make('capture', shape.depth * shape.captureCount * shape.width * F32, MAP_READ | COPY_DST)
       : null;
+    const blockBytes = sumBlocks(shape).reduce((a, b) => a + b, 0) * BLOCK_STATE_WORDS * F32;
     this.backward = shape.backward
       ? {
           deltas: [0, 1].map((i) => make(`δ ${i}`, layerBytes, STORAGE)) as [GPUBuffer, GPUBuffer],
           gradState: make('grad state', stateBytes, STORAGE | COPY_SRC | COPY_DST),
           gradStateReadback: make('grad state readback', stateBytes, MAP_READ | COPY_DST),
-          weightGradSums: Array.from({ length: shape.chunks > 1 ? shape.depth : shape.histograms ? 1 : 0 }, (_, l) =>
-            make(`∂L/∂W ${l + 1}`, widest * shape.width * F32, STORAGE),
+          sums: Array.from({ length: shape.sumSlots }, (_, i) =>
+            make(`∂L/∂W block ${i}`, shape.unitBlock * shape.width * F32, STORAGE),
           ),
+          blockStates: make('∂L/∂W block states', blockBytes, STORAGE | COPY_SRC | COPY_DST),
+          blockStatesReadback: make('∂L/∂W block states readback', blockBytes, MAP_READ | COPY_DST),
           noSum: make('no sum', 0, STORAGE),
         }
       : null;
+  }
+
+  /** The run's buffers, or null when the device could not back them (an out-of-memory error). */
+  static async allocate(device: GPUDevice, shape: RunShape): Promise<RunBuffers | null> {
+    device.pushErrorScope('out-of-memory');
+    const buffers = new RunBuffers(device, shape);
+    const error = await device.popErrorScope();
+    if (!error) return buffers;
+    buffers.destroy();
+    return null;
   }
 
   /**
@@ -107,26 +132,6 @@ export class RunBuffers {
   }
 
   destroy(): void {
-    const backward = this.backward
-      ? [
-          ...this.backward.deltas,
-          this.backward.gradState,
-          this.backward.gradStateReadback,
-          ...this.backward.weightGradSums,
-          this.backward.noSum,
-        ]
-      : [];
-    for (const b of [
-      ...this.activations,
-      ...this.trace,
-      this.weights,
-      this.partials,
-      this.layerState,
-      this.stateReadback,
-      this.rows,
-      this.capture,
-      ...backward,
-    ])
-      b?.destroy();
+    for (const buffer of this.all) buffer.destroy();
   }
 }

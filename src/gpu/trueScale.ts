@@ -6,6 +6,7 @@
  * with e_l the exponent carried by W_l's scale, k_l and j_l the exponents the GPU divided out (layerState.ts).
  */
 import type { RangeFlag } from '../lab/results';
+import { emptyPartial, mergeMoments, type Partial } from '../lab/stats';
 import type { HistogramScales } from './histogramSet';
 import type { ChunkLayer } from './job';
 import type { DecodedState } from './layerState';
@@ -39,8 +40,8 @@ export function forwardAtTrueScale(
 }
 
 /**
- * Adds ∂L/∂Z_l (and ∂L/∂W_l when `withWeightGrad`) at their true scale to `layers`, and their powers of two to
- * `scales`. `inputScales[l − 1]` is K_{l−1}.
+ * Adds ∂L/∂Z_l, and ∂L/∂W_l merged over the blocks given for its layer, at their true scale to `layers`, and their
+ * powers of two to `scales`. `inputScales[l − 1]` is K_{l−1}; `weightGradBlocks` is null before the last chunk.
  */
 export function addGradientsAtTrueScale(
   layers: ChunkLayer[],
@@ -48,13 +49,17 @@ export function addGradientsAtTrueScale(
   scales: HistogramScales[],
   inputScales: number[],
   weightExponents: number[],
-  withWeightGrad: boolean,
+  weightGradBlocks: (Partial[] | null)[] | null,
 ): void {
   let scale = 0;
   for (let i = layers.length - 1; i >= 0; i--) {
     const state = states[i];
     layers[i].grad = toTrueScale(state.a, scale);
-    if (withWeightGrad) layers[i].weightGrad = toTrueScale(state.b, inputScales[i] + scale);
+    const blocks = weightGradBlocks?.[i];
+    if (blocks) {
+      const exponent = inputScales[i] + scale;
+      layers[i].weightGrad = blocks.map((p) => toTrueScale(p, exponent)).reduce(mergeMoments, emptyPartial());
+    }
     scales[i].grad = scale;
     scales[i].weightGrad = inputScales[i] + scale;
     layers[i].flags.push(...state.flags);

@@ -17,6 +17,8 @@ const spec = defineKernel({
     fanOut: 'u32',
     // First row of ∂L/∂W (input unit) of this slab: a multiple of TILE.
     rowOffset: 'u32',
+    // The first row of ∂L/∂W the sum buffer keeps.
+    sumOffset: 'u32',
     activation: 'u32',
     // 1 when `input` holds Z_{l−1}; 0 when it holds X.
     activateInput: 'u32',
@@ -61,8 +63,17 @@ export class WeightGradientKernel {
     return new WeightGradientKernel(await Kernel.compile(device, spec));
   }
 
-  /** Input units [unitOffset, unitOffset + units) of the product; unitOffset is a multiple of TILE. */
-  slab(buffers: BindingBuffers<typeof spec.bindings>, s: WeightGradientStep, unitOffset: number, units: number): void {
+  /**
+   * Input units [unitOffset, unitOffset + units) of the product, a multiple of TILE, into a sum buffer that keeps rows
+   * from `sumOffset` on.
+   */
+  slab(
+    buffers: BindingBuffers<typeof spec.bindings>,
+    s: WeightGradientStep,
+    unitOffset: number,
+    units: number,
+    sumOffset: number,
+  ): void {
     const { rows, fanIn, fanOut, layer, slope } = s;
     this.kernel.dispatch(
       {
@@ -70,6 +81,7 @@ export class WeightGradientKernel {
         fanIn,
         fanOut,
         rowOffset: unitOffset,
+        sumOffset,
         activation: s.activationId,
         activateInput: s.activateInput ? 1 : 0,
         layer,

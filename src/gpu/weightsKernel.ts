@@ -1,4 +1,4 @@
-/** Companion of shaders/weights.wgsl: fills a [fanIn × fanOut] weight buffer from the Philox stream. */
+/** Companion of shaders/weights.wgsl: fills a block of a [fanIn × fanOut] weight matrix from the Philox stream. */
 import source from '../../shaders/weights.wgsl?raw';
 import { FRAGMENTS } from './fragments';
 import { defineKernel, grid, Kernel, type KernelOf } from './kernel';
@@ -15,23 +15,35 @@ const spec = defineKernel({
     series: 'u32',
     trial: 'u32',
     layer: 'u32',
+    fanOut: 'u32',
+    rowOffset: 'u32',
+    colOffset: 'u32',
+    blockCols: 'u32',
     count: 'u32',
     shape: 'u32',
     // The f32 multiplier of the unit draw: the initializer's scale, or its mantissa when the engine carries the exponent.
     scale: 'f32',
-    // Threads per row of the 2-D dispatch grid, so layers above 65535 workgroups fit.
+    // Threads per row of the 2-D dispatch grid, so blocks above 65535 workgroups fit.
     gridWidth: 'u32',
   },
   bindings: { weights: { type: 'array<f32>', access: 'read_write' } },
 });
+
+/** Rows [rowOffset, rowOffset + rows) and columns [colOffset, colOffset + cols) of a [fanIn × fanOut] matrix. */
+export interface WeightBlock {
+  rowOffset: number;
+  rows: number;
+  colOffset: number;
+  cols: number;
+}
 
 export interface WeightDraw {
   seed: number;
   series: number;
   trial: number;
   layer: number;
-  fanIn: number;
   fanOut: number;
+  block: WeightBlock;
   shape: ElementShape;
   /** The f32 multiplier of each unit draw. */
   scale: number;
@@ -45,11 +57,25 @@ export class WeightsKernel {
   }
 
   draw(target: GPUBuffer, w: WeightDraw): void {
-    const count = w.fanIn * w.fanOut;
+    const count = w.block.rows * w.block.cols;
     const { groups, gridWidth } = grid(count, WORKGROUP);
-    const { seed, series, trial, layer, scale } = w;
+    const { seed, series, trial, layer, fanOut, scale } = w;
+    const { rowOffset, colOffset, cols: blockCols } = w.block;
     this.kernel.dispatch(
-      { seed, series, trial, layer, count, shape: SHAPE_IDS[w.shape], scale, gridWidth },
+      {
+        seed,
+        series,
+        trial,
+        layer,
+        fanOut,
+        rowOffset,
+        colOffset,
+        blockCols,
+        count,
+        shape: SHAPE_IDS[w.shape],
+        scale,
+        gridWidth,
+      },
       { weights: target },
       groups,
     );

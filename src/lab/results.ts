@@ -68,12 +68,30 @@ export interface RowCapture {
   preActivations: Float64Array[][];
 }
 
+/** How a GPU run was cut (src/gpu/plan.ts), as the JSON reports it. */
+export interface GpuPlanSummary {
+  /** The largest buffer the run could use, and how many times an allocation failed and the budget halved. */
+  bufferBudget: number;
+  retries: number;
+  /** The largest buffer it allocated. */
+  largestBuffer: number;
+  chunks: number;
+  chunkRows: number;
+  /** Columns of W per block going forward; input units per block going backward (and of ∂L/∂W). */
+  forwardColumns: number;
+  unitBlock: number;
+  /** Passes over the chunks to cover every ∂L/∂W block (1 unless the budget kept only some of their sums). */
+  passes: number;
+}
+
 export interface RunResult {
   config: ExperimentConfig;
   engine: 'cpu' | 'gpu';
   device?: string;
   /** Bytes of GPU buffers the run allocated (GPU engine only). */
   gpuBytes?: number;
+  /** How the GPU engine cut the run to its memory budget (GPU engine only). */
+  gpuPlan?: GpuPlanSummary;
   series: SeriesResult[];
   timings: { totalMs: number };
   capture?: RowCapture;
@@ -86,6 +104,7 @@ export function resultJson(result: RunResult): object {
     engine: result.engine,
     ...(result.device ? { device: result.device } : {}),
     ...(result.gpuBytes !== undefined ? { gpuBytes: result.gpuBytes } : {}),
+    ...(result.gpuPlan ? { gpuPlan: result.gpuPlan } : {}),
     timings: result.timings,
     series: result.series.map((s) => ({
       label: s.label,

@@ -26,6 +26,11 @@ export function runWork(config: ExperimentConfig, backward: boolean): number {
 export interface RunEstimate {
   /** Multiply–adds, forward and (when asked) backward. */
   macs: number;
+  /**
+   * The multiply–adds the engine actually computes, in the units of its speed: the GPU's whole 64-row tiles and its
+   * weight draws included (src/gpu/cost.ts); the CPU's are `macs`.
+   */
+  computed: number;
   /** GPU memory the engine's plan allocates; null for the CPU engine. */
   bytes: number | null;
   /** The engine's measured speed, in multiply–adds per second. */
@@ -33,8 +38,8 @@ export interface RunEstimate {
   seconds: number;
 }
 
-export function estimateRun(macs: number, macsPerSecond: number, bytes: number | null): RunEstimate {
-  return { macs, bytes, macsPerSecond, seconds: macs / macsPerSecond };
+export function estimateRun(macs: number, macsPerSecond: number, bytes: number | null, computed = macs): RunEstimate {
+  return { macs, computed, bytes, macsPerSecond, seconds: computed / macsPerSecond };
 }
 
 /** A duration as a person reads it: "40 ms", "12 s", "3.5 min", "2.1 h", "9 days", "41 years". */
@@ -59,5 +64,7 @@ export function formatBytes(bytes: number): string {
 export function describeEstimate(e: RunEstimate): string {
   const memory = e.bytes === null ? '' : `, ${formatBytes(e.bytes)} of GPU memory`;
   const speed = `${(e.macsPerSecond / 1e9).toPrecision(2)} G multiply–adds/s measured`;
-  return `${e.macs.toExponential(2)} multiply–adds${memory}: about ${formatDuration(e.seconds)} at ${speed}`;
+  // Say what the engine computes when it differs from the run's own count by more than rounding.
+  const computed = e.computed > 1.05 * e.macs ? ` (${e.computed.toExponential(2)} as the engine computes them)` : '';
+  return `${e.macs.toExponential(2)} multiply–adds${computed}${memory}: about ${formatDuration(e.seconds)} at ${speed}`;
 }

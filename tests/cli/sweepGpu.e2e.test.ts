@@ -61,6 +61,10 @@ describe('npm run sweep on the GPU engine (headless Chromium)', () => {
         segment: 8,
         chunks: 1,
         histograms: false,
+        forwardColumns: 10,
+        unitBlock: 10,
+        sumSlots: 0,
+        passes: 1,
       }),
     );
     expect(stdout).toMatch(/KiB of GPU memory/);

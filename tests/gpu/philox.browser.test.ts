@@ -19,7 +19,8 @@ async function gpuWeights(
   const bytes = fanIn * fanOut * 4;
   const target = device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
   const readback = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  kernel.draw(target, { seed: 7, series: 2, trial: 1, layer: 3, fanIn, fanOut, shape, scale: 1 });
+  const block = { rowOffset: 0, rows: fanIn, colOffset: 0, cols: fanOut };
+  kernel.draw(target, { seed: 7, series: 2, trial: 1, layer: 3, fanOut, block, shape, scale: 1 });
   const encoder = device.createCommandEncoder();
   encoder.copyBufferToBuffer(target, 0, readback, 0, bytes);
   device.queue.submit([encoder.finish()]);
@@ -48,6 +49,29 @@ describe('WGSL Philox and sampling', () => {
         expected.set(philox4x32([(counter[0] + i) >>> 0, counter[1], counter[2], counter[3]], key), 4 * i);
       expect(words).toEqual(expected);
     }
+  });
+
+  it('a block of rows and columns of a weight matrix holds exactly those elements of the whole matrix', async () => {
+    const { device } = gpu;
+    const kernel = await WeightsKernel.create(device);
+    const block = { rowOffset: 40, rows: 24, colOffset: 64, cols: 70 };
+    const bytes = block.rows * block.cols * 4;
+    const target = device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+    const readback = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    kernel.draw(target, { seed: 7, series: 2, trial: 1, layer: 3, fanOut: 150, block, shape: 'uniform', scale: 1 });
+    const encoder = device.createCommandEncoder();
+    encoder.copyBufferToBuffer(target, 0, readback, 0, bytes);
+    device.queue.submit([encoder.finish()]);
+    await readback.mapAsync(GPUMapMode.READ);
+    const values = Array.from(new Float32Array(readback.getMappedRange().slice(0)));
+    readback.destroy();
+    target.destroy();
+    const whole = Float32Array.from(cpuWeights('uniform', 64, 150));
+    const expected = Array.from({ length: block.rows * block.cols }, (_, e) => {
+      const [r, c] = [Math.floor(e / block.cols), e % block.cols];
+      return whole[(block.rowOffset + r) * 150 + block.colOffset + c];
+    });
+    expect(values).toEqual(expected);
   });
 
   it('uniform weights equal the CPU draws exactly', async () => {
