@@ -7,7 +7,7 @@
 import { type Comparison, compareRuns } from '../lab/compare';
 import { batchRows, type ExperimentConfig, forwardWork } from '../lab/config';
 import type { RunResult } from '../lab/results';
-import { el } from './dom';
+import { el, tableRegion } from './dom';
 import { formatMs, formatNumber } from './format';
 import { registerResult } from './testHooks';
 
@@ -80,7 +80,7 @@ export function drawComparison(host: HTMLElement, gpu: RunResult, cpu: RunResult
     el('h3', { text: 'GPU vs CPU on this experiment' }),
     verdict,
     el('p', { className: 'figure-meta', text: `${scope} ${times}.` }),
-    el('div', { className: 'table-wrap' }, [
+    tableRegion('GPU and CPU statistics, layer by layer', [
       el('table', { className: 'layer-table', testid: 'compare-table' }, [
         el('thead', {}, [
           el(

@@ -6,7 +6,7 @@ import type { ExperimentConfig } from '../lab/config';
 import { distributionVariance, type InitSpec, weightDistribution } from '../lab/initializers';
 import type { RunResult } from '../lab/results';
 import { theoryCurves } from '../lab/theory';
-import { el } from './dom';
+import { el, tableRegion } from './dom';
 import { formatNumber } from './format';
 import { registerResult } from './testHooks';
 
@@ -75,6 +75,6 @@ export function drawHeDerivation(host: HTMLElement, result: RunResult): void {
     ]),
     el('tbody', {}, rows),
   ]);
-  host.replaceChildren(el('div', { className: 'table-wrap' }, [table]));
+  host.replaceChildren(tableRegion('He derivation, measured beside theory', [table]));
   registerResult('he-derivation', { config: result.config, layers, theory });
 }
