@@ -25,13 +25,13 @@ export class ControlsPanel {
   toggle(): void {
     const open = document.body.dataset.controls !== 'open';
     this.setOpen(open);
-    if (open && NARROW.matches) this.panel.focus();
+    // On a narrow screen focus goes with the drawer: into it as it opens, back to its button as it closes.
+    if (NARROW.matches) (open ? this.panel : this.button).focus();
     this.onLayout();
   }
 
   private closeDrawer(): void {
-    this.setOpen(false);
-    this.button.focus();
+    if (document.body.dataset.controls === 'open') this.toggle();
   }
 
   private setOpen(open: boolean): void {

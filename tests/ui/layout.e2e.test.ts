@@ -94,7 +94,7 @@ describe('the lab page on a phone and on a lecture screen', () => {
     await page.close();
   });
 
-  it('on a phone the Controls button opens the same controls as a drawer; Escape closes it and gives focus back', async () => {
+  it('on a phone the Controls button opens the same controls as a drawer; Escape, Close or C shut it and give focus back', async () => {
     const { page } = await openLab(env.browser, url(), PHONE);
     await waitForRun(page);
     const button = page.getByTestId('toggle-controls');
@@ -112,9 +112,13 @@ describe('the lab page on a phone and on a lecture screen', () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('toggle-controls');
     expect(await page.evaluate(() => document.getElementById('doc')!.inert)).toBe(false);
     await expect.poll(() => page.getByTestId('control-host').isVisible()).toBe(false);
-    await page.getByTestId('toggle-controls').click();
-    await page.getByTestId('close-controls').click();
-    expect(await button.getAttribute('aria-expanded')).toBe('false');
+    for (const close of [() => page.getByTestId('close-controls').click(), () => page.keyboard.press('c')]) {
+      await button.click();
+      expect(await button.getAttribute('aria-expanded')).toBe('true');
+      await close();
+      expect(await button.getAttribute('aria-expanded')).toBe('false');
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('toggle-controls');
+    }
     await page.close();
   });
 
