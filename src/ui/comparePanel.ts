@@ -6,7 +6,7 @@
 import { type Comparison, compareRuns, type LayerComparison } from '../lab/compare';
 import type { RunResult } from '../lab/results';
 import { verificationPlan } from '../lab/verification';
-import { el } from './dom';
+import { el, tableRegion } from './dom';
 import { formatMs, formatNumber } from './format';
 import { registerResult } from './testHooks';
 
@@ -77,7 +77,7 @@ export function drawComparison(host: HTMLElement, gpu: RunResult, cpu: RunResult
     el('h3', { text: 'GPU vs CPU on this experiment' }),
     verdict,
     el('p', { className: 'figure-meta', text: `${scope} ${times}.` }),
-    el('div', { className: 'table-wrap' }, [
+    tableRegion('GPU and CPU statistics, layer by layer', [
       el('table', { className: 'layer-table', testid: 'compare-table' }, [
         el('thead', {}, [
           el(

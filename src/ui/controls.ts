@@ -59,11 +59,21 @@ export class Controls {
   });
   private readonly fixedRadio = el('input', { attrs: { type: 'radio', name: 'input-kind', value: 'fixed' } });
   private readonly randomRadio = el('input', { attrs: { type: 'radio', name: 'input-kind', value: 'random' } });
-  private readonly inputValues = el('input', { testid: 'control-input-values', attrs: { type: 'text' } });
-  private readonly distribution = el('select', { testid: 'control-input-distribution' }, [
-    el('option', { text: 'normal N(0,1)', attrs: { value: 'normal' } }),
-    el('option', { text: 'uniform U(−1,1)', attrs: { value: 'uniform' } }),
-  ]);
+  private readonly inputValues = el('input', {
+    testid: 'control-input-values',
+    attrs: { type: 'text', 'aria-label': 'fixed X: the input values' },
+  });
+  private readonly distribution = el(
+    'select',
+    {
+      testid: 'control-input-distribution',
+      attrs: { 'aria-label': 'random batch: the distribution' },
+    },
+    [
+      el('option', { text: 'normal N(0,1)', attrs: { value: 'normal' } }),
+      el('option', { text: 'uniform U(−1,1)', attrs: { value: 'uniform' } }),
+    ],
+  );
   private readonly batch = el('input', {
     testid: 'control-input-batch',
     attrs: { type: 'number', min: '1', step: '1' },
@@ -72,7 +82,7 @@ export class Controls {
     testid: 'control-input-width',
     attrs: { type: 'number', min: '1', step: '1' },
   });
-  private readonly engine = el('select', { testid: 'control-engine' });
+  private readonly engine = el('select', { testid: 'control-engine', attrs: { 'aria-label': 'Engine' } });
   private readonly activationNote = el('p', { className: 'control-note', testid: 'activation-summary' });
   private readonly labels = new Map<string, HTMLElement>();
 
@@ -173,26 +183,46 @@ export class Controls {
   }
 
   private addSigma(sigma: number): void {
-    const slider = el('input', {
-      attrs: { type: 'range', min: '-6', max: '1', step: '0.01', 'aria-label': 'log10 σ' },
-    });
-    const text = el('input', { className: 'sigma-value', attrs: { type: 'text', 'aria-label': 'σ' } });
+    const slider = el('input', { attrs: { type: 'range', min: '-6', max: '1', step: '0.01' } });
+    const text = el('input', { className: 'sigma-value', attrs: { type: 'text' } });
     const remove = el('button', { text: '×', attrs: { type: 'button', title: 'Remove this σ' } });
-    const row = el('div', { className: 'sigma-row', testid: 'sigma-row' }, [slider, text, remove]);
+    const row = el('div', { className: 'sigma-row', testid: 'sigma-row', attrs: { role: 'group' } }, [
+      slider,
+      text,
+      remove,
+    ]);
+    // A screen reader hears the σ itself, not its logarithm.
+    const speakSigma = () => slider.setAttribute('aria-valuetext', `σ = ${text.value}`);
     slider.value = String(Math.log10(sigma));
     text.value = String(sigma);
+    speakSigma();
     slider.addEventListener('input', () => {
       text.value = String(roundSigma(Number(slider.value)));
+      speakSigma();
     });
     text.addEventListener('input', () => {
       const v = Number(text.value);
       if (Number.isFinite(v) && v > 0) slider.value = String(Math.log10(v));
+      speakSigma();
     });
     remove.addEventListener('click', () => {
       row.remove();
+      this.nameSigmaRows();
       this.changed();
     });
     this.sigmaList.append(row);
+    this.nameSigmaRows();
+  }
+
+  /** Each σ row's controls are named by the series they set, renumbered when a row goes. */
+  private nameSigmaRows(): void {
+    this.sigmaList.querySelectorAll('.sigma-row').forEach((row, i) => {
+      const [slider, text, remove] = row.children;
+      row.setAttribute('aria-label', `σ of series ${i + 1}`);
+      slider.setAttribute('aria-label', `σ of series ${i + 1}, on a log scale`);
+      text.setAttribute('aria-label', `σ of series ${i + 1}`);
+      remove.setAttribute('aria-label', `Remove series ${i + 1}`);
+    });
   }
 
   /** The chosen activation's formula and PyTorch gain; the slope control only where it applies. */

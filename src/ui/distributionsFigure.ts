@@ -59,7 +59,7 @@ export class DistributionsFigure {
     host.replaceChildren(
       picker,
       quantityGrid,
-      el('h4', { text: 'Weights of each series at this layer' }),
+      el('h3', { text: 'Weights of each series at this layer' }),
       this.weightGrid,
       this.meta,
     );

@@ -13,6 +13,18 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
+/**
+ * A wrapper that scrolls its table sideways when the column is narrower: a labelled region that the keyboard can
+ * focus, so that arrow keys scroll it.
+ */
+export function tableRegion(label: string, children: Node[] = [], id?: string): HTMLDivElement {
+  return el(
+    'div',
+    { className: 'table-wrap', attrs: { role: 'region', 'aria-label': label, tabindex: '0', ...(id ? { id } : {}) } },
+    children,
+  );
+}
+
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   const node = document.getElementById(id);
   if (!node) throw new Error(`The page is missing #${id}.`);

@@ -4,7 +4,7 @@
  */
 import { type Quantity, type RunResult, resultCsv, resultJson } from '../lab/results';
 import { theoryCurves } from '../lab/theory';
-import { download, downloadText, el } from './dom';
+import { download, downloadText, el, tableRegion } from './dom';
 import { renderLayerTable } from './layerTable';
 import { registerResult } from './testHooks';
 import { VarianceChart } from './varianceChart';
@@ -22,9 +22,11 @@ export class ExperimentFigure {
   ) {
     const grid = el('div', { className: 'figure-grid' });
     for (const quantity of Object.keys(titles) as Quantity[]) {
-      const chartHost = el('div');
+      const tableId = `numbers-${id}-${quantity}`;
+      // The chart's text alternative is its table: a screen reader hears the chart's title, then the numbers.
+      const chartHost = el('div', { attrs: { 'aria-describedby': tableId } });
       const chart = new VarianceChart(`${id}-${quantity}`, chartHost, quantity, titles[quantity]!);
-      const table = el('div', { className: 'table-wrap' });
+      const table = tableRegion(`${titles[quantity]}: the numbers`, [], tableId);
       const png = el('button', {
         text: 'PNG',
         testid: `export-png-${id}-${quantity}`,

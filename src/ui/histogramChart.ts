@@ -5,8 +5,21 @@
  */
 import uPlot from 'uplot';
 import type { Histogram } from '../lab/histogram';
+import { formatNumber } from './format';
 import { cssVar } from './palette';
 import { registerChart } from './testHooks';
+
+/** The histogram in words, its text alternative: how many values, over what range, and where most of them lie. */
+function describe(h: Histogram, title: string): string {
+  const inBins = h.counts.reduce((a, b) => a + b, 0);
+  const outside = h.below + h.above + h.nan;
+  const fullest = h.counts.indexOf(Math.max(...h.counts));
+  const range = (a: number, b: number) => `${formatNumber(a, 3)} to ${formatNumber(b, 3)}`;
+  return (
+    `Histogram: ${title}. ${inBins} values in ${h.counts.length} bins from ${range(h.lo, h.hi)}` +
+    `${outside ? `, ${outside} outside them` : ''}; the fullest bin, ${range(h.edges[fullest], h.edges[fullest + 1])}, holds ${h.counts[fullest]}.`
+  );
+}
 
 export class HistogramChart {
   private plot: uPlot | null = null;
@@ -19,6 +32,8 @@ export class HistogramChart {
   ) {
     host.dataset.testid = `histogram-${id}`;
     host.classList.add('chart');
+    host.setAttribute('role', 'img');
+    host.setAttribute('aria-label', 'Histogram, not drawn yet');
     new ResizeObserver(() => this.plot?.setSize(this.size())).observe(host);
   }
 
@@ -37,6 +52,7 @@ export class HistogramChart {
     // A step holds from its x to the next, so the last count is repeated at the upper edge to close the last bin.
     const steps = [...h.counts, h.counts[h.counts.length - 1]];
     const outside = h.below + h.above + h.nan;
+    this.host.setAttribute('aria-label', describe(h, title));
     const fg = cssVar('--fg') || '#222';
     const grid = cssVar('--grid') || '#ddd';
     this.plot?.destroy();

@@ -1,6 +1,7 @@
 /**
  * The numbers behind a chart: one row per layer, one column per series; flagged values say so in words. Under each
  * measurement, "×r" is measured ÷ predicted (theory.ts), so how far the network sits from theory reads at a glance.
+ * Lecture mode shows a summary instead, the first and the last layer of each series, set as large as the prose.
  */
 import type { Quantity, RunResult } from '../lab/results';
 import type { TheorySeries } from '../lab/theory';
@@ -10,6 +11,50 @@ import { measured, predicted, quantityInfo } from './quantities';
 
 /** A ratio means something only between two positive, finite figures. */
 const comparable = (x: number) => Number.isFinite(x) && x > 0;
+
+/** Series `k`'s figure at layer index `i`; `withRange` adds the trials' [min, max]. */
+function valueCell(
+  result: RunResult,
+  k: number,
+  i: number,
+  quantity: Quantity,
+  theory: TheorySeries[],
+  withRange: boolean,
+): HTMLTableCellElement {
+  const layer = result.series[k].layers[i];
+  const summary = layer[quantity]!;
+  const v = measured(summary, quantity);
+  const flags = flagText(layer.flags, quantity);
+  const range =
+    withRange && result.config.trials > 1
+      ? ` [${formatNumber(measured(summary.min, quantity), 2)}, ${formatNumber(measured(summary.max, quantity), 2)}]`
+      : '';
+  const cell = el('td', { attrs: { 'data-value': String(v) } });
+  if (flags) {
+    // A flagged figure is not a measurement: a finite one is shown with its warning, a 0 or ∞ only as the warning.
+    const shown = comparable(v) ? `${formatNumber(v)}${range} ` : '';
+    cell.classList.add('flagged');
+    cell.textContent = `${shown}⚠ ${flags}`;
+    return cell;
+  }
+  cell.textContent = formatNumber(v) + range;
+  const theoryLayer = theory[k]?.layers[i];
+  cell.append(...ratioNote(v, theoryLayer ? predicted(theoryLayer, quantity) : NaN));
+  return cell;
+}
+
+/** "×r", measured ÷ theory, to set under a measurement; nothing where the ratio would mean nothing. */
+export function ratioNote(value: number, expected: number): HTMLElement[] {
+  if (!comparable(value) || !comparable(expected)) return [];
+  const ratio = value / expected;
+  return [
+    el('span', {
+      className: 'ratio',
+      text: `×${ratio.toPrecision(2)}`,
+      attrs: { 'data-ratio': String(ratio), title: `measured ÷ theory (${formatNumber(expected)})` },
+    }),
+  ];
+}
 
 export function renderLayerTable(
   host: HTMLElement,
@@ -23,46 +68,32 @@ export function renderLayerTable(
   const rows = result.series[0].layers.map((_, i) =>
     el('tr', {}, [
       el('th', { text: String(i + 1) }),
-      ...result.series.map((s, k) => {
-        const summary = s.layers[i][quantity]!;
-        const v = measured(summary, quantity);
-        const flags = flagText(s.layers[i].flags, quantity);
-        const range =
-          result.config.trials > 1
-            ? ` [${formatNumber(measured(summary.min, quantity), 2)}, ${formatNumber(measured(summary.max, quantity), 2)}]`
-            : '';
-        const cell = el('td', { attrs: { 'data-value': String(v) } });
-        if (flags) {
-          // A flagged figure is not a measurement: a finite one is shown with its warning, a 0 or ∞ only as the warning.
-          const shown = comparable(v) ? `${formatNumber(v)}${range} ` : '';
-          cell.classList.add('flagged');
-          cell.textContent = `${shown}⚠ ${flags}`;
-          return cell;
-        }
-        cell.textContent = formatNumber(v) + range;
-        const theoryLayer = theory[k]?.layers[i];
-        const expected = theoryLayer ? predicted(theoryLayer, quantity) : NaN;
-        if (comparable(v) && comparable(expected)) {
-          const ratio = v / expected;
-          cell.append(
-            el('span', {
-              className: 'ratio',
-              text: `×${ratio.toPrecision(2)}`,
-              attrs: { 'data-ratio': String(ratio), title: `measured ÷ theory (${formatNumber(expected)})` },
-            }),
-          );
-        }
-        return cell;
-      }),
+      ...result.series.map((_, k) => valueCell(result, k, i, quantity, theory, true)),
     ]),
   );
   const trials = result.config.trials > 1 ? ' (mean over trials [min, max])' : '';
   const caption = el('caption', { text: `${symbol} per layer${trials}; ×r under a value: measured ÷ theory` });
   host.replaceChildren(
-    el('table', { className: 'layer-table', testid: `table-${id}` }, [
+    el('table', { className: 'layer-table lecture-hidden', testid: `table-${id}` }, [
       caption,
       el('thead', {}, [head]),
       el('tbody', {}, rows),
     ]),
+    lectureSummary(id, result, quantity, theory),
   );
+}
+
+/** One row per series: its figure at the first and at the last layer, where a vanishing or an explosion shows. */
+function lectureSummary(id: string, result: RunResult, quantity: Quantity, theory: TheorySeries[]): HTMLElement {
+  const depth = result.series[0].layers.length;
+  const shown = depth > 1 ? [0, depth - 1] : [0];
+  const head = el('tr', {}, [el('th', { text: 'series' }), ...shown.map((i) => el('th', { text: `layer ${i + 1}` }))]);
+  const rows = result.series.map((s, k) =>
+    el('tr', {}, [el('th', { text: s.label }), ...shown.map((i) => valueCell(result, k, i, quantity, theory, false))]),
+  );
+  return el('table', { className: 'layer-table lecture-only', testid: `summary-${id}` }, [
+    el('caption', { text: `${quantityInfo[quantity].symbol}, first and last layer; ×r: measured ÷ theory` }),
+    el('thead', {}, [head]),
+    el('tbody', {}, rows),
+  ]);
 }

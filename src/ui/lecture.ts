@@ -1,22 +1,27 @@
 /**
  * Lecture mode: one section per screen in large type, arrow keys to move, controls that can be hidden.
- * Also the theme switch, since both are presentation state kept out of the URL's experiment.
+ * Also the keys and buttons of the theme and the controls, presentation state kept out of the URL's experiment.
  */
+import { ControlsPanel } from './controlsPanel';
 import { byId } from './dom';
+import { followSystemTheme, toggleTheme } from './theme';
 
-const THEME_KEY = 'initlab-theme';
+/** Elements whose own use of a key comes first: Space presses a button, arrows scroll a table's region. */
+const OWN_SPACE = 'button, a[href], summary, [role="region"]';
+const OWN_ARROWS = '[role="region"]';
 
 export class Presentation {
   private readonly sections = [...document.querySelectorAll<HTMLElement>('main > section')];
+  private readonly lectureButton = byId('toggle-lecture');
+  private readonly controls: ControlsPanel;
   private index = 0;
 
   constructor(private readonly onLayout: () => void) {
-    const saved = localStorage.getItem(THEME_KEY);
-    const dark = saved ? saved === 'dark' : matchMedia('(prefers-color-scheme: dark)').matches;
-    this.setTheme(dark ? 'dark' : 'light');
-    byId('toggle-lecture').addEventListener('click', () => this.toggleLecture());
-    byId('toggle-theme').addEventListener('click', () => this.toggleTheme());
-    byId('toggle-controls').addEventListener('click', () => this.toggleControls());
+    this.controls = new ControlsPanel(onLayout);
+    followSystemTheme(onLayout);
+    this.lectureButton.addEventListener('click', () => this.toggleLecture());
+    byId('toggle-theme').addEventListener('click', () => this.switchTheme());
+    byId('toggle-controls').addEventListener('click', () => this.controls.toggle());
     document.addEventListener('keydown', (e) => this.key(e));
     this.show(0);
   }
@@ -34,24 +39,15 @@ export class Presentation {
         this.sections.findIndex((s) => s.getBoundingClientRect().bottom > 120),
       );
     document.body.classList.toggle('lecture');
+    this.lectureButton.setAttribute('aria-pressed', String(entering));
     this.show(this.index);
     if (!entering) this.sections[this.index].scrollIntoView();
     this.onLayout();
   }
 
-  toggleControls(): void {
-    document.body.classList.toggle('controls-hidden');
+  switchTheme(): void {
+    toggleTheme();
     this.onLayout();
-  }
-
-  toggleTheme(): void {
-    this.setTheme(document.documentElement.dataset.theme === 'dark' ? 'light' : 'dark');
-    localStorage.setItem(THEME_KEY, document.documentElement.dataset.theme!);
-    this.onLayout();
-  }
-
-  private setTheme(theme: 'dark' | 'light'): void {
-    document.documentElement.dataset.theme = theme;
   }
 
   private show(index: number): void {
@@ -68,9 +64,10 @@ export class Presentation {
     const target = e.target as HTMLElement;
     if (target.closest('input, select, textarea') || e.ctrlKey || e.metaKey || e.altKey) return;
     const key = e.key.toLowerCase();
+    if ((key === ' ' && target.closest(OWN_SPACE)) || (key.startsWith('arrow') && target.closest(OWN_ARROWS))) return;
     if (key === 'l') this.toggleLecture();
-    else if (key === 't') this.toggleTheme();
-    else if (key === 'c') this.toggleControls();
+    else if (key === 't') this.switchTheme();
+    else if (key === 'c') this.controls.toggle();
     else if (this.lecture && ['arrowright', 'pagedown', ' '].includes(key)) this.move(1, e);
     else if (this.lecture && ['arrowleft', 'pageup'].includes(key)) this.move(-1, e);
     else if (this.lecture && key === 'home') this.move(-this.sections.length, e);

@@ -36,8 +36,18 @@ export function drawSymmetry(host: HTMLElement, result: RunResult): void {
     const distinct = new Set(z).size;
     const verdict = distinct === 1 ? 'every neuron identical' : `${distinct} different values`;
     return el('div', { className: 'symmetry-panel', testid: `symmetry-${s}` }, [
-      el('h4', { text: `${series.label}: ${verdict}` }),
-      el('div', { className: 'bars' }, bars),
+      el('h3', { text: `${series.label}: ${verdict}` }),
+      el(
+        'div',
+        {
+          className: 'bars',
+          attrs: {
+            role: 'img',
+            'aria-label': `Z of neurons 1–${z.length}: ${z.map((v) => formatNumber(v)).join(', ')}`,
+          },
+        },
+        bars,
+      ),
       el('p', {
         className: 'axis-note',
         text: `Z of neurons 1–${z.length}, layer ${LAYER} (bar height ∝ |Z|, hatched if negative)`,

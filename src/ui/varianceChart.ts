@@ -38,6 +38,8 @@ export class VarianceChart {
   ) {
     host.dataset.testid = `chart-${id}`;
     host.classList.add('chart');
+    host.setAttribute('role', 'img');
+    host.setAttribute('aria-label', `Chart: ${title}, not drawn yet`);
     new ResizeObserver(() => this.resize()).observe(host);
   }
 
@@ -108,8 +110,10 @@ export class VarianceChart {
       grid: { stroke: grid, width: 1 },
       ticks: { stroke: grid },
     });
+    const title = theory.some((t) => t.length) ? `${this.title} · dashed: theory` : this.title;
+    this.host.setAttribute('aria-label', `Chart: ${title}`);
     const options: uPlot.Options = {
-      title: theory.some((t) => t.length) ? `${this.title} · dashed: theory` : this.title,
+      title,
       ...this.size(),
       scales: { x: { time: false } },
       axes: [

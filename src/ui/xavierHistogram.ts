@@ -52,10 +52,12 @@ export class XavierHistogram {
         points: { show: false },
       })),
     ];
+    const title = `Weights of a ${n}×${n} layer, ${rows * n} draws each (variance ${variance})`;
+    this.host.setAttribute('aria-label', `Histogram: ${title}`);
     this.plot?.destroy();
     this.plot = new uPlot(
       {
-        title: `Weights of a ${n}×${n} layer, ${rows * n} draws each (variance ${variance})`,
+        title,
         ...this.size(),
         scales: { x: { time: false } },
         axes: [

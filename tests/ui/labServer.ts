@@ -1,6 +1,6 @@
 /** Builds the page once and serves it with `vite preview` on 127.0.0.1 and a free port, for the e2e tests. */
 
-import { type Browser, chromium, type Page } from 'playwright';
+import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright';
 import { build, type PreviewServer, preview } from 'vite';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { chromiumArgs, chromiumPath } from '../browserLaunch';
@@ -29,13 +29,20 @@ export function launch(webgpu = true): Promise<Browser> {
   });
 }
 
-/** Opens the page and collects console errors and uncaught exceptions. */
+/**
+ * Opens the page and collects console errors and uncaught exceptions. The page has a context of its own, closed with
+ * it (axe-core needs one), where `context` can set what the reader's system prefers (colour scheme, reduced motion).
+ */
 export async function openLab(
   browser: Browser,
   url: string,
   viewport = { width: 1400, height: 1000 },
+  context: BrowserContextOptions = {},
 ): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport });
+  const browserContext = await browser.newContext({ ...context, viewport });
+  const page = await browserContext.newPage();
+  // Nothing to report when the browser is already closing, as after a failed test that left its page open.
+  page.on('close', () => browserContext.close().catch(() => undefined));
   const errors: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());

@@ -6,6 +6,16 @@ import { type Lab, launch, openLab, startLab, waitForRun } from './labServer';
 /** Git-ignored; people look at these before a change to the page is accepted. */
 const OUT = 'test-output';
 
+async function shoot(page: Page, name: string): Promise<void> {
+  const path = `${OUT}/${name}.png`;
+  await page.screenshot({ path });
+  expect(statSync(path).size).toBeGreaterThan(10_000);
+}
+
+/** Scrolls an element to the top of the screen, below the sticky header. */
+const scrollToTop = (page: Page, selector: string) =>
+  page.locator(selector).evaluate((e) => window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - 60));
+
 describe('screenshots of the main views', () => {
   let lab: Lab;
   let browser: Browser;
@@ -23,16 +33,10 @@ describe('screenshots of the main views', () => {
     await lab?.server.close();
   });
 
-  async function shoot(name: string): Promise<void> {
-    const path = `${OUT}/${name}.png`;
-    await page.screenshot({ path });
-    expect(statSync(path).size).toBeGreaterThan(10_000);
-  }
-
   it('the seed experiment, Xavier and He sections are captured with their live charts', async () => {
     for (const id of ['experiment', 'xavier', 'he']) {
       await page.locator(`#${id === 'experiment' ? 'seed-figure' : `${id}-figure`}`).scrollIntoViewIfNeeded();
-      await shoot(id === 'experiment' ? 'default' : id);
+      await shoot(page, id === 'experiment' ? 'default' : id);
     }
   });
 
@@ -47,10 +51,8 @@ describe('screenshots of the main views', () => {
     await page.locator('#distributions-figure').scrollIntoViewIfNeeded();
     await waitForRun(page, ['distributions']);
     // Scrolled by hand so that the sticky header does not cover the layer slider.
-    await page
-      .locator('#distributions-figure')
-      .evaluate((f) => window.scrollTo(0, f.getBoundingClientRect().top + window.scrollY - 60));
-    await shoot('histograms');
+    await scrollToTop(page, '#distributions-figure');
+    await shoot(page, 'histograms');
   });
 
   it('lecture mode at 1280×720 shows one section in large type', async () => {
@@ -62,9 +64,9 @@ describe('screenshots of the main views', () => {
       .evaluate((h) => ({ id: h.parentElement!.id, size: parseFloat(getComputedStyle(h).fontSize) }));
     expect(heading.id).toBe('experiment');
     expect(heading.size).toBeGreaterThanOrEqual(40);
-    await shoot('lecture');
+    await shoot(page, 'lecture');
     await page.keyboard.press('c');
-    await shoot('lecture-no-controls');
+    await shoot(page, 'lecture-no-controls');
     await page.keyboard.press('c');
     await page.keyboard.press('l');
   });
@@ -85,7 +87,7 @@ describe('screenshots of the main views', () => {
             : page.locator(`section#${id} .key-figure > :first-child`);
           const box = (await drawing.boundingBox())!;
           expect(box.y + box.height, `${id}: bottom of the key figure`).toBeLessThanOrEqual(footerTop);
-          await shoot(`lecture-${id}`);
+          await shoot(page, `lecture-${id}`);
         }
         await page.keyboard.press('ArrowRight');
       }
@@ -98,7 +100,41 @@ describe('screenshots of the main views', () => {
     await page.keyboard.press('t');
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await page.locator('#seed-figure').scrollIntoViewIfNeeded();
-    await shoot('dark');
+    await shoot(page, 'dark');
     await page.keyboard.press('t');
+  });
+});
+
+describe('screenshots on a phone, 390×844', () => {
+  let lab: Lab;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    mkdirSync(OUT, { recursive: true });
+    lab = await startLab();
+    browser = await launch();
+    // The CPU engine: these pictures are about layout, and SwiftShader's GPU runs are the slow part of the suite.
+    ({ page } = await openLab(browser, `${lab.url}?engine=cpu`, { width: 390, height: 844 }));
+    await waitForRun(page);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await lab?.server.close();
+  });
+
+  it('the first screen, the controls drawer, the seed experiment and the He derivation are captured at phone width', async () => {
+    await shoot(page, 'phone');
+    await page.getByTestId('toggle-controls').click();
+    await expect.poll(() => page.getByTestId('control-host').isVisible()).toBe(true);
+    await shoot(page, 'phone-controls');
+    await page.keyboard.press('Escape');
+    for (const [selector, name] of [
+      ['#seed-figure', 'phone-experiment'],
+      ['#he-derivation', 'phone-he'],
+    ]) {
+      await scrollToTop(page, selector);
+      await shoot(page, name);
+    }
   });
 });
