@@ -1,4 +1,7 @@
-/** A progress bar on stderr: redrawn in place on a terminal, one line per tenth otherwise (logs, CI) once past a second. */
+/**
+ * A progress bar on stderr: redrawn in place on a terminal; otherwise (logs, CI) one line per tenth once past a second,
+ * and for a shorter run its last line alone.
+ */
 import type { Progress } from '../lab/engine';
 
 const WIDTH = 30;
@@ -12,6 +15,7 @@ export function progressBar(
   const started = performance.now();
   let lastTenth = -1;
   let drawn = false;
+  let last = '';
   return {
     update(p) {
       const fraction = p.total ? p.done / p.total : 1;
@@ -21,16 +25,19 @@ export function progressBar(
       const text =
         `${label} [${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${(100 * fraction).toFixed(0).padStart(3)}% ` +
         `series ${p.series + 1} trial ${p.trial + 1} layer ${p.layer}, ${elapsed.toFixed(1)} s, ~${left.toFixed(0)} s left`;
+      last = text;
       if (stream.isTTY) {
         stream.write(`\r${text}\x1b[K`);
         drawn = true;
       } else if (elapsed > QUIET_SECONDS && Math.floor(fraction * 10) > lastTenth) {
         lastTenth = Math.floor(fraction * 10);
         stream.write(`${text}\n`);
+        drawn = true;
       }
     },
     done() {
-      if (drawn) stream.write('\n');
+      if (stream.isTTY && drawn) stream.write('\n');
+      else if (!drawn && last) stream.write(`${last}\n`);
     },
   };
 }

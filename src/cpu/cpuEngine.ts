@@ -56,7 +56,8 @@ class Pacer {
 
   /** Within layer `layer` (1-based), `fraction` of it done. */
   async within(series: number, trial: number, layer: number, fraction: number): Promise<void> {
-    if (performance.now() - this.lastYield <= YIELD_EVERY_MS) return;
+    // A finished layer reports through `finished`.
+    if (fraction >= 1 || performance.now() - this.lastYield <= YIELD_EVERY_MS) return;
     this.options.onProgress?.({ done: this.done + fraction, total: this.total, series, trial, layer });
     await this.yield();
   }

@@ -73,6 +73,15 @@ describe('planning a run', () => {
     expect(runBytes(shape)).toBeLessThanOrEqual(4 * DEFAULT_BUFFER_BUDGET);
   });
 
+  it('runs the widest, largest backward batch the config accepts within 1 GiB, in chunks and passes', () => {
+    const huge = request({ inputWidth: 16384, width: 16384, depth: 2, batch: 16384, backward: true });
+    const { shape } = planRun(huge, budget(DEFAULT_BUFFER_BUDGET));
+    // The README's row: chunks of 1216 rows, four blocks of 4096 units per layer, one kept at a time: eight passes.
+    expect(shape).toMatchObject({ chunkRows: 1216, chunks: 14, unitBlock: 4096, sumSlots: 1, passes: 8 });
+    expect(largestBuffer(shape)).toBe(DEFAULT_BUFFER_BUDGET);
+    expect(runBytes(shape)).toBe(936902912);
+  });
+
   it('splits a batch whose activations exceed a buffer into chunks of whole tiles', () => {
     // 16384 rows × 16384 × 4 bytes = 1 GiB of activations: 256 MiB buffers hold 4096 rows.
     const { chunks, shape } = planRun(
