@@ -1,6 +1,6 @@
 /**
- * One live experiment on the page: a chart per quantity (Var(Z) and Var(H) by default) with theory dashed, a table
- * under each, the engine that produced it, and its exports.
+ * One live experiment on the page: a chart per quantity (Var(Z) and Var(H) by default) with theory dashed, a key that
+ * says what the lines and the band are, a table under each chart, the engine that produced it, and its exports.
  */
 import { type RunResult, resultCsv, resultJson } from '../lab/results';
 import { theoryCurves } from '../lab/theory';
@@ -8,12 +8,13 @@ import { download, downloadText, el } from './dom';
 import { renderLayerTable } from './layerTable';
 import type { ChartQuantity } from './quantities';
 import { registerResult } from './testHooks';
-import { VarianceChart } from './varianceChart';
+import { chartKey, VarianceChart } from './varianceChart';
 
 export class ExperimentFigure {
   private readonly charts: VarianceChart[] = [];
   private readonly tables: HTMLElement[] = [];
   private readonly meta = el('p', { className: 'figure-meta' });
+  private readonly key: HTMLElement;
   private result: RunResult | null = null;
 
   constructor(
@@ -21,6 +22,7 @@ export class ExperimentFigure {
     host: HTMLElement,
     titles: Partial<Record<ChartQuantity, string>>,
   ) {
+    this.key = el('p', { className: 'chart-key', testid: `chart-key-${id}` });
     const grid = el('div', { className: 'figure-grid' });
     for (const quantity of Object.keys(titles) as ChartQuantity[]) {
       const chartHost = el('div');
@@ -54,6 +56,7 @@ export class ExperimentFigure {
     );
     host.replaceChildren(
       grid,
+      this.key,
       el('div', { className: 'figure-actions' }, [this.meta, el('span', { text: 'Results: ' }), csv, json]),
     );
   }
@@ -62,6 +65,8 @@ export class ExperimentFigure {
   show(result: RunResult, substitution = ''): void {
     this.result = result;
     const theory = theoryCurves(result.config);
+    this.key.textContent = chartKey(result.config.trials);
+    this.key.hidden = result.config.trials === 1;
     this.charts.forEach((chart) => {
       chart.show(result, theory);
     });

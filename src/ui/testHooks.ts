@@ -6,8 +6,13 @@ export interface ChartSnapshot {
   title: string;
   quantity: string;
   labels: string[];
-  /** The plotted values before the log transform: x, then each series (and band edges). null: the axis cannot show it. */
+  /**
+   * The plotted values before the log transform: x, then each series' mean (and, with several trials, its 90 % and
+   * 10 % quantiles, the band's edges). null: the axis cannot show it.
+   */
   data: (number | null)[][];
+  /** A variance chart of several trials: each series' median per layer; absent otherwise. */
+  median?: (number | null)[][];
   /** theory.ts's prediction of each series, before the log transform; [] where theory has none. */
   theory?: number[][];
   marks: { x: number; y: number | null; text: string }[];
