@@ -105,7 +105,7 @@ function showNotices(problems: string[], engines: EngineSet, requestedGpu: boole
 
 async function start(): Promise<void> {
   renderMath(document.body);
-  drawHiking(byId('hiking-figure'));
+  drawHiking(byId('hiking-figure'), byId('hiking-caption'));
   const url = readUrl(location.search);
   const engines = await startEngines();
   const state: LabState = {

@@ -21,11 +21,13 @@ export interface ChartSnapshot {
 interface Hooks {
   charts: Record<string, ChartSnapshot>;
   results: Record<string, unknown>;
+  /** What a figure drawn without a run computed (the hiking walkers); `runs` does not count these. */
+  drawings: Record<string, unknown>;
   engine: string;
   runs: number;
 }
 
-const hooks: Hooks = { charts: {}, results: {}, engine: '', runs: 0 };
+const hooks: Hooks = { charts: {}, results: {}, drawings: {}, engine: '', runs: 0 };
 Object.defineProperty(window, 'initlab', { value: hooks, writable: false });
 
 export function registerChart(id: string, snapshot: ChartSnapshot): void {
@@ -35,6 +37,10 @@ export function registerChart(id: string, snapshot: ChartSnapshot): void {
 export function registerResult(id: string, json: object): void {
   hooks.results[id] = json;
   hooks.runs += 1;
+}
+
+export function registerDrawing(id: string, json: object): void {
+  hooks.drawings[id] = json;
 }
 
 export function registerEngine(name: string): void {
