@@ -3,6 +3,8 @@
  * random numbers (sfc32 and Box–Muller), its own float64 loops, none of the engines' code. Each network draws
  * W_l ~ N(0, std(l, fan_in)²), Z_l = H_{l−1}·W_l (zero bias), H_l = max(0, Z_l); with `backward` it also sends
  * g_L ~ N(0, 1) back as the engines do: δ_L = g_L ⊙ φ′(Z_L), δ_l = (δ_{l+1}·W_{l+1}ᵀ) ⊙ φ′(Z_l), φ′(z) = [z > 0].
+ * Forward only, it skips the matrices: the columns of a normal W_l are independent N(0, std²·I), so given H_{l−1} the
+ * units of Z_l are exactly independent N(0, std²·‖H_{l−1}‖²) — the same law for n normals a layer instead of n².
  */
 
 export interface SimulationSpec {
@@ -73,15 +75,14 @@ export function simulateReluNetworks(spec: SimulationSpec): SimulatedNetworks {
   for (let k = 0; k < networks; k++) {
     let h: ArrayLike<number> = input;
     for (let l = 0; l < depth; l++) {
-      const w = weights[l];
       const std = spec.weightStd(l + 1, fanIns[l]);
-      for (let i = 0; i < w.length; i++) w[i] = std * normal();
       const z = pre[l];
-      z.fill(0);
-      for (let i = 0; i < fanIns[l]; i++) {
-        const hi = h[i];
-        if (hi === 0) continue;
-        for (let j = 0; j < n; j++) z[j] += hi * w[i * n + j];
+      if (spec.backward) product(h, weights[l], z, std, normal);
+      else {
+        let normSq = 0;
+        for (let i = 0; i < fanIns[l]; i++) normSq += h[i] * h[i];
+        const scale = std * Math.sqrt(normSq);
+        for (let j = 0; j < n; j++) z[j] = scale * normal();
       }
       let sum = 0;
       let sumSq = 0;
@@ -100,6 +101,18 @@ export function simulateReluNetworks(spec: SimulationSpec): SimulatedNetworks {
     if (out.gradMeanSq) backward(out.gradMeanSq, k, weights, pre, n, normal);
   }
   return out;
+}
+
+/** z = h·W with W's elements drawn N(0, std²) into `w` ([h.length × z.length], row-major). */
+function product(h: ArrayLike<number>, w: Float64Array, z: Float64Array, std: number, normal: () => number): void {
+  const n = z.length;
+  for (let i = 0; i < w.length; i++) w[i] = std * normal();
+  z.fill(0);
+  for (let i = 0; i < h.length; i++) {
+    const hi = h[i];
+    if (hi === 0) continue;
+    for (let j = 0; j < n; j++) z[j] += hi * w[i * n + j];
+  }
 }
 
 function backward(

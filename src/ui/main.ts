@@ -37,14 +37,14 @@ function plan(sections: Section[], state: LabState, engines: EngineSet, lazy: La
       section.figure.idle?.();
       return [];
     }
-    const reference = section.engine === 'reference';
+    const onCpu = section.engine === 'cpu';
     return [
       {
         id: section.id,
         config: section.config(state),
         options: section.options?.(state),
-        engine: reference ? engines.cpu : chosen,
-        fallback: reference ? undefined : engines.cpu,
+        engine: onCpu ? engines.cpu : chosen,
+        fallback: onCpu ? undefined : engines.cpu,
         done: (result, substitution, resultOf) => section.figure.show(result, substitution, resultOf),
       },
     ];
