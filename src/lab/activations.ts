@@ -30,7 +30,8 @@ const gelu = (z: number) => z * normalCdf(z);
 /**
  * GELU's gain. calculate_gain has no GELU entry, so we use the rule that gives ReLU √2 and leaky ReLU √(2/(1+slope²)):
  * gain² = 1/E_z[φ(z)²], z ~ N(0, 1), which makes q = 1 a fixed point of the length map q ↦ gain²·E[φ(√q·z)²] under
- * W ~ N(0, gain²/fan_in). GELU is not homogeneous, so the gain holds at unit pre-activation variance. ≈ 1.5335.
+ * W ~ N(0, gain²/fan_in). GELU is not homogeneous, so the gain holds at unit pre-activation variance only, and that
+ * fixed point is unstable: the map's slope there is ≈ 1.144 > 1, so q drifts away from 1 on either side. ≈ 1.5335.
  */
 const GELU_GAIN = 1 / Math.sqrt(gaussianExpectation((z) => gelu(z) ** 2));
 
@@ -94,7 +95,8 @@ const table = {
     gain: () => GELU_GAIN,
     constantSlope: false,
     homogeneous: false,
-    summary: 'φ(z) = z·Φ(z), Φ the normal CDF: a smooth ReLU (gain 1/√E[φ(z)²] ≈ 1.53, PyTorch has none)',
+    summary:
+      'φ(z) = z·Φ(z), Φ the normal CDF: a smooth ReLU (gain 1/√E[φ(z)²] ≈ 1.53, PyTorch has none; it makes q = 1 a fixed point of the length map, an unstable one: slope 1.14)',
   },
 } satisfies Record<string, Activation>;
 

@@ -144,14 +144,16 @@ export const initializers = {
     kind: 'torch-linear-default',
     fields: [],
     title: 'PyTorch nn.Linear default',
-    summary: 'W ~ U(±1/√n_in) (kaiming_uniform with a = √5): variance 1/(3·n_in), a third of LeCun',
+    summary:
+      'W ~ U(±1/√n_in) (kaiming_uniform, a = √5): variance 1/(3·n_in); PyTorch also draws b ~ U(±1/√n_in), here b is fixed',
     distribution: (_, i) => ({ shape: 'uniform', scale: lecunStd(i) }),
   },
   orthogonal: {
     kind: 'orthogonal',
     fields: ['gain'],
     title: 'Orthogonal',
-    summary: 'W = gain·Q, Q from the QR of a Gaussian matrix: every singular value is gain, no direction shrinks',
+    summary:
+      'W = gain·Q, Q from the QR of a Gaussian matrix: every singular value is gain; no direction shrinks when n_in ≤ n_out',
     distribution: (s, i, o) => ({ shape: 'orthogonal', scale: (s.gain ?? 1) / Math.sqrt(Math.max(i, o)) }),
   },
 } satisfies Record<string, Initializer>;
@@ -189,9 +191,9 @@ export function initLabel(spec: InitSpec): string {
     case 'constant':
       return `constant ${formatParameter(spec.value!)}`;
     default: {
-      const parts = [spec.gain !== undefined ? `gain ${formatParameter(spec.gain)}` : '', spec.mode ?? ''].filter(
-        Boolean,
-      );
+      // Four significant digits: √2 reads 1.414, not 1.4142135623730951.
+      const gain = spec.gain !== undefined ? `gain ${formatParameter(Number(spec.gain.toPrecision(4)))}` : '';
+      const parts = [gain, spec.mode ?? ''].filter(Boolean);
       return initializers[spec.kind].title + (parts.length ? ` (${parts.join(', ')})` : '');
     }
   }

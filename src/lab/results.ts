@@ -1,6 +1,7 @@
 /**
  * What an engine returns, and the JSON the CLI writes and the page exports:
- * {"config", "engine", "series": [{"label", "layers": [{"layer", "pre": {mean, var, meanSq, min, max}, "post": ...}]}]}.
+ * {"config", "engine", "series": [{"label", "layers": [{"layer", "pre": {mean, var, meanSq, min, max, median, p10, p90},
+ * "post": ...}]}]} (stats.ts's TrialSummary).
  * With backward, each layer also has "grad" (∂L/∂Z_l) and "weightGrad" (∂L/∂W_l); with histograms, each series has
  * "histograms".
  */

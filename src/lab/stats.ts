@@ -47,20 +47,52 @@ export function toMoments(p: Partial): Moments {
   return { mean: p.mean, var: variance, meanSq: variance + p.mean * p.mean };
 }
 
-/** A figure averaged over trials, with its smallest and largest value across them. */
+/**
+ * A figure averaged over trials, with its distribution across them: the extremes, the median and the 10 % and 90 %
+ * quantiles, each taken over the trials' values of that figure alone (so `p10.var` is the 10 % quantile of the
+ * trials' variances, whatever their means). With one trial every one of them is that trial's figure.
+ */
 export interface TrialSummary extends Moments {
   min: Moments;
   max: Moments;
+  median: Moments;
+  p10: Moments;
+  p90: Moments;
 }
 
 const KEYS = ['mean', 'var', 'meanSq'] as const;
 
+/**
+ * The p-quantile of sorted values by linear interpolation between order statistics (Hyndman & Fan's type 7,
+ * numpy's default): h = (N − 1)·p, x₍⌊h⌋₎ + (h − ⌊h⌋)·(x₍⌊h⌋+1₎ − x₍⌊h⌋₎), counting from 0. Equal neighbours give
+ * themselves, so a run of ±Infinity stays infinite; any NaN makes the quantile NaN, as it makes Math.min NaN.
+ */
+export function quantileOfSorted(sorted: readonly number[], p: number): number {
+  if (sorted.some(Number.isNaN)) return NaN;
+  const h = (sorted.length - 1) * p;
+  const below = Math.floor(h);
+  const lower = sorted[below];
+  const upper = sorted[Math.min(below + 1, sorted.length - 1)];
+  const fraction = h - below;
+  return fraction === 0 || lower === upper ? lower : lower + fraction * (upper - lower);
+}
+
 export function summarizeTrials(perTrial: Moments[]): TrialSummary {
   const pick = (reduce: (values: number[]) => number) =>
     Object.fromEntries(KEYS.map((k) => [k, reduce(perTrial.map((m) => m[k]))])) as unknown as Moments;
+  const quantile = (p: number) =>
+    pick((v) =>
+      quantileOfSorted(
+        [...v].sort((a, b) => a - b),
+        p,
+      ),
+    );
   return {
     ...pick((v) => v.reduce((s, x) => s + x, 0) / v.length),
     min: pick((v) => Math.min(...v)),
     max: pick((v) => Math.max(...v)),
+    median: quantile(0.5),
+    p10: quantile(0.1),
+    p90: quantile(0.9),
   };
 }

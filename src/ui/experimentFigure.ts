@@ -1,18 +1,19 @@
 /**
- * One live experiment on the page: a chart per quantity (Var(Z) and Var(H) by default) with theory dashed, a table
- * under each, the engine that produced it, and its exports.
+ * One live experiment on the page: a chart per quantity (Var(Z) and Var(H) by default) with theory dashed, a key that
+ * says what the lines and the band are, a table under each chart, the engine that produced it, and its exports.
  */
 import { type Quantity, type RunResult, resultCsv, resultJson } from '../lab/results';
 import { theoryCurves } from '../lab/theory';
 import { download, downloadText, el, tableRegion } from './dom';
 import { renderLayerTable } from './layerTable';
 import { registerResult } from './testHooks';
-import { VarianceChart } from './varianceChart';
+import { chartKey, VarianceChart } from './varianceChart';
 
 export class ExperimentFigure {
   private readonly charts: VarianceChart[] = [];
   private readonly tables: HTMLElement[] = [];
   private readonly meta = el('p', { className: 'figure-meta' });
+  private readonly key: HTMLElement;
   private result: RunResult | null = null;
 
   constructor(
@@ -20,6 +21,7 @@ export class ExperimentFigure {
     host: HTMLElement,
     titles: Partial<Record<Quantity, string>>,
   ) {
+    this.key = el('p', { className: 'chart-key', testid: `chart-key-${id}` });
     const grid = el('div', { className: 'figure-grid' });
     for (const quantity of Object.keys(titles) as Quantity[]) {
       const tableId = `numbers-${id}-${quantity}`;
@@ -55,6 +57,7 @@ export class ExperimentFigure {
     );
     host.replaceChildren(
       grid,
+      this.key,
       el('div', { className: 'figure-actions' }, [this.meta, el('span', { text: 'Results: ' }), csv, json]),
     );
   }
@@ -63,6 +66,8 @@ export class ExperimentFigure {
   show(result: RunResult, substitution = ''): void {
     this.result = result;
     const theory = theoryCurves(result.config);
+    this.key.textContent = chartKey(result.config.trials);
+    this.key.hidden = result.config.trials === 1;
     this.charts.forEach((chart) => {
       chart.show(result, theory);
     });

@@ -25,21 +25,27 @@ function valueCell(
   const summary = layer[quantity]!;
   const v = measured(summary, quantity);
   const flags = flagText(layer.flags, quantity);
-  const range =
+  const spread =
     withRange && result.config.trials > 1
-      ? ` [${formatNumber(measured(summary.min, quantity), 2)}, ${formatNumber(measured(summary.max, quantity), 2)}]`
-      : '';
+      ? el('span', {
+          className: 'spread',
+          text: `median ${formatNumber(measured(summary.median, quantity), 2)} [${formatNumber(measured(summary.p10, quantity), 2)}, ${formatNumber(measured(summary.p90, quantity), 2)}]`,
+          attrs: { 'data-median': String(measured(summary.median, quantity)) },
+        })
+      : null;
   const cell = el('td', { attrs: { 'data-value': String(v) } });
   if (flags) {
     // A flagged figure is not a measurement: a finite one is shown with its warning, a 0 or ∞ only as the warning.
-    const shown = comparable(v) ? `${formatNumber(v)}${range} ` : '';
+    const shown = comparable(v) ? `${formatNumber(v)} ` : '';
     cell.classList.add('flagged');
     cell.textContent = `${shown}⚠ ${flags}`;
+    if (shown && spread) cell.append(spread);
     return cell;
   }
-  cell.textContent = formatNumber(v) + range;
+  cell.textContent = formatNumber(v);
   const theoryLayer = theory[k]?.layers[i];
   cell.append(...ratioNote(v, theoryLayer ? predicted(theoryLayer, quantity) : NaN));
+  if (spread) cell.append(spread);
   return cell;
 }
 
@@ -71,8 +77,13 @@ export function renderLayerTable(
       ...result.series.map((_, k) => valueCell(result, k, i, quantity, theory, true)),
     ]),
   );
-  const trials = result.config.trials > 1 ? ' (mean over trials [min, max])' : '';
-  const caption = el('caption', { text: `${symbol} per layer${trials}; ×r under a value: measured ÷ theory` });
+  const trials = result.config.trials;
+  const caption = el('caption', {
+    text:
+      trials > 1
+        ? `${symbol} per layer: the mean of ${trials} networks, ×r its ratio to theory, then their median and [10 %, 90 %] quantiles`
+        : `${symbol} per layer; ×r under a value: measured ÷ theory`,
+  });
   host.replaceChildren(
     el('table', { className: 'layer-table lecture-hidden', testid: `table-${id}` }, [
       caption,

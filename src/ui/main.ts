@@ -39,14 +39,14 @@ function plan(sections: Section[], state: LabState, engines: EngineSet, lazy: La
       section.figure.idle?.();
       return [];
     }
-    const reference = section.engine === 'reference';
+    const onCpu = section.engine === 'cpu';
     return [
       {
         id: section.id,
         config: section.config(state),
         options: section.options?.(state),
-        engine: reference ? engines.cpu : chosen,
-        fallback: reference ? undefined : engines.cpu,
+        engine: onCpu ? engines.cpu : chosen,
+        fallback: onCpu ? undefined : engines.cpu,
         done: (result, substitution, resultOf) => section.figure.show(result, substitution, resultOf),
       },
     ];
@@ -122,7 +122,7 @@ function showNotices(problems: string[], engines: EngineSet, requestedGpu: boole
 
 async function start(): Promise<void> {
   renderMath(document.body);
-  drawHiking(byId('hiking-figure'));
+  drawHiking(byId('hiking-figure'), byId('hiking-caption'));
   const url = readUrl(location.search);
   const engines = await startEngines();
   const state: LabState = {

@@ -12,8 +12,31 @@ import { DistributionsFigure, distributionsConfig, HISTOGRAM_BINS } from './dist
 import { byId } from './dom';
 import { ExperimentFigure } from './experimentFigure';
 import { drawHeDerivation, heDerivationConfig } from './heDerivation';
+import { setLive } from './liveText';
+import {
+  BACKWARD_DRAWS,
+  BACKWARD_SWEEP,
+  CLAIM_DRAWS,
+  claimConfig,
+  ensembleConfig,
+  HE_SWEEP,
+  xavierSweep,
+} from './sectionConfigs';
+import {
+  backwardModes,
+  backwardXavier,
+  ensembleGrowth,
+  ensembleSetting,
+  heFirstLayer,
+  heResult,
+  reluNote,
+  sectionSetting,
+  seedGrowth,
+  seedSetting,
+} from './sentences';
 import { drawSymmetry, SYMMETRY_CAPTURE, symmetryConfig } from './symmetryFigure';
 import type { LabState } from './urlState';
+import { renderGainTable } from './xavierGains';
 
 export interface SectionFigure {
   /** Draws a finished run; `resultOf` gives the results of the sections planned before this one. */
@@ -29,8 +52,12 @@ export interface Section {
   id: string;
   /** Computed only once the reader has reached it: its gradients or histograms are extra work. */
   lazy?: boolean;
-  /** 'reference' always runs on the CPU engine; otherwise the reader's engine, with the CPU for figures it lacks. */
-  engine?: 'chosen' | 'reference';
+  /**
+   * 'cpu' always runs on the CPU engine: the verification's reference, and figures of many small networks, where a GPU
+   * run would wait for the device at every layer of every network and the CPU draws them faster. Otherwise the
+   * reader's engine, with the CPU for figures it lacks.
+   */
+  engine?: 'chosen' | 'cpu';
   /** Whether the section runs in this state; absent: always. */
   active?(state: LabState, gpuAvailable: boolean): boolean;
   config(state: LabState): ExperimentConfig;
@@ -38,17 +65,28 @@ export interface Section {
   figure: SectionFigure;
 }
 
-const BACKWARD_SWEEP: ExperimentConfig['sweep'] = [
-  { kind: 'he-normal' },
-  { kind: 'he-normal', mode: 'fan_out' },
-  { kind: 'xavier-normal' },
-];
-
 const comparing = (state: LabState, gpuAvailable: boolean) => state.engine === 'both' && gpuAvailable;
-const withSweep = (state: LabState, sweep: ExperimentConfig['sweep']) => ({ ...state.config, sweep });
 const drawInto = (id: string, draw: (host: HTMLElement, result: RunResult) => void): SectionFigure => ({
   show: (result) => draw(byId(id), result),
 });
+/** Said beside the engine's name on the figures of many small networks that always run on the CPU engine. */
+const MANY_NETWORKS =
+  'Many small networks: the CPU engine draws them faster than a GPU, which would wait for the device at every layer of each.';
+
+/** A figure whose section's sentences follow its result; `panel` is the reader's own config (the first experiment's). */
+function withProse(
+  figure: ExperimentFigure,
+  describe: (result: RunResult, panel: ExperimentConfig | undefined) => void,
+  note = '',
+): SectionFigure {
+  return {
+    show: (result, substitution, resultOf) => {
+      figure.show(result, [substitution, note].filter(Boolean).join(' '));
+      describe(result, resultOf('seed')?.config);
+    },
+    restyle: () => figure.restyle(),
+  };
+}
 
 /** The sections in page order; `onCompare` switches the engine to "both" from the compare panel's button. */
 export function createSections(gpuAvailable: boolean, onCompare: () => void): Section[] {
@@ -59,14 +97,21 @@ export function createSections(gpuAvailable: boolean, onCompare: () => void): Se
       config: (state) => state.config,
       // Engine "both": the GPU run captures the rows the reference checks.
       options: (state) => (state.engine === 'both' ? verificationPlan(state.config).candidate : {}),
-      figure: new ExperimentFigure('seed', byId('seed-figure'), {
-        pre: 'Pre-activation variance Var(Z) per layer',
-        post: 'Post-activation variance Var(H) per layer',
-      }),
+      figure: withProse(
+        new ExperimentFigure('seed', byId('seed-figure'), {
+          pre: 'Pre-activation variance Var(Z) per layer',
+          post: 'Post-activation variance Var(H) per layer',
+        }),
+        (result) => {
+          setLive('seed-setting', seedSetting(result.config));
+          setLive('seed-growth', seedGrowth(result));
+          setLive('relu-note', reluNote(result.config));
+        },
+      ),
     },
     {
       id: 'compare',
-      engine: 'reference',
+      engine: 'cpu',
       active: comparing,
       config: (state) => verificationPlan(state.config).reference.config,
       options: (state) => verificationPlan(state.config).reference.options,
@@ -82,20 +127,50 @@ export function createSections(gpuAvailable: boolean, onCompare: () => void): Se
       figure: drawInto('symmetry-figure', drawSymmetry),
     },
     {
+      id: 'ensemble',
+      engine: 'cpu',
+      config: (state) => ensembleConfig(state.config),
+      figure: withProse(
+        new ExperimentFigure('ensemble', byId('ensemble-figure'), { pre: 'Many networks: Var(Z) per layer' }),
+        (result) => {
+          setLive('ensemble-setting', ensembleSetting(result.config));
+          setLive('ensemble-growth', ensembleGrowth(result));
+        },
+        MANY_NETWORKS,
+      ),
+    },
+    {
       id: 'xavier',
-      config: (state) => withSweep(state, [{ kind: 'xavier-normal' }, { kind: 'xavier-uniform' }]),
-      figure: new ExperimentFigure('xavier', byId('xavier-figure'), {
-        pre: 'Xavier: Var(Z) per layer',
-        post: 'Xavier: Var(H) per layer',
-      }),
+      engine: 'cpu',
+      config: (state) => claimConfig(state.config, xavierSweep(state.config), CLAIM_DRAWS),
+      figure: withProse(
+        new ExperimentFigure('xavier', byId('xavier-figure'), {
+          pre: 'Xavier: Var(Z) per layer',
+          post: 'Xavier: Var(H) per layer',
+        }),
+        (result, panel) => {
+          renderGainTable(byId('xavier-gains'), result.config);
+          setLive('xavier-setting', sectionSetting(result.config, panel));
+        },
+        MANY_NETWORKS,
+      ),
     },
     {
       id: 'he',
-      config: (state) => withSweep(state, [{ kind: 'he-normal' }, { kind: 'he-uniform' }, { kind: 'xavier-normal' }]),
-      figure: new ExperimentFigure('he', byId('he-figure'), {
-        pre: 'He vs Xavier: Var(Z) per layer',
-        post: 'He vs Xavier: Var(H) per layer',
-      }),
+      engine: 'cpu',
+      config: (state) => claimConfig(state.config, HE_SWEEP, CLAIM_DRAWS),
+      figure: withProse(
+        new ExperimentFigure('he', byId('he-figure'), {
+          pre: 'He vs Xavier: Var(Z) per layer',
+          post: 'He vs Xavier: Var(H) per layer',
+        }),
+        (result, panel) => {
+          setLive('he-first-layer', heFirstLayer(result.config));
+          setLive('he-setting', sectionSetting(result.config, panel));
+          setLive('he-result', heResult(result));
+        },
+        MANY_NETWORKS,
+      ),
     },
     {
       id: 'he-derivation',
@@ -105,13 +180,20 @@ export function createSections(gpuAvailable: boolean, onCompare: () => void): Se
     {
       id: 'backward',
       lazy: true,
-      config: (state) => withSweep(state, BACKWARD_SWEEP),
+      config: (state) => claimConfig(state.config, BACKWARD_SWEEP, BACKWARD_DRAWS),
       options: () => ({ backward: true }),
-      figure: new ExperimentFigure('backward', byId('backward-figure'), {
-        grad: 'Backward: E[(∂L/∂Z)²] per layer',
-        pre: 'Forward: Var(Z) per layer',
-        weightGrad: 'Weight gradients: E[(∂L/∂W)²] per layer',
-      }),
+      figure: withProse(
+        new ExperimentFigure('backward', byId('backward-figure'), {
+          grad: 'Backward: E[(∂L/∂Z)²] per layer',
+          pre: 'Forward: Var(Z) per layer',
+          weightGrad: 'Weight gradients: E[(∂L/∂W)²] per layer',
+        }),
+        (result, panel) => {
+          setLive('backward-setting', sectionSetting(result.config, panel));
+          setLive('backward-modes', backwardModes(result.config));
+          setLive('backward-xavier', backwardXavier(result.config, BACKWARD_SWEEP.length - 1));
+        },
+      ),
     },
     {
       id: 'distributions',

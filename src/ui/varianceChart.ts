@@ -1,8 +1,9 @@
 /**
- * A per-layer chart of one quantity (Var(Z), Var(H), E[(∂L/∂Z)²], E[(∂L/∂W)²]) on a log axis: one line per series, the
- * trials' min–max as a band, and theory.ts's prediction dashed in the series' colour.
- * A value the log axis cannot show (0, ∞, NaN) becomes a gap plus a labelled marker at the plot's edge, and a value the
- * engine flagged is ringed: nothing is drawn as zero and nothing disappears silently.
+ * A per-layer chart of one quantity (Var(Z), Var(H), E[(∂L/∂Z)²], E[(∂L/∂W)²]) on a log axis: one line per series
+ * (the mean over trials), and with several trials the median dotted and the 10–90 % band of the trials around it, so
+ * the chart shows where most networks lie as well as their average; theory.ts's prediction is dashed in the series'
+ * colour. A value the log axis cannot show (0, ∞, NaN) becomes a gap plus a labelled marker at the plot's edge, and a
+ * value the engine flagged is ringed: nothing is drawn as zero and nothing disappears silently.
  */
 import uPlot from 'uplot';
 import type { Quantity, RunResult } from '../lab/results';
@@ -23,6 +24,13 @@ const plottable = (v: number) => (Number.isFinite(v) && v > 0 ? v : null);
 // uPlot's own log scale loops forever over 70+ decades (σ = 1e-5 reaches 1e-73), so the chart plots log10 values
 // on a linear scale and labels the ticks as powers of ten.
 const toLog = (values: (number | null)[]) => values.map((v) => (v === null ? null : Math.log10(v)));
+
+/** What the lines and the band of a chart of `trials` networks are, in words; '' for one network. */
+export function chartKey(trials: number): string {
+  return trials > 1
+    ? `Solid: the mean of ${trials} networks · dotted: their median · band: 10–90 % of them (8 in 10 networks lie inside)`
+    : '';
+}
 
 export class VarianceChart {
   private plot: uPlot | null = null;
@@ -80,13 +88,27 @@ export class VarianceChart {
       if (withBand) {
         const hi = data.length;
         data.push(
-          s.layers.map((l) => plottable(measured(l[q]!.max, q))),
-          s.layers.map((l) => plottable(measured(l[q]!.min, q))),
+          s.layers.map((l) => plottable(measured(l[q]!.p90, q))),
+          s.layers.map((l) => plottable(measured(l[q]!.p10, q))),
         );
         const edge = { stroke: color, width: 0, class: 'band-edge', points: { show: false } };
-        series.push({ ...edge, label: `${s.label} max` }, { ...edge, label: `${s.label} min` });
+        series.push({ ...edge, label: `${s.label} 90 %` }, { ...edge, label: `${s.label} 10 %` });
         bands.push({ series: [hi, hi + 1], fill: `${color}33` });
       }
+    });
+    // Medians after every mean and band, so that the snapshot's data keeps its layout (x, then mean, 90 %, 10 % each).
+    const medians = withBand ? result.series.map((s) => s.layers.map((l) => plottable(measured(l[q]!.median, q)))) : [];
+    medians.forEach((values, i) => {
+      data.push(values);
+      series.push({
+        label: `${result.series[i].label} median`,
+        class: 'median-line',
+        stroke: colorOf(i),
+        width: 2,
+        dash: [2, 4],
+        points: { show: true, size: 4 },
+        value: (_u, v) => (v == null ? '—' : (10 ** v).toExponential(3)),
+      });
     });
     // After every measured series and band, so that the snapshot's data keeps its layout; empty where theory has none.
     const theory = result.series.map((_, i) => this.theory[i]?.layers.map((l) => predicted(l, q)) ?? []);
@@ -131,12 +153,13 @@ export class VarianceChart {
     };
     this.plot?.destroy();
     this.plot = new uPlot(options, [x, ...data.slice(1).map(toLog)] as uPlot.AlignedData, this.host);
-    const measuredData = data.slice(0, data.length - theory.filter((t) => t.length).length);
+    const measuredData = data.slice(0, data.length - medians.length - theory.filter((t) => t.length).length);
     registerChart(this.id, {
       title: this.title,
       quantity: q,
       labels: result.series.map((s) => s.label),
       data: measuredData,
+      median: medians,
       theory,
       marks: this.marks.map((m) => ({ ...m })),
     });
@@ -150,9 +173,10 @@ export class VarianceChart {
     const ratio = source.width / plot.width;
     const lineHeight = 18 * ratio;
     const labels = this.result.series.map((s) => s.label);
+    const key = chartKey(this.result.config.trials);
     const canvas = document.createElement('canvas');
     canvas.width = source.width;
-    canvas.height = source.height + lineHeight * (labels.length + 2);
+    canvas.height = source.height + lineHeight * (labels.length + (key ? 3 : 2));
     const ctx = canvas.getContext('2d')!;
     ctx.fillStyle = cssVar('--bg') || '#fff';
     ctx.fillRect(0, 0, canvas.width, canvas.height);
@@ -167,6 +191,7 @@ export class VarianceChart {
       ctx.fillStyle = cssVar('--fg') || '#222';
       ctx.fillText(label, 42 * ratio, y);
     });
+    if (key) ctx.fillText(key, 10 * ratio, source.height + lineHeight * (labels.length + 2.2));
     return canvas.toDataURL('image/png');
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { activationNames, activations, bindActivation } from '../../src/lab/activations';
-import { normalPdf } from '../../src/lab/gaussian';
+import { gaussianExpectation, normalPdf } from '../../src/lab/gaussian';
 
 const params = { slope: 0.01 };
 
@@ -23,6 +23,22 @@ describe('activation gains', () => {
     // The same rule, in closed form for the piecewise-linear ones: E[relu(z)²] = 1/2, E[leaky(z)²] = (1 + s²)/2.
     expect(1 / Math.sqrt(0.5)).toBeCloseTo(activations.relu.gain(params), 14);
     expect(1 / Math.sqrt((1 + 0.01 ** 2) / 2)).toBeCloseTo(activations['leaky-relu'].gain(params), 14);
+  });
+});
+
+describe("GELU's gain", () => {
+  it('makes q = 1 a fixed point of the length map q ↦ gain²·E[GELU(√q·z)²], an unstable one (slope 1.144), as its note says', () => {
+    const gain = activations.gelu.gain(params);
+    const lengthMap = (q: number) =>
+      gain ** 2 * gaussianExpectation((z) => activations.gelu.f(Math.sqrt(q) * z, params) ** 2);
+    // 80-point Gauss–Hermite on a smooth integrand: 1e-12 covers quadrature and rounding.
+    expect(Math.abs(lengthMap(1) - 1)).toBeLessThan(1e-12);
+    // Central difference with step 1e-4: truncation error ~1e-8·|map‴|, far inside the 1e-6 allowed.
+    const step = 1e-4;
+    const slope = (lengthMap(1 + step) - lengthMap(1 - step)) / (2 * step);
+    // 1.1440631968617776: the same derivative by 120-point Gauss–Hermite in numpy.
+    expect(Math.abs(slope - 1.1440631968617776)).toBeLessThan(1e-6);
+    expect(activations.gelu.summary).toContain(`slope ${slope.toFixed(2)}`);
   });
 });
 

@@ -75,6 +75,35 @@ describe('orthogonal initializer', () => {
     });
   });
 
+  it('keeps every input direction when n_in ≤ n_out (‖h·W‖ = gain·‖h‖), and sends some to 0 when n_in > n_out', () => {
+    const gain = 1.3;
+    const norm = (v: ArrayLike<number>) => Math.sqrt(Array.from(v).reduce((s, x) => s + x * x, 0));
+    const times = (h: number[], w: Float64Array, fanOut: number) =>
+      Array.from({ length: fanOut }, (_, j) => h.reduce((s, x, i) => s + x * w[i * fanOut + j], 0));
+    const wide = sampleWeights(weightDistribution({ kind: 'orthogonal', gain }, 4, 9), address, 4, 9);
+    for (const h of [
+      [1, 0, 0, 0],
+      [0.3, -2, 1, 0.5],
+      [0, 0, 0, 1],
+    ]) {
+      // Rows orthonormal up to QR's rounding (see above): 1e-13 relative.
+      expect(Math.abs(norm(times(h, wide, 9)) - gain * norm(h)) / norm(h)).toBeLessThan(1e-13);
+    }
+    // Tall: WᵀW = gain²·I on 4 columns, so the 9 − 4 directions orthogonal to them map to 0.
+    const tall = sampleWeights(weightDistribution({ kind: 'orthogonal', gain }, 9, 4), address, 9, 4);
+    const images = Array.from({ length: 9 }, (_, i) =>
+      norm(
+        times(
+          Array.from({ length: 9 }, (_, k) => (k === i ? 1 : 0)),
+          tall,
+          4,
+        ),
+      ),
+    );
+    // The unit vectors' images have Σ‖e_i·W‖² = ‖W‖² = 4·gain² < 9·gain²: some input direction shrinks.
+    expect(Math.min(...images)).toBeLessThan(gain * (1 - 1e-3));
+  });
+
   it('has element variance gain²/max(n_in, n_out), the mean of W² over the matrix exactly', () => {
     const dist = weightDistribution({ kind: 'orthogonal', gain: 2 }, 30, 12);
     expect(distributionVariance(dist)).toBeCloseTo(4 / 30, 15);

@@ -140,6 +140,35 @@ describe('mean-field length map for smooth activations', () => {
   );
 });
 
+describe('Xavier on tanh, as the Xavier section says', () => {
+  const depth = 1000;
+  const tanhXavier = (gain: number) =>
+    theoryCurves({
+      ...defaultConfig(),
+      activation: 'tanh',
+      depth,
+      width: 100,
+      sweep: [{ kind: 'xavier-normal', gain }],
+    })[0].layers;
+
+  it('with gain 1, E[Z_l²] decays slowly, like 1/(2l): 2l·E[Z_l²] → 1', () => {
+    const q = tanhXavier(1).map((l) => l.pre.meanSq);
+    // q ↦ E[tanh²(√q·z)] = q − 2q² + O(q³) gives q_l = 1/(2l) + O(log l / l²): at l = 1000 the correction is < 1 %.
+    expect(Math.abs(2 * depth * q[depth - 1] - 1)).toBeLessThan(0.01);
+    expect(q[depth - 1]).toBeLessThan(q[depth - 2]);
+  });
+
+  it("with gain 5/3, E[Z_l²] settles at the length map's fixed point q* = (25/9)·E[tanh²(√q*·z)] ≈ 1.178", () => {
+    const q = tanhXavier(5 / 3).map((l) => l.pre.meanSq);
+    const tanh = bindActivation('tanh', defaultConfig());
+    const last = q[depth - 1];
+    // A fixed point to float64 rounding after 1000 contracting steps (the map's slope at q* is below 1).
+    expect(Math.abs((25 / 9) * activationMoments(tanh, 0, last).meanSq - last)).toBeLessThan(1e-12);
+    // 1.1784804904: the same fixed point by 120-point Gauss–Hermite in numpy; 80 and 120 points differ by ~5e-9.
+    expect(last).toBeCloseTo(1.1784804904, 7);
+  });
+});
+
 describe('series without a random-weight theory', () => {
   it('constant weights give no curve and say why; zeros give the exact constant b', () => {
     const config = {
