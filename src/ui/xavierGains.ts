@@ -63,19 +63,19 @@ export function renderGainTable(host: HTMLElement, config: ExperimentConfig): vo
   const rows = gainRows(config).map((row) => {
     const current = row.activation === config.activation;
     const cells = [
-      activationLabel(row.activation),
+      activationLabel(row.activation) + (current ? ' (panel)' : ''),
       formatNumber(row.gain, 4),
       ...[...row.forward, ...row.backward].map(travelText),
     ];
     return el(
       'tr',
       { className: current ? 'current' : '', attrs: { 'data-activation': row.activation } },
-      cells.map((text, c) => el(c === 0 ? 'th' : 'td', { text: c === 0 && current ? `${text} (panel)` : text })),
+      cells.map((text, c) => el(c === 0 ? 'th' : 'td', { text })),
     );
   });
   const header = ['activation', 'gain', 'E[Z²], gain 1', 'E[Z²], gain', 'gradient, gain 1', 'gradient, gain'];
   host.replaceChildren(
-    el('table', { className: 'layer-table gains-table', testid: 'xavier-table' }, [
+    el('table', { className: 'layer-table gains-table lecture-hidden', testid: 'xavier-table' }, [
       el('caption', {
         text: `Theory for this section's network (${config.width} wide, ${depth} layers): E[Z²] from layer 1 to ${depth}, and the gradient's second moment from layer ${depth} back to 1, under Var[W] = gain²·2/(n_in + n_out); in brackets the factor of one step among the deep layers, where the forward signal has settled (the last step forward, the first step back). The gains are PyTorch's calculate_gain, except GELU's, which PyTorch lacks (1/√E[φ(z)²]).`,
       }),
@@ -88,5 +88,27 @@ export function renderGainTable(host: HTMLElement, config: ExperimentConfig): vo
       ]),
       el('tbody', {}, rows),
     ]),
+    lectureSummary(config),
   );
+}
+
+/** On a slide, the panel's activation alone, its figures one per row: the whole table does not fit beside the chart. */
+function lectureSummary(config: ExperimentConfig): HTMLElement {
+  const row = gainRows(config).find((r) => r.activation === config.activation);
+  if (!row) return el('span');
+  const [, forward] = row.forward;
+  const [, backward] = row.backward;
+  const lines = [
+    ['gain', formatNumber(row.gain, 4)],
+    [`E[Z²], layer 1 → ${config.depth}`, `×${formatNumber(forward.ratio, 3)}`],
+    [`gradient, layer ${config.depth} → 1`, `×${formatNumber(backward.ratio, 3)}`],
+  ];
+  return el('table', { className: 'layer-table lecture-only', testid: 'xavier-gains-summary' }, [
+    el('caption', { text: `Xavier with ${activationLabel(row.activation)}'s gain, in theory` }),
+    el(
+      'tbody',
+      {},
+      lines.map(([name, value]) => el('tr', {}, [el('th', { text: name }), el('td', { text: value })])),
+    ),
+  ]);
 }
