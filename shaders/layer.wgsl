@@ -1,4 +1,4 @@
-// One layer step for a slab of rows and a block of columns: Z = 2^-k·(φ_in(A)·W) + b, written out, with the statistics of Z and H = φ(Z)
+// One layer step for a slab of rows and a block of columns: Z = 2^-k·(φ_in(A)·W) + b (b one bias per unit), written out, with the statistics of Z and H = φ(Z)
 // fused into the epilogue as one MomentPair per workgroup, and range flags. A holds the previous layer's Z (φ applied
 // on load, so H is never stored) or the input X. k is the exponent the merge kernel chose for the previous layer.
 // `weights` holds columns [colOffset, colOffset + blockCols) of W, densely; partials are indexed by the tile's place in
@@ -41,7 +41,7 @@ fn main(@builtin(local_invocation_id) local: vec3u, @builtin(workgroup_id) group
       let col = colBase + 8u * local.x + j;
       if (row < params.rows && col < params.fanOut) {
         // ldexp is exact: the renormalisation changes no bit of the mantissa.
-        let z = ldexp(acc[2u * i + j / 4u][j % 4u], -exponent) + params.bias;
+        let z = ldexp(acc[2u * i + j / 4u][j % 4u], -exponent) + biases[col];
         output[row * params.fanOut + col] = z;
         let h = activate(params.activation, z, params.slope);
         pre = pushValue(pre, z);

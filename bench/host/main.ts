@@ -66,11 +66,12 @@ async function timeGpuKernels(
   const readback = make(stateBytes, MAP_READ | COPY_DST);
   device.queue.writeBuffer(input, 0, randomMatrix(n, 1));
   device.queue.writeBuffer(weights, 0, randomMatrix(n, Math.sqrt(6 / n)));
-  const step = { rows: n, fanIn: n, fanOut: n, activationId: RELU, activateInput: true, layer: 0, bias: 0, slope: 0 };
+  const step = { rows: n, fanIn: n, fanOut: n, activationId: RELU, activateInput: true, layer: 0, slope: 0 };
+  const biases = make(n * 4, STORAGE | COPY_DST);
 
   const fused = await repeat(
     async () => {
-      layer.slab({ input, weights, output, partials, layerState: state }, step, 0, n, 0, n);
+      layer.slab({ input, weights, biases, output, partials, layerState: state }, step, 0, n, 0, n);
       merge.merge(
         partials,
         state,
@@ -91,7 +92,7 @@ async function timeGpuKernels(
     repetitions,
     warmUp,
   );
-  for (const b of [input, weights, output, partials, state, readback]) b.destroy();
+  for (const b of [input, weights, biases, output, partials, state, readback]) b.destroy();
   return { fused, naive: naiveTimes };
 }
 

@@ -27,12 +27,13 @@ const spec = defineKernel({
     layer: 'u32',
     // Workgroups along fanOut: the stride of the partials.
     tilesX: 'u32',
-    bias: 'f32',
     slope: 'f32',
   },
   bindings: {
     input: { type: 'array<f32>', access: 'read' },
     weights: { type: 'array<f32>', access: 'read' },
+    // One bias per unit of the layer (fanOut of them).
+    biases: { type: 'array<f32>', access: 'read' },
     output: { type: 'array<f32>', access: 'read_write' },
     partials: { type: 'array<MomentPair>', access: 'read_write' },
     layerState: { type: 'array<atomic<u32>>', access: 'read_write' },
@@ -48,7 +49,6 @@ export interface LayerStep {
   activateInput: boolean;
   /** 0-based layer index into the layer state. */
   layer: number;
-  bias: number;
   slope: number;
 }
 
@@ -73,7 +73,7 @@ export class LayerKernel {
     colOffset: number,
     blockCols: number,
   ): void {
-    const { rows, fanIn, fanOut, layer, bias, slope } = step;
+    const { rows, fanIn, fanOut, layer, slope } = step;
     this.kernel.dispatch(
       {
         rows,
@@ -86,7 +86,6 @@ export class LayerKernel {
         activateInput: step.activateInput ? 1 : 0,
         layer,
         tilesX: tilesAlong(fanOut),
-        bias,
         slope,
       },
       buffers,

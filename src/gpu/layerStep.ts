@@ -29,7 +29,6 @@ export function forwardStep(
     activationId: net.activationId,
     activateInput: layer > 1,
     layer: layer - 1,
-    bias: net.bias,
     slope: net.slope,
   };
   for (let colOffset = 0; colOffset < net.width; colOffset += columns) {

@@ -248,7 +248,8 @@ export function largestBuffer(shape: RunShape): number {
  * GPU memory of a run's buffers in bytes, as runBuffers.ts allocates them (uniforms left out). With W the width,
  * n = max(n_0, W), R the rows per chunk: forward 4·(2·R·n) for two activation buffers; backward 4·(R·n + (S + 2)·R·W),
  * S the kept layers (D, or about 2√D with checkpoints: traceSlots), plus the ∂L/∂W block sums; the weights buffer
- * (the larger of a forward and a backward weight block); partials 24 bytes per 64 × 64 tile; per-layer states.
+ * (the larger of a forward and a backward weight block) and the layer's biases; partials 24 bytes per 64 × 64 tile;
+ * per-layer states.
  */
 export function runBytes(shape: RunShape): number {
   const widest = Math.max(shape.inputWidth, shape.width);
@@ -263,7 +264,7 @@ export function runBytes(shape: RunShape): number {
   const states = (shape.backward ? 2 : 1) * shape.depth * STATE.words;
   const blockStates = shape.backward ? sumBlocks(shape).reduce((a, b) => a + b, 0) * 4 : 0;
   return (
-    BYTES_PER_VALUE * (values + weights + states + blockStates) +
+    BYTES_PER_VALUE * (values + weights + shape.width + states + blockStates) +
     tilesAlong(partialRows) * tilesAlong(shape.width) * PARTIAL_BYTES
   );
 }

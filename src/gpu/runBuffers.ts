@@ -37,6 +37,8 @@ export class RunBuffers {
   readonly segment: number;
   /** One block of a layer's weights: [fanIn × forwardColumns] forward, [unitBlock × width] backward. */
   readonly weights: GPUBuffer;
+  /** The biases of the layer being computed, one per unit. */
+  readonly biases: GPUBuffer;
   readonly partials: GPUBuffer;
   readonly layerState: GPUBuffer;
   readonly stateReadback: GPUBuffer;
@@ -68,6 +70,7 @@ export class RunBuffers {
       : [];
     const weightValues = Math.max(widest * shape.forwardColumns, shape.backward ? shape.unitBlock * shape.width : 0);
     this.weights = make('weights', weightValues * F32, STORAGE | COPY_DST);
+    this.biases = make('biases', shape.width * F32, STORAGE | COPY_DST);
     // ∂L/∂W has one partial per tile of [fanIn × width], which can outnumber those of [rows × width].
     const partialRows = shape.backward ? Math.max(shape.chunkRows, widest) : shape.chunkRows;
     this.partials = make('partials', tilesAlong(partialRows) * tilesAlong(shape.width) * PARTIAL_BYTES, STORAGE);
@@ -122,8 +125,8 @@ export class RunBuffers {
 
   /** The buffers layer l's (1-based) forward step reads and writes. */
   forwardBuffers(layer: number): LayerBuffers {
-    const { weights, partials, layerState } = this;
-    return { input: this.layerInput(layer), weights, output: this.layerOutput(layer), partials, layerState };
+    const { weights, biases, partials, layerState } = this;
+    return { input: this.layerInput(layer), weights, biases, output: this.layerOutput(layer), partials, layerState };
   }
 
   /** Where layer l (1-based) writes Z_l. */

@@ -79,7 +79,7 @@ describe('planning a run', () => {
     // The README's row: chunks of 1216 rows, four blocks of 4096 units per layer, one kept at a time: eight passes.
     expect(shape).toMatchObject({ chunkRows: 1216, chunks: 14, unitBlock: 4096, sumSlots: 1, passes: 8 });
     expect(largestBuffer(shape)).toBe(DEFAULT_BUFFER_BUDGET);
-    expect(runBytes(shape)).toBe(936902912);
+    expect(runBytes(shape)).toBe(936902912 + 16384 * 4);
   });
 
   it('splits a batch whose activations exceed a buffer into chunks of whole tiles', () => {
@@ -158,7 +158,7 @@ describe('planning a run', () => {
   it("counts a run's GPU memory as the buffers are allocated", () => {
     const shape = planRun(request({ inputWidth: 1024, width: 1024, depth: 50, batch: 1024 }), budget(64 * MiB)).shape;
     const tiles = 16 * 16 * 24;
-    // Two activation buffers and one layer's weights, 4 MiB each, and the forward state of 50 layers.
-    expect(runBytes(shape)).toBe(3 * 4 * MiB + 50 * 8 * 4 + tiles);
+    // Two activation buffers and one layer's weights, 4 MiB each, its biases, and the forward state of 50 layers.
+    expect(runBytes(shape)).toBe(3 * 4 * MiB + 1024 * 4 + 50 * 8 * 4 + tiles);
   });
 });
