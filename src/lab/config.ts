@@ -8,6 +8,8 @@ import { type InputSpec, parseInput } from './configInput';
 import { parseSweep } from './configSweep';
 import { type ConfigError, checkScalar, isRecord, MAX_CONFIG_NESTING, nestingDepth } from './configValues';
 import type { InitSpec } from './initializers';
+import { defaultObject, parseObject } from './schema';
+import { splitSizes, TRAIN_SCHEMA, type TrainConfig } from './trainConfig';
 
 export type { InputSpec } from './configInput';
 export { type ConfigError, formatError, formatValue } from './configValues';
@@ -24,6 +26,8 @@ export interface ExperimentConfig {
   input: InputSpec;
   /** One series per spec: the resolved form of `init` or `sweep`. */
   sweep: InitSpec[];
+  /** What training does with every series (trainConfig.ts); the experiments at initialization ignore it. */
+  train: TrainConfig;
 }
 
 export type ParseResult = { ok: true; config: ExperimentConfig } | { ok: false; errors: ConfigError[] };
@@ -40,10 +44,11 @@ export function defaultConfig(): ExperimentConfig {
     ...(scalars as Pick<ExperimentConfig, 'seed' | 'trials' | 'depth' | 'width' | 'bias' | 'activation' | 'slope'>),
     input: { values: [...SEED_INPUT] },
     sweep: SEED_SIGMAS.map((sigma) => ({ kind: 'normal', sigma })),
+    train: defaultObject(TRAIN_SCHEMA) as unknown as TrainConfig,
   };
 }
 
-const TOP_LEVEL = new Set([...scalarFields.map((f) => f.name as string), 'input', 'init', 'sweep']);
+const TOP_LEVEL = new Set([...scalarFields.map((f) => f.name as string), 'input', 'init', 'sweep', 'train']);
 
 /** Validates a parsed JSON value. Absent fields take the seed experiment's values; present ones must be valid. */
 function tooDeep(): ParseResult {
@@ -76,6 +81,15 @@ export function parseConfig(raw: unknown): ParseResult {
   }
   const sweep = parseSweep(raw, errors);
   if (sweep?.length) config.sweep = sweep;
+  config.train = parseObject(TRAIN_SCHEMA, raw.train, 'train', errors) as unknown as TrainConfig;
+  const trainRows = splitSizes(config.train.dataset).train;
+  if (config.train.batch > trainRows) {
+    errors.push({
+      field: 'train.batch',
+      value: config.train.batch,
+      allowed: `at most the ${trainRows} rows of the training set (train.dataset.size × (1 − train.dataset.test))`,
+    });
+  }
   const rows = 'batch' in config.input ? config.input.batch : 1;
   const widest = Math.max(config.width, inputWidth(config));
   if (rows * widest > MAX_ELEMENTS_PER_LAYER) {

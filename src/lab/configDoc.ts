@@ -1,6 +1,8 @@
-/** The config reference table in the README, generated from the field table so the docs cannot drift. */
+/** The README's reference tables, generated from the code's tables so the docs cannot drift (`npm run docs`). */
 import { scalarFields } from './configFields';
 import { type Initializer, initializers } from './initializers';
+import { referenceRows } from './schema';
+import { TRAIN_SCHEMA } from './trainConfig';
 
 export function configReference(): string {
   const rows = scalarFields.map((f) => {
@@ -21,3 +23,17 @@ export function initializerReference(): string {
   });
   return ['| kind | fields | weights |', '|---|---|---|', ...rows].join('\n');
 }
+
+export function trainReference(): string {
+  const rows = referenceRows(TRAIN_SCHEMA, 'train').map(([path, allowed, fallback, meaning]) =>
+    allowed === '' ? `| *${path}* | | | ${meaning} |` : `| \`${path}\` | ${allowed} | \`${fallback}\` | ${meaning} |`,
+  );
+  return ['| field | allowed | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
+}
+
+/** Every generated table, by the name of its markers in the README (`<!-- name:start -->` … `<!-- name:end -->`). */
+export const README_TABLES: { name: string; table: () => string }[] = [
+  { name: 'config-reference', table: configReference },
+  { name: 'initializer-reference', table: initializerReference },
+  { name: 'train-reference', table: trainReference },
+];

@@ -9,6 +9,7 @@ import { defaultConfig, type ExperimentConfig, formatError, parseConfig } from '
 import { scalarFields } from '../lab/configFields';
 import { type EngineChoice, engineChoices } from '../lab/engine';
 import type { InitSpec } from '../lab/initializers';
+import { TRAIN_SCHEMA } from '../lab/trainConfig';
 
 /** The reader's experiment and engine choice: what the URL holds and every section derives its run from. */
 export interface LabState {
@@ -68,16 +69,58 @@ export function formatInput(config: ExperimentConfig): string {
   return 'values' in input ? input.values.join(',') : `${input.distribution}:batch=${input.batch},width=${input.width}`;
 }
 
+/** "kind:key=value,…" with the values of a variant field (`train.dataset`), booleans read as such. */
+function parseVariantText(text: string): unknown {
+  const object = keyed(text, 'kind');
+  return Object.fromEntries(
+    Object.entries(object).map(([k, v]) => [k, v === 'true' ? true : v === 'false' ? false : v]),
+  );
+}
+
 const PARSERS: Record<string, (text: string) => unknown> = {
   ...Object.fromEntries(scalarFields.map((f) => [f.name, f.type === 'enum' ? (t: string) => t : scalar])),
   input: parseInputText,
   sweep: parseSweepText,
+  ...Object.fromEntries(
+    Object.entries(TRAIN_SCHEMA.fields).map(([key, f]) => [
+      `train.${key}`,
+      f.type === 'variant' ? parseVariantText : scalar,
+    ]),
+  ),
 };
+
+/** A flat map of dotted parameter names ("train.batch") as the nested object the config parser reads. */
+function nest(flat: Record<string, unknown>): Record<string, unknown> {
+  const raw: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(flat)) {
+    const [head, tail] = name.split('.', 2);
+    if (tail === undefined) raw[head] = value;
+    else raw[head] = { ...(raw[head] as object), [tail]: value };
+  }
+  return raw;
+}
+
+/** The parameter an error's field belongs to: the longest parameter name that is the field or a prefix of it. */
+function ownerOf(field: string, params: string[]): string | undefined {
+  const owns = (p: string) => field === p || field.startsWith(`${p}.`) || field.startsWith(`${p}[`);
+  return params.filter(owns).sort((a, b) => b.length - a.length)[0];
+}
 
 function describeDefault(field: string, config: ExperimentConfig): string {
   if (field === 'input') return formatInput(config);
   if (field === 'sweep') return formatSweep(config.sweep);
+  if (field.startsWith('train.')) return formatTrainField(config, field.slice('train.'.length));
   return String((config as unknown as Record<string, unknown>)[field]);
+}
+
+/** A `train` field as the URL writes it: a variant as "kind:key=value,…", a number as itself. */
+function formatTrainField(config: ExperimentConfig, key: string): string {
+  const value = (config.train as unknown as Record<string, unknown>)[key];
+  if (typeof value !== 'object' || value === null) return String(value);
+  const { kind, ...rest } = value as Record<string, unknown>;
+  return `${kind}:${Object.entries(rest)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',')}`;
 }
 
 export function readUrl(search: string): UrlState {
@@ -100,7 +143,7 @@ export function readUrl(search: string): UrlState {
       continue;
     }
     const raw = parser(text);
-    const single = parseConfig({ [name]: raw });
+    const single = parseConfig(nest({ [name]: raw }));
     if (single.ok) accepted[name] = raw;
     else
       problems.push(
@@ -108,16 +151,17 @@ export function readUrl(search: string): UrlState {
       );
   }
   // Fields valid alone can still clash (batch × width); drop the ones the errors name, then retry.
-  let result = parseConfig(accepted);
+  let result = parseConfig(nest(accepted));
   while (!result.ok) {
-    const named = result.errors.map((e) => e.field.split(/[.[]/)[0]);
-    const culprit = named.find((f) => f in accepted && f !== 'width') ?? named.find((f) => f in accepted);
+    const params = Object.keys(accepted);
+    const named = result.errors.map((e) => ownerOf(e.field, params)).filter((p): p is string => p !== undefined);
+    const culprit = named.find((f) => f !== 'width') ?? named[0];
     if (!culprit) break;
     problems.push(
       `${result.errors.map(formatError).join('; ')}; using the default ${culprit} = ${describeDefault(culprit, defaults)}.`,
     );
     delete accepted[culprit];
-    result = parseConfig(accepted);
+    result = parseConfig(nest(accepted));
   }
   return { config: result.ok ? result.config : defaults, engine, problems };
 }
@@ -127,6 +171,12 @@ export function writeUrl(config: ExperimentConfig, engine: EngineChoice): string
   for (const field of scalarFields) params.set(field.name, String(config[field.name]));
   params.set('input', formatInput(config));
   params.set('sweep', formatSweep(config.sweep));
+  // Training's fields only where they differ from their defaults: most links never train.
+  const defaults = defaultConfig();
+  for (const key of Object.keys(TRAIN_SCHEMA.fields)) {
+    const text = formatTrainField(config, key);
+    if (text !== formatTrainField(defaults, key)) params.set(`train.${key}`, text);
+  }
   params.set('engine', engine);
   // The list syntax's separators are legal in a query; leaving them unescaped keeps shared links readable.
   return `?${params.toString().replace(/%3A/g, ':').replace(/%3B/g, ';').replace(/%2C/g, ',').replace(/%3D/g, '=')}`;

@@ -1,0 +1,152 @@
+/**
+ * Training, as both engines do it — the definitions a GPU-vs-CPU comparison and an exported run rely on.
+ *
+ * The model: the lab's MLP with a readout. Layers l = 1 … L (L = config.depth): Z_l = H_{l−1}·W_l + b_l,
+ * H_l = φ(Z_l), H_0 = X (the dataset's d inputs); the readout, layer L + 1: Z_{L+1} = H_L·W_{L+1} + b_{L+1}, no φ,
+ * one unit per class (or per regression output). Every W_l, the readout's included, is [n_{l−1} × n_l] and drawn by
+ * the series' initializer with fan_in = n_{l−1} and fan_out = n_l — the readout's fan_in is the width and its fan_out
+ * the outputs — from the weights stream at {seed, series, trial 0, layer l} (src/lab/sampling.ts); every bias starts
+ * at the config's `bias`. The loss is PyTorch's: CrossEntropyLoss (the batch's mean of −log softmax(Z_{L+1})[label])
+ * for classes, MSELoss (the mean over all elements of (Z_{L+1} − y)², no ½) for regression. Update u (1-based) uses
+ * minibatch u − 1 of minibatches.ts and the optimizer of trainConfig.ts, on the weights and the biases alike.
+ *
+ * History entry t (t = 0, evalEvery, 2·evalEvery, … and the last step) describes the network after t updates:
+ * - train and test loss and accuracy over the whole sets (accuracy: argmax of the readout = label; null for regression);
+ * - per layer (the readout is layer L + 1): `pre`, the moments of Z_l over the whole training set;
+ * - `weightGrad.meanSq`, E[(∂L/∂W_l)²] over W_l's elements for minibatch t (the one update t + 1 will use), at this
+ *   network — also at the last entry, where no update follows;
+ * - `updateRatio`, ‖W_l(t) − W_l(t − 1)‖ / ‖W_l(t − 1)‖ (Frobenius) of the last update; null at t = 0.
+ * A loss or a weight that is not finite stops its series: the outcome says at which step it diverged, and no entry
+ * after the last finite one is recorded, so nothing non-finite is ever plotted.
+ */
+import type { ExperimentConfig } from './config';
+import type { Progress } from './engine';
+import type { InitSpec } from './initializers';
+import type { Moments } from './stats';
+
+export interface TrainLayerRecord {
+  /** 1 … depth, then depth + 1 for the readout. */
+  layer: number;
+  pre: Moments;
+  weightGrad: { meanSq: number };
+  updateRatio: number | null;
+}
+
+export interface TrainHistoryEntry {
+  step: number;
+  trainLoss: number;
+  /** Null for regression. */
+  trainAccuracy: number | null;
+  testLoss: number;
+  testAccuracy: number | null;
+  layers: TrainLayerRecord[];
+}
+
+/**
+ * trained: the train loss reached `targetLoss` (step: the first entry that did); diverged: a loss or weight stopped
+ * being finite (step: the update that made it so); stalled: the train loss never fell below STALL_FRACTION of its
+ * value at initialization — no real progress; unfinished: it did, but has not reached the target yet.
+ */
+export type TrainStatus = 'trained' | 'unfinished' | 'stalled' | 'diverged';
+export interface TrainOutcome {
+  status: TrainStatus;
+  step: number | null;
+}
+
+/** A loss that has not fallen below 90 % of its initial value has made no real progress. */
+export const STALL_FRACTION = 0.9;
+
+export interface TrainSeries {
+  label: string;
+  init: InitSpec;
+  history: TrainHistoryEntry[];
+  outcome: TrainOutcome;
+}
+
+export interface TrainSnapshot {
+  /** Updates done so far (every series has done as many, unless it diverged). */
+  step: number;
+  /** Every series has done `config.train.steps` updates, or diverged. */
+  finished: boolean;
+  series: TrainSeries[];
+}
+
+export interface TrainResult extends TrainSnapshot {
+  config: ExperimentConfig;
+  engine: 'cpu' | 'gpu';
+  device?: string;
+  timings: { totalMs: number };
+}
+
+/** A network's values on chosen inputs: the readout, and per layer its pre-activations when asked. */
+export interface ForwardValues {
+  /** [points × outputs]. */
+  outputs: Float64Array;
+  /** Per layer (readout last), [points × units]; empty unless asked. */
+  pre: Float64Array[];
+}
+
+/** Every W_l and b_l of a series as it stands, W_l row-major [n_{l−1} × n_l]. */
+export interface Parameters {
+  weights: Float64Array[];
+  biases: Float64Array[];
+}
+
+/** Training in progress on an engine: every series of the config, advanced on request (the page's play and step). */
+export interface TrainingSession {
+  /** The history so far. */
+  snapshot(): TrainSnapshot;
+  /** Trains every series `steps` more updates (fewer at the end); resolves with the history so far. */
+  advance(
+    steps: number,
+    options?: { signal?: AbortSignal; onProgress?: (p: Progress) => void },
+  ): Promise<TrainSnapshot>;
+  /** Series `series`'s network on `points` ([count × dim]): decision regions, the neurons after training. */
+  forward(series: number, points: Float64Array, withLayers: boolean): Promise<ForwardValues>;
+  parameters(series: number): Promise<Parameters>;
+  dispose(): void;
+}
+
+export interface Trainer {
+  /** Starts training every series of `config` (config.train says how); nothing is computed until `advance`. */
+  train(config: ExperimentConfig): Promise<TrainingSession>;
+}
+
+/** The outcome the history shows, given the step a series diverged at (null if it did not). */
+export function outcomeOf(history: TrainHistoryEntry[], targetLoss: number, divergedAt: number | null): TrainOutcome {
+  if (divergedAt !== null) return { status: 'diverged', step: divergedAt };
+  const reached = history.find((e) => e.trainLoss <= targetLoss);
+  if (reached) return { status: 'trained', step: reached.step };
+  const initial = history[0]?.trainLoss ?? Infinity;
+  const best = history.reduce((lowest, e) => Math.min(lowest, e.trainLoss), Infinity);
+  return { status: best < STALL_FRACTION * initial ? 'unfinished' : 'stalled', step: null };
+}
+
+/** The steps at which history entries are taken, up to `upTo` updates: 0, every evalEvery, and the last. */
+export function evaluationSteps(steps: number, evalEvery: number): number[] {
+  const at = Array.from({ length: Math.floor(steps / evalEvery) + 1 }, (_, i) => i * evalEvery);
+  if (at[at.length - 1] !== steps) at.push(steps);
+  return at;
+}
+
+/** Trains every series to the end on one engine and returns the whole result. */
+export async function trainToEnd(
+  trainer: Trainer & { readonly name: 'cpu' | 'gpu'; readonly device?: string },
+  config: ExperimentConfig,
+  options: { signal?: AbortSignal; onProgress?: (p: Progress) => void } = {},
+): Promise<TrainResult> {
+  const started = performance.now();
+  const session = await trainer.train(config);
+  try {
+    const snapshot = await session.advance(config.train.steps, options);
+    return {
+      ...snapshot,
+      config,
+      engine: trainer.name,
+      ...(trainer.device ? { device: trainer.device } : {}),
+      timings: { totalMs: performance.now() - started },
+    };
+  } finally {
+    session.dispose();
+  }
+}
