@@ -9,7 +9,7 @@ import { parseSweep } from './configSweep';
 import { type ConfigError, checkScalar, isRecord, MAX_CONFIG_NESTING, nestingDepth } from './configValues';
 import type { InitSpec } from './initializers';
 import { defaultObject, parseObject } from './schema';
-import { splitSizes, TRAIN_SCHEMA, type TrainConfig } from './trainConfig';
+import { MAX_DATASET_ELEMENTS, splitSizes, TRAIN_SCHEMA, type TrainConfig } from './trainConfig';
 
 export type { InputSpec } from './configInput';
 export { type ConfigError, formatError, formatValue } from './configValues';
@@ -82,6 +82,15 @@ export function parseConfig(raw: unknown): ParseResult {
   const sweep = parseSweep(raw, errors);
   if (sweep?.length) config.sweep = sweep;
   config.train = parseObject(TRAIN_SCHEMA, raw.train, 'train', errors) as unknown as TrainConfig;
+  const { dataset } = config.train;
+  const dim = dataset.kind === 'teacher' ? dataset.dim : 2;
+  if (dataset.size * dim > MAX_DATASET_ELEMENTS) {
+    errors.push({
+      field: 'train.dataset.size',
+      value: dataset.size,
+      allowed: `size × dimension at most ${MAX_DATASET_ELEMENTS} (2^24) values; with dimension ${dim}, size ≤ ${Math.floor(MAX_DATASET_ELEMENTS / dim)}`,
+    });
+  }
   const trainRows = splitSizes(config.train.dataset).train;
   if (config.train.batch > trainRows) {
     errors.push({

@@ -40,6 +40,8 @@ export interface TrainConfig {
 }
 
 export const MAX_DATASET_SIZE = 200_000;
+/** Points × dimensions of a dataset: 2^24 values, 128 MiB in float64 on the CPU, 64 MiB in float32 on the GPU. */
+export const MAX_DATASET_ELEMENTS = 2 ** 24;
 export const MAX_TRAIN_BATCH = 65_536;
 
 const size = (fallback: number) =>
