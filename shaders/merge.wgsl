@@ -2,7 +2,8 @@
 // partial holds Z and H (slots A and B of a layer's state), a backward one ∂L/∂Z (slot A) or one block of ∂L/∂W (its
 // block state). Unless the rule is EXPONENT_KEEP, the merge of the first Moments also writes the exponent k that the
 // next kernel divides out: EXPONENT_NONE writes 0, EXPONENT_CHOOSE picks 2^k ≈ RMS (chunks after the first of a run
-// keep the first chunk's exponents, so their weight gradients add at one scale). One workgroup.
+// keep the first chunk's exponents, so their weight gradients add at one scale). With `accumulate` the merge adds to
+// the Moments already in the state (a trainer's evaluation over chunks). One workgroup.
 // Declared in src/gpu/mergeKernel.ts.
 
 const MERGE_THREADS: u32 = 256u;
@@ -29,9 +30,14 @@ fn mergeAll(thread: u32, index: u32) -> Moments {
 @compute @workgroup_size(256)
 fn main(@builtin(local_invocation_index) thread: u32) {
   for (var index = 0u; index < params.momentsPerPartial; index++) {
-    let merged = mergeAll(thread, index);
+    let total = mergeAll(thread, index);
     if (thread == 0u) {
       let base = select(params.slotWord, params.secondWord, index == 1u);
+      var merged = total;
+      if (params.accumulate == 1u) {
+        let before = Moments(state[base], bitcast<f32>(state[base + 1u]), bitcast<f32>(state[base + 2u]));
+        merged = mergeMoments(before, total);
+      }
       state[base + 0u] = merged.count;
       state[base + 1u] = bitcast<u32>(merged.mean);
       state[base + 2u] = bitcast<u32>(merged.m2);

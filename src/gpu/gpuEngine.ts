@@ -7,6 +7,7 @@
  */
 import { bindActivation } from '../lab/activations';
 import { batchRows, type ExperimentConfig, inputWidth, parseConfig } from '../lab/config';
+import { makeDataset } from '../lab/datasets';
 import {
   type Engine,
   type ResolvedOptions,
@@ -16,10 +17,12 @@ import {
   throwIfAborted,
 } from '../lab/engine';
 import type { GpuPlanSummary, RowCapture, RunResult, SeriesResult } from '../lab/results';
+import type { Trainer, TrainingSession } from '../lab/training';
 import { estimateRun, formatBytes, type RunEstimate, runWork } from '../lab/work';
 import { DRAW_MACS, runCost } from './cost';
 import { acquireDevice, EMULATED_GPU_NOTE, type GpuContext, GpuMemoryError } from './device';
 import { GpuRun } from './gpuRun';
+import { GpuTrainingSession, trainNetwork } from './gpuTrainer';
 import type { Pace } from './job';
 import { compileBackwardKernels, compileKernels, type Kernels } from './kernels';
 import {
@@ -34,6 +37,8 @@ import {
   SLICE_MS,
 } from './plan';
 import { RunBuffers } from './runBuffers';
+import { TrainBuffers } from './trainBuffers';
+import { compileTrainKernels, type TrainKernels } from './trainKernels';
 
 export { DeviceLostError, GpuFailureError, GpuMemoryError, GpuUnavailableError } from './device';
 
@@ -63,9 +68,11 @@ const CALIBRATION_MS = 200;
 interface Ready {
   gpu: GpuContext;
   kernels: Kernels;
+  /** Compiled on the first training session. */
+  trainKernels?: TrainKernels;
 }
 
-export class GpuEngine implements Engine {
+export class GpuEngine implements Engine, Trainer {
   readonly name = 'gpu' as const;
   private ready: Ready | null = null;
   private readonly pace: Pace;
@@ -252,6 +259,22 @@ export class GpuEngine implements Engine {
       run.destroy();
       buffers.destroy();
     }
+  }
+
+  /**
+   * A training session of every series of `config` (src/gpu/gpuTrainer.ts). Its parameters, optimizer state, dataset
+   * and scratch must fit the memory budget whole (training keeps every layer's weights on the GPU); otherwise the
+   * error says how much it would keep and what it may use.
+   */
+  async train(config: ExperimentConfig): Promise<TrainingSession> {
+    const ready = await this.connect();
+    const { gpu, kernels } = ready;
+    kernels.backward ??= await compileBackwardKernels(gpu.device);
+    ready.trainKernels ??= await compileTrainKernels(kernels, kernels.backward, gpu.device);
+    const data = makeDataset(config.train.dataset, config.seed);
+    const net = trainNetwork(config, data);
+    const buffers = await TrainBuffers.allocate(gpu.device, data, net.widths, config, this.budget(gpu));
+    return new GpuTrainingSession(gpu, ready.trainKernels, buffers, config, data, net, this.pace);
   }
 
   dispose(): void {

@@ -16,6 +16,7 @@ const spec = defineKernel({
     secondWord: 'u32',
     exponentWord: 'u32',
     exponentRule: 'u32',
+    accumulate: 'u32',
   },
   bindings: {
     partials: { type: 'array<Moments>', access: 'read' },
@@ -33,6 +34,8 @@ export interface Merge {
   target: MergeTarget;
   /** The exponent rule of slot A; other targets keep the exponent as it is. */
   exponent: ExponentRule;
+  /** Add to the Moments already there (Chan's merge) instead of replacing them. */
+  accumulate?: boolean;
 }
 
 export class MergeKernel {
@@ -56,6 +59,7 @@ export class MergeKernel {
         secondWord: layerBase + STATE.slotB,
         exponentWord: layerBase + STATE.exponent,
         exponentRule: EXPONENT_RULES[withExponent ? m.exponent : 'keep'],
+        accumulate: m.accumulate ? 1 : 0,
       },
       { partials, state },
       [1, 1],

@@ -15,13 +15,17 @@
  * - per layer (the readout is layer L + 1): `pre`, the moments of Z_l over the whole training set;
  * - `weightGrad.meanSq`, E[(∂L/∂W_l)²] over W_l's elements for minibatch t (the one update t + 1 will use), at this
  *   network — also at the last entry, where no update follows;
- * - `updateRatio`, ‖W_l(t) − W_l(t − 1)‖ / ‖W_l(t − 1)‖ (Frobenius) of the last update; null at t = 0.
+ * - `updateRatio`, ‖W_l(t) − W_l(t − 1)‖ / ‖W_l(t − 1)‖ (Frobenius) of the last update; null at t = 0 and while
+ *   W_l(t − 1) = 0 (a ratio to nothing);
+ * - `flags`: `pre` or `weightGrad` values the engine's arithmetic could not hold (results.ts's RangeFlag) — a flagged
+ *   figure is not a measurement and is never presented as one.
  * A loss or a weight that is not finite stops its series: the outcome says at which step it diverged, and no entry
  * after the last finite one is recorded, so nothing non-finite is ever plotted.
  */
 import type { ExperimentConfig } from './config';
 import type { Progress } from './engine';
 import type { InitSpec } from './initializers';
+import type { RangeFlag } from './results';
 import type { Moments } from './stats';
 
 export interface TrainLayerRecord {
@@ -30,6 +34,7 @@ export interface TrainLayerRecord {
   pre: Moments;
   weightGrad: { meanSq: number };
   updateRatio: number | null;
+  flags: RangeFlag[];
 }
 
 export interface TrainHistoryEntry {

@@ -1,0 +1,213 @@
+/**
+ * The buffers of a training session: the dataset, every series' parameters with their gradients and optimizer
+ * state — all on the GPU for the whole run — and the scratch one step or evaluation works in (the kept Z of every
+ * layer, δ, partials, the small states read back at each evaluation). Sized once; allocated within the memory budget
+ * (plan.ts) inside an out-of-memory error scope.
+ */
+import type { ExperimentConfig } from '../lab/config';
+import type { Dataset } from '../lab/datasets';
+import type { OptimizerSpec } from '../lab/trainConfig';
+import { formatBytes } from '../lab/work';
+import { GpuMemoryError } from './device';
+import { PARTIAL_BYTES, tilesAlong } from './geometry';
+import { STATE } from './layerState';
+import { LOSS_ROWS_PER_PARTIAL } from './lossGradientKernel';
+import { optimizerPartials } from './optimizerKernel';
+import type { MemoryBudget } from './plan';
+
+const F32 = 4;
+const { STORAGE, COPY_SRC, COPY_DST, MAP_READ } = GPUBufferUsage;
+
+/** A series' parameters on the GPU, layer l at index l − 1 (the readout last). */
+export interface SeriesParameters {
+  weights: GPUBuffer[];
+  biases: GPUBuffer[];
+  weightGrads: GPUBuffer[];
+  biasGrads: GPUBuffer[];
+  /** SGD's momentum buffer, or Adam's m and v; a placeholder where the optimizer keeps none. */
+  weightState: [GPUBuffer, GPUBuffer][];
+  biasState: [GPUBuffer, GPUBuffer][];
+  /** The first update whose loss or weights were not finite (0xFFFFFFFF: none yet). */
+  diverged: GPUBuffer;
+}
+
+/** Words of the evaluation readback, in order: pre stats, losses (train, test), gradient stats, update stats, divergence. */
+export function readbackLayout(layers: number) {
+  const states = layers * STATE.words;
+  return {
+    pre: 0,
+    losses: states,
+    grads: states + 2 * STATE.words,
+    updates: 2 * states + 2 * STATE.words,
+    diverged: 3 * states + 2 * STATE.words,
+    words: 3 * states + 2 * STATE.words + 1,
+  };
+}
+
+export class TrainBuffers {
+  readonly trainX: GPUBuffer;
+  readonly trainY: GPUBuffer;
+  readonly testX: GPUBuffer;
+  readonly testY: GPUBuffer;
+  /** A buffer bound where a kernel's binding is unused: labels in regression, targets in classification. */
+  readonly unused: GPUBuffer;
+  /** Training rows of the minibatches being run, [steps × batch]. */
+  readonly indices: GPUBuffer;
+  readonly series: SeriesParameters[];
+  /** [rows × n_0]: a minibatch or an evaluation chunk. */
+  readonly input: GPUBuffer;
+  /** A minibatch's labels or targets, gathered beside its rows. */
+  readonly batchAnswers: GPUBuffer;
+  /** Z_l of every layer (the readout last), [rows × n_l]. */
+  readonly trace: GPUBuffer[];
+  readonly deltas: [GPUBuffer, GPUBuffer];
+  readonly partials: GPUBuffer;
+  /** Per layer: the pre stats of an evaluation (and the layer kernels' flags, exponents 0). */
+  readonly evalState: GPUBuffer;
+  /** The loss and accuracy of the train set (layer 0) and of the test set (layer 1). */
+  readonly lossState: GPUBuffer;
+  /** Per layer: ∂L/∂W's statistics (slot B), and the backward kernels' flags. */
+  readonly gradStats: GPUBuffer;
+  /** Per layer: the last update's Δ (slot A) and W before it (slot B). */
+  readonly updateStats: GPUBuffer;
+  readonly readback: GPUBuffer;
+  private readonly all: GPUBuffer[] = [];
+
+  private constructor(
+    private readonly device: GPUDevice,
+    data: Dataset,
+    readonly widths: number[],
+    seriesCount: number,
+    optimizer: OptimizerSpec,
+    readonly rows: number,
+    readonly maxIndices: number,
+  ) {
+    const make = (label: string, size: number, usage = STORAGE | COPY_DST | COPY_SRC) => {
+      const buffer = device.createBuffer({ label, size: Math.max(16, size), usage });
+      this.all.push(buffer);
+      return buffer;
+    };
+    const upload = (label: string, values: ArrayLike<number>, integer: boolean) => {
+      const buffer = make(label, values.length * F32);
+      device.queue.writeBuffer(buffer, 0, integer ? Uint32Array.from(values) : Float32Array.from(values));
+      return buffer;
+    };
+    const integer = data.classes > 0;
+    this.trainX = upload('train x', data.train.x, false);
+    this.trainY = upload('train y', data.train.y, integer);
+    this.testX = upload('test x', data.test.x, false);
+    this.testY = upload('test y', data.test.y, integer);
+    this.unused = make('unused', 16);
+    this.indices = make('minibatch rows', maxIndices * F32);
+    const layers = widths.length - 1;
+    const shapes = Array.from({ length: layers }, (_, l) => [widths[l], widths[l + 1]] as const);
+    const states = optimizer.kind === 'adam' ? 2 : optimizer.momentum > 0 ? 1 : 0;
+    const state = (label: string, size: number): [GPUBuffer, GPUBuffer] => [
+      states >= 1 ? make(`${label} state 1`, size) : this.unused,
+      states >= 2 ? make(`${label} state 2`, size) : this.unused,
+    ];
+    this.series = Array.from({ length: seriesCount }, (_, s) => ({
+      weights: shapes.map(([i, o], l) => make(`series ${s} W${l + 1}`, i * o * F32)),
+      biases: shapes.map(([, o], l) => make(`series ${s} b${l + 1}`, o * F32)),
+      weightGrads: shapes.map(([i, o], l) => make(`series ${s} ∂W${l + 1}`, i * o * F32)),
+      biasGrads: shapes.map(([, o], l) => make(`series ${s} ∂b${l + 1}`, o * F32)),
+      weightState: shapes.map(([i, o], l) => state(`series ${s} W${l + 1}`, i * o * F32)),
+      biasState: shapes.map(([, o], l) => state(`series ${s} b${l + 1}`, o * F32)),
+      diverged: make(`series ${s} divergence`, F32),
+    }));
+    for (const series of this.series) device.queue.writeBuffer(series.diverged, 0, new Uint32Array([0xffffffff]));
+    const widest = Math.max(...widths);
+    this.input = make('input rows', rows * widths[0] * F32);
+    this.batchAnswers = make('minibatch answers', maxIndices * (integer ? 1 : widths[layers]) * F32);
+    this.trace = widths.slice(1).map((n, l) => make(`Z${l + 1}`, rows * n * F32));
+    this.deltas = [make('δ 0', rows * widest * F32), make('δ 1', rows * widest * F32)];
+    const partials = Math.max(
+      tilesAlong(Math.max(rows, widest)) * tilesAlong(widest),
+      Math.ceil(rows / LOSS_ROWS_PER_PARTIAL),
+      ...shapes.map(([i, o]) => optimizerPartials(i * o)),
+    );
+    this.partials = make('partials', partials * PARTIAL_BYTES);
+    const stateBytes = layers * STATE.words * F32;
+    this.evalState = make('evaluation state', stateBytes);
+    this.lossState = make('loss state', 2 * STATE.words * F32);
+    this.gradStats = make('gradient statistics', stateBytes);
+    this.updateStats = make('update statistics', stateBytes);
+    this.readback = make('evaluation readback', readbackLayout(layers).words * F32, MAP_READ | COPY_DST);
+  }
+
+  /**
+   * A session's buffers within the budget: every series' parameters whole (training keeps every layer's weights), and
+   * evaluations in chunks of as many rows as one buffer allows. Throws GpuMemoryError, in words, when they do not fit
+   * or the device cannot back them.
+   */
+  static async allocate(
+    device: GPUDevice,
+    data: Dataset,
+    widths: number[],
+    config: Pick<ExperimentConfig, 'sweep' | 'train'>,
+    budget: MemoryBudget,
+  ): Promise<TrainBuffers> {
+    const { batch, optimizer } = config.train;
+    const widest = Math.max(...widths);
+    const largestSet = Math.max(data.train.rows, data.test.rows);
+    const rows = Math.max(batch, Math.min(largestSet, Math.floor(budget.buffer / (F32 * widest))));
+    const series = config.sweep.length;
+    const bytes = TrainBuffers.bytes(data, widths, series, optimizer, rows, batch);
+    const lower = "Lower width, depth, the dataset's size or the number of series, or train on the CPU engine.";
+    const problem = TrainBuffers.check(bytes, budget);
+    if (problem) throw new GpuMemoryError(`This training does not fit the GPU memory it may use: ${problem}. ${lower}`);
+    device.pushErrorScope('out-of-memory');
+    const buffers = new TrainBuffers(device, data, widths, series, optimizer, rows, batch);
+    if (!(await device.popErrorScope())) return buffers;
+    buffers.destroy();
+    throw new GpuMemoryError(
+      `The GPU could not give this training the ${formatBytes(bytes.total)} it asked for. ${lower}`,
+    );
+  }
+
+  /** Bytes a session would allocate, to check against the budget before allocating. */
+  static bytes(
+    data: Dataset,
+    widths: number[],
+    seriesCount: number,
+    optimizer: OptimizerSpec,
+    rows: number,
+    maxIndices: number,
+  ): { total: number; largest: number } {
+    const params = widths.slice(1).reduce((sum, n, l) => sum + widths[l] * n + n, 0);
+    const states = optimizer.kind === 'adam' ? 2 : optimizer.momentum > 0 ? 1 : 0;
+    const widest = Math.max(...widths);
+    const largestLayer = Math.max(...widths.slice(1).map((n, l) => widths[l] * n));
+    const values =
+      data.train.x.length +
+      data.train.y.length +
+      data.test.x.length +
+      data.test.y.length +
+      maxIndices * (1 + widths[widths.length - 1]) +
+      seriesCount * params * (2 + states) +
+      rows * (widths[0] + widths.slice(1).reduce((a, b) => a + b, 0) + 2 * widest);
+    const largest = Math.max(data.train.x.length, rows * widest, largestLayer, maxIndices) * F32;
+    return { total: values * F32, largest };
+  }
+
+  /** Zeroes the evaluation's states before it accumulates into them. */
+  clearEvaluation(): void {
+    const zeros = new Uint32Array(this.widths.length * STATE.words);
+    this.device.queue.writeBuffer(this.evalState, 0, zeros, 0, (this.widths.length - 1) * STATE.words);
+    this.device.queue.writeBuffer(this.lossState, 0, zeros, 0, 2 * STATE.words);
+    this.device.queue.writeBuffer(this.gradStats, 0, zeros, 0, (this.widths.length - 1) * STATE.words);
+  }
+
+  /** Whether the bytes fit the budget; in words when they do not. */
+  private static check(bytes: { total: number; largest: number }, budget: MemoryBudget): string | null {
+    if (bytes.largest > budget.buffer)
+      return `its largest buffer takes ${bytes.largest} bytes, more than the ${budget.buffer}-byte buffers it may use`;
+    if (bytes.total > budget.total)
+      return `it keeps ${bytes.total} bytes on the GPU, more than the ${budget.total} bytes it may use`;
+    return null;
+  }
+
+  destroy(): void {
+    for (const buffer of this.all) buffer.destroy();
+  }
+}
