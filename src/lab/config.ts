@@ -8,7 +8,8 @@ import { type InputSpec, parseInput } from './configInput';
 import { parseSweep } from './configSweep';
 import { type ConfigError, checkScalar, isRecord, MAX_CONFIG_NESTING, nestingDepth } from './configValues';
 import type { InitSpec } from './initializers';
-import { defaultObject, parseObject } from './schema';
+import { PARAMETRIZATION_SCHEMA, type ParametrizationConfig } from './parametrization';
+import { defaultObject, type ObjectSpec, parseObject } from './schema';
 import { MAX_DATASET_ELEMENTS, splitSizes, TRAIN_SCHEMA, type TrainConfig } from './trainConfig';
 
 export type { InputSpec } from './configInput';
@@ -28,7 +29,16 @@ export interface ExperimentConfig {
   sweep: InitSpec[];
   /** What training does with every series (trainConfig.ts); the experiments at initialization ignore it. */
   train: TrainConfig;
+  /** How initialization, layer outputs and learning rates scale with width (parametrization.ts). */
+  parametrization: ParametrizationConfig;
 }
+
+/** The config's nested objects, each declared by its typed table (schema.ts): parsed, written to the URL and documented alike. */
+export const NESTED_FIELDS = { train: TRAIN_SCHEMA, parametrization: PARAMETRIZATION_SCHEMA } as const satisfies Record<
+  string,
+  ObjectSpec
+>;
+export type NestedFieldName = keyof typeof NESTED_FIELDS;
 
 export type ParseResult = { ok: true; config: ExperimentConfig } | { ok: false; errors: ConfigError[] };
 
@@ -45,10 +55,17 @@ export function defaultConfig(): ExperimentConfig {
     input: { values: [...SEED_INPUT] },
     sweep: SEED_SIGMAS.map((sigma) => ({ kind: 'normal', sigma })),
     train: defaultObject(TRAIN_SCHEMA) as unknown as TrainConfig,
+    parametrization: defaultObject(PARAMETRIZATION_SCHEMA) as unknown as ParametrizationConfig,
   };
 }
 
-const TOP_LEVEL = new Set([...scalarFields.map((f) => f.name as string), 'input', 'init', 'sweep', 'train']);
+const TOP_LEVEL = new Set([
+  ...scalarFields.map((f) => f.name as string),
+  'input',
+  'init',
+  'sweep',
+  ...Object.keys(NESTED_FIELDS),
+]);
 
 /** Validates a parsed JSON value. Absent fields take the seed experiment's values; present ones must be valid. */
 function tooDeep(): ParseResult {
@@ -82,6 +99,12 @@ export function parseConfig(raw: unknown): ParseResult {
   const sweep = parseSweep(raw, errors);
   if (sweep?.length) config.sweep = sweep;
   config.train = parseObject(TRAIN_SCHEMA, raw.train, 'train', errors) as unknown as TrainConfig;
+  config.parametrization = parseObject(
+    PARAMETRIZATION_SCHEMA,
+    raw.parametrization,
+    'parametrization',
+    errors,
+  ) as unknown as ParametrizationConfig;
   const { dataset } = config.train;
   const dim = dataset.kind === 'teacher' ? dataset.dim : 2;
   if (dataset.size * dim > MAX_DATASET_ELEMENTS) {
