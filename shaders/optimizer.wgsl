@@ -1,8 +1,9 @@
 // One optimizer update of a parameter buffer, element by element, with PyTorch's conventions (torch.optim):
 // SGD: buf = g at the first step, else μ·buf + g; p −= lr·(g + μ·buf) with Nesterov, else lr·buf (μ = 0: lr·g).
 // Adam: m = β₁m + (1 − β₁)g; v = β₂v + (1 − β₂)g²; p −= (lr / c₁)·m / (√v / √c₂ + ε), c_i = 1 − β_i^t.
-// With `measure`, each workgroup's partial holds the Moments of the change Δp and of p before it, so the update's
-// ‖Δp‖ and ‖p‖ are merged like any statistic. A non-finite new value records the step in `diverged`.
+// Each thread strides over the elements (geometry.ts's stridedGroups). With `measure`, each workgroup's partial holds
+// the Moments of the change Δp and of p before it, so the update's ‖Δp‖ and ‖p‖ are merged like any statistic. A
+// non-finite new value records the step in `diverged`.
 // Declared in src/gpu/optimizerKernel.ts.
 
 const OPTIMIZER_THREADS: u32 = 256u;
@@ -10,11 +11,10 @@ const SGD: u32 = 0u;
 var<workgroup> reduction: array<MomentPair, 256>;
 
 @compute @workgroup_size(256)
-fn main(@builtin(global_invocation_id) id: vec3u, @builtin(workgroup_id) group: vec3u,
-        @builtin(local_invocation_index) thread: u32) {
-  let i = id.y * params.gridWidth + id.x;
+fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) thread: u32) {
   var pair = MomentPair(Moments(0u, 0.0, 0.0), Moments(0u, 0.0, 0.0));
-  if (i < params.count) {
+  let stride = params.groups * OPTIMIZER_THREADS;
+  for (var i = group.x * OPTIMIZER_THREADS + thread; i < params.count; i += stride) {
     let g = grads[i];
     let before = values[i];
     var after = before;
@@ -35,14 +35,16 @@ fn main(@builtin(global_invocation_id) id: vec3u, @builtin(workgroup_id) group: 
     }
     values[i] = after;
     if ((bitcast<u32>(after) & 0x7F800000u) == 0x7F800000u) { atomicMin(&diverged[0], params.step); }
-    pair = MomentPair(pushValue(Moments(0u, 0.0, 0.0), after - before), pushValue(Moments(0u, 0.0, 0.0), before));
+    if (params.measure == 1u) {
+      pair = MomentPair(pushValue(pair.pre, after - before), pushValue(pair.post, before));
+    }
   }
   if (params.measure == 0u) { return; }
   reduction[thread] = pair;
-  for (var stride = OPTIMIZER_THREADS / 2u; stride > 0u; stride /= 2u) {
+  for (var s = OPTIMIZER_THREADS / 2u; s > 0u; s /= 2u) {
     workgroupBarrier();
-    if (thread < stride) { reduction[thread] = mergePairs(reduction[thread], reduction[thread + stride]); }
+    if (thread < s) { reduction[thread] = mergePairs(reduction[thread], reduction[thread + s]); }
   }
   workgroupBarrier();
-  if (thread == 0u) { partials[group.y * params.groupsX + group.x] = reduction[0]; }
+  if (thread == 0u) { partials[group.x] = reduction[0]; }
 }

@@ -272,9 +272,9 @@ export class GpuEngine implements Engine, Trainer {
     kernels.backward ??= await compileBackwardKernels(gpu.device);
     ready.trainKernels ??= await compileTrainKernels(kernels, kernels.backward, gpu.device);
     const data = makeDataset(config.train.dataset, config.seed);
-    const net = trainNetwork(config, data);
+    const { net, factors } = trainNetwork(config, data, gpu.emulated);
     const buffers = await TrainBuffers.allocate(gpu.device, data, net.widths, config, this.budget(gpu));
-    return new GpuTrainingSession(gpu, ready.trainKernels, buffers, config, data, net, this.pace);
+    return new GpuTrainingSession(gpu, ready.trainKernels, buffers, config, data, net, factors, this.pace);
   }
 
   dispose(): void {

@@ -2,9 +2,7 @@
 import source from '../../shaders/optimizer.wgsl?raw';
 import type { OptimizerSpec } from '../lab/trainConfig';
 import { FRAGMENTS } from './fragments';
-import { type BindingBuffers, defineKernel, grid, Kernel, type KernelOf } from './kernel';
-
-const WORKGROUP = 256;
+import { type BindingBuffers, defineKernel, Kernel, type KernelOf } from './kernel';
 
 const spec = defineKernel({
   label: 'optimizer',
@@ -12,9 +10,8 @@ const spec = defineKernel({
   fragments: [FRAGMENTS.moments],
   uniforms: {
     count: 'u32',
-    gridWidth: 'u32',
-    // Workgroups along x: the stride of the partials.
-    groupsX: 'u32',
+    // Workgroups dispatched: each thread strides over the values by their threads.
+    groups: 'u32',
     kind: 'u32',
     lr: 'f32',
     momentum: 'f32',
@@ -39,12 +36,6 @@ const spec = defineKernel({
   },
 });
 
-/** Partials one update of `count` values writes when measured. */
-export const optimizerPartials = (count: number) => {
-  const { groups } = grid(count, WORKGROUP);
-  return groups[0] * groups[1];
-};
-
 export class OptimizerKernel {
   private constructor(private readonly kernel: KernelOf<typeof spec>) {}
 
@@ -52,21 +43,23 @@ export class OptimizerKernel {
     return new OptimizerKernel(await Kernel.compile(device, spec));
   }
 
-  /** Update `step` (1-based) of `count` values; `measure` writes the partials of Δp and p. */
+  /**
+   * Update `step` (1-based) of `count` values in `groups` workgroups (geometry.ts's stridedGroups); `measure` writes
+   * one partial of Δp and p per workgroup.
+   */
   update(
     buffers: BindingBuffers<typeof spec.bindings>,
     optimizer: OptimizerSpec,
     count: number,
     step: number,
     measure: boolean,
+    groups: number,
   ): void {
-    const { groups, gridWidth } = grid(count, WORKGROUP);
     const sgd = optimizer.kind === 'sgd';
     this.kernel.dispatch(
       {
         count,
-        gridWidth,
-        groupsX: groups[0],
+        groups,
         kind: sgd ? 0 : 1,
         lr: optimizer.lr,
         momentum: sgd ? optimizer.momentum : 0,
@@ -81,7 +74,7 @@ export class OptimizerKernel {
         step,
       },
       buffers,
-      groups,
+      [groups, 1],
     );
   }
 }

@@ -12,7 +12,9 @@
  *
  * History entry t (t = 0, evalEvery, 2·evalEvery, … and the last step) describes the network after t updates:
  * - train and test loss and accuracy over the whole sets (accuracy: argmax of the readout = label; null for regression);
- * - per layer (the readout is layer L + 1): `pre`, the moments of Z_l over the whole training set;
+ * - per layer (the readout is layer L + 1): `pre`, the moments of Z_l over the whole training set and its mean |Z_l|
+ *   (mup's l1); `post`, mean |H_l| and E[H_l²] over the same rows (null for the readout, which has no φ); with
+ *   `train.coordCheck`, `delta`: mean |Z_l(t) − Z_l(0)| and E[(Z_l(t) − Z_l(0))²] on the same rows;
  * - `weightGrad.meanSq`, E[(∂L/∂W_l)²] over W_l's elements for minibatch t (the one update t + 1 will use), at this
  *   network — also at the last entry, where no update follows;
  * - `updateRatio`, ‖W_l(t) − W_l(t − 1)‖ / ‖W_l(t − 1)‖ (Frobenius) of the last update; null at t = 0 and while
@@ -28,10 +30,18 @@ import type { InitSpec } from './initializers';
 import type { RangeFlag } from './results';
 import type { Moments } from './stats';
 
+/** The size of a typical coordinate of a layer's values, two ways. */
+export interface CoordinateSize {
+  meanAbs: number;
+  meanSq: number;
+}
+
 export interface TrainLayerRecord {
   /** 1 … depth, then depth + 1 for the readout. */
   layer: number;
-  pre: Moments;
+  pre: Moments & { meanAbs: number };
+  post: CoordinateSize | null;
+  delta?: CoordinateSize;
   weightGrad: { meanSq: number };
   updateRatio: number | null;
   flags: RangeFlag[];

@@ -21,6 +21,7 @@ describe('the train config', () => {
       steps: 500,
       evalEvery: 10,
       targetLoss: 0.1,
+      coordCheck: false,
     } satisfies TrainConfig);
   });
 
