@@ -14,6 +14,7 @@ import {
   type SendableOptions,
   throwIfAborted,
 } from '../lab/engine';
+import { estimateGrid, isGrid, runGrid } from '../lab/grid';
 import { autoHistogram } from '../lab/histogram';
 import { type InitSpec, initLabel, weightDistribution } from '../lab/initializers';
 import type { LayerHistograms, Quantity, RowCapture, RunResult, SeriesResult } from '../lab/results';
@@ -137,12 +138,14 @@ export class CpuEngine implements Engine {
   private macsPerSecond: number | null = null;
 
   async estimate(config: ExperimentConfig, options: SendableOptions = {}): Promise<RunEstimate> {
+    if (isGrid(config)) return estimateGrid((c, o) => this.estimate(c, o), config, options);
     const rows = options.rows ? options.rows.length / batchRows(config) : 1;
     this.macsPerSecond ??= measureCpuSpeed();
     return estimateRun(runWork(config, options.backward === true) * rows, this.macsPerSecond, null);
   }
 
   async run(config: ExperimentConfig, options: RunOptions = {}): Promise<RunResult> {
+    if (isGrid(config)) return runGrid((c, o) => this.run(c, o), config, options);
     const started = performance.now();
     const resolved = resolveRunOptions(config, options);
     const activation = bindActivation(config.activation, config);

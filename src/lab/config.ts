@@ -3,7 +3,13 @@
  * Every bad field gives an error naming the field, the value and what is allowed; nothing is silently defaulted.
  */
 import type { ActivationName } from './activations';
-import { MAX_ELEMENTS_PER_LAYER, MAX_ORTHOGONAL_WIDTH, scalarFields } from './configFields';
+import {
+  MAX_ELEMENTS_PER_LAYER,
+  MAX_ORTHOGONAL_WIDTH,
+  MAX_SERIES,
+  type ScalarField,
+  scalarFields,
+} from './configFields';
 import { type InputSpec, parseInput } from './configInput';
 import { parseSweep } from './configSweep';
 import { type ConfigError, checkScalar, isRecord, MAX_CONFIG_NESTING, nestingDepth } from './configValues';
@@ -31,7 +37,22 @@ export interface ExperimentConfig {
   train: TrainConfig;
   /** How initialization, layer outputs and learning rates scale with width (parametrization.ts). */
   parametrization: ParametrizationConfig;
+  /**
+   * `width` and `depth` given as lists (grid.ts): every series at every listed width and depth. Null where the field
+   * is one number; `width` and `depth` then hold the first entry.
+   */
+  axes: GridAxes;
 }
+
+export interface GridAxes {
+  width: number[] | null;
+  depth: number[] | null;
+}
+
+/** Fields that accept a list as well as a number, each entry validated like the number. */
+export const GRID_FIELDS = ['width', 'depth'] as const;
+/** Entries of such a list: a power-of-two ladder from 2 to 16384 has 14. */
+export const MAX_GRID_VALUES = 16;
 
 /** The config's nested objects, each declared by its typed table (schema.ts): parsed, written to the URL and documented alike. */
 export const NESTED_FIELDS = { train: TRAIN_SCHEMA, parametrization: PARAMETRIZATION_SCHEMA } as const satisfies Record<
@@ -56,6 +77,7 @@ export function defaultConfig(): ExperimentConfig {
     sweep: SEED_SIGMAS.map((sigma) => ({ kind: 'normal', sigma })),
     train: defaultObject(TRAIN_SCHEMA) as unknown as TrainConfig,
     parametrization: defaultObject(PARAMETRIZATION_SCHEMA) as unknown as ParametrizationConfig,
+    axes: { width: null, depth: null },
   };
 }
 
@@ -87,10 +109,20 @@ export function parseConfig(raw: unknown): ParseResult {
       });
   }
   for (const field of scalarFields) {
-    if (raw[field.name] === undefined) continue;
-    const error = checkScalar(field, raw[field.name]);
-    if (error) errors.push(error);
-    else (config as unknown as Record<string, unknown>)[field.name] = raw[field.name];
+    const value = raw[field.name];
+    if (value === undefined) continue;
+    const grid = (GRID_FIELDS as readonly string[]).includes(field.name);
+    if (grid && Array.isArray(value)) {
+      const list = parseGridList(field, value, errors);
+      if (list) {
+        (config as unknown as Record<string, unknown>)[field.name] = list[0];
+        config.axes[field.name as keyof GridAxes] = list;
+      }
+      continue;
+    }
+    const error = checkScalar(field, value);
+    if (error) errors.push(grid ? { ...error, allowed: `${error.allowed}, or a list of such` } : error);
+    else (config as unknown as Record<string, unknown>)[field.name] = value;
   }
   if (raw.input !== undefined) {
     const input = parseInput(raw.input, errors);
@@ -98,6 +130,13 @@ export function parseConfig(raw: unknown): ParseResult {
   }
   const sweep = parseSweep(raw, errors);
   if (sweep?.length) config.sweep = sweep;
+  const series = config.sweep.length * (config.axes.width?.length ?? 1) * (config.axes.depth?.length ?? 1);
+  if (series > MAX_SERIES)
+    errors.push({
+      field: 'width',
+      value: config.axes.width ?? config.width,
+      allowed: `at most ${MAX_SERIES} series in all: ${config.sweep.length} initializers × ${config.axes.width?.length ?? 1} widths × ${config.axes.depth?.length ?? 1} depths is ${series}`,
+    });
   config.train = parseObject(TRAIN_SCHEMA, raw.train, 'train', errors) as unknown as TrainConfig;
   config.parametrization = parseObject(
     PARAMETRIZATION_SCHEMA,
@@ -123,7 +162,7 @@ export function parseConfig(raw: unknown): ParseResult {
     });
   }
   const rows = 'batch' in config.input ? config.input.batch : 1;
-  const widest = Math.max(config.width, inputWidth(config));
+  const widest = Math.max(...(config.axes.width ?? [config.width]), inputWidth(config));
   if (rows * widest > MAX_ELEMENTS_PER_LAYER) {
     errors.push({
       field: 'input.batch',
@@ -139,6 +178,20 @@ export function parseConfig(raw: unknown): ParseResult {
     });
   }
   return errors.length ? { ok: false, errors } : { ok: true, config };
+}
+
+/** A list for a grid field: 1 to MAX_GRID_VALUES distinct entries, each valid as the field's number. */
+function parseGridList(field: ScalarField, list: unknown[], errors: ConfigError[]): number[] | null {
+  const before = errors.length;
+  if (list.length < 1 || list.length > MAX_GRID_VALUES)
+    errors.push({ field: field.name, value: list, allowed: `a list of 1 to ${MAX_GRID_VALUES} entries` });
+  list.forEach((entry, i) => {
+    const error = checkScalar(field, entry, `${field.name}[${i}]`);
+    if (error) errors.push(error);
+  });
+  if (errors.length === before && new Set(list).size !== list.length)
+    errors.push({ field: field.name, value: list, allowed: 'a list without repeated entries' });
+  return errors.length === before ? (list as number[]) : null;
 }
 
 /** The deepest bracket nesting of JSON text, outside strings, without parsing it. */

@@ -8,6 +8,7 @@
 import type { ExperimentConfig } from './config';
 import type { Histogram } from './histogram';
 import type { InitSpec } from './initializers';
+import type { ParametrizationKind } from './parametrization';
 import type { Moments, TrialSummary } from './stats';
 
 /**
@@ -54,7 +55,14 @@ export interface LayerHistograms {
   weightGrad?: Histogram;
 }
 
-export interface SeriesResult {
+/** The network a series ran on, where width or depth is an axis (grid.ts): the JSON gives it for every series. */
+export interface GridPlacement {
+  width: number;
+  depth: number;
+  parametrization: ParametrizationKind;
+}
+
+export interface SeriesResult extends Partial<GridPlacement> {
   label: string;
   init: InitSpec;
   layers: LayerStats[];
@@ -110,6 +118,9 @@ export function resultJson(result: RunResult): object {
     series: result.series.map((s) => ({
       label: s.label,
       init: s.init,
+      width: s.width ?? result.config.width,
+      depth: s.depth ?? result.config.depth,
+      parametrization: s.parametrization ?? result.config.parametrization.kind,
       layers: s.layers,
       ...(s.histograms ? { histograms: s.histograms } : {}),
     })),

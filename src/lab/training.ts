@@ -27,7 +27,7 @@
 import type { ExperimentConfig } from './config';
 import type { Progress } from './engine';
 import type { InitSpec } from './initializers';
-import type { RangeFlag } from './results';
+import type { GridPlacement, RangeFlag } from './results';
 import type { Moments } from './stats';
 
 /** The size of a typical coordinate of a layer's values, two ways. */
@@ -71,7 +71,7 @@ export interface TrainOutcome {
 /** A loss that has not fallen below 90 % of its initial value has made no real progress. */
 export const STALL_FRACTION = 0.9;
 
-export interface TrainSeries {
+export interface TrainSeries extends Partial<GridPlacement> {
   label: string;
   init: InitSpec;
   history: TrainHistoryEntry[];

@@ -9,6 +9,7 @@ import {
   defaultConfig,
   type ExperimentConfig,
   formatError,
+  GRID_FIELDS,
   NESTED_FIELDS,
   type NestedFieldName,
   parseConfig,
@@ -82,6 +83,11 @@ function parseVariantText(text: string): unknown {
   return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, typeof v === 'string' ? booleanText(v) : v]));
 }
 
+/** "64,128" as a list of numbers, "64" as a number. */
+function listOrScalar(text: string): unknown {
+  return text.includes(',') ? text.split(',').map(scalar) : scalar(text);
+}
+
 /** true and false read as booleans; anything else kept, for the error to quote. */
 function booleanText(text: string): unknown {
   return text === 'true' ? true : text === 'false' ? false : text;
@@ -97,6 +103,8 @@ const PARSE_BY_TYPE: Record<string, (text: string) => unknown> = {
 
 const PARSERS: Record<string, (text: string) => unknown> = {
   ...Object.fromEntries(scalarFields.map((f) => [f.name, f.type === 'enum' ? (t: string) => t : scalar])),
+  // Width and depth also take a list, "64,128,256": every series at each (grid.ts).
+  ...Object.fromEntries(GRID_FIELDS.map((name) => [name, listOrScalar])),
   input: parseInputText,
   sweep: parseSweepText,
   ...Object.fromEntries(
@@ -187,6 +195,10 @@ export function readUrl(search: string): UrlState {
 export function writeUrl(config: ExperimentConfig, engine: EngineChoice): string {
   const params = new URLSearchParams();
   for (const field of scalarFields) params.set(field.name, String(config[field.name]));
+  for (const name of GRID_FIELDS) {
+    const list = config.axes[name];
+    if (list) params.set(name, list.join(','));
+  }
   params.set('input', formatInput(config));
   params.set('sweep', formatSweep(config.sweep));
   // Nested objects' fields only where they differ from their defaults: most links never train.
