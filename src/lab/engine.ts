@@ -18,6 +18,8 @@ export interface Progress {
   series: number;
   trial: number;
   layer: number;
+  /** Training: the update (or history entry) in progress; absent for the experiments at initialization. */
+  step?: number;
 }
 
 export interface RunOptions {
