@@ -15,9 +15,13 @@
  * - per layer (the readout is layer L + 1): `pre`, the moments of Z_l over the whole training set;
  * - `weightGrad.meanSq`, E[(∂L/∂W_l)²] over W_l's elements for minibatch t (the one update t + 1 will use), at this
  *   network — also at the last entry, where no update follows;
- * - `updateRatio`, ‖W_l(t) − W_l(t − 1)‖ / ‖W_l(t − 1)‖ (Frobenius) of the last update; null at t = 0.
- * A loss or a weight that is not finite stops its series: the outcome says at which step it diverged, and no entry
- * after the last finite one is recorded, so nothing non-finite is ever plotted.
+ * - `updateRatio`, ‖W_l(t) − W_l(t − 1)‖ / ‖W_l(t − 1)‖ (Frobenius) of the last update; null at t = 0, and null
+ *   where W_l(t − 1) was all zeros (zeros init: no scale to compare the step with; it is no divergence).
+ * A loss or a weight that is not finite stops its series: it diverged at step k when a weight or bias is not finite
+ * after update k (checked after every update), or when the entry at k has a figure that is not finite (a loss, an
+ * accuracy, a moment, a gradient's mean square or an update ratio: the network after k updates cannot be measured).
+ * The outcome says k, and no entry after the last finite one is recorded, so nothing non-finite is ever plotted; the
+ * series' parameters stay as update k left them (the export's W_final may then hold NaN or ±Infinity).
  */
 import type { ExperimentConfig } from './config';
 import type { Progress } from './engine';
@@ -66,7 +70,7 @@ export interface TrainSeries {
 export interface TrainSnapshot {
   /** Updates done so far (every series has done as many, unless it diverged). */
   step: number;
-  /** Every series has done `config.train.steps` updates, or diverged. */
+  /** Every series has done `config.train.steps` updates, or diverged, and the last entry is recorded. */
   finished: boolean;
   series: TrainSeries[];
 }
@@ -96,7 +100,12 @@ export interface Parameters {
 export interface TrainingSession {
   /** The history so far. */
   snapshot(): TrainSnapshot;
-  /** Trains every series `steps` more updates (fewer at the end); resolves with the history so far. */
+  /**
+   * Trains every series `steps` more updates (fewer at the end); resolves with the history so far. The entry at the
+   * session's current step is taken first when it is due and missing (advance(0) at the start takes the entry at 0).
+   * A cancelled advance rejects with CancelledError and leaves the session after a whole update, every series at the
+   * same one; the next advance goes on from there. Calls are served in order, one at a time.
+   */
   advance(
     steps: number,
     options?: { signal?: AbortSignal; onProgress?: (p: Progress) => void },
