@@ -4,7 +4,9 @@
  *
  * A session lives on the engine's side under a number; `train` opens it, `advance` (with progress, cancelled by the
  * protocol's `cancel` of its request), `forward` and `parameters` use it, `close` ends it. An answer to `advance`
- * carries only the history entries the caller has not seen yet, so a long history crosses once, not at every step.
+ * carries only the history entries the caller has not seen yet, so a long history crosses once, not at every step;
+ * after a cancelled advance the caller's snapshot is the last one sent, and the next advance brings what the engine
+ * recorded before the cancel took effect.
  * Typed arrays travel as number arrays.
  */
 import type { ExperimentConfig } from './config';
