@@ -16,6 +16,7 @@ import { sampleWeights } from '../lab/sampling';
 import { type Moments, toMoments } from '../lab/stats';
 import type { OptimizerSpec } from '../lab/trainConfig';
 import {
+  entryIsFinite,
   evaluationSteps,
   type ForwardValues,
   outcomeOf,
@@ -99,7 +100,8 @@ export class GpuTrainingSession implements TrainingSession {
       history: state.history,
       outcome: outcomeOf(state.history, train.targetLoss, state.divergedAt),
     }));
-    return { step: this.step, finished: this.step >= train.steps, series };
+    const finished = this.step >= train.steps || this.states.every((state) => state.divergedAt !== null);
+    return { step: this.step, finished, series };
   }
 
   async advance(
@@ -238,12 +240,8 @@ export class GpuTrainingSession implements TrainingSession {
     const at = (base: number) => words.subarray(base);
     const losses = [0, 1].map((slot) => decodeState(at(layout.losses), slot, FORWARD_SLOTS));
     const [trainLoss, testLoss] = losses.map((l) => toMoments(l.a).mean);
-    if (!Number.isFinite(trainLoss) || !Number.isFinite(testLoss)) {
-      state.divergedAt = step;
-      return;
-    }
     const accuracy = (slot: number) => (this.net.classification ? toMoments(losses[slot].b).mean : null);
-    state.history.push({
+    const entry: TrainHistoryEntry = {
       step,
       trainLoss,
       trainAccuracy: accuracy(0),
@@ -275,7 +273,9 @@ export class GpuTrainingSession implements TrainingSession {
         }
         return record;
       }),
-    });
+    };
+    if (entryIsFinite(entry)) state.history.push(entry);
+    else state.divergedAt = step;
   }
 
   async forward(series: number, points: Float64Array, withLayers: boolean): Promise<ForwardValues> {

@@ -180,6 +180,15 @@ export function parseConfig(raw: unknown): ParseResult {
   return errors.length ? { ok: false, errors } : { ok: true, config };
 }
 
+/**
+ * The config as JSON writes it, so that it parses back to itself: a grid's width and depth as their lists, `axes`
+ * folded into them.
+ */
+export function configJson(config: ExperimentConfig): object {
+  const { axes, ...rest } = config;
+  return { ...rest, width: axes.width ?? config.width, depth: axes.depth ?? config.depth };
+}
+
 /** A list for a grid field: 1 to MAX_GRID_VALUES distinct entries, each valid as the field's number. */
 function parseGridList(field: ScalarField, list: unknown[], errors: ConfigError[]): number[] | null {
   const before = errors.length;

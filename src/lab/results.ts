@@ -5,7 +5,7 @@
  * With backward, each layer also has "grad" (∂L/∂Z_l) and "weightGrad" (∂L/∂W_l); with histograms, each series has
  * "histograms".
  */
-import type { ExperimentConfig } from './config';
+import { configJson, type ExperimentConfig } from './config';
 import type { Histogram } from './histogram';
 import type { InitSpec } from './initializers';
 import type { ParametrizationKind } from './parametrization';
@@ -109,7 +109,7 @@ export interface RunResult {
 /** The JSON form of a result (capture and typed arrays left out). */
 export function resultJson(result: RunResult): object {
   return {
-    config: result.config,
+    config: configJson(result.config),
     engine: result.engine,
     ...(result.device ? { device: result.device } : {}),
     ...(result.gpuBytes !== undefined ? { gpuBytes: result.gpuBytes } : {}),

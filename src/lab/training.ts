@@ -17,16 +17,19 @@
  *   `train.coordCheck`, `delta`: mean |Z_l(t) − Z_l(0)| and E[(Z_l(t) − Z_l(0))²] on the same rows;
  * - `weightGrad.meanSq`, E[(∂L/∂W_l)²] over W_l's elements for minibatch t (the one update t + 1 will use), at this
  *   network — also at the last entry, where no update follows;
- * - `updateRatio`, ‖W_l(t) − W_l(t − 1)‖ / ‖W_l(t − 1)‖ (Frobenius) of the last update; null at t = 0 and while
- *   W_l(t − 1) = 0 (a ratio to nothing);
+ * - `updateRatio`, ‖W_l(t) − W_l(t − 1)‖ / ‖W_l(t − 1)‖ (Frobenius) of the last update; null at t = 0, and null
+ *   where W_l(t − 1) was all zeros (zeros init: no scale to compare the step with; it is no divergence);
  * - `flags`: `pre` or `weightGrad` values the engine's arithmetic could not hold (results.ts's RangeFlag) — a flagged
- *   figure is not a measurement and is never presented as one.
- * A loss or a weight that is not finite stops its series: the outcome says at which step it diverged, and no entry
- * after the last finite one is recorded, so nothing non-finite is ever plotted.
+ *   figure is not a measurement and is never presented as one (on the GPU, values beyond float32's statistics range).
+ * A loss or a weight that is not finite stops its series: it diverged at step k when a weight or bias is not finite
+ * after update k (checked after every update), or when the entry at k has a figure that is not finite and not flagged
+ * (a loss, an accuracy, a moment, a gradient's mean square or an update ratio: the network after k updates cannot be
+ * measured). The outcome says k, and no entry after the last finite one is recorded, so nothing non-finite is ever
+ * plotted; the series' parameters stay as update k left them (the export's W_final may then hold NaN or ±Infinity).
  */
 import type { ExperimentConfig } from './config';
-import type { Progress } from './engine';
 import type { InitSpec } from './initializers';
+import type { Progress } from './progress';
 import type { GridPlacement, RangeFlag } from './results';
 import type { Moments } from './stats';
 
@@ -81,7 +84,7 @@ export interface TrainSeries extends Partial<GridPlacement> {
 export interface TrainSnapshot {
   /** Updates done so far (every series has done as many, unless it diverged). */
   step: number;
-  /** Every series has done `config.train.steps` updates, or diverged. */
+  /** Every series has done `config.train.steps` updates, or diverged, and the last entry is recorded. */
   finished: boolean;
   series: TrainSeries[];
 }
@@ -111,7 +114,12 @@ export interface Parameters {
 export interface TrainingSession {
   /** The history so far. */
   snapshot(): TrainSnapshot;
-  /** Trains every series `steps` more updates (fewer at the end); resolves with the history so far. */
+  /**
+   * Trains every series `steps` more updates (fewer at the end); resolves with the history so far. The entry at the
+   * session's current step is taken first when it is due and missing (advance(0) at the start takes the entry at 0).
+   * A cancelled advance rejects with CancelledError and leaves the session after a whole update, every series at the
+   * same one; the next advance goes on from there. Calls are served in order, one at a time.
+   */
   advance(
     steps: number,
     options?: { signal?: AbortSignal; onProgress?: (p: Progress) => void },
@@ -125,6 +133,22 @@ export interface TrainingSession {
 export interface Trainer {
   /** Starts training every series of `config` (config.train says how); nothing is computed until `advance`. */
   train(config: ExperimentConfig): Promise<TrainingSession>;
+}
+
+/**
+ * Every figure of the entry is a finite number (null where the contract allows it), or flagged as one the engine
+ * could not hold: else the series diverged.
+ */
+export function entryIsFinite(entry: TrainHistoryEntry): boolean {
+  const figures = [entry.trainLoss, entry.testLoss, entry.trainAccuracy ?? 0, entry.testAccuracy ?? 0];
+  for (const l of entry.layers) {
+    const flagged = (quantity: string) => l.flags.some((f) => f.quantity === quantity);
+    if (!flagged('pre')) figures.push(l.pre.mean, l.pre.var, l.pre.meanSq, l.pre.meanAbs);
+    if (!flagged('weightGrad')) figures.push(l.weightGrad.meanSq);
+    figures.push(l.updateRatio ?? 0, l.post?.meanAbs ?? 0, l.post?.meanSq ?? 0);
+    figures.push(l.delta?.meanAbs ?? 0, l.delta?.meanSq ?? 0);
+  }
+  return figures.every(Number.isFinite);
 }
 
 /** The outcome the history shows, given the step a series diverged at (null if it did not). */
