@@ -16,6 +16,12 @@ const FLAGS: FlagSpec[] = [
     value: 'DIR',
     description: 'write the datasets, minibatches and parameters as NumPy .npy files with a manifest.json',
   },
+  {
+    flag: '--coord-check',
+    kind: 'switch',
+    description:
+      "μP's coordinate check: record every step and each layer's change since initialization, and print each layer's size against width (width given as a list) with its fitted slope",
+  },
   ...COMMON_FLAGS.slice(1),
 ];
 
@@ -29,6 +35,7 @@ export interface TrainArgs extends CommonArgs {
   out?: string;
   csv?: string;
   export?: string;
+  coordCheck: boolean;
 }
 
 export const parseTrainArgs = (argv: string[]): ArgsResult<TrainArgs> => parseArgs<TrainArgs>(argv, FLAGS);

@@ -12,8 +12,8 @@ import type { BoundActivation } from '../lab/activations';
 import type { ExperimentConfig } from '../lab/config';
 import type { DataSplit } from '../lab/datasets';
 import { weightDistribution } from '../lab/initializers';
-import { type LayerFactors, layerFactors } from '../lab/parametrization';
 import { sampleWeights } from '../lab/sampling';
+import { trainFactors } from '../lab/training';
 import { transposedRows, weightGradientRows } from './backward';
 import { affineRows } from './layers';
 
@@ -46,7 +46,7 @@ export interface ReadoutShape {
  */
 export function initialNetwork(config: ExperimentConfig, series: number, widths: number[]): Network {
   const spec = config.sweep[series];
-  const factors = trainFactors(config, widths);
+  const factors = trainFactors(config);
   const weights = widths.slice(1).map((fanOut, i) => {
     const fanIn = widths[i];
     if (factors[i].zero) return new Float64Array(fanIn * fanOut);
@@ -57,15 +57,6 @@ export function initialNetwork(config: ExperimentConfig, series: number, widths:
   });
   const biases = widths.slice(1).map((units, i) => new Float64Array(units).fill(factors[i].zero ? 0 : config.bias));
   return { widths, weights, biases, multipliers: factors.map((f) => f.multiplier) };
-}
-
-/** Each layer's parametrization factors in the trained network (the readout last). */
-export function trainFactors(config: ExperimentConfig, widths: number[]): LayerFactors[] {
-  return widths
-    .slice(1)
-    .map((_, i) =>
-      layerFactors(config.parametrization, i + 1, config.depth, config.width, config.train.optimizer.kind),
-    );
 }
 
 /** Multiplies `values` by c in place unless c is 1. */

@@ -11,7 +11,7 @@ import type { Dataset } from '../lab/datasets';
 import { type Progress, throwIfAborted } from '../lab/engine';
 import { initLabel, weightDistribution } from '../lab/initializers';
 import { Minibatches } from '../lab/minibatches';
-import { type LayerFactors, layerFactors } from '../lab/parametrization';
+import type { LayerFactors } from '../lab/parametrization';
 import { sampleWeights } from '../lab/sampling';
 import { type Moments, toMoments } from '../lab/stats';
 import type { OptimizerSpec } from '../lab/trainConfig';
@@ -26,6 +26,7 @@ import {
   type TrainLayerRecord,
   type TrainSeries,
   type TrainSnapshot,
+  trainFactors,
 } from '../lab/training';
 import type { GpuContext } from './device';
 import type { Pace } from './job';
@@ -348,9 +349,7 @@ export function trainNetwork(
   const activation = bindActivation(config.activation, config);
   const widths = [data.dim, ...new Array(config.depth).fill(config.width), data.outputs];
   const { optimizer } = config.train;
-  const factors = widths
-    .slice(1)
-    .map((_, l) => layerFactors(config.parametrization, l + 1, config.depth, config.width, optimizer.kind));
+  const factors = trainFactors(config);
   const net: TrainNetwork = {
     widths,
     activationId: activation.id,

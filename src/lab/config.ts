@@ -3,13 +3,8 @@
  * Every bad field gives an error naming the field, the value and what is allowed; nothing is silently defaulted.
  */
 import type { ActivationName } from './activations';
-import {
-  MAX_ELEMENTS_PER_LAYER,
-  MAX_ORTHOGONAL_WIDTH,
-  MAX_SERIES,
-  type ScalarField,
-  scalarFields,
-} from './configFields';
+import { MAX_ELEMENTS_PER_LAYER, MAX_ORTHOGONAL_WIDTH, scalarFields } from './configFields';
+import { checkGridSize, GRID_FIELDS, type GridAxes, parseGridList, takeLrList } from './configGrid';
 import { type InputSpec, parseInput } from './configInput';
 import { parseSweep } from './configSweep';
 import { type ConfigError, checkScalar, isRecord, MAX_CONFIG_NESTING, nestingDepth } from './configValues';
@@ -18,6 +13,8 @@ import { PARAMETRIZATION_SCHEMA, type ParametrizationConfig } from './parametriz
 import { defaultObject, type ObjectSpec, parseObject } from './schema';
 import { MAX_DATASET_ELEMENTS, splitSizes, TRAIN_SCHEMA, type TrainConfig } from './trainConfig';
 
+export type { GridAxes } from './configGrid';
+export { GRID_FIELDS, MAX_GRID_VALUES } from './configGrid';
 export type { InputSpec } from './configInput';
 export { type ConfigError, formatError, formatValue } from './configValues';
 
@@ -38,21 +35,11 @@ export interface ExperimentConfig {
   /** How initialization, layer outputs and learning rates scale with width (parametrization.ts). */
   parametrization: ParametrizationConfig;
   /**
-   * `width` and `depth` given as lists (grid.ts): every series at every listed width and depth. Null where the field
-   * is one number; `width` and `depth` then hold the first entry.
+   * `width`, `depth` and `train.optimizer.lr` given as lists (grid.ts): every series at every listed value. Null where
+   * the field is one number; the field then holds the first entry.
    */
   axes: GridAxes;
 }
-
-export interface GridAxes {
-  width: number[] | null;
-  depth: number[] | null;
-}
-
-/** Fields that accept a list as well as a number, each entry validated like the number. */
-export const GRID_FIELDS = ['width', 'depth'] as const;
-/** Entries of such a list: a power-of-two ladder from 2 to 16384 has 14. */
-export const MAX_GRID_VALUES = 16;
 
 /** The config's nested objects, each declared by its typed table (schema.ts): parsed, written to the URL and documented alike. */
 export const NESTED_FIELDS = { train: TRAIN_SCHEMA, parametrization: PARAMETRIZATION_SCHEMA } as const satisfies Record<
@@ -77,7 +64,7 @@ export function defaultConfig(): ExperimentConfig {
     sweep: SEED_SIGMAS.map((sigma) => ({ kind: 'normal', sigma })),
     train: defaultObject(TRAIN_SCHEMA) as unknown as TrainConfig,
     parametrization: defaultObject(PARAMETRIZATION_SCHEMA) as unknown as ParametrizationConfig,
-    axes: { width: null, depth: null },
+    axes: { width: null, depth: null, lr: null },
   };
 }
 
@@ -130,14 +117,10 @@ export function parseConfig(raw: unknown): ParseResult {
   }
   const sweep = parseSweep(raw, errors);
   if (sweep?.length) config.sweep = sweep;
-  const series = config.sweep.length * (config.axes.width?.length ?? 1) * (config.axes.depth?.length ?? 1);
-  if (series > MAX_SERIES)
-    errors.push({
-      field: 'width',
-      value: config.axes.width ?? config.width,
-      allowed: `at most ${MAX_SERIES} series in all: ${config.sweep.length} initializers × ${config.axes.width?.length ?? 1} widths × ${config.axes.depth?.length ?? 1} depths is ${series}`,
-    });
-  config.train = parseObject(TRAIN_SCHEMA, raw.train, 'train', errors) as unknown as TrainConfig;
+  const { train, lrs } = takeLrList(raw.train, errors);
+  config.axes.lr = lrs;
+  config.train = parseObject(TRAIN_SCHEMA, train, 'train', errors) as unknown as TrainConfig;
+  checkGridSize(config.sweep.length, config.axes, errors);
   config.parametrization = parseObject(
     PARAMETRIZATION_SCHEMA,
     raw.parametrization,
@@ -186,21 +169,13 @@ export function parseConfig(raw: unknown): ParseResult {
  */
 export function configJson(config: ExperimentConfig): object {
   const { axes, ...rest } = config;
-  return { ...rest, width: axes.width ?? config.width, depth: axes.depth ?? config.depth };
-}
-
-/** A list for a grid field: 1 to MAX_GRID_VALUES distinct entries, each valid as the field's number. */
-function parseGridList(field: ScalarField, list: unknown[], errors: ConfigError[]): number[] | null {
-  const before = errors.length;
-  if (list.length < 1 || list.length > MAX_GRID_VALUES)
-    errors.push({ field: field.name, value: list, allowed: `a list of 1 to ${MAX_GRID_VALUES} entries` });
-  list.forEach((entry, i) => {
-    const error = checkScalar(field, entry, `${field.name}[${i}]`);
-    if (error) errors.push(error);
-  });
-  if (errors.length === before && new Set(list).size !== list.length)
-    errors.push({ field: field.name, value: list, allowed: 'a list without repeated entries' });
-  return errors.length === before ? (list as number[]) : null;
+  const { optimizer } = config.train;
+  return {
+    ...rest,
+    width: axes.width ?? config.width,
+    depth: axes.depth ?? config.depth,
+    train: { ...config.train, optimizer: { ...optimizer, lr: axes.lr ?? optimizer.lr } },
+  };
 }
 
 /** The deepest bracket nesting of JSON text, outside strings, without parsing it. */
