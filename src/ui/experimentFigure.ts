@@ -2,8 +2,9 @@
  * One live experiment on the page: a chart per quantity (Var(Z) and Var(H) by default) with theory dashed, a key that
  * says what the lines and the band are, a table under each chart, the engine that produced it, and its exports.
  */
+
+import { runTheory } from '../lab/gridTheory';
 import { type Quantity, type RunResult, resultCsv, resultJson } from '../lab/results';
-import { theoryCurves } from '../lab/theory';
 import { download, downloadText, el, tableRegion } from './dom';
 import { renderLayerTable } from './layerTable';
 import { registerResult } from './testHooks';
@@ -65,7 +66,7 @@ export class ExperimentFigure {
   /** `substitution`: why another engine than the chosen one produced this result, said beside the engine's name. */
   show(result: RunResult, substitution = ''): void {
     this.result = result;
-    const theory = theoryCurves(result.config);
+    const theory = runTheory(result.config);
     this.key.textContent = chartKey(result.config.trials);
     this.key.hidden = result.config.trials === 1;
     this.charts.forEach((chart) => {

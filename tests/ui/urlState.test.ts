@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, parseConfig } from '../../src/lab/config';
+import { configJson, defaultConfig, parseConfig } from '../../src/lab/config';
 import { scalarFields } from '../../src/lab/configFields';
 import { readUrl, writeUrl } from '../../src/ui/urlState';
 
@@ -59,7 +59,7 @@ describe('URL state under hostile links', () => {
       fc.property(fc.array(fc.tuple(names, valueText), { maxLength: 8 }), (pairs) => {
         const search = `?${pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}`;
         const state = readUrl(search);
-        expect(parseConfig(state.config)).toEqual({ ok: true, config: state.config });
+        expect(parseConfig(configJson(state.config))).toEqual({ ok: true, config: state.config });
         for (const p of state.problems) expect(p).toMatch(/: .+/);
         expect(({} as Record<string, unknown>).polluted).toBeUndefined();
         expect(Object.keys(Object.prototype)).toEqual([]);
@@ -71,6 +71,17 @@ describe('URL state under hostile links', () => {
   it('reads back every config it writes', () => {
     const config = { ...defaultConfig(), depth: 3, sweep: [{ kind: 'he-normal' as const, mode: 'fan_out' as const }] };
     expect(readUrl(writeUrl(config, 'gpu'))).toEqual({ config, engine: 'gpu', problems: [] });
+  });
+
+  it('carries width and depth lists both ways, and names a bad entry of a list with what is allowed', () => {
+    const state = readUrl('?width=64,128,256&depth=2,4');
+    expect(state.problems).toEqual([]);
+    expect(state.config.axes).toEqual({ width: [64, 128, 256], depth: [2, 4], lr: null });
+    expect(writeUrl(state.config, 'cpu')).toContain('&depth=2,4&width=64,128,256&');
+    expect(readUrl(writeUrl(state.config, 'cpu')).config).toEqual(state.config);
+    expect(readUrl('?width=64,0').problems).toEqual([
+      'width[1] = 0: an integer from 1 to 16384; using the default width = 10.',
+    ]);
   });
 
   it('names a prototype key as no parameter of the page', () => {
