@@ -64,7 +64,7 @@ export class CoordFigure {
         const title = `${KIND_TITLES[run.kind]}, step ${step}: ${MEASURE_WORDS[view.measure]} of ${name}`;
         const chart = this.chart(id, title, `${MEASURE_WORDS[view.measure]} of ${name}`);
         this.draw(chart, title, source.widths, panel.lines, depth);
-        panels.append(chart.host);
+        panels.append(el('div', { className: 'coord-panel' }, [chart.host, chart.numbers]));
       }
       rows.push(el('div', { className: 'coord-row' }, [el('h3', { text: KIND_TITLES[run.kind] }), panels]));
     }
@@ -80,7 +80,7 @@ export class CoordFigure {
   private chart(id: string, title: string, quantity: string): LogLogChart {
     const existing = this.charts.get(id);
     if (existing && existing.axes.y === quantity) return existing;
-    const chart = new LogLogChart(id, el('div', { className: 'coord-panel' }), title, {
+    const chart = new LogLogChart(id, el('div'), title, {
       x: 'width',
       y: quantity,
       xBase: 2,
@@ -91,9 +91,11 @@ export class CoordFigure {
 
   private draw(chart: LogLogChart, title: string, widths: number[], lines: CoordLine[], depth: number): void {
     const drawn = lines.filter((l) => l.gaps.some((g) => g !== 'absent'));
+    const allZero = (line: CoordLine) => line.gaps.every((g) => g === 'zero');
+    // A line that is 0 at every width (a readout started at 0; a layer no update has reached yet) says so in the key.
     const marks: LogMark[] = drawn.flatMap((line, i) =>
       line.gaps.flatMap((gap, w) =>
-        gap && gap !== 'absent'
+        gap && gap !== 'absent' && !allZero(line)
           ? [{ x: widths[w], y: null, color: colorOf(i), text: `${layerName(line.layer, depth)}: ${GAP_TEXT[gap]}` }]
           : [],
       ),
@@ -102,7 +104,7 @@ export class CoordFigure {
       title,
       widths,
       drawn.map((line, i) => ({
-        label: `${layerName(line.layer, depth)} · ${line.fit ? `slope ${slopeText(line.fit)}` : 'no slope: fewer than 2 widths'}`,
+        label: `${layerName(line.layer, depth)} · ${line.fit ? `slope ${slopeText(line.fit)}` : allZero(line) ? 'exactly 0 at every width' : 'no slope: fewer than 2 widths'}`,
         color: colorOf(i),
         values: line.sizes.map((v) => (Number.isFinite(v) && v > 0 ? v : null)),
       })),

@@ -7,6 +7,7 @@
  * figure keeps, and registered for the tests on window.initlab with its values before the logarithm.
  */
 import uPlot from 'uplot';
+import { el, tableRegion } from './dom';
 import { formatNumber } from './format';
 import { cssVar } from './palette';
 import { registerChart } from './testHooks';
@@ -44,6 +45,8 @@ export class LogLogChart {
   private x: number[] = [];
   private lines: LogLine[] = [];
   private marks: LogMark[] = [];
+  /** The chart's text alternative, under it: its numbers, folded away. */
+  readonly numbers: HTMLDetailsElement;
 
   constructor(
     readonly id: string,
@@ -55,12 +58,15 @@ export class LogLogChart {
     host.classList.add('chart');
     host.setAttribute('role', 'img');
     host.setAttribute('aria-label', `Chart: ${title}, not drawn yet`);
+    host.setAttribute('aria-describedby', `numbers-${id}`);
+    this.numbers = el('details', { className: 'chart-numbers', attrs: { id: `numbers-${id}` } });
     new ResizeObserver(() => this.plot?.setSize(this.size())).observe(host);
   }
 
   show(title: string, x: number[], lines: LogLine[], marks: LogMark[]): void {
     Object.assign(this, { title, x, lines, marks });
     this.render();
+    this.renderNumbers();
     registerChart(this.id, {
       title,
       quantity: this.axes.y,
@@ -118,6 +124,36 @@ export class LogLogChart {
     const data = [xs, ...this.lines.map((l) => l.values.map(plottable))];
     this.plot = new uPlot(options, data as uPlot.AlignedData, this.host);
     this.host.setAttribute('aria-label', `Chart: ${this.title}`);
+  }
+
+  /** One row per x, one column per line; a value the chart cannot show is written as it is, or — when absent. */
+  private renderNumbers(): void {
+    const header = [this.axes.x, ...this.lines.map((l) => l.label)];
+    const cell = (v: number | null) => (v === null ? '—' : formatNumber(v, 4));
+    const table = el('table', { className: 'layer-table' }, [
+      el('caption', { text: `${this.title}: ${this.axes.y}` }),
+      el('thead', {}, [
+        el(
+          'tr',
+          {},
+          header.map((h) => el('th', { text: h, attrs: { scope: 'col' } })),
+        ),
+      ]),
+      el(
+        'tbody',
+        {},
+        this.x.map((x, i) =>
+          el('tr', {}, [
+            el('th', { text: tickText(x), attrs: { scope: 'row' } }),
+            ...this.lines.map((l) => el('td', { text: cell(l.values[i]) })),
+          ]),
+        ),
+      ),
+    ]);
+    this.numbers.replaceChildren(
+      el('summary', { text: 'Numbers' }),
+      tableRegion(`${this.title}: the numbers`, [table]),
+    );
   }
 
   /** An × at the top edge for a value that is not there, with its reason; a ring around a value called out. */

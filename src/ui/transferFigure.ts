@@ -52,7 +52,7 @@ export class TransferFigure {
         })),
         marks,
       );
-      hosts.push(chart.host);
+      hosts.push(el('div', { className: 'transfer-panel' }, [chart.host, chart.numbers]));
     }
     this.panels.replaceChildren(...hosts);
   }
@@ -64,12 +64,11 @@ export class TransferFigure {
   private chart(kind: ParametrizationKind): LogLogChart {
     const existing = this.charts.get(kind);
     if (existing) return existing;
-    const chart = new LogLogChart(
-      `transfer-${kind}`,
-      el('div', { className: 'transfer-panel' }),
-      `${KIND_TITLES[kind]}: train loss`,
-      { x: 'learning rate', y: 'train loss', xBase: 10 },
-    );
+    const chart = new LogLogChart(`transfer-${kind}`, el('div'), `${KIND_TITLES[kind]}: train loss`, {
+      x: 'learning rate',
+      y: 'train loss',
+      xBase: 10,
+    });
     this.charts.set(kind, chart);
     return chart;
   }

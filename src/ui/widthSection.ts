@@ -25,8 +25,12 @@ import { coordConfig, readForm, transferConfig, type WidthSettings } from './wid
 import { estimateTasks, runTasks, type TrainingTask } from './widthTasks';
 import { type WidthUrlState, type WidthView, widthQuery } from './widthUrl';
 
-/** A coordinate check estimated to take longer than this waits for its button instead of starting on its own. */
-export const AUTO_RUN_SECONDS = 30;
+/**
+ * A coordinate check of more multiply–adds than this waits for its button instead of starting on its own. Counted in
+ * work, not time: an engine's speed estimate early on can be off by orders of magnitude (measured on tiny networks).
+ * The default check, 6.8e9, takes about a minute on the CPU worker of a 2-core machine; widths to 2048 are 2.7e10.
+ */
+export const AUTO_RUN_MACS = 1e10;
 
 type JobName = 'coord' | 'transfer';
 const coordRun = (r: TrainResult): CoordRun => ({ kind: r.config.parametrization.kind, series: r.series });
@@ -143,10 +147,10 @@ export class WidthSection {
         : '',
     );
     if (this.keys.coord === this.key('coord') || this.running === 'coord' || this.queue.includes('coord')) return;
-    const { seconds } = await estimateTasks(this.tasks('coord'));
-    if (seconds <= AUTO_RUN_SECONDS) this.request('coord');
+    const { macs, seconds } = await estimateTasks(this.tasks('coord'));
+    if (macs <= AUTO_RUN_MACS) this.request('coord');
     else
-      this.status.textContent = `The coordinate check needs about ${formatDuration(seconds)}: press Run coordinate check to start it.`;
+      this.status.textContent = `The coordinate check needs ${macs.toExponential(1)} multiply–adds, about ${formatDuration(seconds)}: press Run coordinate check to start it.`;
   }
 
   /** Starts a job, or queues it behind the one running; asking again for the running job starts it afresh. */

@@ -94,13 +94,13 @@ export function readoutSentence(checks: KindCheck[], depth: number, readoutZero:
   const mup = checks.find((c) => c.kind === 'mup');
   if (!mup) return '';
   if (readoutZero)
-    return "With readoutZero every readout starts at exactly 0, so no parametrization has a readout line at step 0: mup's recommendation removes the readout's initial output altogether.";
+    return "Here every readout starts at exactly 0 (mup's recommendation, the control “readout starts at 0”), so no parametrization has a readout line at step 0, and each later one is the readout's updates alone.";
   const fit = panelAt(mup.pre, 0)?.lines[depth]?.fit;
   if (!fit) return '';
   // The readout's output variance is m^initVariance · (m^multiplier)² times the standard one's; its size goes as the root.
   const { initVariance, multiplier } = PARAMETRIZATIONS.mup.readout;
   const expected = { slope: (initVariance + 2 * multiplier) / 2, stderr: null };
-  return `μP's readout at step 0 ${WORDS[trendOf(fit)]}: slope ${slopeText(fit)}, where its initial variance and output multiplier (the table above) predict ${slopeText(expected)}. mup starts the readout at 0 instead (readoutZero), which removes this initial output.`;
+  return `μP's readout at step 0 ${WORDS[trendOf(fit)]}: slope ${slopeText(fit)}, where its initial variance and output multiplier (the table above) predict ${slopeText(expected)}. mup starts the readout at 0 instead (the control “readout starts at 0”), which removes this initial output.`;
 }
 
 /** A learning rate as the lists write it. */

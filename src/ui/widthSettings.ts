@@ -4,9 +4,10 @@
  * so a bad one is reported as the parser reports any field (value, what is allowed), under the name of the control.
  * Plain data, no DOM: tests derive the very configs the page trains.
  *
- * The defaults were measured on this project's 2-core machine (README, "Width"): the coordinate check's five widths
- * and three steps take seconds on the CPU worker; the transfer's three widths × seven learning rates × 50 Adam steps,
- * per parametrization, take tens of seconds, which is why it waits for its button.
+ * The defaults were measured on this project's 2-core machine: the coordinate check's five widths and three steps
+ * take about a minute on the CPU worker; the transfer's three widths × seven learning rates × 50 Adam steps, per
+ * parametrization, about three minutes, which is why it waits for its button. The readout starts at 0 (mup's
+ * recommendation) in every parametrization shown, so that each readout line after step 0 is its updates alone.
  */
 import { type ConfigError, type ExperimentConfig, formatError, parseConfig } from '../lab/config';
 import { PARAMETRIZATIONS, type ParametrizationKind } from '../lab/parametrization';
@@ -31,7 +32,7 @@ export const DEFAULT_WIDTH_SETTINGS: WidthSettings = {
   kinds: ['standard', 'mup'],
   depth: 2,
   baseWidth: 64,
-  readoutZero: false,
+  readoutZero: true,
   coord: { widths: [64, 128, 256, 512, 1024], steps: 3, optimizer: 'sgd', lr: 0.1 },
   transfer: {
     widths: [32, 128, 512],

@@ -20,13 +20,19 @@ async function axeFindings(page: Page, where: string, include?: string): Promise
   );
 }
 
-const LAZY_SECTIONS = ['backward', 'distributions'];
+/** Each lazily computed section: the figure to scroll to and the results it waits for. */
+const LAZY: Record<string, { figure: string; results: string[] }> = {
+  backward: { figure: '#backward-figure', results: ['backward'] },
+  distributions: { figure: '#distributions-figure', results: ['distributions'] },
+  width: { figure: '#width-coord-figure', results: ['width-coord-standard', 'width-coord-mup'] },
+};
+const LAZY_SECTIONS = Object.keys(LAZY);
 
 /** Brings each lazily computed section into view and waits for its figure, as a reader scrolling down would. */
 async function drawLazySections(page: Page): Promise<void> {
   for (const id of LAZY_SECTIONS) {
-    await page.locator(`#${id}-figure`).scrollIntoViewIfNeeded();
-    await waitForRun(page, [id]);
+    await page.locator(LAZY[id].figure).scrollIntoViewIfNeeded();
+    await waitForRun(page, LAZY[id].results);
   }
 }
 
@@ -35,7 +41,8 @@ const theme = (page: Page) => page.evaluate(() => document.documentElement.datas
 describe('the lab page for every reader', () => {
   const env = useLab();
   // The CPU engine: these tests are about the page, and SwiftShader's GPU runs are the slow part of the suite.
-  const url = () => `${env.lab.url}?engine=cpu`;
+  // The width section's coordinate check at two small widths, so that it starts on sight and takes a moment.
+  const url = () => `${env.lab.url}?engine=cpu&scaling.coordWidths=16,32`;
 
   it('axe-core finds nothing on the light page, nor in the backward and distributions sections once they are drawn', async () => {
     const { page, errors } = await openLab(env.browser, url(), { width: 1280, height: 800 }, { colorScheme: 'light' });
@@ -43,8 +50,8 @@ describe('the lab page for every reader', () => {
     expect(await theme(page)).toBe('light');
     const found = await axeFindings(page, 'light page');
     for (const id of LAZY_SECTIONS) {
-      await page.locator(`#${id}-figure`).scrollIntoViewIfNeeded();
-      await waitForRun(page, [id]);
+      await page.locator(LAZY[id].figure).scrollIntoViewIfNeeded();
+      await waitForRun(page, LAZY[id].results);
       found.push(...(await axeFindings(page, `${id} drawn`, `#${id}`)));
     }
     expect(found).toEqual([]);
@@ -83,7 +90,7 @@ describe('the lab page for every reader', () => {
     const count = await page.locator('main > section').count();
     for (let i = 0; i < count; i++) {
       const id = (await page.locator('main > section.current').getAttribute('id'))!;
-      if (LAZY_SECTIONS.includes(id)) await waitForRun(page, [id]);
+      if (LAZY_SECTIONS.includes(id)) await waitForRun(page, LAZY[id].results);
       // The whole page on the first slide; then each slide alone, since the rest of the page does not change.
       found.push(...(await axeFindings(page, `lecture, ${id}`, i === 0 ? undefined : 'main > section.current')));
       await page.keyboard.press('ArrowRight');

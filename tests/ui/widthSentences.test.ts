@@ -74,7 +74,7 @@ describe("the width section's sentences", () => {
     expect(readoutSentence([standard, mup], 2, false)).toContain(
       'slope −0.50 ± 0.01, where its initial variance and output multiplier (the table above) predict −0.50',
     );
-    expect(readoutSentence([standard, mup], 2, true)).toMatch(/^With readoutZero every readout starts at exactly 0/);
+    expect(readoutSentence([standard, mup], 2, true)).toMatch(/^Here every readout starts at exactly 0/);
     expect(readoutSentence([standard], 2, false)).toBe('');
   });
 

@@ -21,7 +21,7 @@ describe("the width section's configs", () => {
   it('the coordinate check is He normal over its widths, every step recorded with Z − Z₀, at the reader’s seed', () => {
     const config = coordConfig(DEFAULT_WIDTH_SETTINGS, reader, 'mup');
     expect(config.seed).toBe(7);
-    expect(config.parametrization).toEqual({ kind: 'mup', baseWidth: 64, readoutZero: false });
+    expect(config.parametrization).toEqual({ kind: 'mup', baseWidth: 64, readoutZero: true });
     expect(config.train).toMatchObject({ steps: 3, evalEvery: 1, coordCheck: true });
     expect(gridCells(config).map((c) => c.config.width)).toEqual(DEFAULT_WIDTH_SETTINGS.coord.widths);
   });
