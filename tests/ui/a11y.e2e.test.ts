@@ -44,7 +44,7 @@ describe('the lab page for every reader', () => {
   // The width section's coordinate check at two small widths, so that it starts on sight and takes a moment.
   const url = () => `${env.lab.url}?engine=cpu&scaling.coordWidths=16,32`;
 
-  it('axe-core finds nothing on the light page, nor in the backward and distributions sections once they are drawn', async () => {
+  it('axe-core finds nothing on the light page, nor in the lazily drawn sections (backward, distributions, width) once drawn', async () => {
     const { page, errors } = await openLab(env.browser, url(), { width: 1280, height: 800 }, { colorScheme: 'light' });
     await waitForRun(page);
     expect(await theme(page)).toBe('light');
