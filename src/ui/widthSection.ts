@@ -162,6 +162,8 @@ export class WidthSection {
   }
 
   private async pump(): Promise<void> {
+    /** Jobs already tried again after an interruption: once each per pump. */
+    const retried = new Set<JobName>();
     while (this.queue.length) {
       const job = this.queue.shift()!;
       this.running = job;
@@ -172,6 +174,12 @@ export class WidthSection {
       try {
         await this.execute(job, controller.signal);
       } catch (error) {
+        // Cancelled without our Cancel: the page's own runner restarted the CPU worker under it. Try again.
+        const interrupted = error instanceof CancelledError && !controller.signal.aborted;
+        if (interrupted && !retried.has(job) && !this.queue.includes(job)) {
+          retried.add(job);
+          this.queue.push(job);
+        }
         const cancelled = error instanceof CancelledError || controller.signal.aborted;
         this.status.textContent = cancelled
           ? `The ${JOB_WORDS[job]} was cancelled. Press its Run button to start again.`
