@@ -64,7 +64,7 @@ export class CoordFigure {
         const title = `${KIND_TITLES[run.kind]}, step ${step}: ${MEASURE_WORDS[view.measure]} of ${name}`;
         const chart = this.chart(id, title, `${MEASURE_WORDS[view.measure]} of ${name}`);
         this.draw(chart, title, source.widths, panel.lines, depth);
-        panels.append(el('div', { className: 'coord-panel' }, [chart.host, chart.numbers]));
+        panels.append(el('div', { className: 'coord-panel' }, [chart.host, chart.pngButton, chart.numbers]));
       }
       rows.push(el('div', { className: 'coord-row' }, [el('h3', { text: KIND_TITLES[run.kind] }), panels]));
     }

@@ -7,7 +7,7 @@
  * figure keeps, and registered for the tests on window.initlab with its values before the logarithm.
  */
 import uPlot from 'uplot';
-import { el, tableRegion } from './dom';
+import { download, el, tableRegion } from './dom';
 import { formatNumber } from './format';
 import { cssVar } from './palette';
 import { registerChart } from './testHooks';
@@ -47,6 +47,7 @@ export class LogLogChart {
   private marks: LogMark[] = [];
   /** The chart's text alternative, under it: its numbers, folded away. */
   readonly numbers: HTMLDetailsElement;
+  readonly pngButton: HTMLButtonElement;
 
   constructor(
     readonly id: string,
@@ -60,6 +61,12 @@ export class LogLogChart {
     host.setAttribute('aria-label', `Chart: ${title}, not drawn yet`);
     host.setAttribute('aria-describedby', `numbers-${id}`);
     this.numbers = el('details', { className: 'chart-numbers', attrs: { id: `numbers-${id}` } });
+    this.pngButton = el('button', {
+      text: 'PNG',
+      testid: `export-png-${id}`,
+      attrs: { type: 'button', title: 'Save this chart as a PNG image' },
+    });
+    this.pngButton.addEventListener('click', () => this.plot && download(`initlab-${id}.png`, this.png()));
     new ResizeObserver(() => this.plot?.setSize(this.size())).observe(host);
   }
 
@@ -124,6 +131,33 @@ export class LogLogChart {
     const data = [xs, ...this.lines.map((l) => l.values.map(plottable))];
     this.plot = new uPlot(options, data as uPlot.AlignedData, this.host);
     this.host.setAttribute('aria-label', `Chart: ${this.title}`);
+  }
+
+  /** A PNG of the chart with its title and its legend (each line's slope or best), on the theme's background. */
+  png(): string {
+    const plot = this.plot;
+    if (!plot) throw new Error('Nothing drawn yet.');
+    const source = plot.ctx.canvas;
+    const ratio = source.width / plot.width;
+    const lineHeight = 18 * ratio;
+    const canvas = document.createElement('canvas');
+    canvas.width = source.width;
+    canvas.height = source.height + lineHeight * (this.lines.length + 2);
+    const ctx = canvas.getContext('2d')!;
+    ctx.fillStyle = cssVar('--bg') || '#fff';
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.fillStyle = cssVar('--fg') || '#222';
+    ctx.font = `${14 * ratio}px sans-serif`;
+    ctx.fillText(this.title, 10 * ratio, lineHeight);
+    ctx.drawImage(source, 0, lineHeight * 1.5);
+    this.lines.forEach((line, i) => {
+      const y = source.height + lineHeight * (i + 2.2);
+      ctx.fillStyle = line.color;
+      ctx.fillRect(10 * ratio, y - 10 * ratio, 24 * ratio, 4 * ratio);
+      ctx.fillStyle = cssVar('--fg') || '#222';
+      ctx.fillText(line.label, 42 * ratio, y);
+    });
+    return canvas.toDataURL('image/png');
   }
 
   /** One row per x, one column per line; a value the chart cannot show is written as it is, or — when absent. */

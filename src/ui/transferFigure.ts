@@ -52,7 +52,7 @@ export class TransferFigure {
         })),
         marks,
       );
-      hosts.push(el('div', { className: 'transfer-panel' }, [chart.host, chart.numbers]));
+      hosts.push(el('div', { className: 'transfer-panel' }, [chart.host, chart.pngButton, chart.numbers]));
     }
     this.panels.replaceChildren(...hosts);
   }

@@ -20,7 +20,7 @@ import { registerResult } from './testHooks';
 import { TransferFigure } from './transferFigure';
 import type { LabState } from './urlState';
 import { WidthControls } from './widthControls';
-import { initSentence, readoutSentence, transferSentence, updateSentence } from './widthSentences';
+import { initSentence, readoutSentence, referenceSentence, transferSentence, updateSentence } from './widthSentences';
 import { coordConfig, readForm, transferConfig, type WidthSettings } from './widthSettings';
 import { estimateTasks, runTasks, type TrainingTask } from './widthTasks';
 import { type WidthUrlState, type WidthView, widthQuery } from './widthUrl';
@@ -119,8 +119,17 @@ export class WidthSection {
     return gpu ?? this.engines.cpu;
   }
 
+  /**
+   * The job's trainings, one per parametrization on the reader's engine; with engine "both", the coordinate check's
+   * again on the CPU engine after them, the float64 reference the GPU's is judged against.
+   */
   private tasks(job: JobName): TrainingTask[] {
-    const engine = this.engine();
+    const drawn = this.engineTasks(job, this.engine());
+    const both = job === 'coord' && this.reader?.engine === 'both' && this.engines.gpu !== null;
+    return both ? [...drawn, ...this.engineTasks(job, this.engines.cpu)] : drawn;
+  }
+
+  private engineTasks(job: JobName, engine: Engine): TrainingTask[] {
     const reader = this.reader!.config;
     return this.settings.kinds.map((kind) => {
       if (job === 'transfer') {
@@ -204,11 +213,17 @@ export class WidthSection {
           this.drawCoord(partial.filter(Boolean), task.config);
         };
       });
-    const results = await runTasks(tasks, signal, ({ fraction, leftMs }) => {
+    const all = await runTasks(tasks, signal, ({ fraction, leftMs }) => {
       this.progress.value = fraction;
       const left = leftMs === null ? 'estimating time left…' : `about ${formatMs(leftMs)} left`;
       this.status.textContent = `Running the ${JOB_WORDS[job]}: ${(fraction * 100).toFixed(0)} %, ${left}`;
     });
+    const results = all.slice(0, this.settings.kinds.length);
+    const references = all.slice(results.length);
+    setLive(
+      'width-coord-reference',
+      job === 'coord' && references.length ? referenceSentence(results, references) : '',
+    );
     this.results[job] = results;
     this.keys[job] = key;
     const engine = results[0]

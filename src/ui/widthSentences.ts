@@ -4,9 +4,11 @@
  * coordinate check and the learning-rate curves, with no DOM, so that each sentence is tested like any other
  * computation and never states a number the figure could contradict.
  */
+import { compareTraining } from '../lab/compareTraining';
 import type { CoordGroup, CoordLine, SlopeFit } from '../lab/coordCheck';
 import type { LrCurve } from '../lab/lrTransfer';
 import { PARAMETRIZATIONS, type ParametrizationKind } from '../lab/parametrization';
+import type { TrainResult } from '../lab/training';
 import { formatNumber } from './format';
 
 /**
@@ -135,4 +137,18 @@ export function transferSentence(results: { kind: ParametrizationKind; curves: L
   const clauses = results.flatMap((r) => transferClause(r.kind, r.curves) ?? []);
   if (!clauses.length) return '';
   return `After ${steps} steps, ${clauses.join('; ')}.`;
+}
+
+/** The drawn coordinate checks against the float64 CPU trainer's of the same configs (engine "both"), per parametrization. */
+export function referenceSentence(drawn: TrainResult[], references: TrainResult[]): string {
+  const parts = drawn.map((result, i) => {
+    const c = compareTraining(references[i], result);
+    const kind = KIND_NAMES[result.config.parametrization.kind];
+    const w = c.worst;
+    if (c.verdict === 'disagree' && w)
+      return `${kind} disagrees beyond ${c.tolerance} (worst: step ${w.step}, ${w.figure}, ${formatNumber(w.difference, 2)})`;
+    const where = c.verdict === 'agree' ? 'agrees' : 'agrees where both hold';
+    return `${kind} ${where}: all ${c.compared} figures within ${c.tolerance} relative`;
+  });
+  return `Against the float64 CPU trainer on the same networks: ${parts.join('; ')}.`;
 }

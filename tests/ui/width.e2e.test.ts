@@ -4,6 +4,7 @@
  * the standard readout grows with width where μP's does not; the transfer's points are the trainings' losses; its
  * table is parametrization.ts's; its settings live in the URL. Small widths and few steps: SwiftShader is slow.
  */
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright';
 import { describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/cpu/cpuEngine';
@@ -123,6 +124,18 @@ describe('the width section', () => {
     await expect
       .poll(() => page.getByTestId('width-transfer').textContent())
       .toMatch(/^After 5 steps, in the standard/);
+    const [png] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-png-transfer-mup').click(),
+    ]);
+    expect(png.suggestedFilename()).toBe('initlab-transfer-mup.png');
+    const [json] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-json-width-transfer').click(),
+    ]);
+    expect(json.suggestedFilename()).toBe('initlab-width-transfer.json');
+    const exported = JSON.parse(readFileSync((await json.path())!, 'utf8')) as { series: unknown[] }[];
+    expect(exported.map((r) => r.series)).toEqual(KINDS.map((k) => found[`width-transfer-${k}`].series));
     const runs = await page.evaluate(() => (window as unknown as { initlab: { runs: number } }).initlab.runs);
     await page.getByTestId('width-quantity').selectOption('pre');
     const redrawn = await chartSnapshot(page, 'coord-mup-2');
