@@ -155,11 +155,19 @@ export class WidthSection {
         ? 'The settings changed since this was measured: press Run learning-rate transfer to measure again.'
         : '',
     );
-    if (this.keys.coord === this.key('coord') || this.running === 'coord' || this.queue.includes('coord')) return;
-    const { macs, seconds } = await estimateTasks(this.tasks('coord'));
-    if (macs <= AUTO_RUN_MACS) this.request('coord');
-    else
-      this.status.textContent = `The coordinate check needs ${macs.toExponential(1)} multiply–adds, about ${formatDuration(seconds)}: press Run coordinate check to start it.`;
+    // Asked again while the estimate is awaited, the check is requested once.
+    const needed = () =>
+      this.keys.coord !== this.key('coord') && this.running !== 'coord' && !this.queue.includes('coord');
+    if (!needed()) return;
+    try {
+      const { macs, seconds } = await estimateTasks(this.tasks('coord'));
+      if (!needed()) return;
+      if (macs <= AUTO_RUN_MACS) this.request('coord');
+      else
+        this.status.textContent = `The coordinate check needs ${macs.toExponential(1)} multiply–adds, about ${formatDuration(seconds)}: press Run coordinate check to start it.`;
+    } catch (error) {
+      this.status.textContent = `No estimate for the coordinate check: ${(error as Error).message}`;
+    }
   }
 
   /** Starts a job, or queues it behind the one running; asking again for the running job starts it afresh. */

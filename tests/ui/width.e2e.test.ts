@@ -64,8 +64,9 @@ const legendSlope = (label: string) => /slope (\S+ ± \S+|\S+)$/.exec(label)?.[1
 describe('the width section', () => {
   const env = useLab();
 
-  it('draws the GPU coordinate check as measured, which the float64 CPU trainer reproduces; SP’s readout grows, μP’s does not', async () => {
-    const { page, errors } = await openLab(env.browser, `${env.lab.url}?engine=gpu${QUERY}`);
+  it('draws the GPU coordinate check as measured, which the float64 CPU trainer reproduces, on the page and here; SP’s readout grows, μP’s does not', async () => {
+    // Engine "both": the page draws the GPU's check and judges it against the CPU worker's float64 one.
+    const { page, errors } = await openLab(env.browser, `${env.lab.url}?engine=both${QUERY}`);
     const found = await measure(page, 'coord');
     const readoutSlopes: Record<string, number> = {};
     for (const kind of KINDS) {
@@ -100,6 +101,9 @@ describe('the width section', () => {
       expect(comparison.verdict, kind).toBe('agree');
     }
     expect(readoutSlopes.standard).toBeGreaterThan(readoutSlopes.mup);
+    expect(await page.getByTestId('width-coord-reference').textContent()).toMatch(
+      /^Against the float64 CPU trainer on the same networks: the standard parametrization agrees: all \d+ figures within 0\.0001 relative; μP agrees: all \d+ figures within 0\.0001 relative\.$/,
+    );
     const table = await page
       .getByTestId('parametrization-table')
       .locator('tbody tr')
@@ -136,11 +140,13 @@ describe('the width section', () => {
     expect(json.suggestedFilename()).toBe('initlab-width-transfer.json');
     const exported = JSON.parse(readFileSync((await json.path())!, 'utf8')) as { series: unknown[] }[];
     expect(exported.map((r) => r.series)).toEqual(KINDS.map((k) => found[`width-transfer-${k}`].series));
-    const runs = await page.evaluate(() => (window as unknown as { initlab: { runs: number } }).initlab.runs);
+    // A view redraws the same results: a run again would register new ones, with their own timings.
+    const timing = async () => ((await results(page))['width-coord-mup'] as unknown as { timings: object }).timings;
+    const before = await timing();
     await page.getByTestId('width-quantity').selectOption('pre');
     const redrawn = await chartSnapshot(page, 'coord-mup-2');
     expect((redrawn as unknown as { title: string }).title).toBe('μP, step 2: mean |x| of Z');
-    expect(await page.evaluate(() => (window as unknown as { initlab: { runs: number } }).initlab.runs)).toBe(runs);
+    expect(await timing()).toEqual(before);
     expect(new URL(page.url()).searchParams.get('scaling.quantity')).toBe('pre');
     expect(new URL(page.url()).searchParams.get('scaling.transferLrs')).toBe('0.001,0.01,0.1');
     await page.getByTestId('width-coordSteps').fill('20');

@@ -3,17 +3,22 @@
  * state the slopes and best learning rates the figures show, with the words (level, grows) the slopes call for.
  */
 import { describe, expect, it } from 'vitest';
+import { CpuEngine } from '../../src/cpu/cpuEngine';
+import { defaultConfig } from '../../src/lab/config';
 import type { CoordGroup } from '../../src/lab/coordCheck';
 import type { LrCurve } from '../../src/lab/lrTransfer';
 import type { ParametrizationKind } from '../../src/lab/parametrization';
+import { trainToEnd } from '../../src/lab/training';
 import {
   initSentence,
   type KindCheck,
   readoutSentence,
+  referenceSentence,
   slopeText,
   transferSentence,
   updateSentence,
 } from '../../src/ui/widthSentences';
+import { coordConfig, DEFAULT_WIDTH_SETTINGS } from '../../src/ui/widthSettings';
 
 /** A group of two hidden layers and a readout whose panels have the given slopes per step. */
 function group(slopes: number[][]): CoordGroup {
@@ -95,6 +100,22 @@ describe("the width section's sentences", () => {
       ),
     ).toBe(
       "After 50 steps, in the standard parametrization the best learning rate is 1 at width 32, 0.1 at width 128: 10× smaller at width 128 than at 32 (at width 32 the best is the grid's first or last learning rate: the optimum may lie beyond); in μP the best learning rate is 0.1 at every width.",
+    );
+  });
+
+  it('the check against the CPU trainer says agree for the same run, and names the worst figure of one that is off', async () => {
+    const settings = {
+      ...DEFAULT_WIDTH_SETTINGS,
+      coord: { ...DEFAULT_WIDTH_SETTINGS.coord, widths: [8, 16], steps: 1 },
+    };
+    const result = await trainToEnd(new CpuEngine(), coordConfig(settings, defaultConfig(), 'mup'));
+    expect(referenceSentence([result], [result])).toMatch(
+      /^Against the float64 CPU trainer on the same networks: μP agrees: all \d+ figures within 0\.0001 relative\.$/,
+    );
+    const off = structuredClone(result);
+    off.series[1].history[1].trainLoss *= 1.01;
+    expect(referenceSentence([off], [result])).toMatch(
+      /^Against .*: μP disagrees beyond 0\.0001 \(worst: step 1, trainLoss, 0\.010\)\.$/,
     );
   });
 });
