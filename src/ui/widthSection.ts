@@ -212,10 +212,12 @@ export class WidthSection {
   private async execute(job: JobName, signal: AbortSignal): Promise<void> {
     const tasks = this.tasks(job);
     const key = this.key(job);
+    // The drawn trainings come first; any after them are the CPU reference of engine "both".
+    const drawnCount = this.settings.kinds.length;
     const started = performance.now();
     const partial: CoordRun[] = [];
     if (job === 'coord')
-      tasks.forEach((task, i) => {
+      tasks.slice(0, drawnCount).forEach((task, i) => {
         task.onSnapshot = (snapshot) => {
           partial[i] = { kind: task.config.parametrization.kind, series: snapshot.series };
           this.drawCoord(partial.filter(Boolean), task.config);
@@ -226,7 +228,7 @@ export class WidthSection {
       const left = leftMs === null ? 'estimating time left…' : `about ${formatMs(leftMs)} left`;
       this.status.textContent = `Running the ${JOB_WORDS[job]}: ${(fraction * 100).toFixed(0)} %, ${left}`;
     });
-    const results = all.slice(0, this.settings.kinds.length);
+    const results = all.slice(0, drawnCount);
     const references = all.slice(results.length);
     setLive(
       'width-coord-reference',
