@@ -62,6 +62,15 @@ export interface GridPlacement {
   parametrization: ParametrizationKind;
 }
 
+/** Where a series ran: its own placement in a grid, else the config's network. */
+export function placement(series: Partial<GridPlacement>, config: ExperimentConfig): GridPlacement {
+  return {
+    width: series.width ?? config.width,
+    depth: series.depth ?? config.depth,
+    parametrization: series.parametrization ?? config.parametrization.kind,
+  };
+}
+
 export interface SeriesResult extends Partial<GridPlacement> {
   label: string;
   init: InitSpec;
@@ -118,9 +127,7 @@ export function resultJson(result: RunResult): object {
     series: result.series.map((s) => ({
       label: s.label,
       init: s.init,
-      width: s.width ?? result.config.width,
-      depth: s.depth ?? result.config.depth,
-      parametrization: s.parametrization ?? result.config.parametrization.kind,
+      ...placement(s, result.config),
       layers: s.layers,
       ...(s.histograms ? { histograms: s.histograms } : {}),
     })),
