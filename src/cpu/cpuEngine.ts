@@ -5,6 +5,7 @@
  * input, weights and pre-activations until its backward pass is done.
  */
 import { type BoundActivation, bindActivation } from '../lab/activations';
+import { layerBiases } from '../lab/bias';
 import { batchRows, type ExperimentConfig, inputWidth } from '../lab/config';
 import {
   type Engine,
@@ -193,7 +194,9 @@ export class CpuEngine implements Engine {
       throwIfAborted(signal);
       const dist = weightDistribution(spec, fanIn, width);
       const w = sampleWeights(dist, { seed: config.seed, series, trial, layer }, fanIn, width);
-      const z = new Float64Array(rows.length * width).fill(config.bias);
+      const z = new Float64Array(rows.length * width);
+      const biases = layerBiases(config.bias, config.seed, trial, layer, width);
+      for (let r = 0; r < rows.length; r++) z.set(biases, r * width);
       const block = Math.max(1, Math.floor(BLOCK_MACS / (fanIn * width)));
       for (let first = 0; first < rows.length; first += block) {
         const last = Math.min(rows.length, first + block);

@@ -76,8 +76,6 @@ export class ChunkRunner {
     const rows = job.rows.length;
     this.resetStates(job);
     const inputs = this.writeInputs(job);
-    // Every layer's units share the config's one bias.
-    this.gpu.device.queue.writeBuffer(buffers.biases, 0, new Float32Array(net.width).fill(net.bias));
     const weightExponents: number[] = [];
     const extraFlags: RangeFlag[][] = [];
     const exponentRule: ExponentRule = !net.exact ? 'none' : job.shared ? 'keep' : 'choose';

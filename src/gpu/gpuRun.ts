@@ -4,6 +4,7 @@
  * are merged in float64 (Chan) and recorded by the series recorder both engines share.
  */
 import type { BoundActivation } from '../lab/activations';
+import { isZeroBias } from '../lab/bias';
 import { type ExperimentConfig, inputWidth } from '../lab/config';
 import { type Progress, type ResolvedOptions, throwIfAborted } from '../lab/engine';
 import { initLabel, weightDistribution } from '../lab/initializers';
@@ -71,7 +72,7 @@ export class GpuRun {
     private readonly hooks: RunHooks,
   ) {
     const { shape } = layout;
-    this.exact = activation.homogeneous && config.bias === 0;
+    this.exact = activation.homogeneous && isZeroBias(config.bias);
     const bins = resolved.histogramBins;
     this.histograms = bins ? new HistogramSet(gpu.device, kernels, config.depth, bins) : null;
     const blocks = unitBlocks(shape);

@@ -3,6 +3,7 @@
  * chunks of batch rows; a chunk goes through every layer forward (chunkRunner.ts) and back (backwardPass.ts). This
  * module holds only types and the few values every step reads, so the steps import it and not each other.
  */
+import type { BiasSpec } from '../lab/bias';
 import type { InputSpec } from '../lab/config';
 import type { WeightDistribution } from '../lab/initializers';
 import type { RangeFlag } from '../lab/results';
@@ -19,7 +20,8 @@ export interface TrialNetwork {
   inputWidth: number;
   activationId: number;
   slope: number;
-  bias: number;
+  /** The biases of every layer: one constant, or drawn per unit (src/lab/bias.ts). */
+  bias: BiasSpec;
   /** Homogeneous φ and zero bias: compute mantissas and carry exponents (see scale.ts). */
   exact: boolean;
   /** W_l's distribution, layer l at index l − 1. */

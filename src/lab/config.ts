@@ -3,6 +3,7 @@
  * Every bad field gives an error naming the field, the value and what is allowed; nothing is silently defaulted.
  */
 import type { ActivationName } from './activations';
+import { type BiasSpec, parseRandomBias } from './bias';
 import { MAX_ELEMENTS_PER_LAYER, MAX_ORTHOGONAL_WIDTH, scalarFields } from './configFields';
 import { type InputSpec, parseInput } from './configInput';
 import { parseSweep } from './configSweep';
@@ -17,7 +18,8 @@ export interface ExperimentConfig {
   trials: number;
   depth: number;
   width: number;
-  bias: number;
+  /** One constant for every unit, or a random bias drawn per unit (src/lab/bias.ts). */
+  bias: BiasSpec;
   activation: ActivationName;
   /** Leaky ReLU's negative slope; read by the activations through ActivationParams. */
   slope: number;
@@ -65,10 +67,16 @@ export function parseConfig(raw: unknown): ParseResult {
       });
   }
   for (const field of scalarFields) {
-    if (raw[field.name] === undefined) continue;
-    const error = checkScalar(field, raw[field.name]);
+    const value = raw[field.name];
+    if (value === undefined) continue;
+    if (field.type === 'number' && field.random && isRecord(value)) {
+      const spec = parseRandomBias(value, field.name, errors);
+      if (spec) (config as unknown as Record<string, unknown>)[field.name] = spec;
+      continue;
+    }
+    const error = checkScalar(field, value);
     if (error) errors.push(error);
-    else (config as unknown as Record<string, unknown>)[field.name] = raw[field.name];
+    else (config as unknown as Record<string, unknown>)[field.name] = value;
   }
   if (raw.input !== undefined) {
     const input = parseInput(raw.input, errors);

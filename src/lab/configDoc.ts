@@ -7,7 +7,7 @@ export function configReference(): string {
     const allowed =
       f.type === 'enum'
         ? f.values.map((v) => `\`"${v}"\``).join(', ')
-        : `${f.type === 'int' ? 'integer' : 'number'} ${f.min} … ${f.max}`;
+        : `${f.type === 'int' ? 'integer' : 'number'} ${f.min} … ${f.max}${f.type === 'number' && f.random ? ', or `{"kind": "normal", "sigma": σ_b}`' : ''}`;
     const fallback = f.type === 'enum' ? `\`"${f.default}"\`` : `\`${f.default}\``;
     return `| \`${f.name}\` | ${allowed} | ${fallback} | ${f.description} |`;
   });

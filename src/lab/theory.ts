@@ -5,7 +5,8 @@
  *   E[Z_l] = b,  Var(Z_l) = s_l = v_l·n_{l−1}·E[H_{l−1}²]   (exact at any width),
  * with n_0·E[H_0²] = ‖X‖² for a fixed input and n_0·E[x²] for a random batch. The mean field then takes
  * Z_l ~ N(b, s_l) to get E[H_l] and E[H_l²] = E[φ(b + √s_l·z)²]: the length map q_l = v·n·E[φ(√q_{l−1}·z)²] + b² of
- * Poole et al. (2016), written for a constant bias (theirs is random, so its b² adds to the variance instead of the mean).
+ * Poole et al. (2016). A constant bias b shifts the mean; a random one, b ~ N(0, σ_b²) per unit (theirs), adds σ_b² to
+ * the variance instead: s_l = v_l·n_{l−1}·E[H_{l−1}²] + σ_b².
  * For a homogeneous φ (piecewise linear) at b = 0, Z_l is symmetric and E[φ(Z)²] = E[Z²]·(φ(1)² + φ(−1)²)/2 whatever its
  * law, so E[Z_l²] — for ReLU v_1·‖X‖²·Π_{k≥2}(n·v_k/2) — is exact at any width; the rest holds as n → ∞.
  *
@@ -16,6 +17,7 @@
  * rows·E[H_{l−1}²]·E[δ_l²].
  */
 import { type BoundActivation, bindActivation } from './activations';
+import { biasMean, biasVariance, isZeroBias } from './bias';
 import { batchRows, type ExperimentConfig, inputWidth } from './config';
 import { gaussianExpectation, normalCdf, normalPdf } from './gaussian';
 import { distributionVariance, type InitSpec, initLabel, weightDistribution } from './initializers';
@@ -95,7 +97,8 @@ function seriesTheory(config: ExperimentConfig, spec: InitSpec, phi: BoundActiva
   const label = initLabel(spec);
   const fanIns = Array.from({ length: config.depth }, (_, i) => (i === 0 ? inputWidth(config) : config.width));
   const dists = fanIns.map((fanIn) => weightDistribution(spec, fanIn, config.width));
-  const exactSecondMoment = phi.homogeneous && config.bias === 0;
+  const exactSecondMoment = phi.homogeneous && isZeroBias(config.bias);
+  const [biasShift, biasSpread] = [biasMean(config.bias), biasVariance(config.bias)];
   if (dists.some((d) => d.shape === 'constant' && d.scale !== 0)) {
     return {
       label,
@@ -109,10 +112,10 @@ function seriesTheory(config: ExperimentConfig, spec: InitSpec, phi: BoundActiva
   const forward: { pre: Moments; post: Moments; derivativeMeanSq: number; inputMeanSq: number }[] = [];
   let previousNormSq = inputNormSq(config);
   for (let l = 0; l < config.depth; l++) {
-    const preVariance = v[l] * previousNormSq;
-    const a = activationMoments(phi, config.bias, preVariance);
+    const preVariance = v[l] * previousNormSq + biasSpread;
+    const a = activationMoments(phi, biasShift, preVariance);
     forward.push({
-      pre: { mean: config.bias, var: preVariance, meanSq: preVariance + config.bias ** 2 },
+      pre: { mean: biasShift, var: preVariance, meanSq: preVariance + biasShift ** 2 },
       post: moments(a.mean, a.meanSq),
       derivativeMeanSq: a.derivativeMeanSq,
       inputMeanSq: previousNormSq / fanIns[l],

@@ -9,7 +9,14 @@ import { type ScalarField, scalarFields } from '../lab/configFields';
 import { type EngineChoice, engineChoices } from '../lab/engine';
 import { type InitSpec, initializers, initKinds } from '../lab/initializers';
 import { el } from './dom';
-import { formatSweep, type LabState, parseInputText, parseSweepText } from './urlState';
+import {
+  formatNumberOrSpec,
+  formatSweep,
+  type LabState,
+  parseInputText,
+  parseNumberOrSpec,
+  parseSweepText,
+} from './urlState';
 
 /** Initializers that need no parameter get a checkbox; the others are typed in the "more series" field. */
 const CHECKBOX_KINDS = initKinds.filter(
@@ -30,6 +37,18 @@ function scalarControl(field: ScalarField, value: unknown): HTMLInputElement | H
     );
     select.value = String(value);
     return select;
+  }
+  if (field.random) {
+    // A number, or the bias initializer in the URL's words: a text field takes both.
+    return el('input', {
+      testid: `control-${field.name}`,
+      attrs: {
+        name: field.name,
+        type: 'text',
+        placeholder: '0 or normal:sigma=0.05',
+        value: formatNumberOrSpec(value),
+      },
+    });
   }
   return el('input', {
     testid: `control-${field.name}`,
@@ -246,7 +265,7 @@ export class Controls {
     const raw: Record<string, unknown> = {};
     for (const field of scalarFields) {
       const value = this.scalars.get(field.name)!.value;
-      raw[field.name] = field.type === 'enum' ? value : number(value);
+      raw[field.name] = field.type === 'enum' ? value : field.random ? parseNumberOrSpec(value) : number(value);
     }
     raw.input = this.fixedRadio.checked
       ? parseInputText(this.inputValues.value.replace(/\s+/g, ''))

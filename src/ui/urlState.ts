@@ -2,8 +2,8 @@
  * The whole experiment in the URL's query, one parameter per config field (the field table names them):
  *   ?seed=1&trials=1&depth=8&width=10&bias=0&activation=relu&input=1,2,3,4,5
  *    &sweep=normal:sigma=1e-5;xavier-normal;he-normal:mode=fan_out&engine=gpu
- * `input` is a list of numbers (the fixed X) or `normal:batch=256,width=10`. Each field is validated on its own, so a
- * bad one falls back to its default and the rest of the link still applies.
+ * `input` is a list of numbers (the fixed X) or `normal:batch=256,width=10`; `bias` a number or `normal:sigma=0.05`.
+ * Each field is validated on its own, so a bad one falls back to its default and the rest of the link still applies.
  */
 import { defaultConfig, type ExperimentConfig, formatError, parseConfig } from '../lab/config';
 import { scalarFields } from '../lab/configFields';
@@ -42,6 +42,20 @@ function keyed(text: string, head: string): Record<string, unknown> {
   return Object.fromEntries([[head, name.trim()], ...pairs]);
 }
 
+/** A number, or an initializer written `kind:key=value` (the bias's `normal:sigma=0.05`). */
+export function parseNumberOrSpec(text: string): unknown {
+  return text.includes(':') ? keyed(text, 'kind') : scalar(text);
+}
+
+/** The other way: `{kind, key: value}` → `kind:key=value`; a number as itself. */
+export function formatNumberOrSpec(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return String(value);
+  const { kind, ...rest } = value as Record<string, unknown>;
+  return `${kind}:${Object.entries(rest)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',')}`;
+}
+
 export function parseInputText(text: string): unknown {
   if (text.includes(':')) return keyed(text, 'distribution');
   return { values: text.split(',').map(scalar) };
@@ -69,7 +83,9 @@ export function formatInput(config: ExperimentConfig): string {
 }
 
 const PARSERS: Record<string, (text: string) => unknown> = {
-  ...Object.fromEntries(scalarFields.map((f) => [f.name, f.type === 'enum' ? (t: string) => t : scalar])),
+  ...Object.fromEntries(
+    scalarFields.map((f) => [f.name, f.type === 'enum' ? (t: string) => t : f.random ? parseNumberOrSpec : scalar]),
+  ),
   input: parseInputText,
   sweep: parseSweepText,
 };
@@ -77,7 +93,7 @@ const PARSERS: Record<string, (text: string) => unknown> = {
 function describeDefault(field: string, config: ExperimentConfig): string {
   if (field === 'input') return formatInput(config);
   if (field === 'sweep') return formatSweep(config.sweep);
-  return String((config as unknown as Record<string, unknown>)[field]);
+  return formatNumberOrSpec((config as unknown as Record<string, unknown>)[field]);
 }
 
 export function readUrl(search: string): UrlState {
@@ -124,7 +140,7 @@ export function readUrl(search: string): UrlState {
 
 export function writeUrl(config: ExperimentConfig, engine: EngineChoice): string {
   const params = new URLSearchParams();
-  for (const field of scalarFields) params.set(field.name, String(config[field.name]));
+  for (const field of scalarFields) params.set(field.name, formatNumberOrSpec(config[field.name]));
   params.set('input', formatInput(config));
   params.set('sweep', formatSweep(config.sweep));
   params.set('engine', engine);
