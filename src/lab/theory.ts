@@ -16,13 +16,16 @@
  * and ∂L/∂W_l = H_{l−1}ᵀ·δ_l, a sum over the batch's rows of independent zero-mean terms: E[(∂L/∂W_l)²] =
  * rows·E[H_{l−1}²]·E[δ_l²].
  */
+
+import { activationMoments } from './activationMoments';
 import { type BoundActivation, bindActivation } from './activations';
 import { biasMean, biasVariance, isZeroBias } from './bias';
 import { batchRows, type ExperimentConfig, inputWidth } from './config';
-import { gaussianExpectation, normalCdf, normalPdf } from './gaussian';
 import { distributionVariance, type InitSpec, initLabel, weightDistribution } from './initializers';
 import { inputSecondMoment } from './sampling';
 import type { Moments } from './stats';
+
+export { type ActivationMoments, activationMoments } from './activationMoments';
 
 export interface TheoryLayer {
   layer: number;
@@ -43,43 +46,6 @@ export interface TheorySeries {
   exactSecondMoment: boolean;
   /** Why `layers` is empty, for the page; absent otherwise. */
   unavailable?: string;
-}
-
-/** Moments of φ(Z) and E[φ'(Z)²] for Z ~ N(mean, variance). */
-export interface ActivationMoments {
-  mean: number;
-  meanSq: number;
-  derivativeMeanSq: number;
-}
-
-/**
- * Closed forms for a homogeneous φ = φ(1)·x⁺ + φ(−1)·x⁻ (x⁻ = max(−x, 0)), from the truncated-normal moments
- * E[X⁺] = μΦ(t) + σϕ(t), E[(X⁺)²] = (μ² + σ²)Φ(t) + μσϕ(t), t = μ/σ, and their mirror images; quadrature would
- * converge slowly on the kink at 0. Smooth φ: 80-point Gauss–Hermite.
- */
-export function activationMoments(phi: BoundActivation, mean: number, variance: number): ActivationMoments {
-  if (variance === 0) return { mean: phi.f(mean), meanSq: phi.f(mean) ** 2, derivativeMeanSq: phi.df(mean) ** 2 };
-  const sigma = Math.sqrt(variance);
-  if (phi.homogeneous) {
-    const up = phi.f(1),
-      down = phi.f(-1);
-    const t = mean / sigma,
-      above = normalCdf(t),
-      below = normalCdf(-t),
-      density = normalPdf(t);
-    const second = mean * mean + variance;
-    return {
-      mean: up * (mean * above + sigma * density) + down * (-mean * below + sigma * density),
-      meanSq:
-        up * up * (second * above + mean * sigma * density) + down * down * (second * below - mean * sigma * density),
-      derivativeMeanSq: up * up * above + down * down * below,
-    };
-  }
-  return {
-    mean: gaussianExpectation((z) => phi.f(mean + sigma * z)),
-    meanSq: gaussianExpectation((z) => phi.f(mean + sigma * z) ** 2),
-    derivativeMeanSq: gaussianExpectation((z) => phi.df(mean + sigma * z) ** 2),
-  };
 }
 
 const moments = (mean: number, meanSq: number): Moments => ({ mean, var: Math.max(0, meanSq - mean * mean), meanSq });
