@@ -1,11 +1,21 @@
 /** The per-layer tables the terminal prints: one row per layer, one column per series, one table per quantity. */
 import { QUANTITIES, type Quantity, type RunResult } from '../lab/results';
+import type { Moments } from '../lab/stats';
 
 const TITLES: Record<Quantity, string> = {
   pre: 'Var(Z) — pre-activation',
   post: 'Var(H) — post-activation',
   grad: 'Var(∂L/∂Z) — gradient at the pre-activation',
   weightGrad: 'Var(∂L/∂W) — weight gradient',
+  correlation: "c — mean cosine of each pair's Z (correlation)",
+};
+/** Each table's figure: the variance, except the correlation, whose figure is its mean over the pairs. */
+const SHOWN: Record<Quantity, keyof Moments> = {
+  pre: 'var',
+  post: 'var',
+  grad: 'var',
+  weightGrad: 'var',
+  correlation: 'mean',
 };
 
 const MARK = { underflow: '↓', overflow: '↑', nonfinite: '?' } as const;
@@ -28,7 +38,7 @@ export function varianceTable(result: RunResult, quantity: Quantity): string {
     ...result.series.map((s) => {
       const layer = s.layers[i];
       return cell(
-        layer[quantity]!.var,
+        layer[quantity]![SHOWN[quantity]],
         layer.flags.filter((f) => f.quantity === quantity).map((f) => f.kind),
       );
     }),

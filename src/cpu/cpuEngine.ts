@@ -6,7 +6,7 @@
  */
 import { type BoundActivation, bindActivation } from '../lab/activations';
 import { layerBiases } from '../lab/bias';
-import { batchRows, type ExperimentConfig, inputWidth } from '../lab/config';
+import { batchRows, type ExperimentConfig, inputWidth, pairsInput } from '../lab/config';
 import {
   type Engine,
   type ResolvedOptions,
@@ -17,6 +17,7 @@ import {
 } from '../lab/engine';
 import { autoHistogram } from '../lab/histogram';
 import { type InitSpec, initLabel, weightDistribution } from '../lab/initializers';
+import { pairCosines } from '../lab/pairs';
 import type { LayerHistograms, Quantity, RowCapture, RunResult, SeriesResult } from '../lab/results';
 import { sampleWeights } from '../lab/sampling';
 import { SeriesRecorder } from '../lab/seriesRecorder';
@@ -186,6 +187,7 @@ export class CpuEngine implements Engine {
     const { rows, histogramBins: bins } = resolved;
     const captureIndex = resolved.captureRows.map((row) => rows.indexOf(row));
     const width = config.width;
+    const pairs = pairsInput(config) !== null;
     let h = inputMatrix(config, trial, rows);
     let fanIn = inputWidth(config);
     const trace: ForwardTrace = { inputs: [], pre: [], weights: [], fanIns: [] };
@@ -215,6 +217,8 @@ export class CpuEngine implements Engine {
       forward.push(forwardProblems(forward.at(-1)?.post ?? [], preScan, preTermsLost, fanIn, postScan));
       recordQuantity(sink.recorder, layer - 1, 'pre', z, preScan, forward[layer - 1].pre);
       recordQuantity(sink.recorder, layer - 1, 'post', h, postScan, forward[layer - 1].post);
+      // A cosine is held whenever Z is: its flags are pre's, which the comparison applies to it.
+      if (pairs) sink.recorder.record(layer - 1, 'correlation', toMoments(pairCosines(z, rows.length, width)));
       if (bins && trial === 0) {
         sink.histograms.push({
           layer,

@@ -15,6 +15,7 @@ import type { Kernels } from './kernels';
 import { BACKWARD_SLOTS, decodeState, type ExponentRule, FORWARD_SLOTS, STATE } from './layerState';
 import { forwardStep } from './layerStep';
 import { weightScale } from './layerWeights';
+import { PAIR_STATE_WORDS } from './plan';
 import { BLOCK_STATE_WORDS, type RunBuffers } from './runBuffers';
 import { heldInF32, ldexp, rmsExponent } from './scale';
 import { addGradientsAtTrueScale, forwardAtTrueScale } from './trueScale';
@@ -51,8 +52,7 @@ export class ChunkRunner {
       seed: net.seed,
       trial: net.trial,
       rowCount: job.rows.length,
-      width: net.input.width,
-      distribution: net.input.distribution,
+      input: net.input,
     });
     return { exponent: 0, flags: [] };
   }
@@ -105,6 +105,7 @@ export class ChunkRunner {
       this.kernels.merge.merge(buffers.partials, buffers.layerState, merge, (encoder) =>
         this.copyCaptured(encoder, job, output, layer - 1),
       );
+      this.measurePairs(job, layer, output);
       this.measureForward(job, layer, output);
       await this.gpu.settle(this.gpu.device.queue.onSubmittedWorkDone());
       const elapsed = performance.now() - started;
@@ -148,6 +149,16 @@ export class ChunkRunner {
       activationId,
       slope,
     });
+  }
+
+  /** With a pairs input, the cosines of the chunk's pairs at Z_l into the layer's word of the pair state. */
+  private measurePairs(job: ChunkJob, layer: number, output: GPUBuffer): void {
+    const pairs = this.buffers.pairState;
+    if (!pairs) return;
+    const { partials } = this.buffers;
+    const tiles = this.kernels.pairCosine.measure(output, partials, job.rows.length, job.net.width);
+    const target = { blockWord: (layer - 1) * PAIR_STATE_WORDS };
+    this.kernels.merge.merge(partials, pairs.state, { partialCount: tiles, target, exponent: 'keep' });
   }
 
   /** Z_l and H_l into the histograms, in the first pass over the chunks. */
@@ -197,6 +208,15 @@ export class ChunkRunner {
       grad: 0,
       weightGrad: 0,
     }));
+    const pairs = this.buffers.pairState;
+    if (pairs) {
+      const words = await this.readWords(pairs.state, pairs.readback);
+      const floats = new Float32Array(words.buffer);
+      layers.forEach((l, i) => {
+        const base = i * PAIR_STATE_WORDS;
+        l.correlation = { count: words[base], mean: floats[base + 1], m2: floats[base + 2] };
+      });
+    }
     let backward: number[] = [];
     if (job.backward) {
       const b = this.buffers.backward!;

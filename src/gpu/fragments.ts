@@ -90,6 +90,7 @@ const activation = fragment('activation', activationSource, [activationIds]);
 export const FRAGMENTS = {
   moments,
   activation,
+  geometry,
   range: fragment('range', rangeSource, [state, geometry]),
   philox: fragment('philox', philoxSource, [sampling]),
   productTile: fragment('productTile', productTileSource, [geometry]),

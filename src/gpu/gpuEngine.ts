@@ -6,7 +6,7 @@
  * (histogramSet.ts). Results have the CPU engine's shape.
  */
 import { bindActivation } from '../lab/activations';
-import { batchRows, type ExperimentConfig, inputWidth, parseConfig } from '../lab/config';
+import { batchRows, type ExperimentConfig, inputWidth, pairsInput, parseConfig } from '../lab/config';
 import {
   type Engine,
   type ResolvedOptions,
@@ -151,6 +151,7 @@ export class GpuEngine implements Engine {
         captureCount: resolved.captureRows.length,
         backward: resolved.backward,
         histograms: resolved.histogramBins !== undefined,
+        pairs: pairsInput(config) !== null,
       },
       budget,
       { maxRowsPerChunk: this.options.maxRowsPerChunk, traceBytes: this.options.traceBytes },

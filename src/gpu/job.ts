@@ -92,6 +92,8 @@ export interface ChunkLayer {
   grad?: Partial;
   /** ∂L/∂W_l over the whole trial's rows, merged over the blocks this pass computed: from the last chunk only. */
   weightGrad?: Partial;
+  /** With a pairs input: the cosines of the chunk's pairs at Z_l. */
+  correlation?: Partial;
   flags: RangeFlag[];
 }
 

@@ -6,6 +6,7 @@ import { InputsKernel } from './inputsKernel';
 import { LayerKernel } from './layerKernel';
 import { MergeKernel } from './mergeKernel';
 import { OutputGradientKernel } from './outputGradientKernel';
+import { PairCosineKernel } from './pairCosineKernel';
 import { WeightGradientKernel } from './weightGradientKernel';
 import { WeightsKernel } from './weightsKernel';
 
@@ -22,20 +23,22 @@ export interface Kernels {
   merge: MergeKernel;
   histogramRange: HistogramRangeKernel;
   histogramCount: HistogramCountKernel;
+  pairCosine: PairCosineKernel;
   /** Null until a run goes backward: compiling them costs about as much as the forward kernels. */
   backward: BackwardKernels | null;
 }
 
 export async function compileKernels(device: GPUDevice): Promise<Kernels> {
-  const [weights, inputs, layer, merge, histogramRange, histogramCount] = await Promise.all([
+  const [weights, inputs, layer, merge, histogramRange, histogramCount, pairCosine] = await Promise.all([
     WeightsKernel.create(device),
     InputsKernel.create(device),
     LayerKernel.create(device),
     MergeKernel.create(device),
     HistogramRangeKernel.create(device),
     HistogramCountKernel.create(device),
+    PairCosineKernel.create(device),
   ]);
-  return { weights, inputs, layer, merge, histogramRange, histogramCount, backward: null };
+  return { weights, inputs, layer, merge, histogramRange, histogramCount, pairCosine, backward: null };
 }
 
 export async function compileBackwardKernels(device: GPUDevice): Promise<BackwardKernels> {

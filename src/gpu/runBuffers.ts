@@ -6,7 +6,7 @@
 import { PARTIAL_BYTES, tilesAlong } from './geometry';
 import type { LayerBuffers } from './layerKernel';
 import { STATE } from './layerState';
-import { type RunShape, sumBlocks, traceSlots } from './plan';
+import { PAIR_STATE_WORDS, type RunShape, sumBlocks, traceSlots } from './plan';
 
 const F32 = 4;
 /** Words of one ∂L/∂W block's merged Moments (count, mean, M2, one unused). */
@@ -46,6 +46,8 @@ export class RunBuffers {
   /** [depth × captureCount × width] captured pre-activations, or null when nothing is captured. */
   readonly capture: GPUBuffer | null;
   readonly captureCount: number;
+  /** With a pairs input: per layer, the merged cosines of the chunk's pairs (PAIR_STATE_WORDS words), and its readback. */
+  readonly pairState: { state: GPUBuffer; readback: GPUBuffer } | null;
   readonly backward: BackwardBuffers | null;
   private readonly all: GPUBuffer[] = [];
 
@@ -80,6 +82,13 @@ export class RunBuffers {
     this.captureCount = shape.captureCount;
     this.capture = shape.captureCount
       ? make('capture', shape.depth * shape.captureCount * shape.width * F32, MAP_READ | COPY_DST)
+      : null;
+    const pairBytes = shape.depth * PAIR_STATE_WORDS * F32;
+    this.pairState = shape.pairs
+      ? {
+          state: make('pair state', pairBytes, STORAGE | COPY_SRC),
+          readback: make('pair state readback', pairBytes, MAP_READ | COPY_DST),
+        }
       : null;
     const blockBytes = sumBlocks(shape).reduce((a, b) => a + b, 0) * BLOCK_STATE_WORDS * F32;
     this.backward = shape.backward

@@ -5,12 +5,12 @@
 import type { ActivationName } from './activations';
 import { type BiasSpec, parseRandomBias } from './bias';
 import { MAX_ELEMENTS_PER_LAYER, MAX_ORTHOGONAL_WIDTH, scalarFields } from './configFields';
-import { type InputSpec, parseInput } from './configInput';
+import { type InputSpec, type PairsInputSpec, parseInput } from './configInput';
 import { parseSweep } from './configSweep';
 import { type ConfigError, checkScalar, isRecord, MAX_CONFIG_NESTING, nestingDepth } from './configValues';
 import type { InitSpec } from './initializers';
 
-export type { InputSpec } from './configInput';
+export type { InputSpec, PairsInputSpec, RandomInputSpec } from './configInput';
 export { type ConfigError, formatError, formatValue } from './configValues';
 
 export interface ExperimentConfig {
@@ -137,6 +137,11 @@ export function parseConfigText(text: string): ParseResult {
 /** n_0: the input layer's width. */
 export function inputWidth(config: ExperimentConfig): number {
   return 'values' in config.input ? config.input.values.length : config.input.width;
+}
+
+/** The pairs input, when the config has one: rows 2k and 2k + 1 form a pair. */
+export function pairsInput(config: ExperimentConfig): PairsInputSpec | null {
+  return 'distribution' in config.input && config.input.distribution === 'pairs' ? config.input : null;
 }
 
 /** Number of input rows (samples) pushed through the network. */

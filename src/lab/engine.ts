@@ -3,7 +3,7 @@
  * knows which engine it holds; engines that run elsewhere (a Web Worker, a headless browser) are reached through
  * engineProtocol.ts and implement the same interface.
  */
-import { batchRows, type ExperimentConfig } from './config';
+import { batchRows, type ExperimentConfig, pairsInput } from './config';
 import type { RunResult } from './results';
 import type { RunEstimate } from './work';
 
@@ -73,6 +73,15 @@ export function resolveRunOptions(config: ExperimentConfig, options: RunOptions)
   const computed = new Set(rows);
   if (captureRows.some((row) => !computed.has(row))) {
     throw new RangeError('every captured row must be among the computed rows');
+  }
+  if (pairsInput(config)) {
+    // Each pair's cosine needs both its rows, side by side in every chunk.
+    const split = rows.findIndex((row, i) => i % 2 === 0 && (row % 2 !== 0 || rows[i + 1] !== row + 1));
+    if (split >= 0) {
+      throw new RangeError(
+        `with a pairs input the rows must be whole pairs in order (2k, 2k + 1), but row ${rows[split]} is not followed by its partner`,
+      );
+    }
   }
   const bins = options.histogramBins;
   if (bins !== undefined && (!Number.isInteger(bins) || bins < 1)) {

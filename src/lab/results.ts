@@ -2,8 +2,8 @@
  * What an engine returns, and the JSON the CLI writes and the page exports:
  * {"config", "engine", "series": [{"label", "layers": [{"layer", "pre": {mean, var, meanSq, min, max, median, p10, p90},
  * "post": ...}]}]} (stats.ts's TrialSummary).
- * With backward, each layer also has "grad" (∂L/∂Z_l) and "weightGrad" (∂L/∂W_l); with histograms, each series has
- * "histograms".
+ * With backward, each layer also has "grad" (∂L/∂Z_l) and "weightGrad" (∂L/∂W_l); with a pairs input, "correlation"
+ * (the cosine of each pair's Z_l); with histograms, each series has "histograms".
  */
 import type { ExperimentConfig } from './config';
 import type { Histogram } from './histogram';
@@ -16,7 +16,9 @@ import type { Moments, TrialSummary } from './stats';
  */
 export const FORWARD_QUANTITIES = ['pre', 'post'] as const;
 export const BACKWARD_QUANTITIES = ['grad', 'weightGrad'] as const;
-export const QUANTITIES = [...FORWARD_QUANTITIES, ...BACKWARD_QUANTITIES] as const;
+/** With a pairs input: the cosine of each pair's pre-activations, over the pairs (src/lab/pairs.ts). */
+export const PAIR_QUANTITIES = ['correlation'] as const;
+export const QUANTITIES = [...FORWARD_QUANTITIES, ...BACKWARD_QUANTITIES, ...PAIR_QUANTITIES] as const;
 export type ForwardQuantity = (typeof FORWARD_QUANTITIES)[number];
 export type BackwardQuantity = (typeof BACKWARD_QUANTITIES)[number];
 export type Quantity = (typeof QUANTITIES)[number];
@@ -37,6 +39,11 @@ export interface LayerStats {
   layer: number;
   pre: TrialSummary;
   post: TrialSummary;
+  /**
+   * With a pairs input: the cosine of the two rows of each pair at Z_l, `mean` over the pairs being the layer's
+   * correlation c_l (`var` and `meanSq` over the pairs too); like every figure, averaged over the trials.
+   */
+  correlation?: TrialSummary;
   flags: RangeFlag[];
   /** ∂L/∂Z_l for L = Σ g_L ⊙ H_L, g_L ~ N(0, 1): present when the run asked for `backward`. */
   grad?: TrialSummary;

@@ -20,8 +20,9 @@
 import { activationMoments } from './activationMoments';
 import { type BoundActivation, bindActivation } from './activations';
 import { biasMean, biasVariance, isZeroBias } from './bias';
-import { batchRows, type ExperimentConfig, inputWidth } from './config';
+import { batchRows, type ExperimentConfig, inputWidth, pairsInput } from './config';
 import { distributionVariance, type InitSpec, initLabel, weightDistribution } from './initializers';
+import { type PairMoments, pairLayer } from './meanField';
 import { inputSecondMoment } from './sampling';
 import type { Moments } from './stats';
 
@@ -35,6 +36,8 @@ export interface TheoryLayer {
   grad: Moments;
   /** ∂L/∂W_l. */
   weightGrad: Moments;
+  /** With a pairs input: the mean-field correlation c_l of a pair's pre-activations (meanField.ts), as its mean. */
+  correlation?: Moments;
 }
 
 export interface TheorySeries {
@@ -94,14 +97,37 @@ function seriesTheory(config: ExperimentConfig, spec: InitSpec, phi: BoundActiva
     gradMeanSq[l] = config.width * v[l + 1] * gradMeanSq[l + 1] * forward[l].derivativeMeanSq;
   }
   const rows = batchRows(config);
+  const correlations = pairCorrelations(config, v, fanIns, phi);
   const layers = forward.map((f, l) => ({
     layer: l + 1,
     pre: f.pre,
     post: f.post,
     grad: centered(gradMeanSq[l]),
     weightGrad: centered(rows * f.inputMeanSq * gradMeanSq[l]),
+    ...(correlations ? { correlation: { mean: correlations[l], var: 0, meanSq: correlations[l] ** 2 } } : {}),
   }));
   return { label, init: spec, layers, exactSecondMoment };
+}
+
+/**
+ * With a pairs input, c_l layer by layer (meanField.ts's pairLayer): the pair enters with E[x²] = 1 and E[x·x′] = c₀
+ * per coordinate, and layer l's weights have σ_w² = n_{l−1}·v_l. Null without pairs.
+ */
+function pairCorrelations(
+  config: ExperimentConfig,
+  v: number[],
+  fanIns: number[],
+  phi: BoundActivation,
+): number[] | null {
+  const pairs = pairsInput(config);
+  if (!pairs) return null;
+  const bias = { mean: biasMean(config.bias), variance: biasVariance(config.bias) };
+  let moments: PairMoments = { same: 1, cross: pairs.correlation };
+  return v.map((variance, l) => {
+    const layer = pairLayer(phi, variance * fanIns[l], bias, moments);
+    moments = layer.post;
+    return layer.correlation;
+  });
 }
 
 /** Predicted per-layer moments, forward and backward, for every series of a config. */

@@ -91,8 +91,15 @@ export class Controls {
     [
       el('option', { text: 'normal N(0,1)', attrs: { value: 'normal' } }),
       el('option', { text: 'uniform U(−1,1)', attrs: { value: 'uniform' } }),
+      el('option', { text: 'pairs of N(0,1) rows', attrs: { value: 'pairs' } }),
     ],
   );
+  /** A pairs input's correlation c₀, shown only for pairs. */
+  private readonly correlation = el('input', {
+    testid: 'control-input-correlation',
+    attrs: { type: 'number', min: '-1', max: '1', step: '0.05' },
+  });
+  private readonly correlationLabel = el('label', {}, ['pair correlation c₀ ', this.correlation]);
   private readonly batch = el('input', {
     testid: 'control-input-batch',
     attrs: { type: 'number', min: '1', step: '1' },
@@ -192,13 +199,21 @@ export class Controls {
     this.distribution.value = fixed ? DEFAULT_RANDOM_INPUT.distribution : input.distribution;
     this.batch.value = String(fixed ? DEFAULT_RANDOM_INPUT.batch : input.batch);
     this.inputWidth.value = String(fixed ? DEFAULT_RANDOM_INPUT.width : input.width);
+    this.correlation.value = String(!fixed && input.distribution === 'pairs' ? input.correlation : 0.5);
+    this.showCorrelation();
+    this.distribution.addEventListener('change', () => this.showCorrelation());
     return el('fieldset', {}, [
       el('legend', { text: 'Input' }),
       el('label', { className: 'wide' }, [this.fixedRadio, ' fixed X ', this.inputValues]),
       el('label', { className: 'wide' }, [this.randomRadio, ' random batch ', this.distribution]),
       el('label', {}, ['batch ', this.batch]),
       el('label', {}, ['width ', this.inputWidth]),
+      this.correlationLabel,
     ]);
+  }
+
+  private showCorrelation(): void {
+    this.correlationLabel.hidden = this.distribution.value !== 'pairs';
   }
 
   private addSigma(sigma: number): void {
@@ -273,6 +288,7 @@ export class Controls {
           distribution: this.distribution.value,
           batch: number(this.batch.value),
           width: number(this.inputWidth.value),
+          ...(this.distribution.value === 'pairs' ? { correlation: number(this.correlation.value) } : {}),
         };
     const sigmas = [...this.sigmaList.querySelectorAll<HTMLInputElement>('.sigma-value')].map((t) => ({
       kind: 'normal',

@@ -25,9 +25,10 @@ const figure = (x: number) => formatNumber(x, 3);
 
 function inputText(config: ExperimentConfig): string {
   const input = config.input;
-  return 'values' in input
-    ? `X = [${input.values.join(', ')}]`
-    : `a batch of ${input.batch} random ${input.distribution === 'normal' ? 'N(0, 1)' : 'U(−1, 1)'} inputs of width ${input.width}`;
+  if ('values' in input) return `X = [${input.values.join(', ')}]`;
+  if (input.distribution === 'pairs')
+    return `${input.batch / 2} pairs of N(0, 1) inputs of width ${input.width}, correlation ${input.correlation}`;
+  return `a batch of ${input.batch} random ${input.distribution === 'normal' ? 'N(0, 1)' : 'U(−1, 1)'} inputs of width ${input.width}`;
 }
 
 /** "ReLU, 8 layers of 10 neurons, X = [1, 2, 3, 4, 5]" (and the bias when it is not 0). */

@@ -2,7 +2,8 @@
  * The whole experiment in the URL's query, one parameter per config field (the field table names them):
  *   ?seed=1&trials=1&depth=8&width=10&bias=0&activation=relu&input=1,2,3,4,5
  *    &sweep=normal:sigma=1e-5;xavier-normal;he-normal:mode=fan_out&engine=gpu
- * `input` is a list of numbers (the fixed X) or `normal:batch=256,width=10`; `bias` a number or `normal:sigma=0.05`.
+ * `input` is a list of numbers (the fixed X), `normal:batch=256,width=10` or `pairs:batch=32,width=64,correlation=0.5`;
+ * `bias` a number or `normal:sigma=0.05`.
  * Each field is validated on its own, so a bad one falls back to its default and the rest of the link still applies.
  */
 import { defaultConfig, type ExperimentConfig, formatError, parseConfig } from '../lab/config';
@@ -79,7 +80,9 @@ export function formatSweep(sweep: InitSpec[]): string {
 
 export function formatInput(config: ExperimentConfig): string {
   const input = config.input;
-  return 'values' in input ? input.values.join(',') : `${input.distribution}:batch=${input.batch},width=${input.width}`;
+  if ('values' in input) return input.values.join(',');
+  const pairs = input.distribution === 'pairs' ? `,correlation=${input.correlation}` : '';
+  return `${input.distribution}:batch=${input.batch},width=${input.width}${pairs}`;
 }
 
 const PARSERS: Record<string, (text: string) => unknown> = {

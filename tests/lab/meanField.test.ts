@@ -164,7 +164,10 @@ describe('q*, χ₁, c* and ξ_c', () => {
     const qOrdered = lengthFixedPoint(ordered, 1);
     let c = 0.5;
     const gaps: number[] = [];
-    for (let l = 0; l < 30; l++) gaps.push(1 - (c = correlationMap(ordered, qOrdered, c)));
+    for (let l = 0; l < 30; l++) {
+      c = correlationMap(ordered, qOrdered, c);
+      gaps.push(1 - c);
+    }
     expect(gaps[29] / gaps[28]).toBeCloseTo(chi1(ordered, qOrdered), 4);
     expect(depthScale(chi1(ordered, qOrdered))).toBeCloseTo(-1 / Math.log(chi1(ordered, qOrdered)), 14);
 
@@ -173,7 +176,10 @@ describe('q*, χ₁, c* and ξ_c', () => {
     const cStar = correlationFixedPoint(chaotic, qChaos);
     c = 0.9;
     const distances: number[] = [];
-    for (let l = 0; l < 30; l++) distances.push(Math.abs((c = correlationMap(chaotic, qChaos, c)) - cStar));
+    for (let l = 0; l < 30; l++) {
+      c = correlationMap(chaotic, qChaos, c);
+      distances.push(Math.abs(c - cStar));
+    }
     // The ratio reaches χ_c from above as the map's curvature fades: within 1e-4 by layer 30.
     expect(distances[29] / distances[28]).toBeCloseTo(chiC(chaotic, qChaos, cStar), 3);
   });
