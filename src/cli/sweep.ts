@@ -12,7 +12,7 @@ import { comparisonTable, notComparableList, VERDICT_EXIT_CODES, verdict } from 
 import { confirmEstimates, NotConfirmedError } from './estimate';
 import { progressBar } from './progressBar';
 import { parseSweepArgs, type SweepArgs, USAGE } from './sweepArgs';
-import { flagLegend, tableQuantities, varianceTable } from './table';
+import { flagLegend, spectrumTable, tableQuantities, varianceTable } from './table';
 
 /** Exit codes: 0 success, 1 a run failed (or the engines disagree), 2 bad flags or config or a run not started. */
 class UsageError extends Error {}
@@ -42,6 +42,7 @@ function report(result: RunResult): void {
   );
   const legend = flagLegend(result);
   if (legend) console.log(`\n${legend}`);
+  if (result.series.some((s) => s.jacobian)) console.log(`\n${spectrumTable(result)}`);
 }
 
 function write(args: SweepArgs, result: RunResult, extra: object = {}): void {
@@ -68,14 +69,14 @@ async function runWithBar(engine: Engine, label: string, config: ExperimentConfi
 /** One engine: estimate, confirm, run with a progress bar. */
 async function runOne(args: SweepArgs, config: ExperimentConfig, gpu: BrowserEngine | null): Promise<RunResult> {
   const engine = gpu ?? new CpuEngine();
-  const options = { backward: args.backward === true };
+  const options = { backward: args.backward === true, jacobian: args.jacobian === true };
   await confirmEstimates([{ engine: gpu ? 'GPU' : 'CPU', estimate: await engine.estimate(config, options) }], args.yes);
   return runWithBar(engine, gpu ? `GPU (${gpu.device})` : 'CPU', config, options);
 }
 
 /** Both engines, compared by the verification plan the page uses too. */
 async function runBoth(args: SweepArgs, config: ExperimentConfig, gpu: BrowserEngine): Promise<number> {
-  const plan = verificationPlan(config, args.backward === true);
+  const plan = verificationPlan(config, args.backward === true, args.jacobian === true);
   const cpuEngine = new CpuEngine();
   await confirmEstimates(
     [

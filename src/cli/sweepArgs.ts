@@ -8,6 +8,11 @@ const FLAGS: FlagSpec[] = [
     kind: 'switch',
     description: 'also back-propagate g_L ~ N(0, 1): "grad" (∂L/∂Z) and "weightGrad" (∂L/∂W) per layer',
   },
+  {
+    flag: '--jacobian',
+    kind: 'switch',
+    description: 'also the singular values of J = ∂H_L/∂X at the first row of each trial: "jacobian" per series',
+  },
   { flag: '--out', kind: 'file', value: 'FILE', description: 'write the results as JSON' },
   { flag: '--csv', kind: 'file', value: 'FILE', description: 'write the results as CSV' },
   ...COMMON_FLAGS.slice(1),
@@ -21,6 +26,7 @@ export const USAGE = usage(
 
 export interface SweepArgs extends CommonArgs {
   backward: boolean;
+  jacobian: boolean;
   out?: string;
   csv?: string;
 }

@@ -56,3 +56,30 @@ export function flagLegend(result: RunResult): string {
   const precisions = [...new Set(flags.map((f) => f.precision))].join('/');
   return `Marked values could not be held in ${precisions}: ↓ underflow, ↑ overflow, ? NaN. They are not measurements.`;
 }
+
+/** The Jacobian's singular values of each series: how many, their mean square, spread and extremes. */
+export function spectrumTable(result: RunResult): string {
+  const header = ['series', 'values', 'mean s²', 'p5', 'p95', 'p95/p5', 'min', 'max'];
+  const number = (x: number) => (x === 0 ? '0' : x.toExponential(3));
+  const rows = result.series.flatMap((s) => {
+    const j = s.jacobian;
+    if (!j) return [];
+    const spread = j.p5 > 0 ? number(j.p95 / j.p5) : '∞';
+    return [
+      [
+        s.label,
+        String(j.singularValues.length),
+        number(j.meanSquare),
+        number(j.p5),
+        number(j.p95),
+        spread,
+        number(j.min),
+        number(j.max),
+      ],
+    ];
+  });
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) => cells.map((text, c) => text.padStart(widths[c])).join('  ');
+  const row = result.series.find((s) => s.jacobian)?.jacobian?.row ?? 0;
+  return [`Singular values of J = ∂H_L/∂X at row ${row} of each trial`, line(header), ...rows.map(line)].join('\n');
+}

@@ -17,6 +17,7 @@ import {
 } from '../lab/engine';
 import { autoHistogram } from '../lab/histogram';
 import { type InitSpec, initLabel, weightDistribution } from '../lab/initializers';
+import { spectrumOf } from '../lab/jacobian';
 import { pairCosines } from '../lab/pairs';
 import type { LayerHistograms, Quantity, RowCapture, RunResult, SeriesResult } from '../lab/results';
 import { sampleWeights } from '../lab/sampling';
@@ -24,6 +25,7 @@ import { SeriesRecorder } from '../lab/seriesRecorder';
 import { emptyPartial, type Moments, pushValue, toMoments } from '../lab/stats';
 import { estimateRun, type RunEstimate, runWork } from '../lab/work';
 import { backward, type ForwardTrace, type Gradients, outputGradient } from './backward';
+import { TangentRows } from './jacobian';
 import { affineRows, inputMatrix, measureCpuSpeed } from './layers';
 import { affineLosesTerms } from './lostTerms';
 import {
@@ -128,6 +130,8 @@ function recordBackward(
 interface SeriesSink {
   recorder: SeriesRecorder;
   histograms: LayerHistograms[];
+  /** Each trial's Jacobian singular values, when asked. */
+  spectra: Float64Array[];
   /** Per layer, the captured rows' pre-activations (trial 0). */
   captured: Float64Array[];
 }
@@ -141,7 +145,8 @@ export class CpuEngine implements Engine {
   async estimate(config: ExperimentConfig, options: SendableOptions = {}): Promise<RunEstimate> {
     const rows = options.rows ? options.rows.length / batchRows(config) : 1;
     this.macsPerSecond ??= measureCpuSpeed();
-    return estimateRun(runWork(config, options.backward === true) * rows, this.macsPerSecond, null);
+    const work = runWork(config, options.backward === true, options.jacobian === true);
+    return estimateRun(work * rows, this.macsPerSecond, null);
   }
 
   async run(config: ExperimentConfig, options: RunOptions = {}): Promise<RunResult> {
@@ -155,19 +160,27 @@ export class CpuEngine implements Engine {
 
     const series: SeriesResult[] = [];
     for (const [s, spec] of config.sweep.entries()) {
-      const sink: SeriesSink = { recorder: new SeriesRecorder(config.depth), histograms: [], captured: [] };
+      const sink: SeriesSink = {
+        recorder: new SeriesRecorder(config.depth),
+        histograms: [],
+        spectra: [],
+        captured: [],
+      };
       for (let trial = 0; trial < config.trials; trial++) {
         await this.trial(config, spec, s, trial, activation, resolved, sink, options.signal, pacer);
       }
       capture?.preActivations.push(sink.captured);
       const histograms = resolved.histogramBins ? { histograms: sink.histograms } : {};
-      series.push({ label: initLabel(spec), init: spec, layers: sink.recorder.layers(), ...histograms });
+      const jacobian = resolved.jacobian ? { jacobian: spectrumOf(resolved.rows[0], sink.spectra) } : {};
+      series.push({ label: initLabel(spec), init: spec, layers: sink.recorder.layers(), ...histograms, ...jacobian });
     }
     const totalMs = performance.now() - started;
     // Runs long enough to time well refine the speed estimates are made from.
     if (totalMs > 200) {
       this.macsPerSecond =
-        (runWork(config, resolved.backward) * resolved.rows.length) / batchRows(config) / (totalMs / 1000);
+        (runWork(config, resolved.backward, resolved.jacobian) * resolved.rows.length) /
+        batchRows(config) /
+        (totalMs / 1000);
     }
     return { config, engine: 'cpu', series, timings: { totalMs }, ...(capture ? { capture } : {}) };
   }
@@ -188,6 +201,7 @@ export class CpuEngine implements Engine {
     const captureIndex = resolved.captureRows.map((row) => rows.indexOf(row));
     const width = config.width;
     const pairs = pairsInput(config) !== null;
+    const tangent = resolved.jacobian ? new TangentRows(inputWidth(config)) : null;
     let h = inputMatrix(config, trial, rows);
     let fanIn = inputWidth(config);
     const trace: ForwardTrace = { inputs: [], pre: [], weights: [], fanIns: [] };
@@ -211,6 +225,7 @@ export class CpuEngine implements Engine {
         trace.weights.push(w);
         trace.fanIns.push(fanIn);
       }
+      tangent?.step(w, width, z.subarray(0, width), activation);
       const preTermsLost = affineLosesTerms(h, w, fanIn, width);
       h = z.map(activation.f);
       const [preScan, postScan] = [scanValues(z), scanValues(h)];
@@ -237,6 +252,7 @@ export class CpuEngine implements Engine {
       fanIn = width;
       await pacer.finished(series, trial, layer);
     }
+    if (tangent) sink.spectra.push(tangent.singularValues());
     if (!resolved.backward) return;
     throwIfAborted(signal);
     const outputGrad = outputGradient(config.seed, trial, config.depth, rows, width);

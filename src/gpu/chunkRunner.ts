@@ -10,6 +10,7 @@ import { BackwardPass } from './backwardPass';
 import type { GpuContext } from './device';
 import { tilesAlong } from './geometry';
 import type { HistogramScales } from './histogramSet';
+import { JacobianPass } from './jacobianPass';
 import { type ChunkHooks, type ChunkJob, type ChunkOutcome, fanInOf, type Pace, type UnitBlock } from './job';
 import type { Kernels } from './kernels';
 import { BACKWARD_SLOTS, decodeState, type ExponentRule, FORWARD_SLOTS, STATE } from './layerState';
@@ -79,6 +80,7 @@ export class ChunkRunner {
     const weightExponents: number[] = [];
     const extraFlags: RangeFlag[][] = [];
     const exponentRule: ExponentRule = !net.exact ? 'none' : job.shared ? 'keep' : 'choose';
+    const jacobian = this.jacobianPass(job);
 
     for (let layer = 1; layer <= net.depth; layer++) {
       throwIfAborted(hooks.signal);
@@ -95,8 +97,12 @@ export class ChunkRunner {
         layer,
         this.pace,
         this.layout.forwardColumns,
-        (cols) => this.measureWeights(job, layer, cols),
+        (cols, colOffset) => {
+          this.measureWeights(job, layer, cols);
+          jacobian?.block(layer, buffers.layerInput(layer), buffers.weights, colOffset, cols);
+        },
       );
+      jacobian?.merge(layer);
       const merge = {
         partialCount: tilesAlong(rows) * tilesAlong(net.width),
         target: { layer: layer - 1, slots: 'both' },
@@ -133,7 +139,18 @@ export class ChunkRunner {
       );
       await pass.run(job, backwardRule, hooks);
     }
-    return this.readBack(job, inputs.exponent, weightExponents, extraFlags);
+    const outcome = await this.readBack(job, inputs.exponent, weightExponents, extraFlags);
+    if (!jacobian) return outcome;
+    const output = buffers.layerOutput(net.depth);
+    const activation = job.jacobian!.activation;
+    return { ...outcome, singularValues: await jacobian.finish(output, weightExponents, activation) };
+  }
+
+  /** The job's Jacobian pass, when it takes one. */
+  private jacobianPass(job: ChunkJob): JacobianPass | null {
+    if (!job.jacobian) return null;
+    const kernels = { tangent: this.kernels.tangent!, merge: this.kernels.merge };
+    return new JacobianPass(this.gpu, kernels, this.buffers.tangents!, this.pace, job.net);
   }
 
   /** A block of W_l into the histograms, once per trial: every chunk and pass draws the same. */

@@ -21,7 +21,7 @@ import { DRAW_MACS, runCost } from './cost';
 import { acquireDevice, EMULATED_GPU_NOTE, type GpuContext, GpuMemoryError } from './device';
 import { GpuRun } from './gpuRun';
 import type { Pace } from './job';
-import { compileBackwardKernels, compileKernels, type Kernels } from './kernels';
+import { compileBackwardKernels, compileKernels, compileTangentKernel, type Kernels } from './kernels';
 import {
   INITIAL_MACS_PER_MS,
   largestBuffer,
@@ -109,7 +109,7 @@ export class GpuEngine implements Engine {
   async estimate(config: ExperimentConfig, options: SendableOptions = {}): Promise<RunEstimate> {
     const { gpu } = await this.connect();
     const resolved = resolveRunOptions(config, options);
-    const macs = (runWork(config, resolved.backward) * resolved.rows.length) / batchRows(config);
+    const macs = (runWork(config, resolved.backward, resolved.jacobian) * resolved.rows.length) / batchRows(config);
     const { shape } = this.layout(config, resolved, this.budget(gpu));
     this.costPerSecond ??= await this.calibrate();
     const cost = runCost(config, shape, resolved.rows.length, resolved.histogramBins !== undefined);
@@ -152,6 +152,7 @@ export class GpuEngine implements Engine {
         backward: resolved.backward,
         histograms: resolved.histogramBins !== undefined,
         pairs: pairsInput(config) !== null,
+        jacobian: resolved.jacobian,
       },
       budget,
       { maxRowsPerChunk: this.options.maxRowsPerChunk, traceBytes: this.options.traceBytes },
@@ -220,6 +221,7 @@ export class GpuEngine implements Engine {
     const { gpu, kernels } = await this.connect();
     const resolved = resolveRunOptions(config, options);
     if (resolved.backward) kernels.backward ??= await compileBackwardKernels(gpu.device);
+    if (resolved.jacobian) kernels.tangent ??= await compileTangentKernel(gpu.device);
     const { layout, buffers, plan } = await this.allocate(gpu, config, resolved);
     const activation = bindActivation(config.activation, config);
     const run = new GpuRun(gpu, kernels, this.pace, config, activation, resolved, layout, buffers, options);

@@ -1,4 +1,7 @@
-/** The engine's compiled kernels: the forward ones at start, the backward ones on a run's first backward pass. */
+/**
+ * The engine's compiled kernels: the forward ones at start, the backward ones on a run's first backward pass, the
+ * tangent kernel on its first Jacobian.
+ */
 import { BackwardLayerKernel } from './backwardLayerKernel';
 import { HistogramCountKernel } from './histogramCountKernel';
 import { HistogramRangeKernel } from './histogramRangeKernel';
@@ -7,6 +10,7 @@ import { LayerKernel } from './layerKernel';
 import { MergeKernel } from './mergeKernel';
 import { OutputGradientKernel } from './outputGradientKernel';
 import { PairCosineKernel } from './pairCosineKernel';
+import { TangentKernel } from './tangentKernel';
 import { WeightGradientKernel } from './weightGradientKernel';
 import { WeightsKernel } from './weightsKernel';
 
@@ -26,6 +30,8 @@ export interface Kernels {
   pairCosine: PairCosineKernel;
   /** Null until a run goes backward: compiling them costs about as much as the forward kernels. */
   backward: BackwardKernels | null;
+  /** Null until a run takes a Jacobian. */
+  tangent: TangentKernel | null;
 }
 
 export async function compileKernels(device: GPUDevice): Promise<Kernels> {
@@ -38,7 +44,7 @@ export async function compileKernels(device: GPUDevice): Promise<Kernels> {
     HistogramCountKernel.create(device),
     PairCosineKernel.create(device),
   ]);
-  return { weights, inputs, layer, merge, histogramRange, histogramCount, pairCosine, backward: null };
+  return { weights, inputs, layer, merge, histogramRange, histogramCount, pairCosine, backward: null, tangent: null };
 }
 
 export async function compileBackwardKernels(device: GPUDevice): Promise<BackwardKernels> {
@@ -49,3 +55,5 @@ export async function compileBackwardKernels(device: GPUDevice): Promise<Backwar
   ]);
   return { outputGradient, backwardLayer, weightGradient };
 }
+
+export const compileTangentKernel = (device: GPUDevice): Promise<TangentKernel> => TangentKernel.create(device);

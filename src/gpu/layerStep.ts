@@ -19,8 +19,8 @@ export function forwardStep(
   layer: number,
   pace: Pace,
   columns: number,
-  /** Called after each block's weights are drawn, while they are in the weights buffer (histograms). */
-  onBlock?: (cols: number) => void,
+  /** Called after each block's weights are drawn, while they are in the weights buffer (histograms, the Jacobian). */
+  onBlock?: (cols: number, colOffset: number) => void,
 ): void {
   const fanIn = fanInOf(net, layer);
   const step = {
@@ -37,7 +37,7 @@ export function forwardStep(
   for (let colOffset = 0; colOffset < net.width; colOffset += columns) {
     const cols = Math.min(columns, net.width - colOffset);
     loadWeightBlock(kernels.weights, buffers.weights, net, layer, { rowOffset: 0, rows: fanIn, colOffset, cols });
-    onBlock?.(cols);
+    onBlock?.(cols, colOffset);
     const slab = slabRows(rows, fanIn, cols, pace.macsPerMs, pace.sliceMs);
     for (let offset = 0; offset < rows; offset += slab) {
       kernels.layer.slab(buffers, step, offset, Math.min(slab, rows - offset), colOffset, cols);

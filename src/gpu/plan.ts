@@ -66,6 +66,8 @@ export interface RunRequest {
   histograms: boolean;
   /** A pairs input: chunks hold whole pairs, and each layer's cosines are merged into a pair state. */
   pairs?: boolean;
+  /** The Jacobian: n_0 tangent rows of the width, twice, and their readback (jacobianPass.ts). */
+  jacobian?: boolean;
 }
 
 /** What a run's buffers are sized for (runBuffers.ts allocates them, runBytes counts them). */
@@ -91,6 +93,7 @@ export interface RunShape {
   sumSlots: number;
   passes: number;
   pairs?: boolean;
+  jacobian?: boolean;
 }
 
 export interface RunLayout {
@@ -251,7 +254,8 @@ export function largestBuffer(shape: RunShape): number {
   const layer = shape.chunkRows * (shape.backward ? shape.width : widest);
   const weights = Math.max(widest * shape.forwardColumns, shape.backward ? shape.unitBlock * shape.width : 0);
   const sum = shape.sumSlots ? shape.unitBlock * shape.width : 0;
-  return BYTES_PER_VALUE * Math.max(shape.chunkRows * widest, layer, weights, sum);
+  const tangents = shape.jacobian ? shape.inputWidth * shape.width : 0;
+  return BYTES_PER_VALUE * Math.max(shape.chunkRows * widest, layer, weights, sum, tangents);
 }
 
 /**
@@ -259,7 +263,7 @@ export function largestBuffer(shape: RunShape): number {
  * n = max(n_0, W), R the rows per chunk: forward 4·(2·R·n) for two activation buffers; backward 4·(R·n + (S + 2)·R·W),
  * S the kept layers (D, or about 2√D with checkpoints: traceSlots), plus the ∂L/∂W block sums; the weights buffer
  * (the larger of a forward and a backward weight block) and the layer's biases; partials 24 bytes per 64 × 64 tile;
- * per-layer states (and, with a pairs input, the pair state).
+ * per-layer states (and, with a pairs input, the pair state; with the Jacobian, its tangent rows and states).
  */
 export function runBytes(shape: RunShape): number {
   const widest = Math.max(shape.inputWidth, shape.width);
@@ -275,8 +279,15 @@ export function runBytes(shape: RunShape): number {
   const blockStates = shape.backward ? sumBlocks(shape).reduce((a, b) => a + b, 0) * 4 : 0;
   // The pair state and its readback: four words a layer each.
   const pairStates = shape.pairs ? 2 * shape.depth * PAIR_STATE_WORDS : 0;
+  // Two tangent buffers and their readback, two tangent states, the input row; partials of 3 words a tile.
+  const tangents = shape.jacobian
+    ? 3 * shape.inputWidth * shape.width +
+      2 * shape.depth * STATE.words +
+      shape.width +
+      3 * tilesAlong(shape.inputWidth) * tilesAlong(shape.width)
+    : 0;
   return (
-    BYTES_PER_VALUE * (values + weights + shape.width + states + blockStates + pairStates) +
+    BYTES_PER_VALUE * (values + weights + shape.width + states + blockStates + pairStates + tangents) +
     tilesAlong(partialRows) * tilesAlong(shape.width) * PARTIAL_BYTES
   );
 }

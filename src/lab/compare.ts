@@ -19,7 +19,8 @@
  * both hold (every comparable figure within tolerance, some not comparable).
  */
 import { bindActivation } from './activations';
-import type { ExperimentConfig } from './config';
+import { type ExperimentConfig, inputWidth } from './config';
+import { spectrumDifference } from './jacobian';
 import { capturedPairCosines } from './pairs';
 import {
   BACKWARD_QUANTITIES,
@@ -87,8 +88,18 @@ export interface WorstEntry {
   tolerance: number;
 }
 
+/** A series' Jacobian spectra, value for value, relative to the reference's largest value (jacobian.ts). */
+export interface SpectrumComparison {
+  series: number;
+  label: string;
+  difference: number;
+  pass: boolean;
+}
+
 export interface Comparison {
   tolerances: Tolerances;
+  /** With the Jacobian: each series' spectra compared; from the first trial's when the reference ran one. */
+  spectra?: SpectrumComparison[];
   /** 'all': statistics as each run reported them; 'captured': both recomputed in float64 from the captured rows. */
   statisticsFrom: 'all' | 'captured';
   layers: LayerComparison[];
@@ -270,8 +281,31 @@ export function compareRuns(
       });
     });
   });
-  const pass = layers.every((l) => l.pass);
+  const spectra = compareSpectra(reference, candidate, statisticsFrom === 'captured', tol.activation);
+  for (const entry of spectra ?? [])
+    consider({ ...entry, layer: reference.config.depth, figure: 'jacobian', tolerance: tol.activation });
+  const pass = layers.every((l) => l.pass) && (spectra ?? []).every((e) => e.pass);
   const complete = layers.every((l) => l.notComparable.length === 0);
   const verdict: Verdict = !pass ? 'disagree' : complete ? 'agree' : 'agree-where-held';
-  return { tolerances: tol, statisticsFrom, layers, worst, pass, complete, verdict };
+  return { tolerances: tol, statisticsFrom, layers, ...(spectra ? { spectra } : {}), worst, pass, complete, verdict };
+}
+
+/**
+ * The series' Jacobian spectra against the reference's, judged like captured activations: float32 entries err by
+ * ~1e-6 of J's scale, and no singular value moves by more than the error's norm.
+ */
+function compareSpectra(
+  reference: RunResult,
+  candidate: RunResult,
+  firstTrial: boolean,
+  tolerance: number,
+): SpectrumComparison[] | undefined {
+  if (!reference.series.some((s) => s.jacobian)) return undefined;
+  const perTrial = Math.min(inputWidth(reference.config), reference.config.width);
+  return reference.series.flatMap((s, i) => {
+    if (!s.jacobian) return [];
+    const count = firstTrial ? perTrial : undefined;
+    const difference = spectrumDifference(candidate.series[i].jacobian, s.jacobian, count);
+    return [{ series: i, label: s.label, difference, pass: difference <= tolerance }];
+  });
 }

@@ -3,7 +3,8 @@
  * knows which engine it holds; engines that run elsewhere (a Web Worker, a headless browser) are reached through
  * engineProtocol.ts and implement the same interface.
  */
-import { batchRows, type ExperimentConfig, pairsInput } from './config';
+import { batchRows, type ExperimentConfig, inputWidth, pairsInput } from './config';
+import { MAX_JACOBIAN_WIDTH } from './jacobian';
 import type { RunResult } from './results';
 import type { RunEstimate } from './work';
 
@@ -31,6 +32,8 @@ export interface RunOptions {
   backward?: boolean;
   /** Also count per-layer histograms of trial 0 with this many bins. */
   histogramBins?: number;
+  /** Also take the singular values of J = ∂H_L/∂X at the first computed row of each trial (jacobian.ts). */
+  jacobian?: boolean;
 }
 
 /** The run options that can cross to an engine elsewhere: everything but the signal and the progress callback. */
@@ -61,6 +64,7 @@ export interface ResolvedOptions {
   captureRows: number[];
   backward: boolean;
   histogramBins: number | undefined;
+  jacobian: boolean;
 }
 
 /** Checks the options against the batch; throws a RangeError naming the bad option. */
@@ -87,5 +91,12 @@ export function resolveRunOptions(config: ExperimentConfig, options: RunOptions)
   if (bins !== undefined && (!Number.isInteger(bins) || bins < 1)) {
     throw new RangeError(`histogramBins must be a positive integer, got ${bins}`);
   }
-  return { rows, captureRows, backward: options.backward === true, histogramBins: bins };
+  const jacobian = options.jacobian === true;
+  const widest = Math.max(config.width, inputWidth(config));
+  if (jacobian && widest > MAX_JACOBIAN_WIDTH) {
+    throw new RangeError(
+      `the Jacobian's singular values are computed on the CPU in O(n³): width and input width at most ${MAX_JACOBIAN_WIDTH}, got ${widest}`,
+    );
+  }
+  return { rows, captureRows, backward: options.backward === true, histogramBins: bins, jacobian };
 }

@@ -3,11 +3,13 @@
  * {"config", "engine", "series": [{"label", "layers": [{"layer", "pre": {mean, var, meanSq, min, max, median, p10, p90},
  * "post": ...}]}]} (stats.ts's TrialSummary).
  * With backward, each layer also has "grad" (∂L/∂Z_l) and "weightGrad" (∂L/∂W_l); with a pairs input, "correlation"
- * (the cosine of each pair's Z_l); with histograms, each series has "histograms".
+ * (the cosine of each pair's Z_l); with histograms, each series has "histograms"; with the Jacobian, "jacobian"
+ * ({"singularValues", "meanSquare", "min", "max", "p5", "p95", "row"}).
  */
 import type { ExperimentConfig } from './config';
 import type { Histogram } from './histogram';
 import type { InitSpec } from './initializers';
+import type { JacobianSpectrum } from './jacobian';
 import type { Moments, TrialSummary } from './stats';
 
 /**
@@ -67,6 +69,8 @@ export interface SeriesResult {
   layers: LayerStats[];
   /** Present when the run asked for `histogramBins`. */
   histograms?: LayerHistograms[];
+  /** Present when the run asked for `jacobian`: J = ∂H_L/∂X's singular values (jacobian.ts). */
+  jacobian?: JacobianSpectrum;
 }
 
 /** Pre-activations of chosen batch rows, trial 0, for verifying one engine against the other. */
@@ -119,6 +123,7 @@ export function resultJson(result: RunResult): object {
       init: s.init,
       layers: s.layers,
       ...(s.histograms ? { histograms: s.histograms } : {}),
+      ...(s.jacobian ? { jacobian: s.jacobian } : {}),
     })),
   };
 }

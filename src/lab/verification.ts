@@ -26,7 +26,7 @@ export interface VerificationPlan {
   compare: CompareOptions;
 }
 
-export function verificationPlan(config: ExperimentConfig, backward = false): VerificationPlan {
+export function verificationPlan(config: ExperimentConfig, backward = false, jacobian = false): VerificationPlan {
   const rows = batchRows(config);
   const sampled = rows > VERIFIED_ROWS && runWork(config, backward) > REFERENCE_FULL_WORK;
   const count = Math.min(rows, VERIFIED_ROWS);
@@ -37,10 +37,10 @@ export function verificationPlan(config: ExperimentConfig, backward = false): Ve
   return {
     captureRows,
     sampled,
-    candidate: { captureRows, backward },
+    candidate: { captureRows, backward, jacobian },
     reference: sampled
-      ? { config: { ...config, trials: 1 }, options: { rows: captureRows, captureRows, backward } }
-      : { config, options: { captureRows, backward } },
+      ? { config: { ...config, trials: 1 }, options: { rows: captureRows, captureRows, backward, jacobian } }
+      : { config, options: { captureRows, backward, jacobian } },
     compare: { referenceRows: sampled ? 'captured' : 'all' },
   };
 }

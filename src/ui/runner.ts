@@ -34,12 +34,14 @@ export function missingFigures(result: RunResult, options: JobOptions = {}): str
   if (options.backward && result.series.some((s) => s.layers.some((l) => !l.grad || !l.weightGrad)))
     missing.push('gradients');
   if (options.histogramBins && result.series.some((s) => !s.histograms)) missing.push('histograms');
+  if (options.jacobian && result.series.some((s) => !s.jacobian)) missing.push('Jacobians');
   return missing;
 }
 
 const requested = (options: JobOptions = {}) => [
   ...(options.backward ? ['gradients'] : []),
   ...(options.histogramBins ? ['histograms'] : []),
+  ...(options.jacobian ? ['Jacobians'] : []),
 ];
 
 export interface RunStatus {
@@ -52,7 +54,7 @@ export interface RunStatus {
 /** Multiply–adds of a job: its config's forward (and backward) work, scaled down when it computes only some rows. */
 export function jobWork(job: Job): number {
   const rows = job.options?.rows ? job.options.rows.length / batchRows(job.config) : 1;
-  return runWork(job.config, job.options?.backward === true) * rows;
+  return runWork(job.config, job.options?.backward === true, job.options?.jacobian === true) * rows;
 }
 
 const jobKey = (job: Job) => JSON.stringify([job.config, job.options ?? {}, job.engine.name]);
