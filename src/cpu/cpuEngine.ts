@@ -19,6 +19,7 @@ import { autoHistogram } from '../lab/histogram';
 import { type InitSpec, initLabel, weightDistribution } from '../lab/initializers';
 import { spectrumOf } from '../lab/jacobian';
 import { pairCosines } from '../lab/pairs';
+import { phaseWork } from '../lab/phase';
 import type { LayerHistograms, Quantity, RowCapture, RunResult, SeriesResult } from '../lab/results';
 import { sampleWeights } from '../lab/sampling';
 import { SeriesRecorder } from '../lab/seriesRecorder';
@@ -28,6 +29,7 @@ import { backward, type ForwardTrace, type Gradients, outputGradient } from './b
 import { TangentRows } from './jacobian';
 import { affineRows, inputMatrix, measureCpuSpeed } from './layers';
 import { affineLosesTerms } from './lostTerms';
+import { runPhaseOnCpu } from './phaseRun';
 import {
   backwardProblems,
   type ForwardProblems,
@@ -145,13 +147,19 @@ export class CpuEngine implements Engine {
   async estimate(config: ExperimentConfig, options: SendableOptions = {}): Promise<RunEstimate> {
     const rows = options.rows ? options.rows.length / batchRows(config) : 1;
     this.macsPerSecond ??= measureCpuSpeed();
-    const work = runWork(config, options.backward === true, options.jacobian === true);
+    const work = options.phase
+      ? phaseWork(config)
+      : runWork(config, options.backward === true, options.jacobian === true);
     return estimateRun(work * rows, this.macsPerSecond, null);
   }
 
   async run(config: ExperimentConfig, options: RunOptions = {}): Promise<RunResult> {
     const started = performance.now();
     const resolved = resolveRunOptions(config, options);
+    if (resolved.phase) {
+      const phase = await runPhaseOnCpu(config, options);
+      return { config, engine: 'cpu', series: [], phase, timings: { totalMs: performance.now() - started } };
+    }
     const activation = bindActivation(config.activation, config);
     const capture: RowCapture | undefined = resolved.captureRows.length
       ? { rows: resolved.captureRows, preActivations: [] }

@@ -6,11 +6,13 @@ import type { ActivationName } from './activations';
 import { type BiasSpec, parseRandomBias } from './bias';
 import { MAX_ELEMENTS_PER_LAYER, MAX_ORTHOGONAL_WIDTH, scalarFields } from './configFields';
 import { type InputSpec, type PairsInputSpec, parseInput } from './configInput';
+import { type PhaseSpec, parsePhase } from './configPhase';
 import { parseSweep } from './configSweep';
 import { type ConfigError, checkScalar, isRecord, MAX_CONFIG_NESTING, nestingDepth } from './configValues';
 import type { InitSpec } from './initializers';
 
 export type { InputSpec, PairsInputSpec, RandomInputSpec } from './configInput';
+export type { PhaseAxis, PhaseSpec } from './configPhase';
 export { type ConfigError, formatError, formatValue } from './configValues';
 
 export interface ExperimentConfig {
@@ -26,6 +28,8 @@ export interface ExperimentConfig {
   input: InputSpec;
   /** One series per spec: the resolved form of `init` or `sweep`. */
   sweep: InitSpec[];
+  /** The grid of a phase diagram (configPhase.ts): read by `npm run phase` and the page's phase diagram only. */
+  phase?: PhaseSpec;
 }
 
 export type ParseResult = { ok: true; config: ExperimentConfig } | { ok: false; errors: ConfigError[] };
@@ -45,7 +49,7 @@ export function defaultConfig(): ExperimentConfig {
   };
 }
 
-const TOP_LEVEL = new Set([...scalarFields.map((f) => f.name as string), 'input', 'init', 'sweep']);
+const TOP_LEVEL = new Set([...scalarFields.map((f) => f.name as string), 'input', 'init', 'sweep', 'phase']);
 
 /** Validates a parsed JSON value. Absent fields take the seed experiment's values; present ones must be valid. */
 function tooDeep(): ParseResult {
@@ -81,6 +85,10 @@ export function parseConfig(raw: unknown): ParseResult {
   if (raw.input !== undefined) {
     const input = parseInput(raw.input, errors);
     if (input) config.input = input;
+  }
+  if (raw.phase !== undefined) {
+    const phase = parsePhase(raw.phase, errors);
+    if (phase) config.phase = phase;
   }
   const sweep = parseSweep(raw, errors);
   if (sweep?.length) config.sweep = sweep;

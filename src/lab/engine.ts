@@ -3,8 +3,9 @@
  * knows which engine it holds; engines that run elsewhere (a Web Worker, a headless browser) are reached through
  * engineProtocol.ts and implement the same interface.
  */
-import { batchRows, type ExperimentConfig, inputWidth, pairsInput } from './config';
+import { batchRows, type ExperimentConfig, formatError, inputWidth, pairsInput } from './config';
 import { MAX_JACOBIAN_WIDTH } from './jacobian';
+import { phaseProblems } from './phase';
 import type { RunResult } from './results';
 import type { RunEstimate } from './work';
 
@@ -34,6 +35,11 @@ export interface RunOptions {
   histogramBins?: number;
   /** Also take the singular values of J = ∂H_L/∂X at the first computed row of each trial (jacobian.ts). */
   jacobian?: boolean;
+  /**
+   * Run the config's phase diagram instead of its sweep (phase.ts): every grid point's network, at once where the
+   * engine can. The result's `phase` holds the measurements and its `series` is empty; no other option applies.
+   */
+  phase?: boolean;
 }
 
 /** The run options that can cross to an engine elsewhere: everything but the signal and the progress callback. */
@@ -65,10 +71,12 @@ export interface ResolvedOptions {
   backward: boolean;
   histogramBins: number | undefined;
   jacobian: boolean;
+  phase: boolean;
 }
 
 /** Checks the options against the batch; throws a RangeError naming the bad option. */
 export function resolveRunOptions(config: ExperimentConfig, options: RunOptions): ResolvedOptions {
+  if (options.phase) return resolvePhase(config, options);
   const total = batchRows(config);
   const rows = options.rows ?? Array.from({ length: total }, (_, i) => i);
   const bad = rows.find((r) => !Number.isInteger(r) || r < 0 || r >= total);
@@ -98,5 +106,17 @@ export function resolveRunOptions(config: ExperimentConfig, options: RunOptions)
       `the Jacobian's singular values are computed on the CPU in O(n³): width and input width at most ${MAX_JACOBIAN_WIDTH}, got ${widest}`,
     );
   }
-  return { rows, captureRows, backward: options.backward === true, histogramBins: bins, jacobian };
+  return { rows, captureRows, backward: options.backward === true, histogramBins: bins, jacobian, phase: false };
+}
+
+/** A phase diagram's run: the config must have its grid and a pairs input, and no other option goes with it. */
+function resolvePhase(config: ExperimentConfig, options: RunOptions): ResolvedOptions {
+  const problems = phaseProblems(config);
+  if (problems.length)
+    throw new RangeError(`this config has no phase diagram: ${problems.map(formatError).join('; ')}`);
+  const others = (['rows', 'captureRows', 'backward', 'histogramBins', 'jacobian'] as const).filter(
+    (k) => options[k] !== undefined && options[k] !== false,
+  );
+  if (others.length) throw new RangeError(`a phase diagram takes no other run option (got ${others.join(', ')})`);
+  return { rows: [], captureRows: [], backward: false, histogramBins: undefined, jacobian: false, phase: true };
 }

@@ -105,14 +105,16 @@ export function lengthMap(p: MeanFieldPoint, q: number): number {
   return p.sigmaW ** 2 * activationMoments(p.phi, 0, q).meanSq + p.sigmaB ** 2;
 }
 
-/** Iterations of the length map before its last iterate is taken as q* (at σ_b = 0, χ₁ = 1 it creeps like 1/l). */
-const MAX_LENGTH_ITERATIONS = 100_000;
+/** Steps of the length map before its last iterate is taken as q*. */
+const MAX_LENGTH_STEPS = 10_000;
 /** Past this q has no finite fixed point to reach: it grows without bound. */
 const UNBOUNDED = 1e150;
 
 /**
- * q*: where the length map leads from q₁, iterated until it stops moving (relative 1e-13) — 0 when it vanishes, Infinity
- * when it grows without bound. Homogeneous φ make the map affine, q ↦ a·q + σ_b² with a = σ_w²·(α² + β²)/2: solved.
+ * q*: where the length map leads from q₁ — 0 when q vanishes, Infinity when it grows without bound. Homogeneous φ make
+ * the map affine, q ↦ a·q + σ_b² with a = σ_w²·(α² + β²)/2: solved. Otherwise the map is iterated with Aitken's Δ²
+ * (Steffensen's method) wherever the iterates close in monotonically, so that q* is found in a few dozen steps even
+ * near the critical line, where plain iteration crawls like 1/l; to 1e-13 relative.
  */
 export function lengthFixedPoint(p: MeanFieldPoint, q1: number): number {
   if (p.phi.homogeneous) {
@@ -123,12 +125,18 @@ export function lengthFixedPoint(p: MeanFieldPoint, q1: number): number {
     return p.sigmaB === 0 && (critical || q1 === 0) ? q1 : Infinity;
   }
   let q = q1;
-  for (let i = 0; i < MAX_LENGTH_ITERATIONS; i++) {
-    const next = lengthMap(p, q);
-    if (next > UNBOUNDED) return Infinity;
-    if (next < 1e-30 * q1) return 0;
-    if (Math.abs(next - q) <= 1e-13 * next) return next;
-    q = next;
+  for (let i = 0; i < MAX_LENGTH_STEPS; i++) {
+    const a = lengthMap(p, q);
+    const b = lengthMap(p, a);
+    if (!(b < UNBOUNDED)) return Infinity;
+    if (b <= 1e-30 * q1) return 0;
+    const [first, second] = [a - q, b - a];
+    if (Math.abs(second) <= 1e-13 * b) return b;
+    const closing = first * second > 0 && Math.abs(second) < Math.abs(first);
+    const extrapolated = closing ? q - (first * first) / (second - first) : b;
+    // Closing in on a point at or below 0 means vanishing (q ≥ 0 always; it reaches 0 only when σ_b = 0).
+    if (extrapolated <= 0) return p.sigmaB === 0 ? 0 : b;
+    q = extrapolated;
   }
   return q;
 }

@@ -10,6 +10,7 @@ import type { ExperimentConfig } from './config';
 import type { Histogram } from './histogram';
 import type { InitSpec } from './initializers';
 import type { JacobianSpectrum } from './jacobian';
+import { type PhaseMeasurement, phaseGrid } from './phase';
 import type { Moments, TrialSummary } from './stats';
 
 /**
@@ -107,6 +108,8 @@ export interface RunResult {
   series: SeriesResult[];
   timings: { totalMs: number };
   capture?: RowCapture;
+  /** With the run option `phase`: the grid's measurements, in phase.ts's `phasePoints` order (`series` is empty). */
+  phase?: PhaseMeasurement[];
 }
 
 /** The JSON form of a result (capture and typed arrays left out). */
@@ -125,6 +128,17 @@ export function resultJson(result: RunResult): object {
       ...(s.histograms ? { histograms: s.histograms } : {}),
       ...(s.jacobian ? { jacobian: s.jacobian } : {}),
     })),
+  };
+}
+
+/** The JSON `npm run phase` writes (and the page's phase diagram exports): {"config", "engine", "grid", ...}. */
+export function phaseResultJson(result: RunResult): object {
+  return {
+    config: result.config,
+    engine: result.engine,
+    ...(result.device ? { device: result.device } : {}),
+    timings: result.timings,
+    grid: phaseGrid(result.config, result.phase ?? []),
   };
 }
 
