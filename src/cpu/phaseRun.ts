@@ -9,7 +9,7 @@ import { layerBiases } from '../lab/bias';
 import { type ExperimentConfig, inputWidth, pairsInput } from '../lab/config';
 import { type Progress, throwIfAborted } from '../lab/engine';
 import { pairCosines } from '../lab/pairs';
-import { type PhaseMeasurement, phasePoints } from '../lab/phase';
+import { averageTrials, type PhaseMeasurement, phasePoints } from '../lab/phase';
 import { sampleWeights } from '../lab/sampling';
 import { affineRows, inputMatrix } from './layers';
 
@@ -21,13 +21,6 @@ const UNIT_NORMAL = { shape: 'normal', scale: 1 } as const;
 export interface PhaseHooks {
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
-}
-
-/** One point's figures in one trial. */
-interface TrialFigures {
-  qLast: number;
-  chi1: number;
-  correlation: number | null;
 }
 
 /** E_rows[φ′(Z_{·,i})²] per unit i of a [rows × width] matrix. */
@@ -50,7 +43,7 @@ export async function runPhaseOnCpu(config: ExperimentConfig, hooks: PhaseHooks)
   const rows = pairsInput(config)!.batch;
   const { width, depth, seed } = config;
   const group = Math.max(1, Math.floor(MAX_GROUP_VALUES / (rows * Math.max(width, inputWidth(config)))));
-  const perTrial: TrialFigures[][] = points.map(() => []);
+  const perTrial: PhaseMeasurement[][] = points.map(() => []);
   const total = config.trials * points.length * depth;
   let done = 0;
   let lastYield = performance.now();
@@ -105,13 +98,4 @@ export async function runPhaseOnCpu(config: ExperimentConfig, hooks: PhaseHooks)
     }
   }
   return perTrial.map(averageTrials);
-}
-
-/** Each figure's mean over the trials that hold it; null when none does. */
-export function averageTrials(trials: { [K in keyof PhaseMeasurement]: number | null }[]): PhaseMeasurement {
-  const mean = (key: keyof PhaseMeasurement) => {
-    const held = trials.map((t) => t[key]).filter((v): v is number => v !== null && Number.isFinite(v));
-    return held.length ? held.reduce((a, b) => a + b, 0) / held.length : null;
-  };
-  return { qLast: mean('qLast'), chi1: mean('chi1'), correlation: mean('correlation') };
 }

@@ -12,3 +12,9 @@ export const PARTIAL_BYTES = 24;
 export const HISTOGRAM_THREADS = 256;
 export const VALUES_PER_THREAD = 16;
 export const VALUES_PER_GROUP = HISTOGRAM_THREADS * VALUES_PER_THREAD;
+
+/**
+ * Floats the phase diagram's statistics write per network (shaders/phaseStats.wgsl): the largest |z|, the mean of
+ * (z/largest)², the sum and count of the pairs' cosines, and Σ_i r_i·E_rows[φ′²].
+ */
+export const FIGURES_PER_NETWORK = 5;

@@ -15,13 +15,21 @@ import {
   type SendableOptions,
   throwIfAborted,
 } from '../lab/engine';
+import { phaseWork } from '../lab/phase';
 import type { GpuPlanSummary, RowCapture, RunResult, SeriesResult } from '../lab/results';
 import { estimateRun, formatBytes, type RunEstimate, runWork } from '../lab/work';
 import { DRAW_MACS, runCost } from './cost';
 import { acquireDevice, EMULATED_GPU_NOTE, type GpuContext, GpuMemoryError } from './device';
 import { GpuRun } from './gpuRun';
 import type { Pace } from './job';
-import { compileBackwardKernels, compileKernels, compileTangentKernel, type Kernels } from './kernels';
+import {
+  compileBackwardKernels,
+  compileKernels,
+  compilePhaseKernels,
+  compileTangentKernel,
+  type Kernels,
+} from './kernels';
+import { phaseBytes, runPhaseOnGpu } from './phaseRun';
 import {
   INITIAL_MACS_PER_MS,
   largestBuffer,
@@ -109,6 +117,11 @@ export class GpuEngine implements Engine {
   async estimate(config: ExperimentConfig, options: SendableOptions = {}): Promise<RunEstimate> {
     const { gpu } = await this.connect();
     const resolved = resolveRunOptions(config, options);
+    if (resolved.phase) {
+      this.costPerSecond ??= await this.calibrate();
+      const macs = phaseWork(config);
+      return estimateRun(macs, this.costPerSecond, phaseBytes(config, this.budget(gpu)));
+    }
     const macs = (runWork(config, resolved.backward, resolved.jacobian) * resolved.rows.length) / batchRows(config);
     const { shape } = this.layout(config, resolved, this.budget(gpu));
     this.costPerSecond ??= await this.calibrate();
@@ -222,6 +235,7 @@ export class GpuEngine implements Engine {
     const resolved = resolveRunOptions(config, options);
     if (resolved.backward) kernels.backward ??= await compileBackwardKernels(gpu.device);
     if (resolved.jacobian) kernels.tangent ??= await compileTangentKernel(gpu.device);
+    if (resolved.phase) return this.runPhase(gpu, kernels, config, options, started);
     const { layout, buffers, plan } = await this.allocate(gpu, config, resolved);
     const activation = bindActivation(config.activation, config);
     const run = new GpuRun(gpu, kernels, this.pace, config, activation, resolved, layout, buffers, options);
@@ -255,6 +269,23 @@ export class GpuEngine implements Engine {
       run.destroy();
       buffers.destroy();
     }
+  }
+
+  /** Every grid point of the config's phase diagram at once (phaseRun.ts). */
+  private async runPhase(
+    gpu: GpuContext,
+    kernels: Kernels,
+    config: ExperimentConfig,
+    options: RunOptions,
+    started: number,
+  ): Promise<RunResult> {
+    kernels.phase ??= await compilePhaseKernels(gpu.device);
+    const budget = this.budget(gpu);
+    const phase = await runPhaseOnGpu(gpu, kernels, this.pace, config, budget, options);
+    const totalMs = performance.now() - started;
+    if (totalMs > CALIBRATION_MS) this.costPerSecond = phaseWork(config) / (totalMs / 1000);
+    const gpuBytes = phaseBytes(config, budget);
+    return { config, engine: 'gpu', device: gpu.description, gpuBytes, series: [], phase, timings: { totalMs } };
   }
 
   dispose(): void {

@@ -1,6 +1,6 @@
 /**
  * The engine's compiled kernels: the forward ones at start, the backward ones on a run's first backward pass, the
- * tangent kernel on its first Jacobian.
+ * tangent kernel on its first Jacobian, the phase diagram's on its first phase diagram.
  */
 import { BackwardLayerKernel } from './backwardLayerKernel';
 import { HistogramCountKernel } from './histogramCountKernel';
@@ -10,6 +10,9 @@ import { LayerKernel } from './layerKernel';
 import { MergeKernel } from './mergeKernel';
 import { OutputGradientKernel } from './outputGradientKernel';
 import { PairCosineKernel } from './pairCosineKernel';
+import { PhaseLayerKernel } from './phaseLayerKernel';
+import { PhaseStatsKernel } from './phaseStatsKernel';
+import { RowNormsKernel } from './rowNormsKernel';
 import { TangentKernel } from './tangentKernel';
 import { WeightGradientKernel } from './weightGradientKernel';
 import { WeightsKernel } from './weightsKernel';
@@ -32,6 +35,14 @@ export interface Kernels {
   backward: BackwardKernels | null;
   /** Null until a run takes a Jacobian. */
   tangent: TangentKernel | null;
+  /** Null until a run draws a phase diagram. */
+  phase: PhaseKernels | null;
+}
+
+export interface PhaseKernels {
+  layer: PhaseLayerKernel;
+  stats: PhaseStatsKernel;
+  rowNorms: RowNormsKernel;
 }
 
 export async function compileKernels(device: GPUDevice): Promise<Kernels> {
@@ -44,7 +55,18 @@ export async function compileKernels(device: GPUDevice): Promise<Kernels> {
     HistogramCountKernel.create(device),
     PairCosineKernel.create(device),
   ]);
-  return { weights, inputs, layer, merge, histogramRange, histogramCount, pairCosine, backward: null, tangent: null };
+  return {
+    weights,
+    inputs,
+    layer,
+    merge,
+    histogramRange,
+    histogramCount,
+    pairCosine,
+    backward: null,
+    tangent: null,
+    phase: null,
+  };
 }
 
 export async function compileBackwardKernels(device: GPUDevice): Promise<BackwardKernels> {
@@ -57,3 +79,12 @@ export async function compileBackwardKernels(device: GPUDevice): Promise<Backwar
 }
 
 export const compileTangentKernel = (device: GPUDevice): Promise<TangentKernel> => TangentKernel.create(device);
+
+export async function compilePhaseKernels(device: GPUDevice): Promise<PhaseKernels> {
+  const [layer, stats, rowNorms] = await Promise.all([
+    PhaseLayerKernel.create(device),
+    PhaseStatsKernel.create(device),
+    RowNormsKernel.create(device),
+  ]);
+  return { layer, stats, rowNorms };
+}

@@ -42,6 +42,15 @@ export interface PhaseMeasurement {
   correlation: number | null;
 }
 
+/** Each figure's mean over the trials that hold it (a finite value); null when none does. */
+export function averageTrials(trials: PhaseMeasurement[]): PhaseMeasurement {
+  const mean = (key: keyof PhaseMeasurement) => {
+    const held = trials.map((t) => t[key]).filter((v): v is number => v !== null && Number.isFinite(v));
+    return held.length ? held.reduce((a, b) => a + b, 0) / held.length : null;
+  };
+  return { qLast: mean('qLast'), chi1: mean('chi1'), correlation: mean('correlation') };
+}
+
 /** The grid's points, σ_b outer and σ_w inner: point b·(σ_w steps) + w. */
 export function phasePoints(config: ExperimentConfig): { sigmaW: number; sigmaB: number }[] {
   const phase = config.phase!;

@@ -131,10 +131,14 @@ export function resultJson(result: RunResult): object {
   };
 }
 
-/** The JSON `npm run phase` writes (and the page's phase diagram exports): {"config", "engine", "grid", ...}. */
+/**
+ * The JSON `npm run phase` writes (and the page's phase diagram exports): {"config", "engine", "grid", ...}. The
+ * config leaves out `sweep` and `bias`, which every grid point sets for itself (phase.ts's pointConfig).
+ */
 export function phaseResultJson(result: RunResult): object {
+  const { sweep: _sweep, bias: _bias, ...shared } = result.config;
   return {
-    config: result.config,
+    config: shared,
     engine: result.engine,
     ...(result.device ? { device: result.device } : {}),
     timings: result.timings,
