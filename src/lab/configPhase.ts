@@ -5,11 +5,8 @@
  */
 import { type ConfigError, isRecord } from './configValues';
 
-export interface PhaseAxis {
-  from: number;
-  to: number;
-  steps: number;
-}
+/** [from, to, steps], as the config writes it, so that a resolved config parses again to itself. */
+export type PhaseAxis = [from: number, to: number, steps: number];
 export interface PhaseSpec {
   sigmaW: PhaseAxis;
   sigmaB: PhaseAxis;
@@ -40,7 +37,7 @@ function parseAxis(value: unknown, name: keyof typeof AXES, errors: ConfigError[
     Number.isInteger(steps) &&
     steps >= 1 &&
     steps <= MAX_PHASE_STEPS;
-  if (ok) return { from, to, steps };
+  if (ok) return [from, to, steps];
   errors.push({ field: `phase.${name}`, value, allowed });
   return null;
 }
@@ -57,10 +54,10 @@ export function parsePhase(value: unknown, errors: ConfigError[]): PhaseSpec | n
   const sigmaW = parseAxis(value.sigmaW, 'sigmaW', errors);
   const sigmaB = parseAxis(value.sigmaB, 'sigmaB', errors);
   if (!sigmaW || !sigmaB) return null;
-  if (sigmaW.steps * sigmaB.steps > MAX_PHASE_POINTS) {
+  if (sigmaW[2] * sigmaB[2] > MAX_PHASE_POINTS) {
     errors.push({
       field: 'phase',
-      value: `${sigmaW.steps} × ${sigmaB.steps} points`,
+      value: `${sigmaW[2]} × ${sigmaB[2]} points`,
       allowed: `at most ${MAX_PHASE_POINTS} grid points in all`,
     });
     return null;
@@ -69,7 +66,7 @@ export function parsePhase(value: unknown, errors: ConfigError[]): PhaseSpec | n
 }
 
 /** The values of an axis, evenly from `from` to `to`. */
-export function axisValues(axis: PhaseAxis): number[] {
-  if (axis.steps === 1) return [axis.from];
-  return Array.from({ length: axis.steps }, (_, i) => axis.from + ((axis.to - axis.from) * i) / (axis.steps - 1));
+export function axisValues([from, to, steps]: PhaseAxis): number[] {
+  if (steps === 1) return [from];
+  return Array.from({ length: steps }, (_, i) => from + ((to - from) * i) / (steps - 1));
 }

@@ -9,6 +9,7 @@
  */
 import { batchRows, type ExperimentConfig } from '../lab/config';
 import { CancelledError, type Engine, type RunOptions, type SendableOptions } from '../lab/engine';
+import { phaseWork } from '../lab/phase';
 import type { RunResult } from '../lab/results';
 import { runWork } from '../lab/work';
 
@@ -35,6 +36,7 @@ export function missingFigures(result: RunResult, options: JobOptions = {}): str
     missing.push('gradients');
   if (options.histogramBins && result.series.some((s) => !s.histograms)) missing.push('histograms');
   if (options.jacobian && result.series.some((s) => !s.jacobian)) missing.push('Jacobians');
+  if (options.phase && !result.phase) missing.push('phase diagrams');
   return missing;
 }
 
@@ -42,6 +44,7 @@ const requested = (options: JobOptions = {}) => [
   ...(options.backward ? ['gradients'] : []),
   ...(options.histogramBins ? ['histograms'] : []),
   ...(options.jacobian ? ['Jacobians'] : []),
+  ...(options.phase ? ['phase diagrams'] : []),
 ];
 
 export interface RunStatus {
@@ -51,8 +54,12 @@ export interface RunStatus {
   leftMs: number | null;
 }
 
-/** Multiply–adds of a job: its config's forward (and backward) work, scaled down when it computes only some rows. */
+/**
+ * Multiply–adds of a job: its config's forward (and backward, Jacobian) work, scaled down when it computes only some
+ * rows; a phase diagram's, every grid point's.
+ */
 export function jobWork(job: Job): number {
+  if (job.options?.phase) return phaseWork(job.config);
   const rows = job.options?.rows ? job.options.rows.length / batchRows(job.config) : 1;
   return runWork(job.config, job.options?.backward === true, job.options?.jacobian === true) * rows;
 }

@@ -52,6 +52,8 @@ export interface Section {
   id: string;
   /** Computed only once the reader has reached it: its gradients or histograms are extra work. */
   lazy?: boolean;
+  /** The <section> a lazy job waits to be seen, when several jobs share one: its `id` by default. */
+  section?: string;
   /**
    * 'cpu' always runs on the CPU engine: the verification's reference, and figures of many small networks, where a GPU
    * run would wait for the device at every layer of every network and the CPU draws them faster. Otherwise the

@@ -3,10 +3,10 @@
  *   ?seed=1&trials=1&depth=8&width=10&bias=0&activation=relu&input=1,2,3,4,5
  *    &sweep=normal:sigma=1e-5;xavier-normal;he-normal:mode=fan_out&engine=gpu
  * `input` is a list of numbers (the fixed X), `normal:batch=256,width=10` or `pairs:batch=32,width=64,correlation=0.5`;
- * `bias` a number or `normal:sigma=0.05`.
+ * `bias` a number or `normal:sigma=0.05`; `phase`, when the config has a grid, `sigmaW:0.3,3,10;sigmaB:0,0.7,8`.
  * Each field is validated on its own, so a bad one falls back to its default and the rest of the link still applies.
  */
-import { defaultConfig, type ExperimentConfig, formatError, parseConfig } from '../lab/config';
+import { defaultConfig, type ExperimentConfig, formatError, type PhaseSpec, parseConfig } from '../lab/config';
 import { scalarFields } from '../lab/configFields';
 import { type EngineChoice, engineChoices } from '../lab/engine';
 import type { InitSpec } from '../lab/initializers';
@@ -69,6 +69,22 @@ export function parseSweepText(text: string): unknown[] {
     .map((item) => keyed(item, 'kind'));
 }
 
+/** `sigmaW:0.3,3,10;sigmaB:0,0.7,8` → {"sigmaW": [0.3, 3, 10], "sigmaB": [0, 0.7, 8]}; every key an own property. */
+export function parsePhaseText(text: string): unknown {
+  const axes = text
+    .split(';')
+    .filter((item) => item.trim() !== '')
+    .map((item) => {
+      const [name, values = ''] = item.split(':', 2);
+      return [name.trim(), values.split(',').map(scalar)] as const;
+    });
+  return Object.fromEntries(axes);
+}
+
+export function formatPhase(phase: PhaseSpec): string {
+  return `sigmaW:${phase.sigmaW.join(',')};sigmaB:${phase.sigmaB.join(',')}`;
+}
+
 export function formatSweep(sweep: InitSpec[]): string {
   return sweep
     .map(({ kind, ...rest }) => {
@@ -91,11 +107,13 @@ const PARSERS: Record<string, (text: string) => unknown> = {
   ),
   input: parseInputText,
   sweep: parseSweepText,
+  phase: parsePhaseText,
 };
 
 function describeDefault(field: string, config: ExperimentConfig): string {
   if (field === 'input') return formatInput(config);
   if (field === 'sweep') return formatSweep(config.sweep);
+  if (field === 'phase') return config.phase ? formatPhase(config.phase) : 'none';
   return formatNumberOrSpec((config as unknown as Record<string, unknown>)[field]);
 }
 
@@ -146,6 +164,7 @@ export function writeUrl(config: ExperimentConfig, engine: EngineChoice): string
   for (const field of scalarFields) params.set(field.name, formatNumberOrSpec(config[field.name]));
   params.set('input', formatInput(config));
   params.set('sweep', formatSweep(config.sweep));
+  if (config.phase) params.set('phase', formatPhase(config.phase));
   params.set('engine', engine);
   // The list syntax's separators are legal in a query; leaving them unescaped keeps shared links readable.
   return `?${params.toString().replace(/%3A/g, ':').replace(/%3B/g, ';').replace(/%2C/g, ',').replace(/%3D/g, '=')}`;

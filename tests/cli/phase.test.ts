@@ -20,10 +20,7 @@ describe('npm run phase', () => {
     expect(stdout.match(/theory σ_w = 1\.414/g)).toHaveLength(2);
     const json = JSON.parse(readFileSync(out, 'utf8'));
     expect(Object.keys(json)).toEqual(['config', 'engine', 'timings', 'grid']);
-    expect(json.config.phase).toEqual({
-      sigmaW: { from: 0.5, to: 2.5, steps: 5 },
-      sigmaB: { from: 0, to: 0.4, steps: 2 },
-    });
+    expect(json.config.phase).toEqual(PHASE_CONFIG.phase);
     expect(json.config.sweep).toBeUndefined();
     expect(json.grid).toHaveLength(10);
     expect(Object.keys(json.grid[0])).toEqual(['sigmaW', 'sigmaB', 'qStar', 'chi1', 'correlation']);

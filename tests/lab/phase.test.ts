@@ -15,6 +15,7 @@ import {
 } from '../../src/lab/phase';
 import { phaseResultJson } from '../../src/lab/results';
 import { sampleWeights } from '../../src/lab/sampling';
+import { readUrl, writeUrl } from '../../src/ui/urlState';
 
 const engine = new CpuEngine();
 
@@ -180,5 +181,15 @@ describe('the order–chaos boundary', () => {
     });
     const grid = [point(1, 0.5), point(2, 0.9), point(3, 1.3), point(1, 0.2), point(2, null), point(3, 0.8)];
     expect(measuredBoundary(grid, 3)).toEqual([{ sigmaB: 0.2, sigmaW: 2.25 }, null]);
+  });
+});
+
+describe('the phase grid in the page’s URL', () => {
+  it('travels as sigmaW:from,to,steps;sigmaB:from,to,steps and reads back to the same config', () => {
+    const config = phaseConfig({});
+    const url = writeUrl(config, 'gpu');
+    expect(url).toContain('phase=sigmaW:0.5,2.5,3;sigmaB:0,0.4,2');
+    expect(readUrl(url)).toEqual({ config, engine: 'gpu', problems: [] });
+    expect(readUrl('?phase=sigmaW:0,1,3;sigmaB:0,1,2').problems[0]).toContain('phase.sigmaW = [0,1,3]');
   });
 });
