@@ -162,7 +162,16 @@ async function start(): Promise<void> {
       immediate ? 0 : DEBOUNCE_MS,
     );
   };
-  const sections = createSections(engines.gpu !== null, () => controls?.setEngine('both'));
+  const sections = createSections(
+    engines.gpu !== null,
+    () => controls?.setEngine('both'),
+    (network) => {
+      controls?.load(network);
+      byId('experiment').scrollIntoView({
+        behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth',
+      });
+    },
+  );
   const lazy = new LazySections([...new Set(sections.filter((s) => s.lazy).map((s) => s.section ?? s.id))], () => {
     if (runner.busy) replanAfterRun = true;
     else schedule(current, false);

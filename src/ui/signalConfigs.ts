@@ -26,7 +26,7 @@ export function criticalTanhSigmaW(): number {
   return critical;
 }
 
-/** Pairs through tanh at three σ_w: ordered, critical, chaotic; 4 pairs of width 64, 16 layers, two networks each. */
+/** Pairs through tanh at three σ_w: ordered, critical, chaotic; 8 pairs of width 64, 16 layers, two networks each. */
 export function correlationConfig(config: ExperimentConfig): ExperimentConfig {
   return {
     ...config,
@@ -35,7 +35,7 @@ export function correlationConfig(config: ExperimentConfig): ExperimentConfig {
     width: 64,
     activation: 'tanh',
     bias: { kind: 'normal', sigma: CORRELATION_SIGMA_B },
-    input: { distribution: 'pairs', batch: 8, width: 64, correlation: ENTRY_CORRELATION },
+    input: { distribution: 'pairs', batch: 16, width: 64, correlation: ENTRY_CORRELATION },
     sweep: [ORDERED_SIGMA_W, criticalTanhSigmaW(), CHAOTIC_SIGMA_W].map((gain) => ({ kind: 'he-normal', gain })),
   };
 }
