@@ -48,7 +48,12 @@ export class PhaseMap {
     private readonly host: HTMLElement,
     private readonly onLoad: LoadNetwork,
   ) {
-    this.table = tableRegion('Phase diagram: the numbers', [], `numbers-${id}`);
+    this.table = tableRegion(
+      `Phase diagram ${id === 'phase-tanh' ? 'of tanh' : "of the panel's activation"}: the numbers`,
+      [],
+      `numbers-${id}`,
+    );
+    this.heading.textContent = 'Phase diagram: computed once you reach it';
     this.canvas.dataset.testid = `heatmap-${id}`;
     this.canvas.classList.add('heatmap');
     this.canvas.setAttribute('aria-describedby', `numbers-${id}`);

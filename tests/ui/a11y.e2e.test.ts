@@ -44,7 +44,7 @@ describe('the lab page for every reader', () => {
   // The CPU engine: these tests are about the page, and SwiftShader's GPU runs are the slow part of the suite.
   const url = () => `${env.lab.url}?engine=cpu`;
 
-  it('axe-core finds nothing on the light page, nor in the backward and distributions sections once they are drawn', async () => {
+  it('axe-core finds nothing on the light page, nor in any lazily computed section once it is drawn', async () => {
     const { page, errors } = await openLab(env.browser, url(), { width: 1280, height: 800 }, { colorScheme: 'light' });
     await waitForRun(page);
     expect(await theme(page)).toBe('light');
