@@ -17,7 +17,7 @@ import {
 } from '../lab/engine';
 import { phaseWork } from '../lab/phase';
 import type { GpuPlanSummary, RowCapture, RunResult, SeriesResult } from '../lab/results';
-import { estimateRun, formatBytes, type RunEstimate, runWork } from '../lab/work';
+import { estimateRun, formatBytes, jacobianWork, type RunEstimate, runWork } from '../lab/work';
 import { DRAW_MACS, runCost } from './cost';
 import { acquireDevice, EMULATED_GPU_NOTE, type GpuContext, GpuMemoryError } from './device';
 import { GpuRun } from './gpuRun';
@@ -125,7 +125,9 @@ export class GpuEngine implements Engine {
     const macs = (runWork(config, resolved.backward, resolved.jacobian) * resolved.rows.length) / batchRows(config);
     const { shape } = this.layout(config, resolved, this.budget(gpu));
     this.costPerSecond ??= await this.calibrate();
-    const cost = runCost(config, shape, resolved.rows.length, resolved.histogramBins !== undefined);
+    // The Jacobian's tangent rows and its CPU singular values take about their multiply–adds' time again.
+    const jacobian = resolved.jacobian ? jacobianWork(config) : 0;
+    const cost = runCost(config, shape, resolved.rows.length, resolved.histogramBins !== undefined) + jacobian;
     return estimateRun(macs, this.costPerSecond, runBytes(shape), cost);
   }
 
@@ -253,7 +255,8 @@ export class GpuEngine implements Engine {
       }
       const totalMs = performance.now() - started;
       // Runs long enough to time well refine the speed estimates are made from.
-      const cost = runCost(config, layout.shape, resolved.rows.length, resolved.histogramBins !== undefined);
+      const jacobian = resolved.jacobian ? jacobianWork(config) : 0;
+      const cost = runCost(config, layout.shape, resolved.rows.length, resolved.histogramBins !== undefined) + jacobian;
       if (totalMs > CALIBRATION_MS) this.costPerSecond = cost / (totalMs / 1000);
       return {
         config,
