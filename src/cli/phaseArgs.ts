@@ -1,7 +1,7 @@
 /** The flags of `npm run phase`. */
 import { type ArgsResult, COMMON_FLAGS, type CommonArgs, type FlagSpec, parseArgs, usage } from './args';
 
-const FLAGS: FlagSpec[] = [
+export const PHASE_FLAGS: FlagSpec[] = [
   {
     flag: '--engine',
     kind: 'engine',
@@ -15,7 +15,7 @@ const FLAGS: FlagSpec[] = [
 export const USAGE = usage(
   'phase',
   'Draws the phase diagram of a config\'s "phase" grid: at every (σ_w, σ_b), q*, χ₁ and the correlation after the last layer, measured and by the mean field.',
-  FLAGS,
+  PHASE_FLAGS,
 );
 
 export interface PhaseArgs extends CommonArgs {
@@ -23,7 +23,7 @@ export interface PhaseArgs extends CommonArgs {
 }
 
 export function parsePhaseArgs(argv: string[]): ArgsResult<PhaseArgs> {
-  const parsed = parseArgs<PhaseArgs>(argv, FLAGS);
+  const parsed = parseArgs<PhaseArgs>(argv, PHASE_FLAGS);
   if (parsed.ok && parsed.args.engine === 'both') {
     return {
       ok: false,

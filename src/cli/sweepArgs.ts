@@ -1,7 +1,7 @@
 /** The flags of `npm run sweep`. */
 import { type ArgsResult, COMMON_FLAGS, type CommonArgs, type FlagSpec, parseArgs, usage } from './args';
 
-const FLAGS: FlagSpec[] = [
+export const SWEEP_FLAGS: FlagSpec[] = [
   COMMON_FLAGS[0],
   {
     flag: '--backward',
@@ -21,7 +21,7 @@ const FLAGS: FlagSpec[] = [
 export const USAGE = usage(
   'sweep',
   'Runs an InitLab experiment (the seed experiment when no config is given) and prints per-layer variances.',
-  FLAGS,
+  SWEEP_FLAGS,
 );
 
 export interface SweepArgs extends CommonArgs {
@@ -31,4 +31,4 @@ export interface SweepArgs extends CommonArgs {
   csv?: string;
 }
 
-export const parseSweepArgs = (argv: string[]): ArgsResult<SweepArgs> => parseArgs<SweepArgs>(argv, FLAGS);
+export const parseSweepArgs = (argv: string[]): ArgsResult<SweepArgs> => parseArgs<SweepArgs>(argv, SWEEP_FLAGS);

@@ -18,10 +18,20 @@ export const MAX_PHASE_STEPS = 128;
 /** Grid points in all: every one is a network of its own. */
 export const MAX_PHASE_POINTS = 4096;
 
-const AXES = {
-  sigmaW: { least: 'from > 0', smallest: (x: number) => x > 0 },
-  sigmaB: { least: 'from ≥ 0', smallest: (x: number) => x >= 0 },
+/** The grid's two axes, declared once: validation and the README's table (configDoc.ts) read them. */
+export const PHASE_AXES = {
+  sigmaW: {
+    least: 'from > 0',
+    smallest: (x: number) => x > 0,
+    meaning: 'σ_w: every weight of a point is N(0, σ_w²/n_in), He normal with gain σ_w',
+  },
+  sigmaB: {
+    least: 'from ≥ 0',
+    smallest: (x: number) => x >= 0,
+    meaning: "σ_b: every bias of a point is N(0, σ_b²), the bias initializer's normal",
+  },
 } as const;
+const AXES = PHASE_AXES;
 
 function parseAxis(value: unknown, name: keyof typeof AXES, errors: ConfigError[]): PhaseAxis | null {
   const rule = AXES[name];
