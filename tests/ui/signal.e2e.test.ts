@@ -3,7 +3,7 @@
  * spectra, each checked against the float64 CPU engine run here in Node on the same config, and the phase map's Load.
  */
 import type { Page } from 'playwright';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/cpu/cpuEngine';
 import { defaultConfig, type ExperimentConfig } from '../../src/lab/config';
 import type { JacobianSpectrum } from '../../src/lab/jacobian';
@@ -29,10 +29,17 @@ async function draw(page: Page, section: string, jobs: string[]): Promise<void> 
 
 describe('order, chaos and isometry on the page, on the GPU engine', () => {
   const env = useLab();
+  // One page for the three sections, as a reader scrolling down would see them; Load, which changes the experiment,
+  // comes last.
+  let page: Page;
+  let errors: string[];
+  beforeAll(async () => {
+    ({ page, errors } = await openLab(env.browser, `${env.lab.url}?engine=gpu`));
+    await waitForRun(page);
+  });
+  afterAll(() => page?.close());
 
   it('the correlation section: c_l per layer equals the CPU reference’s, with the mean-field c-map dashed', async () => {
-    const { page, errors } = await openLab(env.browser, `${env.lab.url}?engine=gpu`);
-    await waitForRun(page);
     await draw(page, 'correlations', ['correlations']);
     const shown = await result<{ engine: string; series: { layers: LayerStats[] }[] }>(page, 'correlations');
     expect(shown.engine).toBe('gpu');
@@ -48,12 +55,25 @@ describe('order, chaos and isometry on the page, on the GPU engine', () => {
     expect(chart.theory).toEqual(theoryCurves(config).map((t) => t.layers.map((l) => l.correlation!.mean)));
     expect(await page.getByTestId('correlation-series').textContent()).toMatch(/ordered.*edge of chaos.*chaotic/);
     expect(errors).toEqual([]);
-    await page.close();
+  });
+
+  it('the Jacobian spectra: orthogonal linear networks are isometric to float32 precision, ReLU is not', async () => {
+    const jobs = ['isometry-linear', 'isometry-relu', 'isometry-tanh'];
+    await draw(page, 'isometry', jobs);
+    type Shown = { series: { label: string; jacobian: JacobianSpectrum }[] };
+    const linear = await result<Shown>(page, 'isometry-linear');
+    const orthogonal = linear.series.find((s) => s.label.startsWith('Orthogonal'))!.jacobian;
+    // 16 layers of 32-term float32 sums: every value within 1e-5 of gain^16 = 1.
+    for (const s of orthogonal.singularValues) expect(Math.abs(s - 1)).toBeLessThan(1e-5);
+    const gaussian = linear.series.find((s) => s.label.startsWith('He'))!.jacobian;
+    expect(gaussian.max / gaussian.p5).toBeGreaterThan(1e3);
+    const relu = await result<Shown>(page, 'isometry-relu');
+    for (const s of relu.series) expect(s.jacobian.p5).toBeLessThan(1e-5 * s.jacobian.max);
+    expect(await page.getByTestId('table-isometry-relu').textContent()).toContain('≈ 0');
+    expect(errors).toEqual([]);
   });
 
   it('the phase maps (tanh and the panel’s ReLU) equal the CPU’s, and Load puts a network into the experiment', async () => {
-    const { page, errors } = await openLab(env.browser, `${env.lab.url}?engine=gpu`);
-    await waitForRun(page);
     await draw(page, 'phase', ['phase-tanh', 'phase-panel']);
     for (const [id, activation] of [
       ['phase-tanh', 'tanh'],
@@ -89,25 +109,5 @@ describe('order, chaos and isometry on the page, on the GPU engine', () => {
     await expect.poll(() => page.evaluate(() => location.search)).toContain('sweep=he-normal:gain=0.3');
     expect(await page.evaluate(() => location.search)).toContain('activation=tanh');
     expect(errors).toEqual([]);
-    await page.close();
-  });
-
-  it('the Jacobian spectra: orthogonal linear networks are isometric to float32 precision, ReLU is not', async () => {
-    const { page, errors } = await openLab(env.browser, `${env.lab.url}?engine=gpu`);
-    await waitForRun(page);
-    const jobs = ['isometry-linear', 'isometry-relu', 'isometry-tanh'];
-    await draw(page, 'isometry', jobs);
-    type Shown = { series: { label: string; jacobian: JacobianSpectrum }[] };
-    const linear = await result<Shown>(page, 'isometry-linear');
-    const orthogonal = linear.series.find((s) => s.label.startsWith('Orthogonal'))!.jacobian;
-    // 16 layers of 32-term float32 sums: every value within 1e-5 of gain^16 = 1.
-    for (const s of orthogonal.singularValues) expect(Math.abs(s - 1)).toBeLessThan(1e-5);
-    const gaussian = linear.series.find((s) => s.label.startsWith('He'))!.jacobian;
-    expect(gaussian.max / gaussian.p5).toBeGreaterThan(1e3);
-    const relu = await result<Shown>(page, 'isometry-relu');
-    for (const s of relu.series) expect(s.jacobian.p5).toBeLessThan(1e-5 * s.jacobian.max);
-    expect(await page.getByTestId('table-isometry-relu').textContent()).toContain('≈ 0');
-    expect(errors).toEqual([]);
-    await page.close();
   });
 });
