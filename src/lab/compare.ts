@@ -19,8 +19,8 @@
  * both hold (every comparable figure within tolerance, some not comparable).
  */
 import { bindActivation } from './activations';
-import { type ExperimentConfig, inputWidth } from './config';
-import { spectrumDifference } from './jacobian';
+import { compareSpectra, type SpectrumComparison } from './compareSpectra';
+import type { ExperimentConfig } from './config';
 import { capturedPairCosines } from './pairs';
 import {
   BACKWARD_QUANTITIES,
@@ -88,13 +88,7 @@ export interface WorstEntry {
   tolerance: number;
 }
 
-/** A series' Jacobian spectra, value for value, relative to the reference's largest value (jacobian.ts). */
-export interface SpectrumComparison {
-  series: number;
-  label: string;
-  difference: number;
-  pass: boolean;
-}
+export type { SpectrumComparison } from './compareSpectra';
 
 export interface Comparison {
   tolerances: Tolerances;
@@ -288,24 +282,4 @@ export function compareRuns(
   const complete = layers.every((l) => l.notComparable.length === 0);
   const verdict: Verdict = !pass ? 'disagree' : complete ? 'agree' : 'agree-where-held';
   return { tolerances: tol, statisticsFrom, layers, ...(spectra ? { spectra } : {}), worst, pass, complete, verdict };
-}
-
-/**
- * The series' Jacobian spectra against the reference's, judged like captured activations: float32 entries err by
- * ~1e-6 of J's scale, and no singular value moves by more than the error's norm.
- */
-function compareSpectra(
-  reference: RunResult,
-  candidate: RunResult,
-  firstTrial: boolean,
-  tolerance: number,
-): SpectrumComparison[] | undefined {
-  if (!reference.series.some((s) => s.jacobian)) return undefined;
-  const perTrial = Math.min(inputWidth(reference.config), reference.config.width);
-  return reference.series.flatMap((s, i) => {
-    if (!s.jacobian) return [];
-    const count = firstTrial ? perTrial : undefined;
-    const difference = spectrumDifference(candidate.series[i].jacobian, s.jacobian, count);
-    return [{ series: i, label: s.label, difference, pass: difference <= tolerance }];
-  });
 }
