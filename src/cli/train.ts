@@ -13,11 +13,10 @@ import { trainResultCsv, trainResultJson } from '../lab/trainResults';
 import { estimateTraining } from '../lab/trainWork';
 import type { BrowserEngine } from './browserEngine';
 import { VERDICT_EXIT_CODES } from './comparisonTable';
-import { loadConfig, UsageError } from './configFile';
 import { coordCheckConfig, coordTables } from './coordTable';
 import { confirmEstimates, NotConfirmedError } from './estimate';
-import { openGpu } from './openGpu';
 import { progressBar } from './progressBar';
+import { loadConfig, openGpu, UsageError } from './runCommand';
 import { parseTrainArgs, type TrainArgs, USAGE } from './trainArgs';
 import { type ExportedRun, exportRun } from './trainExport';
 import { comparisonReport, outcomeTable } from './trainTable';
@@ -100,7 +99,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   let gpu: BrowserEngine | null = null;
   try {
-    const loaded = loadConfig(args.configPath);
+    const loaded = loadConfig(args.configPath).config;
     const config = args.coordCheck ? coordCheckConfig(loaded) : loaded;
     if (args.export && isGrid(config))
       throw new UsageError(
