@@ -1,9 +1,7 @@
 /** `npm run train` end to end on the CPU engine: exit codes, JSON, CSV, and the NumPy export read back. */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseTrainArgs } from '../../src/cli/trainArgs';
 import { CpuEngine } from '../../src/cpu/cpuEngine';
@@ -12,19 +10,11 @@ import { makeDataset } from '../../src/lab/datasets';
 import { Minibatches } from '../../src/lab/minibatches';
 import { TRAIN_CSV_COLUMNS } from '../../src/lab/trainResults';
 import { readNpy } from './npyReader';
+import { runCommand } from './runCommand';
 
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'initlab-train-'));
 
-async function train(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'src/cli/train.ts', ...args], { cwd: process.cwd() });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const failure = e as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
+const train = (...args: string[]) => runCommand('train', ...args);
 
 function configFile(name: string, raw: object): { path: string; config: ExperimentConfig } {
   const path = join(dir, `${name}.json`);

@@ -20,19 +20,21 @@ async function axeFindings(page: Page, where: string, include?: string): Promise
   );
 }
 
-/** Each lazily computed section: the figure to scroll to and the results it waits for. */
-const LAZY: Record<string, { figure: string; results: string[] }> = {
-  backward: { figure: '#backward-figure', results: ['backward'] },
-  distributions: { figure: '#distributions-figure', results: ['distributions'] },
-  width: { figure: '#width-coord-figure', results: ['width-coord-standard', 'width-coord-mup'] },
+/** The lazily computed sections, each with the jobs (results) its figure draws. */
+const LAZY_SECTIONS: Record<string, string[]> = {
+  backward: ['backward'],
+  distributions: ['distributions'],
+  correlations: ['correlations'],
+  phase: ['phase-tanh', 'phase-panel'],
+  isometry: ['isometry-linear', 'isometry-relu', 'isometry-tanh'],
+  width: ['width-coord-standard', 'width-coord-mup'],
 };
-const LAZY_SECTIONS = Object.keys(LAZY);
 
 /** Brings each lazily computed section into view and waits for its figure, as a reader scrolling down would. */
 async function drawLazySections(page: Page): Promise<void> {
-  for (const id of LAZY_SECTIONS) {
-    await page.locator(LAZY[id].figure).scrollIntoViewIfNeeded();
-    await waitForRun(page, LAZY[id].results);
+  for (const [id, jobs] of Object.entries(LAZY_SECTIONS)) {
+    await page.locator(`#${id}-figure`).scrollIntoViewIfNeeded();
+    await waitForRun(page, jobs);
   }
 }
 
@@ -44,14 +46,14 @@ describe('the lab page for every reader', () => {
   // The width section's coordinate check at two small widths, so that it starts on sight and takes a moment.
   const url = () => `${env.lab.url}?engine=cpu&scaling.coordWidths=16,32`;
 
-  it('axe-core finds nothing on the light page, nor in the lazily drawn sections (backward, distributions, width) once drawn', async () => {
+  it('axe-core finds nothing on the light page, nor in any lazily computed section once it is drawn', async () => {
     const { page, errors } = await openLab(env.browser, url(), { width: 1280, height: 800 }, { colorScheme: 'light' });
     await waitForRun(page);
     expect(await theme(page)).toBe('light');
     const found = await axeFindings(page, 'light page');
-    for (const id of LAZY_SECTIONS) {
-      await page.locator(LAZY[id].figure).scrollIntoViewIfNeeded();
-      await waitForRun(page, LAZY[id].results);
+    for (const [id, jobs] of Object.entries(LAZY_SECTIONS)) {
+      await page.locator(`#${id}-figure`).scrollIntoViewIfNeeded();
+      await waitForRun(page, jobs);
       found.push(...(await axeFindings(page, `${id} drawn`, `#${id}`)));
     }
     expect(found).toEqual([]);
@@ -90,7 +92,7 @@ describe('the lab page for every reader', () => {
     const count = await page.locator('main > section').count();
     for (let i = 0; i < count; i++) {
       const id = (await page.locator('main > section.current').getAttribute('id'))!;
-      if (LAZY_SECTIONS.includes(id)) await waitForRun(page, LAZY[id].results);
+      if (id in LAZY_SECTIONS) await waitForRun(page, LAZY_SECTIONS[id]);
       // The whole page on the first slide; then each slide alone, since the rest of the page does not change.
       found.push(...(await axeFindings(page, `lecture, ${id}`, i === 0 ? undefined : 'main > section.current')));
       await page.keyboard.press('ArrowRight');
