@@ -87,7 +87,7 @@ export class DecisionRegions {
   async draw(session: TrainingSession, snapshot: TrainSnapshot): Promise<void> {
     const drawn: { label: string; step: number; classes: number[] | null }[] = [];
     for (const [s, series] of snapshot.series.entries()) {
-      const panel = this.panel(s);
+      const panel = this.panel(s, series.label);
       const last = series.history.at(-1);
       const accuracy = last?.testAccuracy != null ? `, test ${Math.round(last.testAccuracy * 100)} %` : '';
       if (series.outcome.status === 'diverged') {
@@ -132,9 +132,14 @@ export class DecisionRegions {
     return out.toDataURL('image/png');
   }
 
-  private panel(s: number) {
+  /** Series s's panel; a new one is named before its first drawing, which waits for the network's readout. */
+  private panel(s: number, label: string) {
     if (!this.panels[s]) {
-      const canvas = el('canvas', { className: 'region-canvas', testid: `regions-${s}`, attrs: { role: 'img' } });
+      const canvas = el('canvas', {
+        className: 'region-canvas',
+        testid: `regions-${s}`,
+        attrs: { role: 'img', 'aria-label': `Decision regions of ${label}: being drawn` },
+      });
       const caption = el('p', { className: 'axis-note' });
       this.grid.append(el('div', { className: 'region-panel' }, [canvas, caption]));
       this.panels[s] = { canvas, caption };

@@ -2,6 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright';
 import { describe, expect, it } from 'vitest';
 import { openLab, useLab, waitForRun } from './labServer';
+import { openTraining, waitForTraining } from './trainingPage';
 
 /**
  * axe-core's findings as lines a person can act on. The tests expect none at all: no serious or critical one, and no
@@ -37,7 +38,7 @@ describe('the lab page for every reader', () => {
   // The CPU engine: these tests are about the page, and SwiftShader's GPU runs are the slow part of the suite.
   const url = () => `${env.lab.url}?engine=cpu`;
 
-  it('axe-core finds nothing on the light page, nor in the backward and distributions sections once they are drawn', async () => {
+  it('axe-core finds nothing on the light page, nor in the backward, distributions and training sections once they are drawn', async () => {
     const { page, errors } = await openLab(env.browser, url(), { width: 1280, height: 800 }, { colorScheme: 'light' });
     await waitForRun(page);
     expect(await theme(page)).toBe('light');
@@ -47,6 +48,10 @@ describe('the lab page for every reader', () => {
       await waitForRun(page, [id]);
       found.push(...(await axeFindings(page, `${id} drawn`, `#${id}`)));
     }
+    await openTraining(page);
+    await page.getByTestId('training-step').click();
+    await waitForTraining(page, 'ready', 10);
+    found.push(...(await axeFindings(page, 'training after a step', '#training')));
     expect(found).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
