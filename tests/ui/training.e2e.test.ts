@@ -187,4 +187,34 @@ describe('the training section', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it("the training controls write the URL, a bad value is said beside them, and the section's own settings come back", async () => {
+    const { page, errors } = await openLab(env.browser, `${env.lab.url}?engine=cpu`);
+    const trainParams = () => [...new URL(page.url()).searchParams.keys()].filter((k) => k.startsWith('train.'));
+    const trainsBatch = (batch: number) =>
+      page.waitForFunction(
+        (batch) =>
+          (window as unknown as { initlab: { drawings: { training?: { config: { train: { batch: number } } } } } })
+            .initlab.drawings.training?.config.train.batch === batch,
+        batch,
+      );
+    await openTraining(page);
+    expect(trainParams()).toEqual([]);
+    await page.getByTestId('train-batch').fill('0');
+    expect(await page.getByTestId('train-errors').textContent()).toMatch(/^train\.batch = 0: an integer from 1 to /);
+    expect(trainParams()).toEqual([]);
+    await page.getByTestId('train-batch').fill('16');
+    await expect.poll(() => new URL(page.url()).searchParams.get('train.batch')).toBe('16');
+    expect(await page.getByTestId('train-errors').textContent()).toBe('');
+    await trainsBatch(16);
+    await page.goto(page.url());
+    await page.locator('#training-figure').scrollIntoViewIfNeeded();
+    await trainsBatch(16);
+    expect(await page.getByTestId('train-batch').inputValue()).toBe('16');
+    await click(page, 'training-own-settings');
+    await expect.poll(trainParams).toEqual([]);
+    await trainsBatch(32);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
