@@ -10,11 +10,11 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExperimentConfig } from '../lab/config';
+import { configJson, type ExperimentConfig } from '../lab/config';
 import { type DataSplit, makeDataset } from '../lab/datasets';
 import { Minibatches } from '../lab/minibatches';
 import { datasetShape } from '../lab/trainConfig';
-import type { Parameters, TrainResult } from '../lab/training';
+import { type Parameters, type TrainResult, trainFactors } from '../lab/training';
 import { trainWidths } from '../lab/trainWork';
 import { NpyWriter, npyDescr, writeNpy } from './npy';
 
@@ -102,7 +102,17 @@ function manifest(run: ExportedRun, widths: number[], files: FileEntry[]): objec
       activation: config.activation,
       ...(config.activation === 'leaky-relu' ? { slope: config.slope } : {}),
       forward:
-        'H_0 = x; Z_l = H_{l-1} @ W_l + b_l; H_l = activation(Z_l) for l = 1 … depth; the readout Z_{depth+1} has none',
+        'H_0 = x; Z_l = c_l * (H_{l-1} @ W_l) + b_l; H_l = activation(Z_l) for l = 1 … depth; the readout Z_{depth+1} has none',
+      parametrization: {
+        ...config.parametrization,
+        note: 'c_l: each layer’s output multiplier; its W and b train with lr times weightLr and biasLr (SGD or Adam per the optimizer)',
+        layers: trainFactors(config).map((f, i) => ({
+          layer: i + 1,
+          multiplier: f.multiplier,
+          weightLr: f.weightLr,
+          biasLr: f.biasLr,
+        })),
+      },
       loss: classes
         ? 'CrossEntropyLoss() on the readout (mean over the batch)'
         : 'MSELoss() on the readout (mean over all elements)',
@@ -122,6 +132,6 @@ function manifest(run: ExportedRun, widths: number[], files: FileEntry[]): objec
         : {}),
     })),
     files,
-    config,
+    config: configJson(config),
   };
 }

@@ -8,12 +8,14 @@
  *   ∂L/∂W_l = c_l·H_{l−1}ᵀ·δ_l,   ∂L/∂b_l = Σ_rows δ_l,   δ_{l−1} = c_l·(δ_l·W_lᵀ) ⊙ φ′(Z_{l−1}).
  * The multiplier is applied as written, on PyTorch's W (the GPU folds it into the weights it holds instead).
  */
+
 import type { BoundActivation } from '../lab/activations';
+import { layerBiases } from '../lab/bias';
 import type { ExperimentConfig } from '../lab/config';
 import type { DataSplit } from '../lab/datasets';
 import { weightDistribution } from '../lab/initializers';
-import { type LayerFactors, layerFactors } from '../lab/parametrization';
 import { sampleWeights } from '../lab/sampling';
+import { trainFactors } from '../lab/training';
 import { transposedRows, weightGradientRows } from './backward';
 import { affineRows } from './layers';
 
@@ -46,7 +48,7 @@ export interface ReadoutShape {
  */
 export function initialNetwork(config: ExperimentConfig, series: number, widths: number[]): Network {
   const spec = config.sweep[series];
-  const factors = trainFactors(config, widths);
+  const factors = trainFactors(config);
   const weights = widths.slice(1).map((fanOut, i) => {
     const fanIn = widths[i];
     if (factors[i].zero) return new Float64Array(fanIn * fanOut);
@@ -55,17 +57,12 @@ export function initialNetwork(config: ExperimentConfig, series: number, widths:
     const scale = factors[i].initScale;
     return scale === 1 ? drawn : drawn.map((w) => w * scale);
   });
-  const biases = widths.slice(1).map((units, i) => new Float64Array(units).fill(factors[i].zero ? 0 : config.bias));
-  return { widths, weights, biases, multipliers: factors.map((f) => f.multiplier) };
-}
-
-/** Each layer's parametrization factors in the trained network (the readout last). */
-export function trainFactors(config: ExperimentConfig, widths: number[]): LayerFactors[] {
-  return widths
+  const biases = widths
     .slice(1)
-    .map((_, i) =>
-      layerFactors(config.parametrization, i + 1, config.depth, config.width, config.train.optimizer.kind),
+    .map((units, i) =>
+      factors[i].zero ? new Float64Array(units) : layerBiases(config.bias, config.seed, 0, i + 1, units),
     );
+  return { widths, weights, biases, multipliers: factors.map((f) => f.multiplier) };
 }
 
 /** Multiplies `values` by c in place unless c is 1. */

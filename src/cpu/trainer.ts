@@ -21,6 +21,7 @@ import {
   type TrainHistoryEntry,
   type TrainingSession,
   type TrainSnapshot,
+  trainFactors,
 } from '../lab/training';
 import { advanceWork, trainWidths } from '../lab/trainWork';
 import { Yielder } from './pace';
@@ -34,7 +35,6 @@ import {
   type Network,
   type Pace,
   type ReadoutShape,
-  trainFactors,
 } from './trainNetwork';
 import { makeOptimizer, type Optimizer } from './trainOptimizers';
 
@@ -121,7 +121,7 @@ export class CpuTrainingSession implements TrainingSession {
     this.shape = { classes: this.dataset.classes, outputs: this.dataset.outputs };
     this.series = config.sweep.map((_, s) => {
       const network = initialNetwork(config, s, widths);
-      const factors = trainFactors(config, widths);
+      const factors = trainFactors(config);
       return {
         network,
         initial: config.train.coordCheck ? cloneNetwork(network) : null,

@@ -29,6 +29,7 @@
  */
 import type { ExperimentConfig } from './config';
 import type { InitSpec } from './initializers';
+import { type LayerFactors, layerFactors } from './parametrization';
 import type { Progress } from './progress';
 import type { GridPlacement, RangeFlag } from './results';
 import type { Moments } from './stats';
@@ -75,6 +76,8 @@ export interface TrainOutcome {
 export const STALL_FRACTION = 0.9;
 
 export interface TrainSeries extends Partial<GridPlacement> {
+  /** The learning rate it trained with, where the config lists several (a grid's lr axis). */
+  lr?: number;
   label: string;
   init: InitSpec;
   history: TrainHistoryEntry[];
@@ -149,6 +152,14 @@ export function entryIsFinite(entry: TrainHistoryEntry): boolean {
     figures.push(l.delta?.meanAbs ?? 0, l.delta?.meanSq ?? 0);
   }
   return figures.every(Number.isFinite);
+}
+
+/** Each layer's parametrization factors in the trained network, layer l at index l − 1 (the readout last). */
+export function trainFactors(config: ExperimentConfig): LayerFactors[] {
+  const { parametrization, depth, width } = config;
+  return Array.from({ length: depth + 1 }, (_, i) =>
+    layerFactors(parametrization, i + 1, depth, width, config.train.optimizer.kind),
+  );
 }
 
 /** The outcome the history shows, given the step a series diverged at (null if it did not). */

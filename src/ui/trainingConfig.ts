@@ -16,6 +16,7 @@
 import { bindActivation } from '../lab/activations';
 import type { ExperimentConfig } from '../lab/config';
 import { MAX_SERIES } from '../lab/configFields';
+import { gridCells } from '../lab/grid';
 import type { InitSpec } from '../lab/initializers';
 import { defaultObject } from '../lab/schema';
 import { TRAIN_SCHEMA, type TrainConfig } from '../lab/trainConfig';
@@ -49,9 +50,8 @@ export function referenceInit(config: ExperimentConfig): InitSpec {
   return Math.abs(gain - Math.SQRT2) < 1e-12 ? { kind: 'he-normal' } : { kind: 'he-normal', gain };
 }
 
-/** The series in all: the sweep's, times every listed width and depth. */
-const seriesCount = (config: ExperimentConfig, sweep: InitSpec[]) =>
-  sweep.length * (config.axes.width?.length ?? 1) * (config.axes.depth?.length ?? 1);
+/** The series in all: the sweep's, times every cell of the grid (listed widths, depths and learning rates). */
+const seriesCount = (config: ExperimentConfig, sweep: InitSpec[]) => sweep.length * gridCells(config).length;
 
 /** The reader's sweep with the reference appended, unless it is there already or would pass the series limit. */
 export function trainingSweep(config: ExperimentConfig): InitSpec[] {
@@ -61,7 +61,7 @@ export function trainingSweep(config: ExperimentConfig): InitSpec[] {
   return present || seriesCount(config, sweep) > MAX_SERIES ? config.sweep : sweep;
 }
 
-/** What the training section trains. A list of widths (grid.ts) is trained as listed. */
+/** What the training section trains. Lists of widths, depths or learning rates (grid.ts) are trained as listed. */
 export function trainingConfig(config: ExperimentConfig): ExperimentConfig {
   return {
     ...config,
@@ -83,7 +83,7 @@ export function trainedSymmetryConfig(config: ExperimentConfig): ExperimentConfi
   return {
     ...config,
     ...TRAINED_SYMMETRY_SHAPE,
-    axes: { width: null, depth: null },
+    axes: { width: null, depth: null, lr: null },
     sweep: TRAINED_SYMMETRY_SWEEP,
     train: { ...train, steps: TRAINED_SYMMETRY_STEPS, evalEvery: TRAINED_SYMMETRY_STEPS },
   };

@@ -4,6 +4,7 @@
  * the prose is tested like any other computation and never states a number the figure could contradict.
  */
 import type { ExperimentConfig } from '../lab/config';
+import { gridCells } from '../lab/grid';
 import { initLabel } from '../lab/initializers';
 import { TRAIN_SCHEMA } from '../lab/trainConfig';
 import { STALL_FRACTION, type TrainOutcome, type TrainSeries, type TrainSnapshot } from '../lab/training';
@@ -42,9 +43,10 @@ function datasetText(config: ExperimentConfig): string {
 
 function optimizerText(config: ExperimentConfig): string {
   const o = config.train.optimizer;
-  if (o.kind === 'adam') return `Adam (lr ${o.lr}, β₁ ${o.beta1}, β₂ ${o.beta2}, ε ${o.eps})`;
+  const lr = config.axes.lr ? `lr ${config.axes.lr.join(', ')}` : `lr ${o.lr}`;
+  if (o.kind === 'adam') return `Adam (${lr}, β₁ ${o.beta1}, β₂ ${o.beta2}, ε ${o.eps})`;
   const momentum = o.momentum === 0 ? '' : `, ${o.nesterov ? 'Nesterov ' : ''}momentum ${o.momentum}`;
-  return `SGD (lr ${o.lr}${momentum})`;
+  return `SGD (${lr}${momentum})`;
 }
 
 /** The training settings in words: data, optimizer, minibatches, steps, target. */
@@ -61,7 +63,7 @@ export function trainingSetting(config: ExperimentConfig, panel: ExperimentConfi
   const widths = config.axes.width ? `widths ${config.axes.width.join(', ')}` : `${config.width} units`;
   const depths = config.axes.depth ? `depths ${config.axes.depth.join(', ')}` : `${config.depth} layers`;
   const parts = [
-    `This section trains ${config.sweep.length} series on ${depths} of ${widths} (${activationName(config)}), ${trainText(config)}.`,
+    `This section trains ${config.sweep.length * gridCells(config).length} series on ${depths} of ${widths} (${activationName(config)}), ${trainText(config)}.`,
   ];
   if (!panel.axes.width && panel.width < config.width)
     parts.push(
