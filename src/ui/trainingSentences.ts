@@ -140,8 +140,13 @@ export function playerStatus(view: PlayerView, steps: number, engines: TrainingE
       return view.snapshot?.step ? `Paused at ${at}${speed}. Play goes on from here.` : `Ready at ${at}. Press Play.`;
     case 'running':
       return `Training on ${engine}: ${at}${speed}${view.leftMs !== null ? ` · about ${formatMs(view.leftMs)} left` : ''}`;
-    case 'finished':
-      return `Done: ${at} in ${formatMs(view.trainingMs)}${speed}.`;
+    case 'finished': {
+      // The whole run's rate, not the live one's last slices: it should agree with the steps and the time beside it.
+      const step = view.snapshot?.step ?? 0;
+      const average =
+        view.trainingMs > 0 ? ` · ${((step * 1000) / view.trainingMs).toFixed(1)} steps/s on average` : '';
+      return `Done: ${at} in ${formatMs(view.trainingMs)}${average}.`;
+    }
     case 'failed':
       return `Training failed: ${view.error} Press Reset to try again, or choose another engine.`;
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CpuEngine } from '../../src/cpu/cpuEngine';
 import { defaultConfig, parseConfig } from '../../src/lab/config';
 import { MAX_SERIES } from '../../src/lab/configFields';
 import { defaultObject } from '../../src/lab/schema';
@@ -10,7 +11,8 @@ import {
   trainingConfig,
   usesShowcase,
 } from '../../src/ui/trainingConfig';
-import { outcomeRule } from '../../src/ui/trainingSentences';
+import type { PlayerView } from '../../src/ui/trainingPlayer';
+import { outcomeRule, playerStatus } from '../../src/ui/trainingSentences';
 
 describe("what the training section trains, from the reader's config", () => {
   it('the seed sweep at width 32 with He normal as a reference, on the showcase while train is the default', () => {
@@ -45,9 +47,28 @@ describe("what the training section trains, from the reader's config", () => {
     expect(config.sweep.map((s) => s.kind)).toEqual(['constant', 'he-normal']);
     expect(config.train.evalEvery).toBe(config.train.steps);
   });
+});
 
+describe("the training section's sentences", () => {
   it('the outcome rule states the target and the stall fraction', () => {
     expect(outcomeRule(0.2)).toContain('reaches the target 0.200');
     expect(outcomeRule(0.2)).toContain('never fell below 90 % of its value at step 0');
+  });
+
+  it("the finished player's status gives the whole run's average rate, not the live one", () => {
+    const snapshot = { step: 400, finished: true, series: [] };
+    const view: PlayerView = {
+      phase: 'finished',
+      snapshot,
+      reference: null,
+      stepsPerSecond: 5.2,
+      fraction: 1,
+      leftMs: null,
+      trainingMs: 40_000,
+      error: null,
+    };
+    expect(playerStatus(view, 400, [new CpuEngine()])).toBe(
+      'Done: step 400 of 400 in 40.0 s · 10.0 steps/s on average.',
+    );
   });
 });
