@@ -14,6 +14,7 @@ import { renderMath } from './math';
 import { type Job, jobWork, Runner, type RunStatus } from './runner';
 import { createSections, type Section } from './sections';
 import { registerEngine } from './testHooks';
+import { TrainingSection } from './trainingSection';
 import { type LabState, readUrl, writeUrl } from './urlState';
 import { WidthSection } from './widthSection';
 import { readWidthUrl } from './widthUrl';
@@ -141,11 +142,13 @@ async function start(): Promise<void> {
   let replanAfterRun = false;
   const writeState = () => history.replaceState(null, '', writeUrl(current.config, current.engine) + width.query());
   const width = new WidthSection(engines, widthUrl, writeState);
+  const training = new TrainingSection(byId('training-figure'), engines, (train) => controls?.setTrain(train));
 
   const schedule = (next: LabState, immediate: boolean) => {
     current = next;
     registerEngine(next.engine);
     writeState();
+    training.follow(next);
     width.follow(next);
     clearTimeout(timer);
     const planned = plan(sections, next, engines, lazy);
@@ -190,6 +193,7 @@ async function start(): Promise<void> {
   cancelButton.addEventListener('click', () => runner.cancel());
   new Presentation(() => {
     for (const section of sections) section.figure.restyle?.();
+    training.restyle();
     width.restyle();
     xavierHistogram.render();
   });
