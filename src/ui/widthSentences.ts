@@ -147,8 +147,9 @@ export function referenceSentence(drawn: TrainResult[], references: TrainResult[
     const w = c.worst;
     if (c.verdict === 'disagree' && w)
       return `${kind} disagrees beyond ${c.tolerance} (worst: step ${w.step}, ${w.figure}, ${formatNumber(w.difference, 2)})`;
+    const apart = c.notComparable.length;
     const where = c.verdict === 'agree' ? 'agrees' : 'agrees where both hold';
-    return `${kind} ${where}: all ${c.compared} figures within ${c.tolerance} relative`;
+    return `${kind} ${where}: all ${c.compared} figures within ${c.tolerance} relative${apart ? `; ${apart} not comparable (below what float32 resolves, or recorded by one engine only)` : ''}`;
   });
-  return `Against the float64 CPU trainer on the same networks: ${parts.join('; ')}.`;
+  return `Against the float64 CPU trainer on the same networks: ${parts.join('. ')}.`;
 }

@@ -101,11 +101,16 @@ describe('the width section', () => {
       const candidate = { ...result, config: reference.config } as unknown as TrainResult;
       const comparison = compareTraining(reference, candidate);
       expect(comparison.failures, kind).toEqual([]);
-      expect(comparison.verdict, kind).toBe('agree');
+      // With the readout started at 0 the hidden layers' first gradients cancel to rounding: not comparable, not failed.
+      expect(comparison.verdict, kind).toBe('agree-where-held');
+      expect(
+        comparison.notComparable.every((n) => /below float32's resolution/.test(n.reason)),
+        kind,
+      ).toBe(true);
     }
     expect(readoutSlopes.standard).toBeGreaterThan(readoutSlopes.mup);
     expect(await page.getByTestId('width-coord-reference').textContent()).toMatch(
-      /^Against the float64 CPU trainer on the same networks: the standard parametrization agrees: all \d+ figures within 0\.0001 relative; μP agrees: all \d+ figures within 0\.0001 relative\.$/,
+      /^Against the float64 CPU trainer on the same networks: the standard parametrization agrees where both hold: all \d+ figures within 0\.0001 relative; \d+ not comparable \(.*\)\. μP agrees where both hold: .*\.$/,
     );
     const table = await page
       .getByTestId('parametrization-table')
