@@ -5,6 +5,7 @@
  * input, weights and pre-activations until its backward pass is done.
  */
 import { type BoundActivation, bindActivation } from '../lab/activations';
+import { requirePlainMlp } from '../lab/architecture';
 import { batchRows, type ExperimentConfig, inputWidth } from '../lab/config';
 import {
   type Engine,
@@ -143,6 +144,7 @@ export class CpuEngine implements Engine, Trainer {
 
   async run(config: ExperimentConfig, options: RunOptions = {}): Promise<RunResult> {
     if (isGrid(config)) return runGrid((c, o) => this.run(c, o), config, options);
+    requirePlainMlp(config.architecture, 'CPU', 'run');
     const started = performance.now();
     const resolved = resolveRunOptions(config, options);
     const activation = bindActivation(config.activation, config);
@@ -248,6 +250,7 @@ export class CpuEngine implements Engine, Trainer {
   /** Starts a float64 training session over every series of `config` (trainer.ts). */
   async train(config: ExperimentConfig): Promise<TrainingSession> {
     if (isGrid(config)) return trainGrid(this, config);
+    requirePlainMlp(config.architecture, 'CPU', 'train');
     return new CpuTrainingSession(config);
   }
 

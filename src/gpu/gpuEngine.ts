@@ -6,6 +6,7 @@
  * (histogramSet.ts). Results have the CPU engine's shape.
  */
 import { bindActivation } from '../lab/activations';
+import { requirePlainMlp } from '../lab/architecture';
 import { batchRows, type ExperimentConfig, inputWidth, parseConfig } from '../lab/config';
 import { makeDataset } from '../lab/datasets';
 import {
@@ -225,6 +226,7 @@ export class GpuEngine implements Engine, Trainer {
 
   private async runNow(config: ExperimentConfig, options: RunOptions): Promise<RunResult> {
     throwIfAborted(options.signal);
+    requirePlainMlp(config.architecture, 'GPU', 'run');
     const started = performance.now();
     const { gpu, kernels } = await this.connect();
     const resolved = resolveRunOptions(config, options);
@@ -271,6 +273,7 @@ export class GpuEngine implements Engine, Trainer {
    */
   async train(config: ExperimentConfig): Promise<TrainingSession> {
     if (isGrid(config)) return trainGrid(this, config);
+    requirePlainMlp(config.architecture, 'GPU', 'train');
     const ready = await this.connect();
     const { gpu, kernels } = ready;
     kernels.backward ??= await compileBackwardKernels(gpu.device);

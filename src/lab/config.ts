@@ -3,6 +3,7 @@
  * Every bad field gives an error naming the field, the value and what is allowed; nothing is silently defaulted.
  */
 import type { ActivationName } from './activations';
+import { ARCHITECTURE_SCHEMA, type ArchitectureConfig, architectureErrors } from './architecture';
 import {
   MAX_ELEMENTS_PER_LAYER,
   MAX_ORTHOGONAL_WIDTH,
@@ -37,6 +38,8 @@ export interface ExperimentConfig {
   train: TrainConfig;
   /** How initialization, layer outputs and learning rates scale with width (parametrization.ts). */
   parametrization: ParametrizationConfig;
+  /** Plain or residual, with or without normalization (architecture.ts). */
+  architecture: ArchitectureConfig;
   /**
    * `width` and `depth` given as lists (grid.ts): every series at every listed width and depth. Null where the field
    * is one number; `width` and `depth` then hold the first entry.
@@ -55,10 +58,11 @@ export const GRID_FIELDS = ['width', 'depth'] as const;
 export const MAX_GRID_VALUES = 16;
 
 /** The config's nested objects, each declared by its typed table (schema.ts): parsed, written to the URL and documented alike. */
-export const NESTED_FIELDS = { train: TRAIN_SCHEMA, parametrization: PARAMETRIZATION_SCHEMA } as const satisfies Record<
-  string,
-  ObjectSpec
->;
+export const NESTED_FIELDS = {
+  train: TRAIN_SCHEMA,
+  parametrization: PARAMETRIZATION_SCHEMA,
+  architecture: ARCHITECTURE_SCHEMA,
+} as const satisfies Record<string, ObjectSpec>;
 export type NestedFieldName = keyof typeof NESTED_FIELDS;
 
 export type ParseResult = { ok: true; config: ExperimentConfig } | { ok: false; errors: ConfigError[] };
@@ -77,6 +81,7 @@ export function defaultConfig(): ExperimentConfig {
     sweep: SEED_SIGMAS.map((sigma) => ({ kind: 'normal', sigma })),
     train: defaultObject(TRAIN_SCHEMA) as unknown as TrainConfig,
     parametrization: defaultObject(PARAMETRIZATION_SCHEMA) as unknown as ParametrizationConfig,
+    architecture: defaultObject(ARCHITECTURE_SCHEMA) as unknown as ArchitectureConfig,
     axes: { width: null, depth: null },
   };
 }
@@ -144,6 +149,20 @@ export function parseConfig(raw: unknown): ParseResult {
     'parametrization',
     errors,
   ) as unknown as ParametrizationConfig;
+  config.architecture = parseObject(
+    ARCHITECTURE_SCHEMA,
+    raw.architecture,
+    'architecture',
+    errors,
+  ) as unknown as ArchitectureConfig;
+  errors.push(
+    ...architectureErrors(config.architecture, {
+      widths: config.axes.width ?? [config.width],
+      rows: batchRows(config),
+      trainBatch: config.train.batch,
+      datasetSize: config.train.dataset.size,
+    }),
+  );
   const { dataset } = config.train;
   const dim = dataset.kind === 'teacher' ? dataset.dim : 2;
   if (dataset.size * dim > MAX_DATASET_ELEMENTS) {

@@ -25,7 +25,7 @@ export function initializerReference(): string {
   return ['| kind | fields | weights |', '|---|---|---|', ...rows].join('\n');
 }
 
-/** The fields of one of the config's nested objects (`train`, `parametrization`). */
+/** The fields of one of the config's nested objects (`train`, `parametrization`, `architecture`). */
 export function nestedReference(name: NestedFieldName): string {
   const rows = referenceRows(NESTED_FIELDS[name], name).map(([path, allowed, fallback, meaning]) =>
     allowed === '' ? `| *${path}* | | | ${meaning} |` : `| \`${path}\` | ${allowed} | \`${fallback}\` | ${meaning} |`,
@@ -40,6 +40,7 @@ export const README_TABLES: { name: string; table: () => string }[] = [
   { name: 'train-reference', table: () => nestedReference('train') },
   { name: 'parametrization-reference', table: () => nestedReference('parametrization') },
   { name: 'parametrization-table', table: parametrizationTable },
+  { name: 'architecture-reference', table: () => nestedReference('architecture') },
 ];
 
 /** The factors each parametrization applies per layer kind, as the page shows them (parametrization.ts). */
