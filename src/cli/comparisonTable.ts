@@ -4,7 +4,16 @@
  */
 import { type Comparison, type LayerComparison, type NotComparable, STATISTICS } from '../lab/compare';
 
-const NAMES = { pre: 'Z', post: 'H', grad: '∂L/∂Z', weightGrad: '∂L/∂W' } as const;
+const NAMES = {
+  pre: 'Z',
+  post: 'H',
+  grad: '∂L/∂Z',
+  weightGrad: '∂L/∂W',
+  stream: 'x',
+  branch: 'α·F(x)',
+  streamGrad: '∂L/∂x',
+  branchWeightGrad: '∂L/∂W₂',
+} as const;
 
 function worstOf(l: LayerComparison): number {
   const held = (['pre', 'post', 'grad', 'weightGrad'] as const).filter(

@@ -6,6 +6,10 @@ const TITLES: Record<Quantity, string> = {
   post: 'Var(H) — post-activation',
   grad: 'Var(∂L/∂Z) — gradient at the pre-activation',
   weightGrad: 'Var(∂L/∂W) — weight gradient',
+  stream: 'Var(x) — the residual stream, each block’s output',
+  branch: 'Var(α·F(x)) — each block’s branch',
+  streamGrad: 'Var(∂L/∂x) — gradient at the stream',
+  branchWeightGrad: 'Var(∂L/∂W₂) — the branch’s last weight gradient',
 };
 
 const MARK = { underflow: '↓', overflow: '↑', nonfinite: '?' } as const;

@@ -66,6 +66,10 @@ export function resolveRunOptions(config: ExperimentConfig, options: RunOptions)
   const rows = options.rows ?? Array.from({ length: total }, (_, i) => i);
   const bad = rows.find((r) => !Number.isInteger(r) || r < 0 || r >= total);
   if (bad !== undefined) throw new RangeError(`row ${bad} is outside the batch (0..${total - 1})`);
+  if (config.architecture.norm === 'batch' && rows.length !== total)
+    throw new RangeError(
+      'a BatchNorm network normalizes over its whole batch: a run of some of its rows is another network',
+    );
   const captureRows = options.captureRows ?? [];
   const computed = new Set(rows);
   if (captureRows.some((row) => !computed.has(row))) {

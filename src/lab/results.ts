@@ -17,9 +17,23 @@ import type { Moments, TrialSummary } from './stats';
  */
 export const FORWARD_QUANTITIES = ['pre', 'post'] as const;
 export const BACKWARD_QUANTITIES = ['grad', 'weightGrad'] as const;
-export const QUANTITIES = [...FORWARD_QUANTITIES, ...BACKWARD_QUANTITIES] as const;
+/**
+ * What a residual block adds (src/lab/architecture.ts): forward the stream x_{l+1} and the branch α·F(x_l), backward
+ * ∂L/∂x_{l+1} and ∂L/∂W_{l,2}. Absent from plain networks' results.
+ */
+export const RESIDUAL_FORWARD_QUANTITIES = ['stream', 'branch'] as const;
+export const RESIDUAL_BACKWARD_QUANTITIES = ['streamGrad', 'branchWeightGrad'] as const;
+export const QUANTITIES = [
+  ...FORWARD_QUANTITIES,
+  ...RESIDUAL_FORWARD_QUANTITIES,
+  ...BACKWARD_QUANTITIES,
+  ...RESIDUAL_BACKWARD_QUANTITIES,
+] as const;
 export type ForwardQuantity = (typeof FORWARD_QUANTITIES)[number];
 export type BackwardQuantity = (typeof BACKWARD_QUANTITIES)[number];
+export type ResidualQuantity =
+  | (typeof RESIDUAL_FORWARD_QUANTITIES)[number]
+  | (typeof RESIDUAL_BACKWARD_QUANTITIES)[number];
 export type Quantity = (typeof QUANTITIES)[number];
 
 /**
@@ -43,6 +57,12 @@ export interface LayerStats {
   grad?: TrialSummary;
   /** ∂L/∂W_l, summed over the batch rows. */
   weightGrad?: TrialSummary;
+  /** A residual block's output x_{l+1} and its branch α·F(x_l). */
+  stream?: TrialSummary;
+  branch?: TrialSummary;
+  /** With backward, ∂L/∂x_{l+1} and ∂L/∂W_{l,2} of a residual block. */
+  streamGrad?: TrialSummary;
+  branchWeightGrad?: TrialSummary;
 }
 
 /** Distributions at one layer of trial 0, each over its own data range (src/lab/histogram.ts gives the bin rule). */
@@ -129,7 +149,10 @@ export function resultJson(result: RunResult): object {
 
 const csvMoments = (m: Moments) => [m.mean, m.var, m.meanSq];
 
-/** CSV: one row per series, layer and quantity (pre, post, and grad, weightGrad when present), with trial min/max. */
+/**
+ * CSV: one row per series, layer and quantity (pre, post; stream, branch for a residual network; grad, weightGrad and
+ * streamGrad, branchWeightGrad when present), with trial min/max.
+ */
 export function resultCsv(result: RunResult): string {
   const header = 'series,layer,quantity,mean,var,meanSq,minVar,maxVar,flags';
   const rows = result.series.flatMap((s) =>

@@ -45,9 +45,13 @@ export class SeriesRecorder {
         layer: i + 1,
         ...summary('pre'),
         ...summary('post'),
+        ...summary('stream'),
+        ...summary('branch'),
         flags: r.flags,
         ...summary('grad'),
         ...summary('weightGrad'),
+        ...summary('streamGrad'),
+        ...summary('branchWeightGrad'),
       } as LayerStats;
     });
   }

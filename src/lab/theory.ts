@@ -14,110 +14,53 @@
  *   E[δ_L²] = E[φ'(Z_L)²],  E[δ_l²] = n_{l+1}·v_{l+1}·E[δ_{l+1}²]·E[φ'(Z_l)²]   (ReLU: E[g_{l−1}²] = (n·v/2)·E[g_l²]),
  * and ∂L/∂W_l = H_{l−1}ᵀ·δ_l, a sum over the batch's rows of independent zero-mean terms: E[(∂L/∂W_l)²] =
  * rows·E[H_{l−1}²]·E[δ_l²].
+ *
+ * With normalization, H_l = φ(N(Z_l)) and φ reads the law meanField.ts's normalizedLaw gives (variance s/(s + ε)), and
+ * δ_l gains N's factor 1/(s + ε): the forward signal forgets the weights' scale, the gradients do not. Nothing is exact
+ * then. Residual networks have their own recursion (residualTheory.ts).
  */
 import { type BoundActivation, bindActivation } from './activations';
 import { batchRows, type ExperimentConfig, inputWidth } from './config';
-import { gaussianExpectation, normalCdf, normalPdf } from './gaussian';
 import { distributionVariance, type InitSpec, initLabel, weightDistribution } from './initializers';
-import { inputSecondMoment } from './sampling';
+import {
+  activationMoments,
+  centered,
+  inputNormSq,
+  moments,
+  normalizedLaw,
+  type TheorySeries,
+  unavailableTheory,
+} from './meanField';
+import { residualTheory } from './residualTheory';
 import type { Moments } from './stats';
 
-export interface TheoryLayer {
-  layer: number;
-  pre: Moments;
-  post: Moments;
-  /** ∂L/∂Z_l. */
-  grad: Moments;
-  /** ∂L/∂W_l. */
-  weightGrad: Moments;
-}
-
-export interface TheorySeries {
-  label: string;
-  init: InitSpec;
-  /** Empty when no random-weight theory applies (constant non-zero weights: every unit computes the same thing). */
-  layers: TheoryLayer[];
-  /** True when pre.meanSq is exact at any width (homogeneous φ, zero bias); otherwise everything is mean field. */
-  exactSecondMoment: boolean;
-  /** Why `layers` is empty, for the page; absent otherwise. */
-  unavailable?: string;
-}
-
-/** Moments of φ(Z) and E[φ'(Z)²] for Z ~ N(mean, variance). */
-export interface ActivationMoments {
-  mean: number;
-  meanSq: number;
-  derivativeMeanSq: number;
-}
-
-/**
- * Closed forms for a homogeneous φ = φ(1)·x⁺ + φ(−1)·x⁻ (x⁻ = max(−x, 0)), from the truncated-normal moments
- * E[X⁺] = μΦ(t) + σϕ(t), E[(X⁺)²] = (μ² + σ²)Φ(t) + μσϕ(t), t = μ/σ, and their mirror images; quadrature would
- * converge slowly on the kink at 0. Smooth φ: 80-point Gauss–Hermite.
- */
-export function activationMoments(phi: BoundActivation, mean: number, variance: number): ActivationMoments {
-  if (variance === 0) return { mean: phi.f(mean), meanSq: phi.f(mean) ** 2, derivativeMeanSq: phi.df(mean) ** 2 };
-  const sigma = Math.sqrt(variance);
-  if (phi.homogeneous) {
-    const up = phi.f(1),
-      down = phi.f(-1);
-    const t = mean / sigma,
-      above = normalCdf(t),
-      below = normalCdf(-t),
-      density = normalPdf(t);
-    const second = mean * mean + variance;
-    return {
-      mean: up * (mean * above + sigma * density) + down * (-mean * below + sigma * density),
-      meanSq:
-        up * up * (second * above + mean * sigma * density) + down * down * (second * below - mean * sigma * density),
-      derivativeMeanSq: up * up * above + down * down * below,
-    };
-  }
-  return {
-    mean: gaussianExpectation((z) => phi.f(mean + sigma * z)),
-    meanSq: gaussianExpectation((z) => phi.f(mean + sigma * z) ** 2),
-    derivativeMeanSq: gaussianExpectation((z) => phi.df(mean + sigma * z) ** 2),
-  };
-}
-
-const moments = (mean: number, meanSq: number): Moments => ({ mean, var: Math.max(0, meanSq - mean * mean), meanSq });
-const centered = (meanSq: number): Moments => ({ mean: 0, var: meanSq, meanSq });
-
-/** ‖x‖² of one input row: exact for fixed values, its expectation for a random batch. */
-function inputNormSq(config: ExperimentConfig): number {
-  const input = config.input;
-  return 'values' in input
-    ? input.values.reduce((s, x) => s + x * x, 0)
-    : input.width * inputSecondMoment[input.distribution];
-}
+export { type ActivationMoments, activationMoments, type TheoryLayer, type TheorySeries } from './meanField';
 
 function seriesTheory(config: ExperimentConfig, spec: InitSpec, phi: BoundActivation): TheorySeries {
   const label = initLabel(spec);
   const fanIns = Array.from({ length: config.depth }, (_, i) => (i === 0 ? inputWidth(config) : config.width));
   const dists = fanIns.map((fanIn) => weightDistribution(spec, fanIn, config.width));
-  const exactSecondMoment = phi.homogeneous && config.bias === 0;
-  if (dists.some((d) => d.shape === 'constant' && d.scale !== 0)) {
-    return {
-      label,
-      init: spec,
-      layers: [],
-      exactSecondMoment: false,
-      unavailable: 'constant weights are not random: every unit of a layer computes the same value',
-    };
-  }
+  const { norm } = config.architecture;
+  const exactSecondMoment = phi.homogeneous && config.bias === 0 && norm === 'none';
+  const unavailable = unavailableTheory(dists);
+  if (unavailable) return { label, init: spec, layers: [], exactSecondMoment: false, unavailable };
   const v = dists.map(distributionVariance);
   const forward: { pre: Moments; post: Moments; derivativeMeanSq: number; inputMeanSq: number }[] = [];
   let previousNormSq = inputNormSq(config);
+  // BatchNorm's variance of a unit over the batch: the rows' common mean of H_{l−1} leaves it (rows uncorrelated).
+  let previousBatchSq = previousNormSq;
   for (let l = 0; l < config.depth; l++) {
     const preVariance = v[l] * previousNormSq;
-    const a = activationMoments(phi, config.bias, preVariance);
+    const n = normalizedLaw(config, config.bias, preVariance, v[l] * previousBatchSq);
+    const a = activationMoments(phi, n.mean, n.variance);
     forward.push({
       pre: { mean: config.bias, var: preVariance, meanSq: preVariance + config.bias ** 2 },
       post: moments(a.mean, a.meanSq),
-      derivativeMeanSq: a.derivativeMeanSq,
+      derivativeMeanSq: a.derivativeMeanSq * n.backward,
       inputMeanSq: previousNormSq / fanIns[l],
     });
     previousNormSq = config.width * a.meanSq;
+    previousBatchSq = config.width * (a.meanSq - a.mean ** 2);
   }
   const gradMeanSq = new Array<number>(config.depth);
   gradMeanSq[config.depth - 1] = forward[config.depth - 1].derivativeMeanSq;
@@ -138,5 +81,6 @@ function seriesTheory(config: ExperimentConfig, spec: InitSpec, phi: BoundActiva
 /** Predicted per-layer moments, forward and backward, for every series of a config. */
 export function theoryCurves(config: ExperimentConfig): TheorySeries[] {
   const phi = bindActivation(config.activation, config);
-  return config.sweep.map((spec) => seriesTheory(config, spec, phi));
+  const theory = config.architecture.kind === 'residual' ? residualTheory : seriesTheory;
+  return config.sweep.map((spec) => theory(config, spec, phi));
 }

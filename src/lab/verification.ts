@@ -28,7 +28,9 @@ export interface VerificationPlan {
 
 export function verificationPlan(config: ExperimentConfig, backward = false): VerificationPlan {
   const rows = batchRows(config);
-  const sampled = rows > VERIFIED_ROWS && runWork(config, backward) > REFERENCE_FULL_WORK;
+  // BatchNorm couples the rows, so the reference computes them all.
+  const sampled =
+    rows > VERIFIED_ROWS && runWork(config, backward) > REFERENCE_FULL_WORK && config.architecture.norm !== 'batch';
   const count = Math.min(rows, VERIFIED_ROWS);
   const captureRows = Array.from({ length: count }, (_, i) => Math.floor((i * rows) / count));
   return {

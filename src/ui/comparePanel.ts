@@ -12,7 +12,16 @@ import { registerResult } from './testHooks';
 
 const relative = (x: number) => (x === 0 ? '0' : x.toExponential(1));
 
-const QUANTITY_NAMES = { pre: 'Z', post: 'H', grad: '∂L/∂Z', weightGrad: '∂L/∂W' } as const;
+const QUANTITY_NAMES = {
+  pre: 'Z',
+  post: 'H',
+  grad: '∂L/∂Z',
+  weightGrad: '∂L/∂W',
+  stream: 'x',
+  branch: 'α·F(x)',
+  streamGrad: '∂L/∂x',
+  branchWeightGrad: '∂L/∂W₂',
+} as const;
 
 /** The layer's figures an engine could not hold, with who flagged them. */
 function notComparableText(l: LayerComparison): string {

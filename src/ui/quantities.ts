@@ -18,8 +18,13 @@ export const quantityInfo: Record<Quantity, QuantityInfo> = {
   post: { statistic: 'var', symbol: 'Var(H)' },
   grad: { statistic: 'meanSq', symbol: 'E[(∂L/∂Z)²]' },
   weightGrad: { statistic: 'meanSq', symbol: 'E[(∂L/∂W)²]' },
+  stream: { statistic: 'meanSq', symbol: 'E[x²]' },
+  branch: { statistic: 'meanSq', symbol: 'E[(α·F(x))²]' },
+  streamGrad: { statistic: 'meanSq', symbol: 'E[(∂L/∂x)²]' },
+  branchWeightGrad: { statistic: 'meanSq', symbol: 'E[(∂L/∂W₂)²]' },
 };
 
 export const measured = (m: Moments, q: Quantity): number => m[quantityInfo[q].statistic];
 
-export const predicted = (layer: TheoryLayer, q: Quantity): number => layer[q][quantityInfo[q].statistic];
+/** NaN where theory has no figure for the quantity. */
+export const predicted = (layer: TheoryLayer, q: Quantity): number => layer[q]?.[quantityInfo[q].statistic] ?? NaN;
