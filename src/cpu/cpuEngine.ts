@@ -5,7 +5,7 @@
  * gradients then sum over that subset. With `backward`, a trial keeps what its backward pass reads until it is done.
  */
 import { type BoundActivation, bindActivation } from '../lab/activations';
-import { branchScale, requirePlainMlp } from '../lab/architecture';
+import { branchScale } from '../lab/architecture';
 import { batchRows, type ExperimentConfig } from '../lab/config';
 import {
   type Engine,
@@ -210,7 +210,6 @@ export class CpuEngine implements Engine, Trainer {
   /** Starts a float64 training session over every series of `config` (trainer.ts). */
   async train(config: ExperimentConfig): Promise<TrainingSession> {
     if (isGrid(config)) return trainGrid(this, config);
-    requirePlainMlp(config.architecture, 'CPU', 'train');
     return new CpuTrainingSession(config);
   }
 

@@ -143,6 +143,32 @@ export function weightMatrices(
   ];
 }
 
+/**
+ * The matrices a trainer trains: the architecture's, then the readout [n × outputs] (layer depth + 1, the last
+ * address), which reads H_L or φ(N(x_{L+1})).
+ */
+export function trainedMatrices(
+  architecture: ArchitectureConfig,
+  inputWidth: number,
+  width: number,
+  depth: number,
+  outputs: number,
+): WeightMatrix[] {
+  const body = weightMatrices(architecture, inputWidth, width, depth);
+  const readout: WeightMatrix = {
+    role: 'readout',
+    address: body.length + 1,
+    fanIn: width,
+    fanOut: outputs,
+    zero: false,
+    layer: depth + 1,
+  };
+  return [...body, readout];
+}
+
+/** Whether a matrix's product is a layer of the statistics (Z_l): a plain layer, a block's W_{l,1}, the readout. */
+export const isReported = (matrix: WeightMatrix) => matrix.role !== 'projection' && matrix.role !== 'branchOut';
+
 /** Multiply–adds of one row through the network's matrices (no readout). */
 export function macsPerRow(architecture: ArchitectureConfig, inputWidth: number, width: number, depth: number): number {
   return weightMatrices(architecture, inputWidth, width, depth).reduce((sum, m) => sum + m.fanIn * m.fanOut, 0);
@@ -180,11 +206,12 @@ export const MAX_BATCH_NORM_SET_ELEMENTS = 2 ** 24;
 /**
  * What a normalization needs of the rest of the config: a LayerNorm row of one unit, or a BatchNorm batch of one row,
  * normalizes to 0 whatever it holds (PyTorch refuses the latter in training mode), and BatchNorm's evaluation of a
- * training set normalizes the whole set as one batch (training.ts), which both engines hold at once.
+ * training set normalizes the whole set as one batch (training.ts), which both engines hold at once. (An experiment's
+ * own input batch is checked when it runs, engine.ts: a config that only trains need not give one.)
  */
 export function architectureErrors(
   architecture: ArchitectureConfig,
-  shape: { widths: number[]; rows: number; trainBatch: number; datasetSize: number },
+  shape: { widths: number[]; trainBatch: number; datasetSize: number },
 ): ConfigError[] {
   const { norm } = architecture;
   const errors: ConfigError[] = [];
@@ -196,12 +223,6 @@ export function architectureErrors(
       allowed: `"layer" needs width ≥ 2: LayerNorm of a single unit is 0 whatever it holds (width is ${narrowest}); use "none"`,
     });
   if (norm !== 'batch') return errors;
-  if (shape.rows < 2)
-    errors.push({
-      field: 'architecture.norm',
-      value: norm,
-      allowed: `"batch" needs a batch of at least 2 rows: BatchNorm of one row is 0 whatever it holds (the input has ${shape.rows}); use a random input batch, or "layer"`,
-    });
   if (shape.trainBatch < 2)
     errors.push({
       field: 'train.batch',

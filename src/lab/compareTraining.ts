@@ -124,6 +124,11 @@ function entryFigures(
         [`${at} post.meanAbs`, relative(cand.post.meanAbs, ref.post.meanAbs, ref.post.meanAbs), tolerance],
         [`${at} post.meanSq`, relative(cand.post.meanSq, ref.post.meanSq, ref.post.meanSq), tolerance],
       );
+    if (ref.stream && cand.stream)
+      figures.push(
+        [`${at} stream.mean`, relative(cand.stream.mean, ref.stream.mean, Math.sqrt(ref.stream.meanSq)), tolerance],
+        [`${at} stream.meanSq`, relative(cand.stream.meanSq, ref.stream.meanSq, ref.stream.meanSq), tolerance],
+      );
     // Z_t − Z_0 is a difference of two passes: its rounding is the size of Z's, so Z's size is its scale.
     if (ref.delta && cand.delta)
       figures.push(

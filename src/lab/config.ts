@@ -158,7 +158,6 @@ export function parseConfig(raw: unknown): ParseResult {
   errors.push(
     ...architectureErrors(config.architecture, {
       widths: config.axes.width ?? [config.width],
-      rows: batchRows(config),
       trainBatch: config.train.batch,
       datasetSize: config.train.dataset.size,
     }),

@@ -66,6 +66,10 @@ export function resolveRunOptions(config: ExperimentConfig, options: RunOptions)
   const rows = options.rows ?? Array.from({ length: total }, (_, i) => i);
   const bad = rows.find((r) => !Number.isInteger(r) || r < 0 || r >= total);
   if (bad !== undefined) throw new RangeError(`row ${bad} is outside the batch (0..${total - 1})`);
+  if (config.architecture.norm === 'batch' && total < 2)
+    throw new RangeError(
+      'BatchNorm normalizes each unit over the batch, and this input is one row, which it makes 0 whatever it holds: use a random input batch of 2 rows or more, or architecture.norm "layer"',
+    );
   if (config.architecture.norm === 'batch' && rows.length !== total)
     throw new RangeError(
       'a BatchNorm network normalizes over its whole batch: a run of some of its rows is another network',

@@ -122,6 +122,14 @@ describe('a residual network on the CPU engine', () => {
 });
 
 describe('normalization makes the forward signal forget the weights’ scale (CPU engine)', () => {
+  it('refuses in a sentence a BatchNorm experiment on one row, or on some rows of its batch', async () => {
+    await expect(engine.run(config({ architecture: { norm: 'batch' } }))).rejects.toThrow(
+      /BatchNorm normalizes each unit over the batch, and this input is one row/,
+    );
+    const batch = config({ input: { distribution: 'normal', batch: 4, width: 3 }, architecture: { norm: 'batch' } });
+    await expect(engine.run(batch, { rows: [0, 1] })).rejects.toThrow(/normalizes over its whole batch/);
+  });
+
   const base = {
     width: 64,
     depth: 6,
