@@ -3,7 +3,7 @@
  * train and test sets (run forward in chunks of rows, so memory stays bounded whatever the set's size — but in one
  * chunk under BatchNorm, which normalizes the whole set as one batch), the moments of every layer's Z_l over the
  * training set (Welford, element by element in row order) with the coordinate check's sizes (mean |Z_l|, mean |H_l|
- * and, given the initial network, |Z_l − Z_l(0)| on the same rows), a residual block's stream x_{l+1}, the mean square
+ * and, given the initial network, |Z_l − Z_l(0)| on the same rows), a residual block's stream x_{l+1} and branch α·Z_{l,2}, the mean square
  * of the gradient the next update uses, and the last update's ratios. A layer is a matrix architecture.ts reports.
  */
 import type { BoundActivation } from '../lab/activations';
@@ -26,7 +26,7 @@ function sliceRows(split: DataSplit, first: number, last: number, dim: number, p
   };
 }
 
-/** Per layer, what an evaluation of the train set accumulates: Z, |Z|, |H|, |Z − Z₀|, Z − Z₀ and a block's stream. */
+/** Per layer, what an evaluation of the train set accumulates: Z, |Z|, |H|, |Z − Z₀|, Z − Z₀, a block's stream and branch. */
 interface LayerAccumulators {
   pre: Partial;
   absPre: Partial;
@@ -34,6 +34,7 @@ interface LayerAccumulators {
   absDelta: Partial;
   delta: Partial;
   stream: Partial;
+  branch: Partial;
 }
 
 const accumulators = (): LayerAccumulators => ({
@@ -43,6 +44,7 @@ const accumulators = (): LayerAccumulators => ({
   absDelta: emptyPartial(),
   delta: emptyPartial(),
   stream: emptyPartial(),
+  branch: emptyPartial(),
 });
 
 /** The indices of the matrices that are layers of the history (architecture.ts's isReported), the readout last. */
@@ -81,11 +83,14 @@ export async function evaluateSet(
       // H_l is what the next matrix reads: φ(N(Z_l)) in a plain network, φ(Z_l) inside a residual block.
       const post = k < trace.pre.length - 1 ? trace.inputs[k + 1] : null;
       const stream = net.architecture.kind === 'residual' && post ? trace.streams[l + 1] : null;
+      // The branch is α·Z_{l,2}, the product of the matrix after the block's first.
+      const branch = stream ? trace.pre[k + 1] : null;
       for (let e = 0; e < z.length; e++) {
         pushValue(a.pre, z[e]);
         pushValue(a.absPre, Math.abs(z[e]));
         if (post) pushValue(a.absPost, Math.abs(post[e]));
         if (stream) pushValue(a.stream, stream[e]);
+        if (branch) pushValue(a.branch, net.alpha * branch[e]);
         if (!start) continue;
         const d = z[e] - start.pre[k][e];
         pushValue(a.absDelta, Math.abs(d));
@@ -141,6 +146,7 @@ export async function historyEntry(
         flags: [],
       };
       if (a.stream.count) record.stream = toMoments(a.stream);
+      if (a.branch.count) record.branch = toMoments(a.branch);
       if (initial) record.delta = { meanAbs: toMoments(a.absDelta).mean, meanSq: toMoments(a.delta).meanSq };
       return record;
     }),

@@ -10,7 +10,7 @@
  * normalization H_l = φ(N(Z_l)); a residual network trains W_in, each block's W_{l,1} and W_{l,2} and the readout
  * (reading φ(N(x_{L+1}))), each matrix at its own address (the readout's the last) and with its own bias, and its
  * layers below are its blocks: Z_l is the block's Z_{l,1}, H_l = φ(Z_{l,1}), `weightGrad` and `updateRatio` are
- * W_{l,1}'s, and `stream` holds the moments of x_{l+1} (W_in and W_{l,2} train, unreported). BatchNorm normalizes a
+ * W_{l,1}'s, and `stream` and `branch` hold the moments of x_{l+1} and α·Z_{l,2} (W_in and W_{l,2} train, unreported). BatchNorm normalizes a
  * minibatch by its own statistics in an update, and a whole set as one batch in an evaluation (training mode
  * always). The loss is PyTorch's: CrossEntropyLoss (the batch's mean of −log softmax(Z_{L+1})[label])
  * for classes, MSELoss (the mean over all elements of (Z_{L+1} − y)², no ½) for regression. Update u (1-based) uses
@@ -51,8 +51,9 @@ export interface TrainLayerRecord {
   pre: Moments & { meanAbs: number };
   post: CoordinateSize | null;
   delta?: CoordinateSize;
-  /** A residual block's stream x_{l+1} over the training set. */
+  /** A residual block's stream x_{l+1} and its branch α·Z_{l,2} over the training set. */
   stream?: Moments;
+  branch?: Moments;
   weightGrad: { meanSq: number };
   updateRatio: number | null;
   flags: RangeFlag[];
@@ -156,6 +157,7 @@ export function entryIsFinite(entry: TrainHistoryEntry): boolean {
     figures.push(l.updateRatio ?? 0, l.post?.meanAbs ?? 0, l.post?.meanSq ?? 0);
     figures.push(l.delta?.meanAbs ?? 0, l.delta?.meanSq ?? 0);
     figures.push(l.stream?.mean ?? 0, l.stream?.var ?? 0, l.stream?.meanSq ?? 0);
+    figures.push(l.branch?.mean ?? 0, l.branch?.var ?? 0, l.branch?.meanSq ?? 0);
   }
   return figures.every(Number.isFinite);
 }

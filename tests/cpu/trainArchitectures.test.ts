@@ -40,14 +40,27 @@ describe('a residual network trains on the CPU, its blocks the layers of the his
     const streams = first.layers.slice(0, 3).map((l) => l.stream);
     expect(streams[1]).toEqual(streams[0]);
     expect(streams[2]).toEqual(streams[0]);
+    for (const layer of first.layers.slice(0, 3)) expect(layer.branch).toEqual({ mean: 0, var: 0, meanSq: 0 });
     expect(first.layers[3].stream).toBeUndefined();
+    expect(first.layers[3].branch).toBeUndefined();
     expect(last.layers[2].stream!.meanSq).not.toBe(last.layers[0].stream!.meanSq);
     expect(last.trainLoss).toBeLessThan(first.trainLoss);
   });
 
-  it('a plain network records no stream', async () => {
-    const result = await trainToEnd(engine, config({ kind: 'plain', norm: 'layer' }, { train: { steps: 2 } }));
-    for (const layer of result.series[0].history[0].layers) expect(layer.stream).toBeUndefined();
+  it('a plain network records no stream and no branch', async () => {
+    const result = await trainToEnd(engine, config({ kind: 'plain', norm: 'layer' }));
+    for (const layer of result.series[0].history[0].layers)
+      expect([layer.stream, layer.branch]).toEqual([undefined, undefined]);
+  });
+
+  it('each stream is the one before plus its branch: the means add up', async () => {
+    const [entry] = (await trainToEnd(engine, config({ kind: 'residual', branchScale: 0.5 }))).series[0].history;
+    for (const l of [1, 2]) {
+      const [before, after] = [entry.layers[l - 1].stream!, entry.layers[l].stream!];
+      // Means over the same elements in the same order: float64 sums of ~2·10³ terms, ~1e-13 relative apart.
+      expect(after.mean).toBeCloseTo(before.mean + entry.layers[l].branch!.mean, 12);
+      expect(entry.layers[l].branch!.meanSq).toBeGreaterThan(0);
+    }
   });
 
   for (const norm of ['none', 'layer', 'batch'] as const) {
