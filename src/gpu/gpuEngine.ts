@@ -226,7 +226,7 @@ export class GpuEngine implements Engine, Trainer {
 
   private async runNow(config: ExperimentConfig, options: RunOptions): Promise<RunResult> {
     throwIfAborted(options.signal);
-    requirePlainMlp(config.architecture, 'GPU', 'run');
+    requirePlainMlp(config.architecture, 'run');
     const started = performance.now();
     const { gpu, kernels } = await this.connect();
     const resolved = resolveRunOptions(config, options);
@@ -273,7 +273,7 @@ export class GpuEngine implements Engine, Trainer {
    */
   async train(config: ExperimentConfig): Promise<TrainingSession> {
     if (isGrid(config)) return trainGrid(this, config);
-    requirePlainMlp(config.architecture, 'GPU', 'train');
+    requirePlainMlp(config.architecture, 'train');
     const ready = await this.connect();
     const { gpu, kernels } = ready;
     kernels.backward ??= await compileBackwardKernels(gpu.device);

@@ -180,11 +180,11 @@ export const isResidual = (architecture: ArchitectureConfig) => architecture.kin
 export const isPlainMlp = (architecture: ArchitectureConfig) =>
   architecture.kind === 'plain' && architecture.norm === 'none';
 
-/** Refuses, in a sentence, a network an engine does not compute yet, rather than run another in its place. */
-export function requirePlainMlp(architecture: ArchitectureConfig, engine: 'CPU' | 'GPU', work: 'run' | 'train'): void {
+/** Refuses, in a sentence, a network the GPU engine does not compute yet, rather than run another in its place. */
+export function requirePlainMlp(architecture: ArchitectureConfig, work: 'run' | 'train'): void {
   if (isPlainMlp(architecture)) return;
   throw new Error(
-    `The ${engine} engine cannot ${work} ${describeArchitecture(architecture)} networks yet; use architecture.kind = "plain" with norm "none".`,
+    `The GPU engine cannot ${work} ${describeArchitecture(architecture)} networks yet; the CPU engine can (--engine cpu), or use architecture.kind = "plain" with norm "none".`,
   );
 }
 

@@ -5,6 +5,7 @@
  * With backward, each layer also has "grad" (∂L/∂Z_l) and "weightGrad" (∂L/∂W_l); with histograms, each series has
  * "histograms".
  */
+import type { ArchitectureConfig } from './architecture';
 import { configJson, type ExperimentConfig } from './config';
 import type { Histogram } from './histogram';
 import type { InitSpec } from './initializers';
@@ -84,6 +85,8 @@ export interface GridPlacement {
 
 export interface SeriesResult extends Partial<GridPlacement> {
   label: string;
+  /** The network this series ran on, where a figure joins runs of several (the page's residual section). */
+  architecture?: ArchitectureConfig;
   init: InitSpec;
   layers: LayerStats[];
   /** Present when the run asked for `histogramBins`. */
@@ -141,6 +144,7 @@ export function resultJson(result: RunResult): object {
       width: s.width ?? result.config.width,
       depth: s.depth ?? result.config.depth,
       parametrization: s.parametrization ?? result.config.parametrization.kind,
+      ...(s.architecture ? { architecture: s.architecture } : {}),
       layers: s.layers,
       ...(s.histograms ? { histograms: s.histograms } : {}),
     })),

@@ -11,7 +11,7 @@ import { drawHiking } from './hikingFigure';
 import { LazySections } from './lazySections';
 import { Presentation } from './lecture';
 import { renderMath } from './math';
-import { type Job, jobWork, Runner, type RunStatus } from './runner';
+import { type Job, jobWork, partJobId, Runner, type RunStatus } from './runner';
 import { createSections, type Section } from './sections';
 import { registerEngine } from './testHooks';
 import { type LabState, readUrl, writeUrl } from './urlState';
@@ -40,13 +40,21 @@ function plan(sections: Section[], state: LabState, engines: EngineSet, lazy: La
       return [];
     }
     const onCpu = section.engine === 'cpu';
+    const job = {
+      options: section.options?.(state),
+      engine: onCpu ? engines.cpu : chosen,
+      fallback: onCpu ? undefined : engines.cpu,
+    };
+    // A part's result is drawn by its section's own job, which runs after it.
+    const parts = (section.parts?.(state) ?? []).map(
+      (part): Job => ({ ...job, id: partJobId(section.id, part.id), config: part.config, done: () => undefined }),
+    );
     return [
+      ...parts,
       {
+        ...job,
         id: section.id,
         config: section.config(state),
-        options: section.options?.(state),
-        engine: onCpu ? engines.cpu : chosen,
-        fallback: onCpu ? undefined : engines.cpu,
         done: (result, substitution, resultOf) => section.figure.show(result, substitution, resultOf),
       },
     ];

@@ -28,6 +28,9 @@ export interface Job {
   done: (result: RunResult, substitution: string, resultOf: (id: string) => RunResult | undefined) => void;
 }
 
+/** The id of a section's part (sections.ts): a run planned before the section's own, its figure drawing both. */
+export const partJobId = (section: string, part: string) => `${section}/${part}`;
+
 /** The figures `options` ask for that `result` does not hold, in words. */
 export function missingFigures(result: RunResult, options: JobOptions = {}): string[] {
   const missing: string[] = [];

@@ -13,6 +13,9 @@ import { byId } from './dom';
 import { ExperimentFigure } from './experimentFigure';
 import { drawHeDerivation, heDerivationConfig } from './heDerivation';
 import { setLive } from './liveText';
+import { DEPTH_FIGURES, layerNormSweepConfig, NETWORK_VARIANTS, variantConfig } from './residualConfigs';
+import { DepthFigure } from './residualFigure';
+import { layerNormSweep } from './residualSentences';
 import {
   BACKWARD_DRAWS,
   BACKWARD_SWEEP,
@@ -48,7 +51,7 @@ export interface SectionFigure {
 }
 
 export interface Section {
-  /** The job's id; for a lazy section also the id of its <section> element. */
+  /** The job's id; for a lazy section also the id of the element whose first sight starts it. */
   id: string;
   /** Computed only once the reader has reached it: its gradients or histograms are extra work. */
   lazy?: boolean;
@@ -61,6 +64,11 @@ export interface Section {
   /** Whether the section runs in this state; absent: always. */
   active?(state: LabState, gpuAvailable: boolean): boolean;
   config(state: LabState): ExperimentConfig;
+  /**
+   * Runs planned just before this one, whose results the figure draws beside this one's: job ids partJobId(id, part), the
+   * same engine and options. A figure that joins networks of different architectures needs one run per network.
+   */
+  parts?(state: LabState): { id: string; config: ExperimentConfig }[];
   options?(state: LabState): SendableOptions;
   figure: SectionFigure;
 }
@@ -72,6 +80,10 @@ const drawInto = (id: string, draw: (host: HTMLElement, result: RunResult) => vo
 /** Said beside the engine's name on the figures of many small networks that always run on the CPU engine. */
 const MANY_NETWORKS =
   'Many small networks: the CPU engine draws them faster than a GPU, which would wait for the device at every layer of each.';
+
+/** Said beside the engine's name on the residual and normalization figures. */
+const CPU_ONLY_NETWORKS =
+  'The CPU engine computes these networks: the GPU engine does not compute residual or normalized networks yet.';
 
 /** A figure whose section's sentences follow its result; `panel` is the reader's own config (the first experiment's). */
 function withProse(
@@ -201,6 +213,39 @@ export function createSections(gpuAvailable: boolean, onCompare: () => void): Se
       config: (state) => distributionsConfig(state.config),
       options: () => ({ backward: true, histogramBins: HISTOGRAM_BINS }),
       figure: new DistributionsFigure(byId('distributions-figure')),
+    },
+    ...DEPTH_FIGURES.map(
+      ({ id, norm }): Section => ({
+        id,
+        lazy: true,
+        engine: 'cpu',
+        config: (state) => variantConfig(state.config, NETWORK_VARIANTS[NETWORK_VARIANTS.length - 1], norm),
+        parts: (state) =>
+          NETWORK_VARIANTS.slice(0, -1).map((v) => ({ id: v.id, config: variantConfig(state.config, v, norm) })),
+        figure: new DepthFigure(
+          id,
+          `${norm === 'none' ? 'Without' : 'With LayerNorm'}: E[x²] per block`,
+          CPU_ONLY_NETWORKS,
+        ),
+      }),
+    ),
+    {
+      id: 'layernorm-sweep',
+      lazy: true,
+      engine: 'cpu',
+      // LayerNorm of a single unit is 0 whatever it holds.
+      active: (state) => state.config.width >= 2,
+      config: (state) => layerNormSweepConfig(state.config),
+      options: () => ({ backward: true }),
+      figure: withProse(
+        new ExperimentFigure('layernorm-sweep', byId('layernorm-sweep-figure'), {
+          pre: 'With LayerNorm: Var(Z) per layer',
+          post: 'With LayerNorm: Var(H) per layer',
+          grad: 'With LayerNorm: E[(∂L/∂Z)²] per layer',
+        }),
+        (result) => setLive('layernorm-sweep-result', layerNormSweep(result)),
+        CPU_ONLY_NETWORKS,
+      ),
     },
   ];
 }

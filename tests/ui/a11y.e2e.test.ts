@@ -20,7 +20,7 @@ async function axeFindings(page: Page, where: string, include?: string): Promise
   );
 }
 
-const LAZY_SECTIONS = ['backward', 'distributions'];
+const LAZY_SECTIONS = ['backward', 'distributions', 'residual', 'residual-norm', 'layernorm-sweep'];
 
 /** Brings each lazily computed section into view and waits for its figure, as a reader scrolling down would. */
 async function drawLazySections(page: Page): Promise<void> {
@@ -37,7 +37,7 @@ describe('the lab page for every reader', () => {
   // The CPU engine: these tests are about the page, and SwiftShader's GPU runs are the slow part of the suite.
   const url = () => `${env.lab.url}?engine=cpu`;
 
-  it('axe-core finds nothing on the light page, nor in the backward and distributions sections once they are drawn', async () => {
+  it('axe-core finds nothing on the light page, nor in the backward, distributions and residual figures once they are drawn', async () => {
     const { page, errors } = await openLab(env.browser, url(), { width: 1280, height: 800 }, { colorScheme: 'light' });
     await waitForRun(page);
     expect(await theme(page)).toBe('light');
