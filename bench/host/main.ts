@@ -7,11 +7,26 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgpu';
 import { acquireDevice, type GpuContext } from '../../src/gpu/device';
 import { PARTIAL_BYTES, tilesAlong } from '../../src/gpu/geometry';
+import { GpuEngine } from '../../src/gpu/gpuEngine';
 import { LayerKernel } from '../../src/gpu/layerKernel';
 import { STATE } from '../../src/gpu/layerState';
 import { MergeKernel } from '../../src/gpu/mergeKernel';
 import { activations } from '../../src/lab/activations';
+import type { ExperimentConfig } from '../../src/lab/config';
+import { phasePoints, pointConfig } from '../../src/lab/phase';
 import { NaiveLayerKernel } from '../naiveLayerKernel';
+
+/**
+ * The phase-diagram sweep on the GPU engine, after a warm-up run compiled the kernels: every network at once, and the
+ * first SEQUENTIAL_SAMPLE networks run one at a time as ordinary experiments, for the time the grid would take that way.
+ */
+export interface PhaseTiming {
+  device: string;
+  ms: number;
+  oneAtATimeMs: number;
+}
+
+const SEQUENTIAL_SAMPLE = 16;
 
 export interface Timings {
   device: string;
@@ -22,7 +37,10 @@ export interface Timings {
 
 declare global {
   interface Window {
-    initlabBench: { measure(width: number, repetitions: number, warmUp: boolean): Promise<Timings> };
+    initlabBench: {
+      measure(width: number, repetitions: number, warmUp: boolean): Promise<Timings>;
+      phase(config: ExperimentConfig, warmUp: ExperimentConfig): Promise<PhaseTiming>;
+    };
   }
 }
 
@@ -127,5 +145,24 @@ window.initlabBench = {
     const { fused, naive } = await timeGpuKernels(context, width, repetitions, warmUp);
     const tfjs = await timeTfjs(width, repetitions, warmUp);
     return { device: context.description, fused, tfjs, naive };
+  },
+  async phase(config, warmUp) {
+    const engine = await GpuEngine.create();
+    try {
+      await engine.run(warmUp, { phase: true });
+      const result = await engine.run(config, { phase: true });
+      const points = phasePoints(config);
+      await engine.run(pointConfig(warmUp, 1, 0));
+      const started = performance.now();
+      for (const p of points.slice(0, SEQUENTIAL_SAMPLE)) await engine.run(pointConfig(config, p.sigmaW, p.sigmaB));
+      const sample = performance.now() - started;
+      return {
+        device: engine.device,
+        ms: result.timings.totalMs,
+        oneAtATimeMs: (sample * points.length) / SEQUENTIAL_SAMPLE,
+      };
+    } finally {
+      engine.dispose();
+    }
   },
 };

@@ -7,15 +7,16 @@ import { CpuEngine } from '../cpu/cpuEngine';
 import { compareTraining } from '../lab/compareTraining';
 import type { ExperimentConfig } from '../lab/config';
 import type { Engine } from '../lab/engine';
+import { isGrid } from '../lab/grid';
 import type { Parameters, Trainer, TrainResult } from '../lab/training';
 import { trainResultCsv, trainResultJson } from '../lab/trainResults';
 import { estimateTraining } from '../lab/trainWork';
 import type { BrowserEngine } from './browserEngine';
 import { VERDICT_EXIT_CODES } from './comparisonTable';
-import { loadConfig, UsageError } from './configFile';
+import { coordCheckConfig, coordTables } from './coordTable';
 import { confirmEstimates, NotConfirmedError } from './estimate';
-import { openGpu } from './openGpu';
 import { progressBar } from './progressBar';
+import { loadConfig, openGpu, UsageError } from './runCommand';
 import { parseTrainArgs, type TrainArgs, USAGE } from './trainArgs';
 import { type ExportedRun, exportRun } from './trainExport';
 import { comparisonReport, outcomeTable } from './trainTable';
@@ -75,6 +76,7 @@ async function trainBoth(args: TrainArgs, config: ExperimentConfig, gpu: Browser
   const cpuRun = await trainOne(cpu, config, args.export !== undefined);
   const comparison = compareTraining(cpuRun.result, gpuRun.result);
   report(gpuRun.result);
+  if (args.coordCheck) console.log(`\n${coordTables(gpuRun.result)}`);
   console.log(`\nCPU reference: ${cpuRun.result.timings.totalMs.toFixed(0)} ms\n`);
   console.log(comparisonReport(comparison));
   write(args, gpuRun.result, { reference: trainResultJson(cpuRun.result), comparison });
@@ -97,7 +99,14 @@ export async function main(argv: string[]): Promise<number> {
   }
   let gpu: BrowserEngine | null = null;
   try {
-    const config = loadConfig(args.configPath);
+    const loaded = loadConfig(args.configPath).config;
+    const config = args.coordCheck ? coordCheckConfig(loaded) : loaded;
+    if (args.export && isGrid(config))
+      throw new UsageError(
+        '--export writes one network shape: train one width, depth and learning rate at a time (the config lists several).',
+      );
+    if (args.coordCheck)
+      console.error("Coordinate check: every step recorded, with each layer's change since initialization.");
     if (args.engine !== 'cpu') gpu = await openGpu();
     const engines: TrainingEngine[] = args.engine === 'both' ? [gpu!, new CpuEngine()] : [gpu ?? new CpuEngine()];
     const estimates = await Promise.all(
@@ -107,6 +116,7 @@ export async function main(argv: string[]): Promise<number> {
     if (args.engine === 'both') return await trainBoth(args, config, gpu!);
     const run = await trainOne(engines[0], config, args.export !== undefined);
     report(run.result);
+    if (args.coordCheck) console.log(`\n${coordTables(run.result)}`);
     write(args, run.result);
     if (args.export) exportRun(args.export, run);
     return 0;

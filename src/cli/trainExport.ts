@@ -11,11 +11,11 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExperimentConfig } from '../lab/config';
+import { configJson, type ExperimentConfig } from '../lab/config';
 import { type DataSplit, makeDataset } from '../lab/datasets';
 import { Minibatches } from '../lab/minibatches';
 import { datasetShape } from '../lab/trainConfig';
-import type { Parameters, TrainResult } from '../lab/training';
+import { type Parameters, type TrainResult, trainFactors } from '../lab/training';
 import { trainMatrices } from '../lab/trainWork';
 import { NpyWriter, npyDescr, writeNpy } from './npy';
 
@@ -101,9 +101,9 @@ function forwardText(config: ExperimentConfig): string {
       : ` N = ${norm === 'layer' ? 'LayerNorm over a row' : 'BatchNorm over the batch'} without affine parameters (eps = architecture.eps);`;
   if (kind === 'plain')
     return norm === 'none'
-      ? 'H_0 = x; Z_l = H_{l-1} @ W_l + b_l; H_l = activation(Z_l) for l = 1 … depth; the readout Z_{depth+1} has none'
-      : `H_0 = x; Z_l = H_{l-1} @ W_l + b_l; H_l = activation(N(Z_l)) for l = 1 … depth; the readout Z_{depth+1} has none;${n}`;
-  return `x = x_in @ W_1 + b_1; for each block l = 1 … depth: Z = activation(N(x)) @ W_{2l} + b_{2l}; x = x + alpha * (activation(Z) @ W_{2l+1} + b_{2l+1}); the readout Z = activation(N(x)) @ W_{2·depth+2} + b_{2·depth+2}; alpha = architecture.branchScale (1/sqrt(depth) for "1/sqrt(depth)");${n || ' N is the identity'}`;
+      ? 'H_0 = x; Z_l = c_l * (H_{l-1} @ W_l) + b_l; H_l = activation(Z_l) for l = 1 … depth; the readout Z_{depth+1} has none'
+      : `H_0 = x; Z_l = c_l * (H_{l-1} @ W_l) + b_l; H_l = activation(N(Z_l)) for l = 1 … depth; the readout Z_{depth+1} has none;${n}`;
+  return `x = c_1 * (x_in @ W_1) + b_1; for each block l = 1 … depth, with k = 2l: Z = c_k * (activation(N(x)) @ W_k) + b_k; x = x + alpha * (c_{k+1} * (activation(Z) @ W_{k+1}) + b_{k+1}); the readout Z = c_K * (activation(N(x)) @ W_K) + b_K, K = 2·depth + 2; alpha = architecture.branchScale (1/sqrt(depth) for "1/sqrt(depth)");${n || ' N is the identity'}`;
 }
 
 function manifest(run: ExportedRun, widths: number[], files: FileEntry[]): object {
@@ -119,6 +119,16 @@ function manifest(run: ExportedRun, widths: number[], files: FileEntry[]): objec
       ...(config.activation === 'leaky-relu' ? { slope: config.slope } : {}),
       architecture: config.architecture,
       forward: forwardText(config),
+      parametrization: {
+        ...config.parametrization,
+        note: 'c_l: each matrix’s output multiplier (l as in W{l}); its W and b train with lr times weightLr and biasLr (SGD or Adam per the optimizer)',
+        layers: trainFactors(config, trainMatrices(config)).map((f, i) => ({
+          layer: i + 1,
+          multiplier: f.multiplier,
+          weightLr: f.weightLr,
+          biasLr: f.biasLr,
+        })),
+      },
       loss: classes
         ? 'CrossEntropyLoss() on the readout (mean over the batch)'
         : 'MSELoss() on the readout (mean over all elements)',
@@ -138,6 +148,6 @@ function manifest(run: ExportedRun, widths: number[], files: FileEntry[]): objec
         : {}),
     })),
     files,
-    config,
+    config: configJson(config),
   };
 }

@@ -6,7 +6,7 @@
  */
 import { type BoundActivation, bindActivation } from '../lab/activations';
 import { branchScale } from '../lab/architecture';
-import { batchRows, type ExperimentConfig } from '../lab/config';
+import { batchRows, type ExperimentConfig, inputWidth, pairsInput } from '../lab/config';
 import {
   type Engine,
   type ResolvedOptions,
@@ -18,16 +18,21 @@ import {
 import { estimateGrid, isGrid, runGrid, trainGrid } from '../lab/grid';
 import { autoHistogram } from '../lab/histogram';
 import { type InitSpec, initLabel } from '../lab/initializers';
+import { spectrumOf } from '../lab/jacobian';
+import { pairCosines } from '../lab/pairs';
+import { phaseWork } from '../lab/phase';
 import type { LayerHistograms, Quantity, RowCapture, RunResult, SeriesResult } from '../lab/results';
 import { SeriesRecorder } from '../lab/seriesRecorder';
 import { emptyPartial, type Moments, pushValue, toMoments } from '../lab/stats';
 import type { Trainer, TrainingSession } from '../lab/training';
 import { estimateRun, type RunEstimate, runWork } from '../lab/work';
 import { outputGradient } from './backward';
+import { TangentRows } from './jacobian';
 import { inputMatrix, measureCpuSpeed } from './layers';
 import { backwardTrial, type ForwardKinds } from './networkBackward';
 import { forwardTrial } from './networkForward';
 import { Yielder } from './pace';
+import { runPhaseOnCpu } from './phaseRun';
 import { type RangeKind, statisticProblems, union, type ValueScan } from './rangeCheck';
 import { CpuTrainingSession } from './trainer';
 
@@ -88,6 +93,8 @@ function recordQuantity(
 interface SeriesSink {
   recorder: SeriesRecorder;
   histograms: LayerHistograms[];
+  /** Each trial's Jacobian singular values, when asked. */
+  spectra: Float64Array[];
   /** Per layer, the captured rows' pre-activations (trial 0). */
   captured: Float64Array[];
 }
@@ -102,13 +109,20 @@ export class CpuEngine implements Engine, Trainer {
     if (isGrid(config)) return estimateGrid((c, o) => this.estimate(c, o), config, options);
     const rows = options.rows ? options.rows.length / batchRows(config) : 1;
     this.macsPerSecond ??= measureCpuSpeed();
-    return estimateRun(runWork(config, options.backward === true) * rows, this.macsPerSecond, null);
+    const work = options.phase
+      ? phaseWork(config)
+      : runWork(config, options.backward === true, options.jacobian === true);
+    return estimateRun(work * rows, this.macsPerSecond, null);
   }
 
   async run(config: ExperimentConfig, options: RunOptions = {}): Promise<RunResult> {
     if (isGrid(config)) return runGrid((c, o) => this.run(c, o), config, options);
     const started = performance.now();
     const resolved = resolveRunOptions(config, options);
+    if (resolved.phase) {
+      const phase = await runPhaseOnCpu(config, options);
+      return { config, engine: 'cpu', series: [], phase, timings: { totalMs: performance.now() - started } };
+    }
     const activation = bindActivation(config.activation, config);
     const capture: RowCapture | undefined = resolved.captureRows.length
       ? { rows: resolved.captureRows, preActivations: [] }
@@ -117,19 +131,27 @@ export class CpuEngine implements Engine, Trainer {
 
     const series: SeriesResult[] = [];
     for (const [s, spec] of config.sweep.entries()) {
-      const sink: SeriesSink = { recorder: new SeriesRecorder(config.depth), histograms: [], captured: [] };
+      const sink: SeriesSink = {
+        recorder: new SeriesRecorder(config.depth),
+        histograms: [],
+        spectra: [],
+        captured: [],
+      };
       for (let trial = 0; trial < config.trials; trial++) {
         await this.trial(config, spec, s, trial, activation, resolved, sink, options.signal, pacer);
       }
       capture?.preActivations.push(sink.captured);
       const histograms = resolved.histogramBins ? { histograms: sink.histograms } : {};
-      series.push({ label: initLabel(spec), init: spec, layers: sink.recorder.layers(), ...histograms });
+      const jacobian = resolved.jacobian ? { jacobian: spectrumOf(resolved.rows[0], sink.spectra) } : {};
+      series.push({ label: initLabel(spec), init: spec, layers: sink.recorder.layers(), ...histograms, ...jacobian });
     }
     const totalMs = performance.now() - started;
     // Runs long enough to time well refine the speed estimates are made from.
     if (totalMs > 200) {
       this.macsPerSecond =
-        (runWork(config, resolved.backward) * resolved.rows.length) / batchRows(config) / (totalMs / 1000);
+        (runWork(config, resolved.backward, resolved.jacobian) * resolved.rows.length) /
+        batchRows(config) /
+        (totalMs / 1000);
     }
     return { config, engine: 'cpu', series, timings: { totalMs }, ...(capture ? { capture } : {}) };
   }
@@ -150,6 +172,9 @@ export class CpuEngine implements Engine, Trainer {
     const captureIndex = resolved.captureRows.map((row) => rows.indexOf(row));
     const width = config.width;
     const forwardKinds: ForwardKinds = [];
+    const pairs = pairsInput(config) !== null;
+    // The Jacobian of the plain network without normalization (engine.ts refuses it for the others).
+    const tangent = resolved.jacobian ? new TangentRows(inputWidth(config)) : null;
     const trace = await forwardTrial({
       config,
       spec,
@@ -167,6 +192,9 @@ export class CpuEngine implements Engine, Trainer {
         forwardKinds.push(Object.fromEntries(measured.map((m) => [m.quantity, m.kinds])));
         for (const m of measured) recordQuantity(sink.recorder, layer - 1, m.quantity, m.values, m.scan, m.kinds);
         const [z, h] = [measured[0].values, measured[1].values];
+        tangent?.step(weights, width, z.subarray(0, width), activation);
+        // A cosine is held whenever Z is: its flags are pre's, which the comparison applies to it.
+        if (pairs) sink.recorder.record(layer - 1, 'correlation', toMoments(pairCosines(z, rows.length, width)));
         if (bins && trial === 0) {
           sink.histograms.push({
             layer,
@@ -185,6 +213,7 @@ export class CpuEngine implements Engine, Trainer {
         await pacer.finished(series, trial, layer);
       },
     });
+    if (tangent) sink.spectra.push(tangent.singularValues());
     if (!resolved.backward) return;
     throwIfAborted(signal);
     const outputGrad = outputGradient(config.seed, trial, config.depth, rows, width);

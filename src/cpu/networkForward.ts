@@ -8,6 +8,7 @@
  */
 import type { BoundActivation } from '../lab/activations';
 import { branchScale, type WeightMatrix, weightMatrices } from '../lab/architecture';
+import { layerBiases } from '../lab/bias';
 import { type ExperimentConfig, inputWidth } from '../lab/config';
 import { type InitSpec, weightDistribution } from '../lab/initializers';
 import { type Normalized, normalize } from '../lab/normalization';
@@ -102,8 +103,10 @@ async function product(
   layer: number,
   share: [number, number],
 ): Promise<Float64Array> {
-  const { rows } = context;
-  const z = new Float64Array(rows * matrix.fanOut).fill(context.config.bias);
+  const { rows, config, trial } = context;
+  const biases = layerBiases(config.bias, config.seed, trial, matrix.address, matrix.fanOut);
+  const z = new Float64Array(rows * matrix.fanOut);
+  for (let r = 0; r < rows; r++) z.set(biases, r * matrix.fanOut);
   const block = Math.max(1, Math.floor(BLOCK_MACS / (matrix.fanIn * matrix.fanOut)));
   for (let first = 0; first < rows; first += block) {
     const last = Math.min(rows, first + block);

@@ -10,14 +10,16 @@
  * x_1; block l reads A = φ(N(x_l)) into W_{l,1}, then A = φ(Z_{l,1}) into W_{l,2}, and x_{l+1} = x_l + α·Z_{l,2}; the
  * readout reads φ(N(x_{L+1})).
  */
+
 import type { BoundActivation } from '../lab/activations';
 import { type ArchitectureConfig, branchScale, type WeightMatrix } from '../lab/architecture';
+import { layerBiases } from '../lab/bias';
 import type { ExperimentConfig } from '../lab/config';
 import type { DataSplit } from '../lab/datasets';
 import { weightDistribution } from '../lab/initializers';
 import { type Normalized, normalize } from '../lab/normalization';
-import { kindFactors, type LayerFactors, matrixKind } from '../lab/parametrization';
 import { sampleWeights } from '../lab/sampling';
+import { trainFactors } from '../lab/training';
 import { affineRows } from './layers';
 
 /** Products run in blocks of rows of about this many multiply–adds (a few ms) between chances to yield. */
@@ -59,7 +61,10 @@ export function initialNetwork(config: ExperimentConfig, series: number, matrice
     const scale = factors[i].initScale;
     return scale === 1 ? drawn : drawn.map((w) => w * scale);
   });
-  const biases = matrices.map((m, i) => new Float64Array(m.fanOut).fill(factors[i].zero ? 0 : config.bias));
+  // A random bias (plain networks only, config.ts) draws trial 0's biases at the matrix's address.
+  const biases = matrices.map((m, i) =>
+    factors[i].zero ? new Float64Array(m.fanOut) : layerBiases(config.bias, config.seed, 0, m.address, m.fanOut),
+  );
   return {
     matrices,
     weights,
@@ -68,12 +73,6 @@ export function initialNetwork(config: ExperimentConfig, series: number, matrice
     architecture: config.architecture,
     alpha: branchScale(config.architecture, config.depth),
   };
-}
-
-/** Each matrix's parametrization factors in the trained network (the readout last). */
-export function trainFactors(config: ExperimentConfig, matrices: WeightMatrix[]): LayerFactors[] {
-  const { parametrization, depth, width, train } = config;
-  return matrices.map((m) => kindFactors(parametrization, matrixKind(m, depth), width, train.optimizer.kind));
 }
 
 /** Rows [first, last) of each function's product, in blocks of about BLOCK_MACS, each reported to `pace`. */

@@ -22,20 +22,13 @@ import {
   type TrainHistoryEntry,
   type TrainingSession,
   type TrainSnapshot,
+  trainFactors,
 } from '../lab/training';
 import { advanceWork, trainMatrices } from '../lab/trainWork';
 import { Yielder } from './pace';
 import { type Gradients, minibatchGradient } from './trainBackward';
 import { historyEntry } from './trainEvaluation';
-import {
-  forward,
-  gatherRows,
-  initialNetwork,
-  type Network,
-  type Pace,
-  type ReadoutShape,
-  trainFactors,
-} from './trainNetwork';
+import { forward, gatherRows, initialNetwork, type Network, type Pace, type ReadoutShape } from './trainNetwork';
 import { makeOptimizer, type Optimizer } from './trainOptimizers';
 
 type AdvanceOptions = { signal?: AbortSignal; onProgress?: (p: Progress) => void };

@@ -34,6 +34,19 @@ export class TrainPass {
     return this.net.widths.length - 1;
   }
 
+  /** Layer l's shape and φ as its product kernels read them (its input is φ(Z_{l−1}) above the first layer). */
+  private shape(l: number) {
+    const { net } = this;
+    return {
+      fanIn: net.widths[l - 1],
+      fanOut: net.widths[l],
+      activationId: net.activationId,
+      activateInput: l > 1,
+      layer: l - 1,
+      slope: net.slope,
+    };
+  }
+
   /**
    * Z_l of every layer into `trace`; with `measure`, Z_l's moments are added to the evaluation state. `state` takes
    * the layer kernels' range flags: the initial network's pass keeps them out of the evaluation's.
@@ -45,18 +58,10 @@ export class TrainPass {
     trace = this.b.trace,
     state = this.b.evalState,
   ): void {
-    const { k, b, net } = this;
+    const { k, b } = this;
     for (let l = 1; l <= this.layers; l++) {
-      const [fanIn, fanOut] = [net.widths[l - 1], net.widths[l]];
-      const step = {
-        rows,
-        fanIn,
-        fanOut,
-        activationId: net.activationId,
-        activateInput: l > 1,
-        layer: l - 1,
-        slope: net.slope,
-      };
+      const step = { rows, ...this.shape(l) };
+      const { fanOut } = step;
       k.layer.slab(
         {
           input: l === 1 ? b.input : trace[l - 2],
@@ -164,18 +169,7 @@ export class TrainPass {
           partials: b.partials,
           gradState: b.gradStats,
         },
-        {
-          rows,
-          fanIn,
-          fanOut,
-          activationId: net.activationId,
-          activateInput: l > 1,
-          layer: l - 1,
-          slope: net.slope,
-          add: false,
-          store: true,
-          reduce: measure,
-        },
+        { rows, ...this.shape(l), add: false, store: true, reduce: measure },
         0,
         fanIn,
         0,

@@ -3,15 +3,18 @@
  * Every bad field gives an error naming the field, the value and what is allowed; nothing is silently defaulted.
  */
 import type { ActivationName } from './activations';
-import { ARCHITECTURE_SCHEMA, type ArchitectureConfig, architectureErrors } from './architecture';
 import {
-  MAX_ELEMENTS_PER_LAYER,
-  MAX_ORTHOGONAL_WIDTH,
-  MAX_SERIES,
-  type ScalarField,
-  scalarFields,
-} from './configFields';
-import { type InputSpec, parseInput } from './configInput';
+  ARCHITECTURE_SCHEMA,
+  type ArchitectureConfig,
+  architectureErrors,
+  describeArchitecture,
+  isPlainMlp,
+} from './architecture';
+import { type BiasSpec, parseRandomBias } from './bias';
+import { MAX_ELEMENTS_PER_LAYER, MAX_ORTHOGONAL_WIDTH, scalarFields } from './configFields';
+import { checkGridSize, GRID_FIELDS, type GridAxes, parseGridList, takeLrList } from './configGrid';
+import { type InputSpec, type PairsInputSpec, parseInput } from './configInput';
+import { type PhaseSpec, parsePhase } from './configPhase';
 import { parseSweep } from './configSweep';
 import { type ConfigError, checkScalar, isRecord, MAX_CONFIG_NESTING, nestingDepth } from './configValues';
 import type { InitSpec } from './initializers';
@@ -19,7 +22,10 @@ import { PARAMETRIZATION_SCHEMA, type ParametrizationConfig } from './parametriz
 import { defaultObject, type ObjectSpec, parseObject } from './schema';
 import { MAX_DATASET_ELEMENTS, splitSizes, TRAIN_SCHEMA, type TrainConfig } from './trainConfig';
 
-export type { InputSpec } from './configInput';
+export type { GridAxes } from './configGrid';
+export { GRID_FIELDS, MAX_GRID_VALUES } from './configGrid';
+export type { InputSpec, PairsInputSpec, RandomInputSpec } from './configInput';
+export type { PhaseAxis, PhaseSpec } from './configPhase';
 export { type ConfigError, formatError, formatValue } from './configValues';
 
 export interface ExperimentConfig {
@@ -27,7 +33,8 @@ export interface ExperimentConfig {
   trials: number;
   depth: number;
   width: number;
-  bias: number;
+  /** One constant for every unit, or a random bias drawn per unit (src/lab/bias.ts). */
+  bias: BiasSpec;
   activation: ActivationName;
   /** Leaky ReLU's negative slope; read by the activations through ActivationParams. */
   slope: number;
@@ -41,21 +48,13 @@ export interface ExperimentConfig {
   /** Plain or residual, with or without normalization (architecture.ts). */
   architecture: ArchitectureConfig;
   /**
-   * `width` and `depth` given as lists (grid.ts): every series at every listed width and depth. Null where the field
-   * is one number; `width` and `depth` then hold the first entry.
+   * `width`, `depth` and `train.optimizer.lr` given as lists (grid.ts): every series at every listed value. Null where
+   * the field is one number; the field then holds the first entry.
    */
   axes: GridAxes;
+  /** The grid of a phase diagram (configPhase.ts): read by `npm run phase` and the page's phase diagram only. */
+  phase?: PhaseSpec;
 }
-
-export interface GridAxes {
-  width: number[] | null;
-  depth: number[] | null;
-}
-
-/** Fields that accept a list as well as a number, each entry validated like the number. */
-export const GRID_FIELDS = ['width', 'depth'] as const;
-/** Entries of such a list: a power-of-two ladder from 2 to 16384 has 14. */
-export const MAX_GRID_VALUES = 16;
 
 /** The config's nested objects, each declared by its typed table (schema.ts): parsed, written to the URL and documented alike. */
 export const NESTED_FIELDS = {
@@ -82,7 +81,7 @@ export function defaultConfig(): ExperimentConfig {
     train: defaultObject(TRAIN_SCHEMA) as unknown as TrainConfig,
     parametrization: defaultObject(PARAMETRIZATION_SCHEMA) as unknown as ParametrizationConfig,
     architecture: defaultObject(ARCHITECTURE_SCHEMA) as unknown as ArchitectureConfig,
-    axes: { width: null, depth: null },
+    axes: { width: null, depth: null, lr: null },
   };
 }
 
@@ -91,6 +90,7 @@ const TOP_LEVEL = new Set([
   'input',
   'init',
   'sweep',
+  'phase',
   ...Object.keys(NESTED_FIELDS),
 ]);
 
@@ -116,6 +116,11 @@ export function parseConfig(raw: unknown): ParseResult {
   for (const field of scalarFields) {
     const value = raw[field.name];
     if (value === undefined) continue;
+    if (field.type === 'number' && field.random && isRecord(value)) {
+      const spec = parseRandomBias(value, field.name, errors);
+      if (spec) (config as unknown as Record<string, unknown>)[field.name] = spec;
+      continue;
+    }
     const grid = (GRID_FIELDS as readonly string[]).includes(field.name);
     if (grid && Array.isArray(value)) {
       const list = parseGridList(field, value, errors);
@@ -133,16 +138,16 @@ export function parseConfig(raw: unknown): ParseResult {
     const input = parseInput(raw.input, errors);
     if (input) config.input = input;
   }
+  if (raw.phase !== undefined) {
+    const phase = parsePhase(raw.phase, errors);
+    if (phase) config.phase = phase;
+  }
   const sweep = parseSweep(raw, errors);
   if (sweep?.length) config.sweep = sweep;
-  const series = config.sweep.length * (config.axes.width?.length ?? 1) * (config.axes.depth?.length ?? 1);
-  if (series > MAX_SERIES)
-    errors.push({
-      field: 'width',
-      value: config.axes.width ?? config.width,
-      allowed: `at most ${MAX_SERIES} series in all: ${config.sweep.length} initializers × ${config.axes.width?.length ?? 1} widths × ${config.axes.depth?.length ?? 1} depths is ${series}`,
-    });
-  config.train = parseObject(TRAIN_SCHEMA, raw.train, 'train', errors) as unknown as TrainConfig;
+  const { train, lrs } = takeLrList(raw.train, errors);
+  config.axes.lr = lrs;
+  config.train = parseObject(TRAIN_SCHEMA, train, 'train', errors) as unknown as TrainConfig;
+  checkGridSize(config.sweep.length, config.axes, errors);
   config.parametrization = parseObject(
     PARAMETRIZATION_SCHEMA,
     raw.parametrization,
@@ -162,6 +167,12 @@ export function parseConfig(raw: unknown): ParseResult {
       datasetSize: config.train.dataset.size,
     }),
   );
+  if (!isPlainMlp(config.architecture) && typeof config.bias !== 'number')
+    errors.push({
+      field: 'bias',
+      value: config.bias,
+      allowed: `a number for a ${describeArchitecture(config.architecture)} network: a random bias is drawn per layer of the plain network without normalization only`,
+    });
   const { dataset } = config.train;
   const dim = dataset.kind === 'teacher' ? dataset.dim : 2;
   if (dataset.size * dim > MAX_DATASET_ELEMENTS) {
@@ -204,21 +215,13 @@ export function parseConfig(raw: unknown): ParseResult {
  */
 export function configJson(config: ExperimentConfig): object {
   const { axes, ...rest } = config;
-  return { ...rest, width: axes.width ?? config.width, depth: axes.depth ?? config.depth };
-}
-
-/** A list for a grid field: 1 to MAX_GRID_VALUES distinct entries, each valid as the field's number. */
-function parseGridList(field: ScalarField, list: unknown[], errors: ConfigError[]): number[] | null {
-  const before = errors.length;
-  if (list.length < 1 || list.length > MAX_GRID_VALUES)
-    errors.push({ field: field.name, value: list, allowed: `a list of 1 to ${MAX_GRID_VALUES} entries` });
-  list.forEach((entry, i) => {
-    const error = checkScalar(field, entry, `${field.name}[${i}]`);
-    if (error) errors.push(error);
-  });
-  if (errors.length === before && new Set(list).size !== list.length)
-    errors.push({ field: field.name, value: list, allowed: 'a list without repeated entries' });
-  return errors.length === before ? (list as number[]) : null;
+  const { optimizer } = config.train;
+  return {
+    ...rest,
+    width: axes.width ?? config.width,
+    depth: axes.depth ?? config.depth,
+    train: { ...config.train, optimizer: { ...optimizer, lr: axes.lr ?? optimizer.lr } },
+  };
 }
 
 /** The deepest bracket nesting of JSON text, outside strings, without parsing it. */
@@ -255,6 +258,11 @@ export function parseConfigText(text: string): ParseResult {
 /** n_0: the input layer's width. */
 export function inputWidth(config: ExperimentConfig): number {
   return 'values' in config.input ? config.input.values.length : config.input.width;
+}
+
+/** The pairs input, when the config has one: rows 2k and 2k + 1 form a pair. */
+export function pairsInput(config: ExperimentConfig): PairsInputSpec | null {
+  return 'distribution' in config.input && config.input.distribution === 'pairs' ? config.input : null;
 }
 
 /** Number of input rows (samples) pushed through the network. */

@@ -14,39 +14,61 @@ import type { RunEstimate } from './work';
 export interface GridCell {
   width: number;
   depth: number;
+  /** The optimizer's learning rate (the config's where it is not an axis). */
+  lr: number;
   /** The cell's config: one network, `axes` cleared. */
   config: ExperimentConfig;
 }
 
 export function isGrid(config: ExperimentConfig): boolean {
-  return config.axes.width !== null || config.axes.depth !== null;
+  return config.axes.width !== null || config.axes.depth !== null || config.axes.lr !== null;
 }
 
-/** Every (depth, width) cell of a grid, depth outermost, in the order the lists give. */
-export function gridCells(config: ExperimentConfig): GridCell[] {
+/**
+ * Every (depth, width, lr) cell of a grid, depth outermost and lr innermost, in the order the lists give. The
+ * experiments at initialization train nothing: for them (`training` false) the learning rate is no axis.
+ */
+export function gridCells(config: ExperimentConfig, training = true): GridCell[] {
   const widths = config.axes.width ?? [config.width];
   const depths = config.axes.depth ?? [config.depth];
+  const lrs = (training && config.axes.lr) || [config.train.optimizer.lr];
+  const none = { width: null, depth: null, lr: null };
   return depths.flatMap((depth) =>
-    widths.map((width) => ({
-      width,
-      depth,
-      config: { ...config, width, depth, axes: { width: null, depth: null } },
-    })),
+    widths.flatMap((width) =>
+      lrs.map((lr) => ({
+        width,
+        depth,
+        lr,
+        config: {
+          ...config,
+          width,
+          depth,
+          axes: none,
+          train: { ...config.train, optimizer: { ...config.train.optimizer, lr } },
+        },
+      })),
+    ),
   );
 }
 
-/** A series' label in a grid: its initializer's, then the axes that vary (n = width, L = depth). */
-export function cellLabel(label: string, config: ExperimentConfig, cell: Pick<GridCell, 'width' | 'depth'>): string {
+/** A series' label in a grid: its initializer's, then the axes that vary (n = width, L = depth, lr). */
+export function cellLabel(
+  label: string,
+  config: ExperimentConfig,
+  cell: Omit<GridCell, 'config'>,
+  training = true,
+): string {
   const parts = [label];
   if (config.axes.width) parts.push(`n = ${cell.width}`);
   if (config.axes.depth) parts.push(`L = ${cell.depth}`);
+  if (config.axes.lr && training) parts.push(`lr = ${cell.lr}`);
   return parts.join(' · ');
 }
 
 function place(series: SeriesResult, config: ExperimentConfig, cell: GridCell): SeriesResult {
   return {
     ...series,
-    label: cellLabel(series.label, config, cell),
+    label: cellLabel(series.label, config, cell, false),
     width: cell.width,
     depth: cell.depth,
     parametrization: config.parametrization.kind,
@@ -65,7 +87,7 @@ export async function runGrid(
   config: ExperimentConfig,
   options: RunOptions = {},
 ): Promise<RunResult> {
-  const cells = gridCells(config);
+  const cells = gridCells(config, false);
   const started = performance.now();
   const results: RunResult[] = [];
   for (const [i, cell] of cells.entries()) {
@@ -92,7 +114,7 @@ export async function estimateGrid(
   config: ExperimentConfig,
   options?: SendableOptions,
 ): Promise<RunEstimate> {
-  const estimates = await Promise.all(gridCells(config).map((cell) => estimate(cell.config, options)));
+  const estimates = await Promise.all(gridCells(config, false).map((cell) => estimate(cell.config, options)));
   const total = (pick: (e: RunEstimate) => number) => estimates.reduce((sum, e) => sum + pick(e), 0);
   const bytes = estimates.map((e) => e.bytes);
   return {
@@ -135,6 +157,7 @@ class GridTrainingSession implements TrainingSession {
             label: cellLabel(s.label, this.config, this.cells[i]),
             width: this.cells[i].width,
             depth: this.cells[i].depth,
+            lr: this.cells[i].lr,
             parametrization: this.config.parametrization.kind,
           }),
         ),

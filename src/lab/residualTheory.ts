@@ -15,12 +15,14 @@
  * so with He ReLU branches and no normalization the gradient grows (1 + α²)-fold a block going back, as the stream does
  * going forward. None of it is exact at finite width: a unit's own share of the branch correlates it with the stream.
  */
+
+import { activationMoments } from './activationMoments';
 import type { BoundActivation } from './activations';
 import { branchScale } from './architecture';
+import { biasMean } from './bias';
 import { batchRows, type ExperimentConfig, inputWidth } from './config';
 import { distributionVariance, type InitSpec, initLabel, weightDistribution } from './initializers';
 import {
-  activationMoments,
   centered,
   inputNormSq,
   moments,
@@ -28,7 +30,7 @@ import {
   type TheoryLayer,
   type TheorySeries,
   unavailableTheory,
-} from './meanField';
+} from './theoryBasics';
 
 interface BlockForward {
   layer: TheoryLayer;
@@ -41,7 +43,8 @@ interface BlockForward {
 
 export function residualTheory(config: ExperimentConfig, spec: InitSpec, phi: BoundActivation): TheorySeries {
   const label = initLabel(spec);
-  const { width: n, bias: b, depth } = config;
+  // A residual network takes a constant bias (config.ts refuses a random one).
+  const [n, b, depth] = [config.width, biasMean(config.bias), config.depth];
   const alpha = branchScale(config.architecture, depth);
   const dists = [weightDistribution(spec, inputWidth(config), n), weightDistribution(spec, n, n)];
   const unavailable = unavailableTheory(dists);

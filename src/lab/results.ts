@@ -2,14 +2,17 @@
  * What an engine returns, and the JSON the CLI writes and the page exports:
  * {"config", "engine", "series": [{"label", "layers": [{"layer", "pre": {mean, var, meanSq, min, max, median, p10, p90},
  * "post": ...}]}]} (stats.ts's TrialSummary).
- * With backward, each layer also has "grad" (∂L/∂Z_l) and "weightGrad" (∂L/∂W_l); with histograms, each series has
- * "histograms".
+ * With backward, each layer also has "grad" (∂L/∂Z_l) and "weightGrad" (∂L/∂W_l); with a pairs input, "correlation"
+ * (the cosine of each pair's Z_l); with histograms, each series has "histograms"; with the Jacobian, "jacobian"
+ * ({"singularValues", "meanSquare", "min", "max", "p5", "p95", "row"}).
  */
 import type { ArchitectureConfig } from './architecture';
 import { configJson, type ExperimentConfig } from './config';
 import type { Histogram } from './histogram';
 import type { InitSpec } from './initializers';
+import type { JacobianSpectrum } from './jacobian';
 import type { ParametrizationKind } from './parametrization';
+import { type PhaseMeasurement, phaseGrid } from './phase';
 import type { Moments, TrialSummary } from './stats';
 
 /**
@@ -24,11 +27,14 @@ export const BACKWARD_QUANTITIES = ['grad', 'weightGrad'] as const;
  */
 export const RESIDUAL_FORWARD_QUANTITIES = ['stream', 'branch'] as const;
 export const RESIDUAL_BACKWARD_QUANTITIES = ['streamGrad', 'branchWeightGrad'] as const;
+/** With a pairs input: the cosine of each pair's pre-activations, over the pairs (src/lab/pairs.ts). */
+export const PAIR_QUANTITIES = ['correlation'] as const;
 export const QUANTITIES = [
   ...FORWARD_QUANTITIES,
   ...RESIDUAL_FORWARD_QUANTITIES,
   ...BACKWARD_QUANTITIES,
   ...RESIDUAL_BACKWARD_QUANTITIES,
+  ...PAIR_QUANTITIES,
 ] as const;
 export type ForwardQuantity = (typeof FORWARD_QUANTITIES)[number];
 export type BackwardQuantity = (typeof BACKWARD_QUANTITIES)[number];
@@ -53,6 +59,11 @@ export interface LayerStats {
   layer: number;
   pre: TrialSummary;
   post: TrialSummary;
+  /**
+   * With a pairs input: the cosine of the two rows of each pair at Z_l, `mean` over the pairs being the layer's
+   * correlation c_l (`var` and `meanSq` over the pairs too); like every figure, averaged over the trials.
+   */
+  correlation?: TrialSummary;
   flags: RangeFlag[];
   /** ∂L/∂Z_l for L = Σ g_L ⊙ H_L, g_L ~ N(0, 1): present when the run asked for `backward`. */
   grad?: TrialSummary;
@@ -83,6 +94,15 @@ export interface GridPlacement {
   parametrization: ParametrizationKind;
 }
 
+/** Where a series ran: its own placement in a grid, else the config's network. */
+export function placement(series: Partial<GridPlacement>, config: ExperimentConfig): GridPlacement {
+  return {
+    width: series.width ?? config.width,
+    depth: series.depth ?? config.depth,
+    parametrization: series.parametrization ?? config.parametrization.kind,
+  };
+}
+
 export interface SeriesResult extends Partial<GridPlacement> {
   label: string;
   /** The network this series ran on, where a figure joins runs of several (the page's residual section). */
@@ -91,6 +111,8 @@ export interface SeriesResult extends Partial<GridPlacement> {
   layers: LayerStats[];
   /** Present when the run asked for `histogramBins`. */
   histograms?: LayerHistograms[];
+  /** Present when the run asked for `jacobian`: J = ∂H_L/∂X's singular values (jacobian.ts). */
+  jacobian?: JacobianSpectrum;
 }
 
 /** Pre-activations of chosen batch rows, trial 0, for verifying one engine against the other. */
@@ -127,6 +149,8 @@ export interface RunResult {
   series: SeriesResult[];
   timings: { totalMs: number };
   capture?: RowCapture;
+  /** With the run option `phase`: the grid's measurements, in phase.ts's `phasePoints` order (`series` is empty). */
+  phase?: PhaseMeasurement[];
 }
 
 /** The JSON form of a result (capture and typed arrays left out). */
@@ -141,13 +165,27 @@ export function resultJson(result: RunResult): object {
     series: result.series.map((s) => ({
       label: s.label,
       init: s.init,
-      width: s.width ?? result.config.width,
-      depth: s.depth ?? result.config.depth,
-      parametrization: s.parametrization ?? result.config.parametrization.kind,
+      ...placement(s, result.config),
       ...(s.architecture ? { architecture: s.architecture } : {}),
       layers: s.layers,
       ...(s.histograms ? { histograms: s.histograms } : {}),
+      ...(s.jacobian ? { jacobian: s.jacobian } : {}),
     })),
+  };
+}
+
+/**
+ * The JSON `npm run phase` writes (and the page's phase diagram exports): {"config", "engine", "grid", ...}. The
+ * config leaves out `sweep` and `bias`, which every grid point sets for itself (phase.ts's pointConfig).
+ */
+export function phaseResultJson(result: RunResult): object {
+  const { sweep: _sweep, bias: _bias, ...shared } = result.config;
+  return {
+    config: shared,
+    engine: result.engine,
+    ...(result.device ? { device: result.device } : {}),
+    timings: result.timings,
+    grid: phaseGrid(result.config, result.phase ?? []),
   };
 }
 

@@ -47,6 +47,7 @@ export class SeriesRecorder {
         ...summary('post'),
         ...summary('stream'),
         ...summary('branch'),
+        ...summary('correlation'),
         flags: r.flags,
         ...summary('grad'),
         ...summary('weightGrad'),

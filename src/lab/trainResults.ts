@@ -5,6 +5,7 @@
  * entry and layer.
  */
 import { configJson } from './config';
+import { placement } from './results';
 import type { TrainResult } from './training';
 
 export function trainResultJson(result: TrainResult): object {
@@ -18,9 +19,8 @@ export function trainResultJson(result: TrainResult): object {
     series: result.series.map((s) => ({
       label: s.label,
       init: s.init,
-      width: s.width ?? result.config.width,
-      depth: s.depth ?? result.config.depth,
-      parametrization: s.parametrization ?? result.config.parametrization.kind,
+      ...placement(s, result.config),
+      lr: s.lr ?? result.config.train.optimizer.lr,
       outcome: s.outcome,
       history: s.history,
     })),
@@ -34,6 +34,7 @@ export const TRAIN_CSV_COLUMNS = [
   'width',
   'depth',
   'parametrization',
+  'lr',
   'step',
   'trainLoss',
   'trainAccuracy',
@@ -69,9 +70,8 @@ export function trainResultCsv(result: TrainResult): string {
         [
           String(index),
           JSON.stringify(s.label),
-          cell(s.width ?? result.config.width),
-          cell(s.depth ?? result.config.depth),
-          s.parametrization ?? result.config.parametrization.kind,
+          ...Object.values(placement(s, result.config)).map(String),
+          cell(s.lr ?? result.config.train.optimizer.lr),
           ...[entry.step, entry.trainLoss, entry.trainAccuracy, entry.testLoss, entry.testAccuracy, l.layer].map(cell),
           ...[l.pre.mean, l.pre.var, l.pre.meanSq, l.pre.meanAbs, l.post?.meanAbs, l.post?.meanSq].map(cell),
           ...[l.delta?.meanAbs, l.delta?.meanSq, l.weightGrad.meanSq, l.updateRatio].map(cell),

@@ -10,6 +10,7 @@
 import { trainedMatrices, type WeightMatrix } from './architecture';
 import type { ExperimentConfig } from './config';
 import type { Engine } from './engine';
+import { gridCells } from './grid';
 import { datasetShape, type TrainConfig } from './trainConfig';
 import { estimateRun, type RunEstimate } from './work';
 
@@ -53,9 +54,12 @@ export function advanceWork(config: ExperimentConfig, from: number, to: number, 
   return (to - from - reused) * minibatchWork(config) + entries * entryWork(config);
 }
 
-/** Multiply–adds of training every series to the end. */
+/** Multiply–adds of training every series to the end, over every cell of a grid. */
 export function trainWork(config: ExperimentConfig): number {
-  return config.sweep.length * advanceWork(config, 0, config.train.steps, true);
+  return gridCells(config).reduce(
+    (sum, cell) => sum + cell.config.sweep.length * advanceWork(cell.config, 0, cell.config.train.steps, true),
+    0,
+  );
 }
 
 /** What training `config` should cost on `engine`, at the speed the engine measured for its experiments. */

@@ -33,8 +33,10 @@
  * measured). The outcome says k, and no entry after the last finite one is recorded, so nothing non-finite is ever
  * plotted; the series' parameters stay as update k left them (the export's W_final may then hold NaN or ±Infinity).
  */
+import type { WeightMatrix } from './architecture';
 import type { ExperimentConfig } from './config';
 import type { InitSpec } from './initializers';
+import { kindFactors, type LayerFactors, matrixKind } from './parametrization';
 import type { Progress } from './progress';
 import type { GridPlacement, RangeFlag } from './results';
 import type { Moments } from './stats';
@@ -84,6 +86,8 @@ export interface TrainOutcome {
 export const STALL_FRACTION = 0.9;
 
 export interface TrainSeries extends Partial<GridPlacement> {
+  /** The learning rate it trained with, where the config lists several (a grid's lr axis). */
+  lr?: number;
   label: string;
   init: InitSpec;
   history: TrainHistoryEntry[];
@@ -160,6 +164,18 @@ export function entryIsFinite(entry: TrainHistoryEntry): boolean {
     figures.push(l.branch?.mean ?? 0, l.branch?.var ?? 0, l.branch?.meanSq ?? 0);
   }
   return figures.every(Number.isFinite);
+}
+
+/**
+ * Each matrix's parametrization factors in the trained network (trainWork.ts's trainMatrices, the readout last): by
+ * its role (parametrization.ts's matrixKind), so a plain layer's follow its place and a residual branch counts as hidden.
+ */
+export function trainFactors(
+  config: ExperimentConfig,
+  matrices: Pick<WeightMatrix, 'role' | 'layer'>[],
+): LayerFactors[] {
+  const { parametrization, depth, width } = config;
+  return matrices.map((m) => kindFactors(parametrization, matrixKind(m, depth), width, config.train.optimizer.kind));
 }
 
 /** The outcome the history shows, given the step a series diverged at (null if it did not). */

@@ -21,6 +21,7 @@ const QUANTITY_NAMES = {
   branch: 'α·F(x)',
   streamGrad: '∂L/∂x',
   branchWeightGrad: '∂L/∂W₂',
+  correlation: 'cos(Z_a, Z_b)',
 } as const;
 
 /** The layer's figures an engine could not hold, with who flagged them. */
@@ -51,6 +52,7 @@ export function drawComparison(host: HTMLElement, gpu: RunResult, cpu: RunResult
     ? `The batch is large: the CPU computed ${plan.captureRows.length} sampled rows (${plan.captureRows.join(', ')}), and both engines' statistics are taken over those rows.`
     : `Both engines computed the whole batch; activations compared on row${plan.captureRows.length > 1 ? 's' : ''} ${plan.captureRows.join(', ')}.`;
   const times = `GPU ${gpu.device ? `(${gpu.device}) ` : ''}${formatMs(gpu.timings.totalMs)} · CPU ${formatMs(cpu.timings.totalMs)}${plan.sampled ? ' (sampled rows)' : ''}`;
+  const pairs = comparison.layers.some((l) => l.correlation !== undefined);
   const header = [
     'series',
     'layer',
@@ -60,6 +62,7 @@ export function drawComparison(host: HTMLElement, gpu: RunResult, cpu: RunResult
     'rel. diff Var(H)',
     'rel. diff E[Z²]',
     'activations',
+    ...(pairs ? ['|Δ| mean cosine of the pairs'] : []),
     'verdict',
   ];
   const rows = comparison.layers.map((l) => {
@@ -74,6 +77,7 @@ export function drawComparison(host: HTMLElement, gpu: RunResult, cpu: RunResult
       relative(l.post.var),
       relative(l.pre.meanSq),
       l.activation === null ? '—' : relative(l.activation),
+      ...(pairs ? [l.correlation === undefined ? '—' : relative(l.correlation)] : []),
       `${l.pass ? 'pass' : 'fail'}${notComparableText(l)}`,
     ];
     return el(

@@ -34,7 +34,7 @@ const xavierHistogram = new XavierHistogram(byId('xavier-histogram'));
 function plan(sections: Section[], state: LabState, engines: EngineSet, lazy: LazySections): Job[] {
   const chosen = state.engine !== 'cpu' && engines.gpu ? engines.gpu : engines.cpu;
   return sections.flatMap((section): Job[] => {
-    if (section.lazy && !lazy.has(section.id)) return [];
+    if (section.lazy && !lazy.has(section.section ?? section.id)) return [];
     if (section.active && !section.active(state, engines.gpu !== null)) {
       section.figure.idle?.();
       return [];
@@ -170,14 +170,20 @@ async function start(): Promise<void> {
       immediate ? 0 : DEBOUNCE_MS,
     );
   };
-  const sections = createSections(engines.gpu !== null, () => controls?.setEngine('both'));
-  const lazy = new LazySections(
-    sections.filter((s) => s.lazy).map((s) => s.id),
-    () => {
-      if (runner.busy) replanAfterRun = true;
-      else schedule(current, false);
+  const sections = createSections(
+    engines.gpu !== null,
+    () => controls?.setEngine('both'),
+    (network) => {
+      controls?.load(network);
+      byId('experiment').scrollIntoView({
+        behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth',
+      });
     },
   );
+  const lazy = new LazySections([...new Set(sections.filter((s) => s.lazy).map((s) => s.section ?? s.id))], () => {
+    if (runner.busy) replanAfterRun = true;
+    else schedule(current, false);
+  });
 
   controls = new Controls(byId('control-host'), state, engines.gpu !== null, engines.gpuNote, (next) =>
     schedule(next, false),

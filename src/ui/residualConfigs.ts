@@ -53,7 +53,7 @@ export function variantConfig(config: ExperimentConfig, variant: NetworkVariant,
     ...config,
     width: Math.max(config.width, CLAIM_MIN_WIDTH),
     sweep: [{ kind: 'he-normal' }],
-    axes: { width: null, depth: null },
+    axes: { width: null, depth: null, lr: null },
   };
   // Every variant draws as many networks as the residual one affords, so the bands compare like with like.
   const residual = { ...base, architecture: { ...config.architecture, kind: 'residual' as const } };
@@ -68,7 +68,7 @@ export function variantConfig(config: ExperimentConfig, variant: NetworkVariant,
 export function layerNormSweepConfig(config: ExperimentConfig): ExperimentConfig {
   const normalized: ExperimentConfig = {
     ...config,
-    axes: { width: null, depth: null },
+    axes: { width: null, depth: null, lr: null },
     architecture: { ...config.architecture, kind: 'plain', norm: 'layer' },
   };
   return { ...normalized, trials: trialsFor(normalized, BACKWARD_DRAWS) };

@@ -1,23 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseSweepArgs as parseArgs } from '../../src/cli/sweepArgs';
+import { runCommand } from './runCommand';
 
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'initlab-cli-'));
 
-async function sweep(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'src/cli/sweep.ts', ...args], { cwd: process.cwd() });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const failure = e as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
+const sweep = (...args: string[]) => runCommand('sweep', ...args);
 
 describe('npm run sweep', () => {
   it('with no config prints the seed experiment table and writes JSON and CSV', async () => {
@@ -124,6 +114,7 @@ describe('sweep flags', () => {
         out: 'r.json',
         csv: 'r.csv',
         backward: false,
+        jacobian: false,
         help: false,
         yes: false,
       },
@@ -133,7 +124,7 @@ describe('sweep flags', () => {
   it('--backward turns the backward pass on', () => {
     expect(parseArgs(['--backward', '--engine', 'gpu'])).toEqual({
       ok: true,
-      args: { engine: 'gpu', backward: true, help: false, yes: false },
+      args: { engine: 'gpu', backward: true, jacobian: false, help: false, yes: false },
     });
   });
 

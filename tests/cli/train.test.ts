@@ -1,9 +1,7 @@
 /** `npm run train` end to end on the CPU engine: exit codes, JSON, CSV, and the NumPy export read back. */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseTrainArgs } from '../../src/cli/trainArgs';
 import { CpuEngine } from '../../src/cpu/cpuEngine';
@@ -12,19 +10,11 @@ import { makeDataset } from '../../src/lab/datasets';
 import { Minibatches } from '../../src/lab/minibatches';
 import { TRAIN_CSV_COLUMNS } from '../../src/lab/trainResults';
 import { readNpy } from './npyReader';
+import { runCommand } from './runCommand';
 
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'initlab-train-'));
 
-async function train(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'src/cli/train.ts', ...args], { cwd: process.cwd() });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const failure = e as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
+const train = (...args: string[]) => runCommand('train', ...args);
 
 function configFile(name: string, raw: object): { path: string; config: ExperimentConfig } {
   const path = join(dir, `${name}.json`);
@@ -67,6 +57,7 @@ describe('npm run train on the CPU engine', () => {
       'width',
       'depth',
       'parametrization',
+      'lr',
       'outcome',
       'history',
     ]);
@@ -193,8 +184,42 @@ describe('train flags', () => {
         export: 'run',
         help: false,
         yes: false,
+        coordCheck: false,
       },
     });
     expect(parseTrainArgs(['--export'])).toEqual({ ok: false, message: '--export = missing: a directory path' });
   });
+});
+
+describe('npm run train --coord-check', () => {
+  it('trains a width list recording every step and prints each layer against width with its slope', async () => {
+    const grid = configFile('coord', {
+      depth: 2,
+      width: [16, 32, 64],
+      sweep: [{ kind: 'he-normal' }],
+      train: { dataset: { kind: 'blobs', size: 80 }, batch: 16, steps: 2, optimizer: { kind: 'sgd', lr: 0.1 } },
+    });
+    const out = join(dir, 'coord.json');
+    const { code, stdout } = await train(grid.path, '--coord-check', '--out', out);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Coordinate check, He normal \(standard\): RMS against width/);
+    expect(stdout).toMatch(/step 2\n\s+layer\s+n = 16\s+n = 32\s+n = 64\s+slope/);
+    expect(stdout).toMatch(/Z − Z₀ 3 .* -?\d\.\d{3} ± \d\.\d{3}/);
+    const json = JSON.parse(readFileSync(out, 'utf8'));
+    expect(json.series.map((s: { width: number }) => s.width)).toEqual([16, 32, 64]);
+    const entry = json.series[2].history[2];
+    expect(entry.step).toBe(2);
+    expect(Object.keys(entry.layers[0].delta)).toEqual(['meanAbs', 'meanSq']);
+  }, 60_000);
+
+  it('refuses, in words, a single width or a long training', async () => {
+    const single = configFile('single', { width: 16, train: { steps: 2 } });
+    const one = await train(single.path, '--coord-check');
+    expect(one.code).toBe(2);
+    expect(one.stderr).toContain('--coord-check compares widths: give width as a list');
+    const long = configFile('long', { width: [16, 32] });
+    const many = await train(long.path, '--coord-check');
+    expect(many.code).toBe(2);
+    expect(many.stderr).toContain('train.steps = 500 would make as many entries; give at most 50');
+  }, 60_000);
 });

@@ -2,25 +2,15 @@
  * `npm run train` with the GPU engine, through the headless-Chromium host: it trains, writes the JSON, and with
  * `--engine both` compares the GPU's history with the float64 reference's and exits 0 when they agree.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { runCommand } from './runCommand';
 
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'initlab-train-gpu-'));
 
-async function train(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'src/cli/train.ts', ...args], { cwd: process.cwd() });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const failure = e as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
+const train = (...args: string[]) => runCommand('train', ...args);
 
 const config = {
   depth: 3,

@@ -130,6 +130,16 @@ describe('normalization makes the forward signal forget the weights’ scale (CP
     await expect(engine.run(batch, { rows: [0, 1] })).rejects.toThrow(/normalizes over its whole batch/);
   });
 
+  it('refuses in a sentence a Jacobian or a phase diagram of a network other than the plain one without normalization', async () => {
+    const residual = config({ width: 8, depth: 2, architecture: { kind: 'residual' } });
+    await expect(engine.run(residual, { jacobian: true })).rejects.toThrow(
+      /the Jacobian's singular values are computed for the plain network without normalization, not a residual, α = 1 one/,
+    );
+    await expect(engine.run(residual, { phase: true })).rejects.toThrow(
+      /a phase diagram is computed for the plain network without normalization, not a residual, α = 1 one/,
+    );
+  });
+
   const base = {
     width: 64,
     depth: 6,

@@ -37,6 +37,17 @@ describe('the architecture config', () => {
     expect(errorsOf({ architecture: 'residual' })[0]).toMatch(/^architecture = "residual": an object/);
   });
 
+  it('takes a random bias for the plain network without normalization only, saying so', () => {
+    const bias = { kind: 'normal', sigma: 0.1 };
+    expect(errorsOf({ bias })).toEqual([]);
+    expect(errorsOf({ bias, architecture: { kind: 'residual' } })).toEqual([
+      'bias = {"kind":"normal","sigma":0.1}: a number for a residual, α = 1 network: a random bias is drawn per layer of the plain network without normalization only',
+    ]);
+    expect(errorsOf({ bias, architecture: { norm: 'layer' } })[0]).toMatch(
+      /^bias = .*a number for a plain, LayerNorm network/,
+    );
+  });
+
   it('refuses normalizations that would make every value 0, saying why', () => {
     // A BatchNorm experiment on the one-row seed input is refused when it runs (tests/cpu/residual.test.ts).
     expect(errorsOf({ architecture: { norm: 'batch' } })).toEqual([]);

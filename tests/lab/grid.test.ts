@@ -44,7 +44,7 @@ describe('width and depth as axes', () => {
         width: [8, 16, 32, 64, 128, 256, 512, 1024, 2048],
         sweep: { kind: 'normal', sigma: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8] },
       })[0],
-    ).toContain('at most 64 series in all: 8 initializers × 9 widths × 1 depths is 72');
+    ).toContain('at most 64 series in all: 8 initializers × 9 widths × 1 depths × 1 learning rates is 72');
     // The cross-checks see the widest entry.
     expect(errors({ width: [8, 4096], input: { distribution: 'normal', batch: 70000, width: 8 } })[0]).toContain(
       'with width 4096, batch ≤ 65536',
@@ -57,7 +57,7 @@ describe('width and depth as axes', () => {
     expect(link).toContain('width=64,128');
     const back = readUrl(link);
     expect(back.problems).toEqual([]);
-    expect(back.config.axes).toEqual({ width: [64, 128], depth: null });
+    expect(back.config.axes).toEqual({ width: [64, 128], depth: null, lr: null });
     expect(readUrl('?width=64,x').problems[0]).toContain('width[1] = "x"');
   });
 
@@ -97,5 +97,53 @@ describe('width and depth as axes', () => {
     const estimate = await engine.estimate(c);
     const cells = await Promise.all(gridCells(c).map((cell) => engine.estimate(cell.config)));
     expect(estimate.macs).toBe(cells.reduce((sum, e) => sum + e.macs, 0));
+  });
+});
+
+describe('the learning rate as an axis', () => {
+  it('takes a list, each entry checked as the optimizer lr', () => {
+    const c = config({ train: { optimizer: { kind: 'adam', lr: [0.001, 0.01] } } });
+    expect(c.axes.lr).toEqual([0.001, 0.01]);
+    expect(c.train.optimizer).toMatchObject({ kind: 'adam', lr: 0.001 });
+    expect(errors({ train: { optimizer: { kind: 'sgd', lr: [0.1, 0, 200] } } })).toEqual([
+      'train.optimizer.lr[1] = 0: a number above 0 and at most 100',
+      'train.optimizer.lr[2] = 200: a number above 0 and at most 100',
+    ]);
+    // The experiments at initialization train nothing: the lr is no axis there.
+    expect(gridCells(c, false)).toHaveLength(1);
+  });
+
+  it('trains every series at every width and learning rate as one session, each the training of its own cell', async () => {
+    const c = config({
+      depth: 2,
+      width: [8, 16],
+      sweep: [{ kind: 'he-normal' }],
+      train: {
+        dataset: { kind: 'blobs', size: 60 },
+        batch: 12,
+        steps: 6,
+        evalEvery: 3,
+        optimizer: { kind: 'sgd', lr: [0.05, 0.2] },
+      },
+    });
+    const session = await engine.train(c);
+    const joined = await session.advance(6);
+    expect(joined.series.map((s) => [s.label, s.width, s.lr])).toEqual([
+      ['He normal · n = 8 · lr = 0.05', 8, 0.05],
+      ['He normal · n = 8 · lr = 0.2', 8, 0.2],
+      ['He normal · n = 16 · lr = 0.05', 16, 0.05],
+      ['He normal · n = 16 · lr = 0.2', 16, 0.2],
+    ]);
+    for (const [i, cell] of gridCells(c).entries()) {
+      const alone = await (await engine.train(cell.config)).advance(6);
+      expect(joined.series[i].history).toEqual(alone.series[0].history);
+    }
+    const points = Float64Array.from([0.5, -0.5]);
+    const [viaGrid, direct] = [
+      await session.forward(3, points, false),
+      await (await engine.train(gridCells(c)[3].config)).forward(0, points, false),
+    ];
+    expect(viaGrid.outputs).not.toEqual(direct.outputs);
+    session.dispose();
   });
 });

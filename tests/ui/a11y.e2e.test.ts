@@ -20,13 +20,21 @@ async function axeFindings(page: Page, where: string, include?: string): Promise
   );
 }
 
-const LAZY_SECTIONS = ['backward', 'distributions', 'residual', 'residual-norm', 'layernorm-sweep'];
+/** The lazily computed sections, each with the jobs (results) its figure draws. */
+const LAZY_SECTIONS: Record<string, string[]> = {
+  backward: ['backward'],
+  distributions: ['distributions'],
+  correlations: ['correlations'],
+  phase: ['phase-tanh', 'phase-panel'],
+  isometry: ['isometry-linear', 'isometry-relu', 'isometry-tanh'],
+  residual: ['residual', 'residual-norm', 'layernorm-sweep'],
+};
 
 /** Brings each lazily computed section into view and waits for its figure, as a reader scrolling down would. */
 async function drawLazySections(page: Page): Promise<void> {
-  for (const id of LAZY_SECTIONS) {
+  for (const [id, jobs] of Object.entries(LAZY_SECTIONS)) {
     await page.locator(`#${id}-figure`).scrollIntoViewIfNeeded();
-    await waitForRun(page, [id]);
+    await waitForRun(page, jobs);
   }
 }
 
@@ -37,14 +45,14 @@ describe('the lab page for every reader', () => {
   // The CPU engine: these tests are about the page, and SwiftShader's GPU runs are the slow part of the suite.
   const url = () => `${env.lab.url}?engine=cpu`;
 
-  it('axe-core finds nothing on the light page, nor in the backward, distributions and residual figures once they are drawn', async () => {
+  it('axe-core finds nothing on the light page, nor in any lazily computed section once it is drawn', async () => {
     const { page, errors } = await openLab(env.browser, url(), { width: 1280, height: 800 }, { colorScheme: 'light' });
     await waitForRun(page);
     expect(await theme(page)).toBe('light');
     const found = await axeFindings(page, 'light page');
-    for (const id of LAZY_SECTIONS) {
+    for (const [id, jobs] of Object.entries(LAZY_SECTIONS)) {
       await page.locator(`#${id}-figure`).scrollIntoViewIfNeeded();
-      await waitForRun(page, [id]);
+      await waitForRun(page, jobs);
       found.push(...(await axeFindings(page, `${id} drawn`, `#${id}`)));
     }
     expect(found).toEqual([]);
@@ -83,7 +91,7 @@ describe('the lab page for every reader', () => {
     const count = await page.locator('main > section').count();
     for (let i = 0; i < count; i++) {
       const id = (await page.locator('main > section.current').getAttribute('id'))!;
-      if (LAZY_SECTIONS.includes(id)) await waitForRun(page, [id]);
+      if (id in LAZY_SECTIONS) await waitForRun(page, LAZY_SECTIONS[id]);
       // The whole page on the first slide; then each slide alone, since the rest of the page does not change.
       found.push(...(await axeFindings(page, `lecture, ${id}`, i === 0 ? undefined : 'main > section.current')));
       await page.keyboard.press('ArrowRight');
