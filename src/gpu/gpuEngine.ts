@@ -6,7 +6,7 @@
  * (histogramSet.ts). Results have the CPU engine's shape.
  */
 import { bindActivation } from '../lab/activations';
-import { requirePlainMlp } from '../lab/architecture';
+import { gpuRefusal, requirePlainMlp } from '../lab/architecture';
 import { batchRows, type ExperimentConfig, inputWidth, pairsInput, parseConfig } from '../lab/config';
 import { makeDataset } from '../lab/datasets';
 import {
@@ -123,8 +123,14 @@ export class GpuEngine implements Engine, Trainer {
   /** Speed in multiply–adds of the tiled product per second (cost.ts): a calibration at first, then finished runs. */
   private costPerSecond: number | null = null;
 
+  refusal(config: ExperimentConfig): string | null {
+    return gpuRefusal(config.architecture);
+  }
+
   async estimate(config: ExperimentConfig, options: SendableOptions = {}): Promise<RunEstimate> {
     if (isGrid(config)) return estimateGrid((c, o) => this.estimate(c, o), config, options);
+    // Its plan would be the plain network's: a run the engine refuses has no estimate either.
+    requirePlainMlp(config.architecture, 'run');
     const { gpu } = await this.connect();
     const resolved = resolveRunOptions(config, options);
     if (resolved.phase) {

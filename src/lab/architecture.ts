@@ -180,6 +180,13 @@ export const isResidual = (architecture: ArchitectureConfig) => architecture.kin
 export const isPlainMlp = (architecture: ArchitectureConfig) =>
   architecture.kind === 'plain' && architecture.norm === 'none';
 
+/** Why the GPU engine does not compute this network, as a clause; null for the plain network without normalization. */
+export function gpuRefusal(architecture: ArchitectureConfig): string | null {
+  return isPlainMlp(architecture)
+    ? null
+    : `the GPU engine does not compute ${describeArchitecture(architecture)} networks yet`;
+}
+
 /** Refuses, in a sentence, a network the GPU engine does not compute yet, rather than run another in its place. */
 export function requirePlainMlp(architecture: ArchitectureConfig, work: 'run' | 'train'): void {
   if (isPlainMlp(architecture)) return;
