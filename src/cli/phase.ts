@@ -10,10 +10,9 @@ import { type ExperimentConfig, formatError } from '../lab/config';
 import { axisValues, MAX_PHASE_SIGMA } from '../lab/configPhase';
 import { criticalSigmaW, measuredBoundary, type PhasePoint, phaseGrid, phaseProblems } from '../lab/phase';
 import { phaseResultJson, type RunResult } from '../lab/results';
-import type { BrowserEngine } from './browserEngine';
-import { confirmEstimates, NotConfirmedError } from './estimate';
+import { confirmEstimates } from './estimate';
 import { parsePhaseArgs, USAGE } from './phaseArgs';
-import { loadConfig, openGpu, runWithBar, UsageError } from './runCommand';
+import { commandMain, loadConfig, runWithBar, UsageError } from './runCommand';
 
 /** Fields a phase diagram sets itself at every point. */
 const SET_BY_THE_GRID = ['init', 'sweep', 'bias'];
@@ -64,21 +63,10 @@ function report(result: RunResult, grid: PhasePoint[]): string {
   ].join('\n');
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const parsed = parsePhaseArgs(argv);
-  if (!parsed.ok) {
-    console.error(`${parsed.message}\n\n${USAGE}`);
-    return 2;
-  }
-  const args = parsed.args;
-  if (args.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  let gpu: BrowserEngine | null = null;
-  try {
+export const main = (argv: string[]): Promise<number> =>
+  commandMain(parsePhaseArgs(argv), USAGE, 'Run failed', async (args, openGpu) => {
     const config = phaseConfig(args.configPath);
-    if (args.engine === 'gpu') gpu = await openGpu();
+    const gpu = args.engine === 'gpu' ? await openGpu() : null;
     const engine = gpu ?? new CpuEngine();
     const name = gpu ? 'GPU' : 'CPU';
     await confirmEstimates([{ engine: name, estimate: await engine.estimate(config, { phase: true }) }], args.yes);
@@ -87,16 +75,6 @@ export async function main(argv: string[]): Promise<number> {
     console.log(report(result, grid));
     if (args.out) writeFileSync(args.out, `${JSON.stringify(phaseResultJson(result), null, 2)}\n`);
     return 0;
-  } catch (e) {
-    if (e instanceof UsageError || e instanceof NotConfirmedError) {
-      console.error(e.message);
-      return 2;
-    }
-    console.error(`Run failed: ${(e as Error).message}`);
-    return 1;
-  } finally {
-    await gpu?.close();
-  }
-}
+  });
 
 process.exitCode = await main(process.argv.slice(2));

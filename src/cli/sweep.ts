@@ -8,8 +8,8 @@ import { verificationPlan } from '../lab/verification';
 import { formatBytes } from '../lab/work';
 import type { BrowserEngine } from './browserEngine';
 import { comparisonTable, notComparableList, VERDICT_EXIT_CODES, verdict } from './comparisonTable';
-import { confirmEstimates, NotConfirmedError } from './estimate';
-import { loadConfig, openGpu, runWithBar, UsageError } from './runCommand';
+import { confirmEstimates } from './estimate';
+import { commandMain, loadConfig, runWithBar } from './runCommand';
 import { parseSweepArgs, type SweepArgs, USAGE } from './sweepArgs';
 import { flagLegend, spectrumTable, tableQuantities, varianceTable } from './table';
 
@@ -67,36 +67,15 @@ async function runBoth(args: SweepArgs, config: ExperimentConfig, gpu: BrowserEn
 }
 
 /** Exit codes: 0 success, 1 a run failed (or the engines disagree), 2 bad flags or config or a run not started. */
-export async function main(argv: string[]): Promise<number> {
-  const parsed = parseSweepArgs(argv);
-  if (!parsed.ok) {
-    console.error(`${parsed.message}\n\n${USAGE}`);
-    return 2;
-  }
-  const args = parsed.args;
-  if (args.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  let gpu: BrowserEngine | null = null;
-  try {
+export const main = (argv: string[]): Promise<number> =>
+  commandMain(parseSweepArgs(argv), USAGE, 'Run failed', async (args, openGpu) => {
     const config = loadConfig(args.configPath).config;
-    if (args.engine !== 'cpu') gpu = await openGpu();
+    const gpu = args.engine === 'cpu' ? null : await openGpu();
     if (args.engine === 'both') return await runBoth(args, config, gpu!);
     const result = await runOne(args, config, gpu);
     report(result);
     write(args, result);
     return 0;
-  } catch (e) {
-    if (e instanceof UsageError || e instanceof NotConfirmedError) {
-      console.error(e.message);
-      return 2;
-    }
-    console.error(`Run failed: ${(e as Error).message}`);
-    return 1;
-  } finally {
-    await gpu?.close();
-  }
-}
+  });
 
 process.exitCode = await main(process.argv.slice(2));
