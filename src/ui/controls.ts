@@ -74,6 +74,8 @@ export class Controls {
   private readonly engine = el('select', { testid: 'control-engine', attrs: { 'aria-label': 'Engine' } });
   private readonly activationNote = el('p', { className: 'control-note', testid: 'activation-summary' });
   private readonly labels = new Map<string, HTMLElement>();
+  /** The training settings: set by the training section's controls (setTrain), carried through every change here. */
+  private train: ExperimentConfig['train'];
 
   constructor(
     host: HTMLElement,
@@ -83,6 +85,7 @@ export class Controls {
     gpuNote: string | null,
     private readonly onChange: (state: LabState) => void,
   ) {
+    this.train = state.config.train;
     const form = el('form', { className: 'controls-form', attrs: { novalidate: '' } });
     form.addEventListener('submit', (e) => e.preventDefault());
     form.addEventListener('input', () => {
@@ -206,6 +209,12 @@ export class Controls {
     this.labels.get('slope')!.hidden = name !== 'leaky-relu';
   }
 
+  /** New training settings (already validated), applied with the rest of the panel as any change is. */
+  setTrain(train: ExperimentConfig['train']): void {
+    this.train = train;
+    this.changed();
+  }
+
   /** Puts a network into the controls as if the reader had set it: its activation, bias and series (a phase point). */
   load(network: Pick<ExperimentConfig, 'activation' | 'bias' | 'sweep'>): void {
     this.scalars.get('activation')!.value = network.activation;
@@ -238,6 +247,7 @@ export class Controls {
     }));
     const checked = CHECKBOX_KINDS.filter((k) => this.checks.get(k)!.checked).map((kind) => ({ kind }));
     raw.sweep = [...sigmas, ...checked, ...parseSweepText(this.more.value)];
+    raw.train = this.train;
     return raw;
   }
 

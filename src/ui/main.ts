@@ -14,6 +14,7 @@ import { renderMath } from './math';
 import { type Job, jobWork, partJobId, Runner, type RunStatus, runningEngine } from './runner';
 import { createSections, type Section } from './sections';
 import { registerEngine } from './testHooks';
+import { TrainingSection } from './trainingSection';
 import { type LabState, readUrl, writeUrl } from './urlState';
 import { XavierHistogram } from './xavierHistogram';
 
@@ -144,11 +145,13 @@ async function start(): Promise<void> {
   let controls: Controls | null = null;
   /** A section came into view during a run: plan again when the run ends, rather than cancel it. */
   let replanAfterRun = false;
+  const training = new TrainingSection(byId('training-figure'), engines, (train) => controls?.setTrain(train));
 
   const schedule = (next: LabState, immediate: boolean) => {
     current = next;
     registerEngine(next.engine);
     history.replaceState(null, '', writeUrl(next.config, next.engine));
+    training.follow(next);
     clearTimeout(timer);
     const planned = plan(sections, next, engines, lazy);
     const fresh = planned.filter((j) => !runner.isCached(j));
@@ -192,6 +195,7 @@ async function start(): Promise<void> {
   cancelButton.addEventListener('click', () => runner.cancel());
   new Presentation(() => {
     for (const section of sections) section.figure.restyle?.();
+    training.restyle();
     xavierHistogram.render();
   });
   schedule(state, false);

@@ -77,7 +77,8 @@ export function jobWork(job: Job): number {
   return runWork(job.config, job.options?.backward === true, job.options?.jacobian === true) * rows;
 }
 
-const jobKey = (job: Job) => JSON.stringify([job.config, job.options ?? {}, job.engine.name]);
+// A run ignores config.train (training is the training section's): changing it redraws nothing here.
+const jobKey = (job: Job) => JSON.stringify([{ ...job.config, train: null }, job.options ?? {}, job.engine.name]);
 
 interface Finished {
   key: string;

@@ -2,6 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright';
 import { describe, expect, it } from 'vitest';
 import { openLab, useLab, waitForRun } from './labServer';
+import { openTraining, waitForTraining } from './trainingPage';
 
 /**
  * axe-core's findings as lines a person can act on. The tests expect none at all: no serious or critical one, and no
@@ -51,7 +52,7 @@ describe('the lab page for every reader', () => {
   // The CPU engine: these tests are about the page, and SwiftShader's GPU runs are the slow part of the suite.
   const url = () => `${env.lab.url}?engine=cpu`;
 
-  it('axe-core finds nothing on the light page, nor in any lazily computed section once it is drawn', async () => {
+  it('axe-core finds nothing on the light page, nor in any lazily computed section once it is drawn, training after a step', async () => {
     const { page, errors } = await openLab(env.browser, url(), { width: 1280, height: 800 }, { colorScheme: 'light' });
     await waitForRun(page);
     expect(await theme(page)).toBe('light');
@@ -61,6 +62,10 @@ describe('the lab page for every reader', () => {
       await waitForRun(page, jobs);
       found.push(...(await axeFindings(page, `${id} drawn`, `#${id}`)));
     }
+    await openTraining(page);
+    await page.getByTestId('training-step').click();
+    await waitForTraining(page, 'ready', 10);
+    found.push(...(await axeFindings(page, 'training after a step', '#training')));
     expect(found).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
