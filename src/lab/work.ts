@@ -3,6 +3,7 @@
  * plan, time from the engine's measured speed. Used before a run (the terminal's estimate and its --yes threshold,
  * the page's estimate beside Run), for progress, and for the reference's verification plan.
  */
+import { macsPerRow } from './architecture';
 import { batchRows, type ExperimentConfig, inputWidth } from './config';
 
 /** A backward pass adds two products per layer, δ·Wᵀ and Hᵀ·δ. */
@@ -20,7 +21,7 @@ export function forwardWork(config: ExperimentConfig): number {
   let perTrial = 0;
   for (const width of config.axes.width ?? [config.width])
     for (const depth of config.axes.depth ?? [config.depth])
-      perTrial += rows * (n0 * width + (depth - 1) * width * width);
+      perTrial += rows * macsPerRow(config.architecture, n0, width, depth);
   return perTrial * config.trials * config.sweep.length;
 }
 

@@ -5,6 +5,7 @@
 
 import { runTheory } from '../lab/gridTheory';
 import { type Quantity, type RunResult, resultCsv, resultJson } from '../lab/results';
+import type { TheorySeries } from '../lab/theory';
 import { download, downloadText, el, tableRegion } from './dom';
 import { renderLayerTable } from './layerTable';
 import { registerResult } from './testHooks';
@@ -63,10 +64,12 @@ export class ExperimentFigure {
     );
   }
 
-  /** `substitution`: why another engine than the chosen one produced this result, said beside the engine's name. */
-  show(result: RunResult, substitution = ''): void {
+  /**
+   * `substitution`: why another engine than the chosen one produced this result, said beside the engine's name;
+   * `theory`: each series' prediction, where the series are not all of `result.config` (a joined result).
+   */
+  show(result: RunResult, substitution = '', theory: TheorySeries[] = runTheory(result.config)): void {
     this.result = result;
-    const theory = runTheory(result.config);
     this.key.textContent = chartKey(result.config.trials);
     this.key.hidden = result.config.trials === 1;
     this.charts.forEach((chart) => {
