@@ -1,150 +1,62 @@
 /**
- * `npm run bench`: one fused layer step (matmul + ReLU + statistics of Z and H, rows = width) on the GPU engine's
- * kernel against TensorFlow.js's WebGPU backend (matMul → relu → moments of Z and H) on the same adapter, a naive
- * one-thread-per-output kernel, and the float64 CPU reference. Prints a table and writes bench/results.json.
+ * `npm run bench`: the layer-step table (layerTable.ts), measured in headless Chromium on the same adapter as
+ * TensorFlow.js's WebGPU backend. Prints the table and writes bench/results.json. `-- --widths 256,512` sizes the
+ * layer step; `-- --tables layer` names the tables to measure and keeps the others' last results in the file.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { openHostPage } from '../src/cli/browserHost';
-import { affine } from '../src/cpu/layers';
-import { emptyPartial, pushValue } from '../src/lab/stats';
-import type { Timings } from './host/main';
+import { DEFAULT_WIDTHS, layerResults, measureLayerTable, printLayerTable } from './layerTable';
 
-const DEFAULT_WIDTHS = [256, 512, 1024, 2048];
+const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
+const TABLES = ['layer'] as const;
+type TableName = (typeof TABLES)[number];
 
-/** `npm run bench -- --widths 256,512` measures other sizes. */
+const flag = (argv: string[], name: string) => {
+  const i = argv.indexOf(name);
+  return i < 0 ? null : (argv[i + 1] ?? '');
+};
+
 function widthsFromArgs(argv: string[]): number[] {
-  const i = argv.indexOf('--widths');
-  if (i < 0) return DEFAULT_WIDTHS;
-  const widths = (argv[i + 1] ?? '').split(',').map(Number);
+  const value = flag(argv, '--widths');
+  if (value === null) return DEFAULT_WIDTHS;
+  const widths = value.split(',').map(Number);
   if (!widths.length || widths.some((w) => !Number.isInteger(w) || w < 1 || w > 16384)) {
-    throw new Error(`--widths = ${argv[i + 1] ?? 'missing'}: comma-separated integers from 1 to 16384`);
+    throw new Error(`--widths = ${value || 'missing'}: comma-separated integers from 1 to 16384`);
   }
   return widths;
 }
-/** Above this the CPU reference is estimated rather than run, so the bench never takes minutes on it. */
-const CPU_LIMIT_S = 60;
-const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
 
-/** Fewer repetitions where one step takes seconds (SwiftShader); a warm-up run keeps shader compilation out of the times. */
-const plan = (width: number) => ({ repetitions: width <= 512 ? 3 : 1, warmUp: width <= 1024 });
-
-const gflops = (width: number, ms: number) => (2 * width ** 3) / (ms * 1e6);
-const best = (times: number[]) => Math.min(...times);
-
-function cpuStep(width: number): number {
-  const h = Float64Array.from({ length: width * width }, () => 2 * Math.random() - 1);
-  const w = Float64Array.from({ length: width * width }, () => (2 * Math.random() - 1) * Math.sqrt(6 / width));
-  const started = performance.now();
-  const z = affine(
-    h.map((x) => Math.max(x, 0)),
-    w,
-    width,
-    width,
-    width,
-    0,
-  );
-  const pre = emptyPartial();
-  const post = emptyPartial();
-  for (const x of z) {
-    pushValue(pre, x);
-    pushValue(post, Math.max(x, 0));
+function tablesFromArgs(argv: string[]): TableName[] {
+  const value = flag(argv, '--tables');
+  if (value === null) return [...TABLES];
+  const tables = value.split(',');
+  if (!tables.length || tables.some((t) => !TABLES.includes(t as TableName))) {
+    throw new Error(`--tables = ${value || 'missing'}: a comma-separated list of ${TABLES.join(', ')}`);
   }
-  return performance.now() - started;
+  return tables as TableName[];
 }
 
-interface Row {
-  width: number;
-  repetitions: number;
-  fusedMs: number;
-  tfjsMs: number;
-  naiveMs: number;
-  cpuMs: number | null;
-  /** When the CPU was not run: its time extrapolated as width³ from the largest size that was. */
-  cpuEstimateMs: number | null;
-}
-
-const cell = (ms: number | null, width: number) =>
-  ms === null ? '—' : `${ms.toFixed(0)} ms ${gflops(width, ms).toFixed(2).padStart(6)}`;
+/** The results file as the last run left it, so a run of one table keeps the other's. */
+const previousResults = (): Record<string, unknown> =>
+  existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : {};
 
 async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const tables = tablesFromArgs(argv);
+  const widths = widthsFromArgs(argv);
   const { page, close } = await openHostPage('/bench/host/index.html', 'initlabBench');
-  const rows: Row[] = [];
-  let device = '';
-  let lastCpu: { width: number; ms: number } | null = null;
+  const results = previousResults();
   try {
-    for (const width of widthsFromArgs(process.argv.slice(2))) {
-      const { repetitions, warmUp } = plan(width);
-      process.stderr.write(
-        `width ${width}: GPU kernels and TF.js (${repetitions} repetition${repetitions > 1 ? 's' : ''}${warmUp ? ' after a warm-up' : ''})...\n`,
-      );
-      const t: Timings = await page.evaluate(([w, r, u]) => window.initlabBench.measure(w, r, u), [
-        width,
-        repetitions,
-        warmUp,
-      ] as const);
-      device = t.device;
-      const estimate = lastCpu ? lastCpu.ms * (width / lastCpu.width) ** 3 : 0;
-      let cpuMs: number | null = null;
-      if (estimate / 1000 <= CPU_LIMIT_S) {
-        process.stderr.write(`width ${width}: CPU reference...\n`);
-        cpuMs = cpuStep(width);
-        lastCpu = { width, ms: cpuMs };
-      }
-      rows.push({
-        width,
-        repetitions,
-        fusedMs: best(t.fused),
-        tfjsMs: best(t.tfjs),
-        naiveMs: best(t.naive),
-        cpuMs,
-        cpuEstimateMs: cpuMs === null ? estimate : null,
-      });
+    if (tables.includes('layer')) {
+      const layer = await measureLayerTable(page, widths);
+      printLayerTable(layer);
+      Object.assign(results, layerResults(layer));
     }
   } finally {
     await close();
   }
-
-  console.log(`Adapter: ${device}. One layer step, rows = width; best of the repetitions; GFLOP/s = 2·width³ / time.`);
-  const header = ['width', 'fused (ms, GFLOP/s)', 'TF.js', 'naive', 'CPU f64', 'fused vs TF.js'];
-  const table = rows.map((r) => [
-    String(r.width),
-    cell(r.fusedMs, r.width),
-    cell(r.tfjsMs, r.width),
-    cell(r.naiveMs, r.width),
-    r.cpuMs === null ? `skipped (~${(r.cpuEstimateMs! / 1000).toFixed(0)} s)` : cell(r.cpuMs, r.width),
-    `${(r.tfjsMs / r.fusedMs).toFixed(2)}×`,
-  ]);
-  const widths = header.map((h, c) => Math.max(h.length, ...table.map((row) => row[c].length)));
-  for (const line of [header, ...table]) console.log(line.map((text, c) => text.padStart(widths[c])).join('  '));
-  const large = rows.filter((r) => r.width >= 1024);
-  const target = !large.length ? 'not measured' : large.every((r) => r.tfjsMs / r.fusedMs >= 2) ? 'met' : 'not met';
-  console.log(
-    `\nTarget ≥ 2× TF.js at width ≥ 1024: ${target}${large.length ? ` (${large.map((r) => `${r.width}: ${(r.tfjsMs / r.fusedMs).toFixed(2)}×`).join(', ')})` : ''}.`,
-  );
-  console.log(
-    'The naive kernel computes no statistics; the fused step and TF.js compute the mean and variance of Z and H.',
-  );
-  writeFileSync(
-    RESULTS,
-    `${JSON.stringify(
-      {
-        device,
-        date: new Date().toISOString(),
-        cpuLimitSeconds: CPU_LIMIT_S,
-        rows: rows.map((r) => ({
-          ...r,
-          fusedGflops: gflops(r.width, r.fusedMs),
-          tfjsGflops: gflops(r.width, r.tfjsMs),
-          naiveGflops: gflops(r.width, r.naiveMs),
-          cpuGflops: r.cpuMs === null ? null : gflops(r.width, r.cpuMs),
-          speedupOverTfjs: r.tfjsMs / r.fusedMs,
-        })),
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  writeFileSync(RESULTS, `${JSON.stringify({ ...results, date: new Date().toISOString() }, null, 2)}\n`);
   console.log(`Wrote ${RESULTS}`);
 }
 
