@@ -1,15 +1,17 @@
 /**
- * `npm run bench`: the layer-step table (layerTable.ts), measured in headless Chromium on the same adapter as
- * TensorFlow.js's WebGPU backend. Prints the table and writes bench/results.json. `-- --widths 256,512` sizes the
- * layer step; `-- --tables layer` names the tables to measure and keeps the others' last results in the file.
+ * `npm run bench`: the layer-step table (layerTable.ts) and the training table (trainingTable.ts), measured in headless
+ * Chromium on the same adapter as TensorFlow.js's WebGPU backend. Prints the tables and writes bench/results.json.
+ * `-- --widths 256,512` sizes the layer step; `-- --tables training` measures one table and keeps the other's last
+ * results in the file.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { openHostPage } from '../src/cli/browserHost';
 import { DEFAULT_WIDTHS, layerResults, measureLayerTable, printLayerTable } from './layerTable';
+import { measureTrainingTable, printTrainingTable, trainingResults } from './trainingTable';
 
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
-const TABLES = ['layer'] as const;
+const TABLES = ['layer', 'training'] as const;
 type TableName = (typeof TABLES)[number];
 
 const flag = (argv: string[], name: string) => {
@@ -52,6 +54,11 @@ async function main(): Promise<void> {
       const layer = await measureLayerTable(page, widths);
       printLayerTable(layer);
       Object.assign(results, layerResults(layer));
+    }
+    if (tables.includes('training')) {
+      const training = await measureTrainingTable(page);
+      printTrainingTable(training);
+      results.training = trainingResults(training);
     }
   } finally {
     await close();

@@ -1,7 +1,8 @@
 /**
- * In the browser: times one layer step (matmul + ReLU + statistics of Z and H) at rows = width three ways on the
+ * In the browser: `measure` times one layer step (matmul + ReLU + statistics of Z and H) at rows = width three ways on the
  * same adapter: InitLab's fused kernel, TensorFlow.js's WebGPU backend, and a naive one-thread-per-output kernel.
- * Each time runs from submission to the results being readable on the CPU.
+ * Each time runs from submission to the results being readable on the CPU. `measureTraining` times training steps
+ * (trainingTimings.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -12,6 +13,8 @@ import { STATE } from '../../src/gpu/layerState';
 import { MergeKernel } from '../../src/gpu/mergeKernel';
 import { activations } from '../../src/lab/activations';
 import { NaiveLayerKernel } from '../naiveLayerKernel';
+import type { BenchOptimizer } from '../trainPlan';
+import { measureTraining, type TrainingTimings } from './trainingTimings';
 
 export interface Timings {
   device: string;
@@ -22,7 +25,10 @@ export interface Timings {
 
 declare global {
   interface Window {
-    initlabBench: { measure(width: number, repetitions: number, warmUp: boolean): Promise<Timings> };
+    initlabBench: {
+      measure(width: number, repetitions: number, warmUp: boolean): Promise<Timings>;
+      measureTraining(width: number, optimizer: BenchOptimizer): Promise<TrainingTimings>;
+    };
   }
 }
 
@@ -116,16 +122,23 @@ async function timeTfjs(n: number, repetitions: number, warmUp: boolean): Promis
 
 let gpu: Promise<GpuContext> | null = null;
 
+async function useTfjsWebgpu(): Promise<void> {
+  if (tf.getBackend() === 'webgpu') return;
+  await tf.setBackend('webgpu');
+  await tf.ready();
+}
+
 window.initlabBench = {
   async measure(width, repetitions, warmUp) {
     gpu ??= acquireDevice();
-    if (tf.getBackend() !== 'webgpu') {
-      await tf.setBackend('webgpu');
-      await tf.ready();
-    }
+    await useTfjsWebgpu();
     const context = await gpu;
     const { fused, naive } = await timeGpuKernels(context, width, repetitions, warmUp);
     const tfjs = await timeTfjs(width, repetitions, warmUp);
     return { device: context.description, fused, tfjs, naive };
+  },
+  async measureTraining(width, optimizer) {
+    await useTfjsWebgpu();
+    return measureTraining(width, optimizer);
   },
 };
