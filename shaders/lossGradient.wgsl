@@ -7,6 +7,14 @@
 // Declared in src/gpu/lossGradientKernel.ts.
 
 const LOSS_THREADS: u32 = 64u;
+
+// log(1 + x) to float32's relative precision for small x, where log(1.0 + x) would keep only the rounding of 1 + x
+// (Goldberg's trick: the rounding of u = 1 + x divides out).
+fn log1p(x: f32) -> f32 {
+  let u = 1.0 + x;
+  if (u == 1.0) { return x; }
+  return log(u) * x / (u - 1.0);
+}
 var<workgroup> reduction: array<MomentPair, 64>;
 
 @compute @workgroup_size(64)
@@ -25,15 +33,20 @@ fn main(@builtin(global_invocation_id) id: vec3u, @builtin(workgroup_id) group: 
         let z = logits[base + j];
         if (z > largest) { largest = z; best = j; }
       }
-      var total = 0.0;
-      for (var j = 0u; j < params.outputs; j++) { total += exp(logits[base + j] - largest); }
       let label = labels[params.first + row];
-      loss = log(total) + largest - logits[base + label];
+      // Σ over the other classes of e^{z_j − max z}: kept apart so that a confident right answer, whose loss is
+      // log(1 + rest) and whose δ at the label is −rest/total, keeps float32's full relative precision.
+      var rest = 0.0;
+      for (var j = 0u; j < params.outputs; j++) {
+        if (j != label) { rest += exp(logits[base + j] - largest); }
+      }
+      let total = rest + exp(logits[base + label] - largest);
+      loss = select(log(total) + largest - logits[base + label], log1p(rest), best == label);
       correct = select(0.0, 1.0, best == label);
       if (params.gradient == 1u) {
         for (var j = 0u; j < params.outputs; j++) {
           let p = exp(logits[base + j] - largest) / total;
-          delta[base + j] = params.scale * (p - select(0.0, 1.0, j == label));
+          delta[base + j] = params.scale * select(p, -rest / total, j == label);
         }
       }
     } else {

@@ -5,6 +5,12 @@
 import type { Progress } from '../lab/engine';
 
 const WIDTH = 30;
+
+/** Where the work is: a training update, or a run's series, trial and layer. */
+const where = (p: Progress) =>
+  p.step !== undefined
+    ? `step ${p.step} series ${p.series + 1}`
+    : `series ${p.series + 1} trial ${p.trial + 1} layer ${p.layer}`;
 /** Without a terminal (logs, CI), runs shorter than this print no progress lines. */
 const QUIET_SECONDS = 1;
 
@@ -24,7 +30,7 @@ export function progressBar(
       const filled = Math.round(fraction * WIDTH);
       const text =
         `${label} [${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${(100 * fraction).toFixed(0).padStart(3)}% ` +
-        `series ${p.series + 1} trial ${p.trial + 1} layer ${p.layer}, ${elapsed.toFixed(1)} s, ~${left.toFixed(0)} s left`;
+        `${where(p)}, ${elapsed.toFixed(1)} s, ~${left.toFixed(0)} s left`;
       last = text;
       if (stream.isTTY) {
         stream.write(`\r${text}\x1b[K`);

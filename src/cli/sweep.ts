@@ -1,35 +1,20 @@
 /** `npm run sweep`: run an experiment config from the terminal, print per-layer variances, write JSON/CSV. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { CpuEngine } from '../cpu/cpuEngine';
 import { type Comparison, compareRuns } from '../lab/compare';
-import { defaultConfig, type ExperimentConfig, formatError, parseConfigText } from '../lab/config';
+import type { ExperimentConfig } from '../lab/config';
 import type { Engine, SendableOptions } from '../lab/engine';
 import { type RunResult, resultCsv, resultJson } from '../lab/results';
 import { verificationPlan } from '../lab/verification';
 import { formatBytes } from '../lab/work';
 import type { BrowserEngine } from './browserEngine';
 import { comparisonTable, notComparableList, VERDICT_EXIT_CODES, verdict } from './comparisonTable';
+import { loadConfig, UsageError } from './configFile';
 import { confirmEstimates, NotConfirmedError } from './estimate';
+import { openGpu } from './openGpu';
 import { progressBar } from './progressBar';
 import { parseSweepArgs, type SweepArgs, USAGE } from './sweepArgs';
 import { flagLegend, tableQuantities, varianceTable } from './table';
-
-/** Exit codes: 0 success, 1 a run failed (or the engines disagree), 2 bad flags or config or a run not started. */
-class UsageError extends Error {}
-
-function loadConfig(path: string | undefined): ExperimentConfig {
-  if (!path) return defaultConfig();
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UsageError(`Cannot read config ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  const parsed = parseConfigText(text);
-  if (!parsed.ok)
-    throw new UsageError(`Invalid config ${path}:\n${parsed.errors.map((e) => `  ${formatError(e)}`).join('\n')}`);
-  return parsed.config;
-}
 
 function report(result: RunResult): void {
   const where = result.device ? `${result.engine} (${result.device})` : result.engine;
@@ -47,15 +32,6 @@ function report(result: RunResult): void {
 function write(args: SweepArgs, result: RunResult, extra: object = {}): void {
   if (args.out) writeFileSync(args.out, `${JSON.stringify({ ...resultJson(result), ...extra }, null, 2)}\n`);
   if (args.csv) writeFileSync(args.csv, resultCsv(result));
-}
-
-/** The GPU engine in headless Chromium, which says when its adapter is an emulation. */
-async function openGpu(): Promise<BrowserEngine> {
-  // Loaded only here: Vite and Playwright take a while to import, and CPU runs need neither.
-  const { BrowserEngine } = await import('./browserEngine');
-  const engine = await BrowserEngine.open();
-  if (engine.note) console.error(`GPU: ${engine.device} — ${engine.note}.`);
-  return engine;
 }
 
 async function runWithBar(engine: Engine, label: string, config: ExperimentConfig, options: SendableOptions) {
@@ -99,6 +75,7 @@ async function runBoth(args: SweepArgs, config: ExperimentConfig, gpu: BrowserEn
   return VERDICT_EXIT_CODES[comparison.verdict];
 }
 
+/** Exit codes: 0 success, 1 a run failed (or the engines disagree), 2 bad flags or config or a run not started. */
 export async function main(argv: string[]): Promise<number> {
   const parsed = parseSweepArgs(argv);
   if (!parsed.ok) {

@@ -61,14 +61,27 @@ export function transposedProduct(
   fanOut: number,
 ): Float64Array {
   const out = new Float64Array(rows * fanIn);
-  for (let r = 0; r < rows; r++) {
+  transposedRows(delta, w, out, 0, rows, fanIn, fanOut);
+  return out;
+}
+
+/** Rows [first, last) of δ·Wᵀ into `out`: the trainer computes it in blocks of rows between chances to yield. */
+export function transposedRows(
+  delta: Float64Array,
+  w: Float64Array,
+  out: Float64Array,
+  first: number,
+  last: number,
+  fanIn: number,
+  fanOut: number,
+): void {
+  for (let r = first; r < last; r++) {
     for (let i = 0; i < fanIn; i++) {
       let sum = 0;
       for (let j = 0; j < fanOut; j++) sum += delta[r * fanOut + j] * w[i * fanOut + j];
       out[r * fanIn + i] = sum;
     }
   }
-  return out;
 }
 
 /** Hᵀ·δ: the weight gradient, [fanIn × fanOut], summed over the rows. */
@@ -80,14 +93,27 @@ export function weightGradient(
   fanOut: number,
 ): Float64Array {
   const out = new Float64Array(fanIn * fanOut);
-  for (let r = 0; r < rows; r++) {
+  weightGradientRows(h, delta, out, 0, rows, fanIn, fanOut);
+  return out;
+}
+
+/** Adds rows [first, last) of Hᵀ·δ to `out`, row by row in order, so that blocks of rows sum as the whole would. */
+export function weightGradientRows(
+  h: Float64Array,
+  delta: Float64Array,
+  out: Float64Array,
+  first: number,
+  last: number,
+  fanIn: number,
+  fanOut: number,
+): void {
+  for (let r = first; r < last; r++) {
     for (let i = 0; i < fanIn; i++) {
       const hValue = h[r * fanIn + i];
       if (hValue === 0) continue;
       for (let j = 0; j < fanOut; j++) out[i * fanOut + j] += hValue * delta[r * fanOut + j];
     }
   }
-  return out;
 }
 
 /** Back-propagates ∂L/∂H_L = outputGrad through the traced network. */

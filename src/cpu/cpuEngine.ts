@@ -14,16 +14,19 @@ import {
   type SendableOptions,
   throwIfAborted,
 } from '../lab/engine';
+import { estimateGrid, isGrid, runGrid, trainGrid } from '../lab/grid';
 import { autoHistogram } from '../lab/histogram';
 import { type InitSpec, initLabel, weightDistribution } from '../lab/initializers';
 import type { LayerHistograms, Quantity, RowCapture, RunResult, SeriesResult } from '../lab/results';
 import { sampleWeights } from '../lab/sampling';
 import { SeriesRecorder } from '../lab/seriesRecorder';
 import { emptyPartial, type Moments, pushValue, toMoments } from '../lab/stats';
+import type { Trainer, TrainingSession } from '../lab/training';
 import { estimateRun, type RunEstimate, runWork } from '../lab/work';
 import { backward, type ForwardTrace, type Gradients, outputGradient } from './backward';
 import { affineRows, inputMatrix, measureCpuSpeed } from './layers';
 import { affineLosesTerms } from './lostTerms';
+import { Yielder } from './pace';
 import {
   backwardProblems,
   type ForwardProblems,
@@ -35,42 +38,37 @@ import {
   type ValueScan,
   valueProblems,
 } from './rangeCheck';
+import { CpuTrainingSession } from './trainer';
 
-/** Yield to the event loop this often, so a Worker can receive a cancel message and progress can be shown. */
-const YIELD_EVERY_MS = 30;
 /** The forward product runs in blocks of rows of about this many multiply–adds (a few ms) between chances to yield. */
 const BLOCK_MACS = 2e6;
 
 /**
- * Paces a run: counts finished layer steps for progress, and between blocks of work yields to the event loop every
- * YIELD_EVERY_MS, reporting the fraction of the current step done and stopping if the run was cancelled.
+ * Paces a run: counts finished layer steps for progress, and between blocks of work yields to the event loop (pace.ts),
+ * reporting the fraction of the current step done and stopping if the run was cancelled.
  */
 class Pacer {
   private done = 0;
-  private lastYield = performance.now();
+  private readonly yielder: Yielder;
 
   constructor(
     private readonly total: number,
     private readonly options: RunOptions,
-  ) {}
+  ) {
+    this.yielder = new Yielder(options.signal);
+  }
 
   /** Within layer `layer` (1-based), `fraction` of it done. */
   async within(series: number, trial: number, layer: number, fraction: number): Promise<void> {
     // A finished layer reports through `finished`.
-    if (fraction >= 1 || performance.now() - this.lastYield <= YIELD_EVERY_MS) return;
+    if (fraction >= 1 || !this.yielder.due()) return;
     this.options.onProgress?.({ done: this.done + fraction, total: this.total, series, trial, layer });
-    await this.yield();
+    await this.yielder.yield();
   }
 
   async finished(series: number, trial: number, layer: number): Promise<void> {
     this.options.onProgress?.({ done: ++this.done, total: this.total, series, trial, layer });
-    if (performance.now() - this.lastYield > YIELD_EVERY_MS) await this.yield();
-  }
-
-  private async yield(): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    this.lastYield = performance.now();
-    throwIfAborted(this.options.signal);
+    if (this.yielder.due()) await this.yielder.yield();
   }
 }
 
@@ -130,19 +128,21 @@ interface SeriesSink {
   captured: Float64Array[];
 }
 
-export class CpuEngine implements Engine {
+export class CpuEngine implements Engine, Trainer {
   readonly name = 'cpu' as const;
 
   /** Multiply–adds per second: a short calibration at first, then what finished runs measured. */
   private macsPerSecond: number | null = null;
 
   async estimate(config: ExperimentConfig, options: SendableOptions = {}): Promise<RunEstimate> {
+    if (isGrid(config)) return estimateGrid((c, o) => this.estimate(c, o), config, options);
     const rows = options.rows ? options.rows.length / batchRows(config) : 1;
     this.macsPerSecond ??= measureCpuSpeed();
     return estimateRun(runWork(config, options.backward === true) * rows, this.macsPerSecond, null);
   }
 
   async run(config: ExperimentConfig, options: RunOptions = {}): Promise<RunResult> {
+    if (isGrid(config)) return runGrid((c, o) => this.run(c, o), config, options);
     const started = performance.now();
     const resolved = resolveRunOptions(config, options);
     const activation = bindActivation(config.activation, config);
@@ -243,6 +243,12 @@ export class CpuEngine implements Engine {
         });
       });
     }
+  }
+
+  /** Starts a float64 training session over every series of `config` (trainer.ts). */
+  async train(config: ExperimentConfig): Promise<TrainingSession> {
+    if (isGrid(config)) return trainGrid(this, config);
+    return new CpuTrainingSession(config);
   }
 
   dispose(): void {}

@@ -6,7 +6,6 @@
 import activationSource from '../../shaders/lib/activation.wgsl?raw';
 import histogramValueSource from '../../shaders/lib/histogramValue.wgsl?raw';
 import momentsSource from '../../shaders/lib/moments.wgsl?raw';
-import optimizerUpdateSource from '../../shaders/lib/optimizerUpdate.wgsl?raw';
 import philoxSource from '../../shaders/lib/philox.wgsl?raw';
 import productTileSource from '../../shaders/lib/productTile.wgsl?raw';
 import rangeSource from '../../shaders/lib/range.wgsl?raw';
@@ -96,7 +95,6 @@ export const FRAGMENTS = {
   productTile: fragment('productTile', productTileSource, [geometry]),
   tileMoments: fragment('tileMoments', tileMomentsSource, [moments]),
   histogramValue: fragment('histogramValue', histogramValueSource, [activation, geometry]),
-  optimizerUpdate: fragment('optimizerUpdate', optimizerUpdateSource),
 } as const;
 
 /** The code of the fragments and everything they need, each once, needs before the fragments that use them. */

@@ -12,3 +12,15 @@ export const PARTIAL_BYTES = 24;
 export const HISTOGRAM_THREADS = 256;
 export const VALUES_PER_THREAD = 16;
 export const VALUES_PER_GROUP = HISTOGRAM_THREADS * VALUES_PER_THREAD;
+
+/**
+ * Element-wise kernels that also reduce (the optimizer, the coordinate sizes) stride each thread over the elements
+ * in few workgroups of STRIDED_THREADS: a workgroup's tree reduction costs more than its loads — on an emulated GPU
+ * about 4 ms each, so there a few dozen workgroups; a real GPU needs enough threads in flight to stream memory.
+ */
+export const STRIDED_THREADS = 256;
+export function stridedGroups(count: number, emulated: boolean): number {
+  return Math.max(1, Math.min(emulated ? 64 : 1024, Math.ceil(count / (STRIDED_THREADS * 4))));
+}
+/** The most partials stridedGroups gives, to size the buffers they go to. */
+export const MAX_STRIDED_GROUPS = 1024;

@@ -16,6 +16,7 @@ import {
   type SendableOptions,
   throwIfAborted,
 } from '../lab/engine';
+import { estimateGrid, isGrid, runGrid, trainGrid } from '../lab/grid';
 import type { GpuPlanSummary, RowCapture, RunResult, SeriesResult } from '../lab/results';
 import type { Trainer, TrainingSession } from '../lab/training';
 import { estimateRun, formatBytes, type RunEstimate, runWork } from '../lab/work';
@@ -114,6 +115,7 @@ export class GpuEngine implements Engine, Trainer {
   private costPerSecond: number | null = null;
 
   async estimate(config: ExperimentConfig, options: SendableOptions = {}): Promise<RunEstimate> {
+    if (isGrid(config)) return estimateGrid((c, o) => this.estimate(c, o), config, options);
     const { gpu } = await this.connect();
     const resolved = resolveRunOptions(config, options);
     const macs = (runWork(config, resolved.backward) * resolved.rows.length) / batchRows(config);
@@ -212,6 +214,7 @@ export class GpuEngine implements Engine, Trainer {
   private queue: Promise<unknown> = Promise.resolve();
 
   run(config: ExperimentConfig, options: RunOptions = {}): Promise<RunResult> {
+    if (isGrid(config)) return runGrid((c, o) => this.run(c, o), config, options);
     const next = this.queue.then(
       () => this.runNow(config, options),
       () => this.runNow(config, options),
@@ -267,14 +270,15 @@ export class GpuEngine implements Engine, Trainer {
    * error says how much it would keep and what it may use.
    */
   async train(config: ExperimentConfig): Promise<TrainingSession> {
+    if (isGrid(config)) return trainGrid(this, config);
     const ready = await this.connect();
     const { gpu, kernels } = ready;
     kernels.backward ??= await compileBackwardKernels(gpu.device);
     ready.trainKernels ??= await compileTrainKernels(kernels, kernels.backward, gpu.device);
     const data = makeDataset(config.train.dataset, config.seed);
-    const net = trainNetwork(config, data);
+    const { net, factors } = trainNetwork(config, data, gpu.emulated);
     const buffers = await TrainBuffers.allocate(gpu.device, data, net.widths, config, this.budget(gpu));
-    return new GpuTrainingSession(gpu, ready.trainKernels, buffers, config, data, net, this.pace);
+    return new GpuTrainingSession(gpu, ready.trainKernels, buffers, config, data, net, factors, this.pace);
   }
 
   dispose(): void {

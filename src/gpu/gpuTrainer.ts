@@ -11,17 +11,22 @@ import type { Dataset } from '../lab/datasets';
 import { type Progress, throwIfAborted } from '../lab/engine';
 import { initLabel, weightDistribution } from '../lab/initializers';
 import { Minibatches } from '../lab/minibatches';
+import type { LayerFactors } from '../lab/parametrization';
 import { sampleWeights } from '../lab/sampling';
-import { toMoments } from '../lab/stats';
+import { type Moments, toMoments } from '../lab/stats';
+import type { OptimizerSpec } from '../lab/trainConfig';
 import {
+  entryIsFinite,
   evaluationSteps,
   type ForwardValues,
   outcomeOf,
   type Parameters,
   type TrainHistoryEntry,
   type TrainingSession,
+  type TrainLayerRecord,
   type TrainSeries,
   type TrainSnapshot,
+  trainFactors,
 } from '../lab/training';
 import type { GpuContext } from './device';
 import type { Pace } from './job';
@@ -50,6 +55,7 @@ export class GpuTrainingSession implements TrainingSession {
     private readonly config: ExperimentConfig,
     private readonly data: Dataset,
     private readonly net: TrainNetwork,
+    private readonly factors: LayerFactors[],
     private readonly pace: Pace,
   ) {
     this.pass = new TrainPass(kernels, buffers, net);
@@ -59,16 +65,31 @@ export class GpuTrainingSession implements TrainingSession {
     for (let s = 0; s < config.sweep.length; s++) this.initialize(s);
   }
 
-  /** Every W_l from the series' initializer (the CPU's sampler, rounded to float32), every b_l the config's bias. */
+  /**
+   * Every W_l from the series' initializer (the CPU's sampler, rounded to float32) times the parametrization's
+   * factor, every b_l the config's bias — the readout's both 0 with `readoutZero`. The GPU holds W_l times the layer's
+   * output multiplier (trainNetwork); with the coordinate check, a copy of the initial network stays beside it.
+   */
   private initialize(series: number): void {
     const { config, net } = this;
     const params = this.buffers.series[series];
     for (let l = 1; l < net.widths.length; l++) {
       const [fanIn, fanOut] = [net.widths[l - 1], net.widths[l]];
+      const factors = this.factors[l - 1];
       const dist = weightDistribution(config.sweep[series], fanIn, fanOut);
-      const weights = sampleWeights(dist, { seed: config.seed, series, trial: 0, layer: l }, fanIn, fanOut);
-      this.gpu.device.queue.writeBuffer(params.weights[l - 1], 0, Float32Array.from(weights));
-      this.gpu.device.queue.writeBuffer(params.biases[l - 1], 0, new Float32Array(fanOut).fill(config.bias));
+      const weights = factors.zero
+        ? new Float32Array(fanIn * fanOut)
+        : Float32Array.from(
+            sampleWeights(dist, { seed: config.seed, series, trial: 0, layer: l }, fanIn, fanOut),
+            (w) => w * factors.initScale * factors.multiplier,
+          );
+      const biases = new Float32Array(fanOut).fill(factors.zero ? 0 : config.bias);
+      this.gpu.device.queue.writeBuffer(params.weights[l - 1], 0, weights);
+      this.gpu.device.queue.writeBuffer(params.biases[l - 1], 0, biases);
+      const initial = this.buffers.initial[series];
+      if (!initial) continue;
+      this.gpu.device.queue.writeBuffer(initial.weights[l - 1], 0, weights);
+      this.gpu.device.queue.writeBuffer(initial.biases[l - 1], 0, biases);
     }
   }
 
@@ -80,7 +101,8 @@ export class GpuTrainingSession implements TrainingSession {
       history: state.history,
       outcome: outcomeOf(state.history, train.targetLoss, state.divergedAt),
     }));
-    return { step: this.step, finished: this.step >= train.steps, series };
+    const finished = this.step >= train.steps || this.states.every((state) => state.divergedAt !== null);
+    return { step: this.step, finished, series };
   }
 
   async advance(
@@ -123,7 +145,7 @@ export class GpuTrainingSession implements TrainingSession {
     this.pass.forward(params, rows, false);
     this.pass.loss(params, this.buffers.batchAnswers, 0, rows, null, true, step);
     this.pass.backward(params, rows, false);
-    this.pass.update(params, this.config.train.optimizer, step, this.evaluateAt.has(step));
+    this.pass.update(params, step, this.evaluateAt.has(step));
   }
 
   /** Minibatch `index`'s training rows into the input buffer and their answers beside; returns the rows. */
@@ -154,6 +176,7 @@ export class GpuTrainingSession implements TrainingSession {
     const { buffers, data, pass } = this;
     const params = this.buffers.series[s];
     buffers.clearEvaluation();
+    const { coordCheck } = this.config.train;
     for (const [set, x, y, slot] of [
       [data.train, buffers.trainX, buffers.trainY, 0],
       [data.test, buffers.testX, buffers.testY, 1],
@@ -161,7 +184,11 @@ export class GpuTrainingSession implements TrainingSession {
       for (let first = 0; first < set.rows; first += buffers.rows) {
         const rows = Math.min(buffers.rows, set.rows - first);
         this.copyRows(x, first, rows);
-        pass.forward(params, rows, slot === 0);
+        const train = slot === 0;
+        if (train && coordCheck)
+          pass.forward(buffers.initial[s], rows, false, buffers.initialTrace, buffers.scratchState);
+        pass.forward(params, rows, train);
+        if (train) pass.coordinates(rows, coordCheck);
         pass.loss(params, y, first, rows, slot, false, step);
       }
     }
@@ -191,6 +218,8 @@ export class GpuTrainingSession implements TrainingSession {
     copy(buffers.lossState, layout.losses, 2 * STATE.words);
     copy(buffers.gradStats, layout.grads, states);
     copy(buffers.updateStats, layout.updates, states);
+    copy(buffers.coordState, layout.coords, states);
+    copy(buffers.deltaState, layout.deltas, states);
     copy(params.diverged, layout.diverged, 1);
     this.gpu.device.queue.submit([encoder.finish()]);
     await this.gpu.settle(buffers.readback.mapAsync(GPUMapMode.READ));
@@ -212,12 +241,8 @@ export class GpuTrainingSession implements TrainingSession {
     const at = (base: number) => words.subarray(base);
     const losses = [0, 1].map((slot) => decodeState(at(layout.losses), slot, FORWARD_SLOTS));
     const [trainLoss, testLoss] = losses.map((l) => toMoments(l.a).mean);
-    if (!Number.isFinite(trainLoss) || !Number.isFinite(testLoss)) {
-      state.divergedAt = step;
-      return;
-    }
     const accuracy = (slot: number) => (this.net.classification ? toMoments(losses[slot].b).mean : null);
-    state.history.push({
+    const entry: TrainHistoryEntry = {
       step,
       trainLoss,
       trainAccuracy: accuracy(0),
@@ -227,19 +252,31 @@ export class GpuTrainingSession implements TrainingSession {
         const pre = decodeState(at(layout.pre), l, FORWARD_SLOTS);
         const grad = decodeState(at(layout.grads), l, BACKWARD_SLOTS);
         const update = decodeState(at(layout.updates), l, FORWARD_SLOTS);
+        const coords = decodeState(at(layout.coords), l, FORWARD_SLOTS);
+        const size = (absolute: Moments) => ({ meanAbs: absolute.mean, meanSq: absolute.meanSq });
         const before = toMoments(update.b).meanSq;
-        return {
+        const { multiplier } = this.factors[l];
+        const record: TrainLayerRecord = {
           layer: l + 1,
-          pre: toMoments(pre.a),
-          weightGrad: { meanSq: toMoments(grad.b).meanSq },
+          pre: { ...toMoments(pre.a), meanAbs: toMoments(coords.a).mean },
+          post: l < layers - 1 ? size(toMoments(coords.b)) : null,
+          // ∂L/∂W = c·∂L/∂W_eff for the W_eff = c·W the GPU holds.
+          weightGrad: { meanSq: multiplier ** 2 * toMoments(grad.b).meanSq },
           updateRatio: step === 0 || before === 0 ? null : Math.sqrt(toMoments(update.a).meanSq / before),
           flags: [
             ...pre.flags.filter((f) => f.quantity === 'pre'),
             ...grad.flags.filter((f) => f.quantity === 'weightGrad'),
           ],
         };
+        if (this.config.train.coordCheck) {
+          const delta = decodeState(at(layout.deltas), l, FORWARD_SLOTS);
+          record.delta = { meanAbs: toMoments(delta.a).mean, meanSq: toMoments(delta.b).meanSq };
+        }
+        return record;
       }),
-    });
+    };
+    if (entryIsFinite(entry)) state.history.push(entry);
+    else state.divergedAt = step;
   }
 
   async forward(series: number, points: Float64Array, withLayers: boolean): Promise<ForwardValues> {
@@ -270,7 +307,11 @@ export class GpuTrainingSession implements TrainingSession {
   async parameters(series: number): Promise<Parameters> {
     const params: SeriesParameters = this.buffers.series[series];
     const { widths } = this.net;
-    const weights = await Promise.all(params.weights.map((w, l) => this.read(w, widths[l] * widths[l + 1])));
+    const weights = await Promise.all(
+      params.weights.map(async (w, l) =>
+        (await this.read(w, widths[l] * widths[l + 1])).map((x) => x / this.factors[l].multiplier),
+      ),
+    );
     const biases = await Promise.all(params.biases.map((b, l) => this.read(b, widths[l + 1])));
     return { weights, biases };
   }
@@ -296,13 +337,38 @@ export class GpuTrainingSession implements TrainingSession {
   }
 }
 
-/** The network a config trains: the dataset's inputs, depth hidden layers of width, one readout unit per output. */
-export function trainNetwork(config: ExperimentConfig, data: Dataset): TrainNetwork {
+/**
+ * The network a config trains: the dataset's inputs, depth hidden layers of width, one readout unit per output, and
+ * each layer's parametrization factors (parametrization.ts).
+ */
+export function trainNetwork(
+  config: ExperimentConfig,
+  data: Dataset,
+  emulated: boolean,
+): { net: TrainNetwork; factors: LayerFactors[] } {
   const activation = bindActivation(config.activation, config);
-  return {
-    widths: [data.dim, ...new Array(config.depth).fill(config.width), data.outputs],
+  const widths = [data.dim, ...new Array(config.depth).fill(config.width), data.outputs];
+  const { optimizer } = config.train;
+  const factors = trainFactors(config);
+  const net: TrainNetwork = {
+    widths,
     activationId: activation.id,
     slope: config.slope,
     classification: data.classes > 0,
+    emulated,
+    optimizers: factors.map((f) => ({
+      weights: foldedOptimizer(optimizer, f.weightLr, f.multiplier),
+      biases: { ...optimizer, lr: optimizer.lr * f.biasLr },
+    })),
   };
+  return { net, factors };
+}
+
+/**
+ * The optimizer of W_eff = c·W, which the GPU holds in place of a layer's W and its output multiplier c: the same
+ * training in exact arithmetic (Tensor Programs V's equivalence of its tables). ∂L/∂W = c·∂L/∂W_eff, so SGD's step on
+ * W_eff is c²·lr times its gradient; Adam's step does not scale with the gradient, so it is c·lr with ε/c.
+ */
+export function foldedOptimizer(o: OptimizerSpec, lrFactor: number, c: number): OptimizerSpec {
+  return o.kind === 'sgd' ? { ...o, lr: o.lr * lrFactor * c * c } : { ...o, lr: o.lr * lrFactor * c, eps: o.eps / c };
 }

@@ -9,10 +9,9 @@ import type { Dataset } from '../lab/datasets';
 import type { OptimizerSpec } from '../lab/trainConfig';
 import { formatBytes } from '../lab/work';
 import { GpuMemoryError } from './device';
-import { PARTIAL_BYTES, tilesAlong } from './geometry';
+import { MAX_STRIDED_GROUPS, PARTIAL_BYTES, tilesAlong } from './geometry';
 import { STATE } from './layerState';
 import { LOSS_ROWS_PER_PARTIAL } from './lossGradientKernel';
-import { optimizerPartials } from './optimizerKernel';
 import type { MemoryBudget } from './plan';
 
 const F32 = 4;
@@ -31,16 +30,22 @@ export interface SeriesParameters {
   diverged: GPUBuffer;
 }
 
-/** Words of the evaluation readback, in order: pre stats, losses (train, test), gradient stats, update stats, divergence. */
+/**
+ * Words of the evaluation readback, in order: pre stats, losses (train, test), gradient stats, update stats,
+ * coordinate sizes, changes since initialization, divergence.
+ */
 export function readbackLayout(layers: number) {
   const states = layers * STATE.words;
+  const losses = 2 * STATE.words;
   return {
     pre: 0,
     losses: states,
-    grads: states + 2 * STATE.words,
-    updates: 2 * states + 2 * STATE.words,
-    diverged: 3 * states + 2 * STATE.words,
-    words: 3 * states + 2 * STATE.words + 1,
+    grads: states + losses,
+    updates: 2 * states + losses,
+    coords: 3 * states + losses,
+    deltas: 4 * states + losses,
+    diverged: 5 * states + losses,
+    words: 5 * states + losses + 1,
   };
 }
 
@@ -51,6 +56,8 @@ export class TrainBuffers {
   readonly testY: GPUBuffer;
   /** A buffer bound where a kernel's binding is unused: labels in regression, targets in classification. */
   readonly unused: GPUBuffer;
+  /** Bound for an optimizer state that is not kept: two, as both are writable bindings of one kernel. */
+  private readonly noState: [GPUBuffer, GPUBuffer];
   /** Training rows of the minibatches being run, [steps × batch]. */
   readonly indices: GPUBuffer;
   readonly series: SeriesParameters[];
@@ -70,6 +77,16 @@ export class TrainBuffers {
   readonly gradStats: GPUBuffer;
   /** Per layer: the last update's Δ (slot A) and W before it (slot B). */
   readonly updateStats: GPUBuffer;
+  /** Per layer: |Z| (slot A) and |φ(Z)| (slot B) over the train set, and the partials they are merged from. */
+  readonly coordState: GPUBuffer;
+  readonly coordPartials: GPUBuffer;
+  /** With the coordinate check: every series' initial W and b, its Z on the rows being evaluated, |Z − Z₀| and Z − Z₀. */
+  readonly initial: { weights: GPUBuffer[]; biases: GPUBuffer[] }[];
+  readonly initialTrace: GPUBuffer[];
+  readonly deltaState: GPUBuffer;
+  readonly deltaPartials: GPUBuffer;
+  /** Where the initial network's forward pass puts the range flags and statistics it is not asked for. */
+  readonly scratchState: GPUBuffer;
   readonly readback: GPUBuffer;
   private readonly all: GPUBuffer[] = [];
 
@@ -81,6 +98,7 @@ export class TrainBuffers {
     optimizer: OptimizerSpec,
     readonly rows: number,
     readonly maxIndices: number,
+    readonly coordCheck: boolean,
   ) {
     const make = (label: string, size: number, usage = STORAGE | COPY_DST | COPY_SRC) => {
       const buffer = device.createBuffer({ label, size: Math.max(16, size), usage });
@@ -98,13 +116,14 @@ export class TrainBuffers {
     this.testX = upload('test x', data.test.x, false);
     this.testY = upload('test y', data.test.y, integer);
     this.unused = make('unused', 16);
+    this.noState = [make('no optimizer state 1', 16), make('no optimizer state 2', 16)];
     this.indices = make('minibatch rows', maxIndices * F32);
     const layers = widths.length - 1;
     const shapes = Array.from({ length: layers }, (_, l) => [widths[l], widths[l + 1]] as const);
     const states = optimizer.kind === 'adam' ? 2 : optimizer.momentum > 0 ? 1 : 0;
     const state = (label: string, size: number): [GPUBuffer, GPUBuffer] => [
-      states >= 1 ? make(`${label} state 1`, size) : this.unused,
-      states >= 2 ? make(`${label} state 2`, size) : this.unused,
+      states >= 1 ? make(`${label} state 1`, size) : this.noState[0],
+      states >= 2 ? make(`${label} state 2`, size) : this.noState[1],
     ];
     this.series = Array.from({ length: seriesCount }, (_, s) => ({
       weights: shapes.map(([i, o], l) => make(`series ${s} W${l + 1}`, i * o * F32)),
@@ -124,7 +143,7 @@ export class TrainBuffers {
     const partials = Math.max(
       tilesAlong(Math.max(rows, widest)) * tilesAlong(widest),
       Math.ceil(rows / LOSS_ROWS_PER_PARTIAL),
-      ...shapes.map(([i, o]) => optimizerPartials(i * o)),
+      MAX_STRIDED_GROUPS,
     );
     this.partials = make('partials', partials * PARTIAL_BYTES);
     const stateBytes = layers * STATE.words * F32;
@@ -132,6 +151,21 @@ export class TrainBuffers {
     this.lossState = make('loss state', 2 * STATE.words * F32);
     this.gradStats = make('gradient statistics', stateBytes);
     this.updateStats = make('update statistics', stateBytes);
+    this.coordState = make('coordinate sizes', stateBytes);
+    this.coordPartials = make('coordinate partials', MAX_STRIDED_GROUPS * PARTIAL_BYTES);
+    this.scratchState = make('initial network state', stateBytes);
+    this.deltaState = make('change since initialization', stateBytes);
+    // Bound even when nothing is measured into it, so as large as one partial.
+    this.deltaPartials = make('change partials', (coordCheck ? MAX_STRIDED_GROUPS : 1) * PARTIAL_BYTES);
+    this.initial = coordCheck
+      ? this.series.map((_, s) => ({
+          weights: shapes.map(([i, o], l) => make(`series ${s} initial W${l + 1}`, i * o * F32)),
+          biases: shapes.map(([, o], l) => make(`series ${s} initial b${l + 1}`, o * F32)),
+        }))
+      : [];
+    this.initialTrace = coordCheck
+      ? widths.slice(1).map((n, l) => make(`Z${l + 1} at initialization`, rows * n * F32))
+      : [];
     this.readback = make('evaluation readback', readbackLayout(layers).words * F32, MAP_READ | COPY_DST);
   }
 
@@ -147,17 +181,17 @@ export class TrainBuffers {
     config: Pick<ExperimentConfig, 'sweep' | 'train'>,
     budget: MemoryBudget,
   ): Promise<TrainBuffers> {
-    const { batch, optimizer } = config.train;
+    const { batch, optimizer, coordCheck } = config.train;
     const widest = Math.max(...widths);
     const largestSet = Math.max(data.train.rows, data.test.rows);
     const rows = Math.max(batch, Math.min(largestSet, Math.floor(budget.buffer / (F32 * widest))));
     const series = config.sweep.length;
-    const bytes = TrainBuffers.bytes(data, widths, series, optimizer, rows, batch);
+    const bytes = TrainBuffers.bytes(data, widths, series, optimizer, rows, batch, coordCheck);
     const lower = "Lower width, depth, the dataset's size or the number of series, or train on the CPU engine.";
     const problem = TrainBuffers.check(bytes, budget);
     if (problem) throw new GpuMemoryError(`This training does not fit the GPU memory it may use: ${problem}. ${lower}`);
     device.pushErrorScope('out-of-memory');
-    const buffers = new TrainBuffers(device, data, widths, series, optimizer, rows, batch);
+    const buffers = new TrainBuffers(device, data, widths, series, optimizer, rows, batch, coordCheck);
     if (!(await device.popErrorScope())) return buffers;
     buffers.destroy();
     throw new GpuMemoryError(
@@ -173,6 +207,7 @@ export class TrainBuffers {
     optimizer: OptimizerSpec,
     rows: number,
     maxIndices: number,
+    coordCheck: boolean,
   ): { total: number; largest: number } {
     const params = widths.slice(1).reduce((sum, n, l) => sum + widths[l] * n + n, 0);
     const states = optimizer.kind === 'adam' ? 2 : optimizer.momentum > 0 ? 1 : 0;
@@ -184,18 +219,19 @@ export class TrainBuffers {
       data.test.x.length +
       data.test.y.length +
       maxIndices * (1 + widths[widths.length - 1]) +
-      seriesCount * params * (2 + states) +
-      rows * (widths[0] + widths.slice(1).reduce((a, b) => a + b, 0) + 2 * widest);
+      seriesCount * params * (2 + states + (coordCheck ? 1 : 0)) +
+      rows * (widths[0] + (coordCheck ? 2 : 1) * widths.slice(1).reduce((a, b) => a + b, 0) + 2 * widest);
     const largest = Math.max(data.train.x.length, rows * widest, largestLayer, maxIndices) * F32;
     return { total: values * F32, largest };
   }
 
   /** Zeroes the evaluation's states before it accumulates into them. */
   clearEvaluation(): void {
-    const zeros = new Uint32Array(this.widths.length * STATE.words);
-    this.device.queue.writeBuffer(this.evalState, 0, zeros, 0, (this.widths.length - 1) * STATE.words);
+    const words = (this.widths.length - 1) * STATE.words;
+    const zeros = new Uint32Array(Math.max(words, 2 * STATE.words));
+    for (const state of [this.evalState, this.gradStats, this.coordState, this.deltaState])
+      this.device.queue.writeBuffer(state, 0, zeros, 0, words);
     this.device.queue.writeBuffer(this.lossState, 0, zeros, 0, 2 * STATE.words);
-    this.device.queue.writeBuffer(this.gradStats, 0, zeros, 0, (this.widths.length - 1) * STATE.words);
   }
 
   /** Whether the bytes fit the budget; in words when they do not. */

@@ -1,5 +1,6 @@
-/** The kernels training uses: the experiment's layer, backward and merge kernels, and four of its own. */
+/** The kernels training uses: the experiment's layer, backward and merge kernels, and five of its own. */
 import { ColumnSumsKernel } from './columnSumsKernel';
+import { CoordinatesKernel } from './coordinatesKernel';
 import { GatherRowsKernel } from './gatherRowsKernel';
 import type { BackwardKernels, Kernels } from './kernels';
 import { LossGradientKernel } from './lossGradientKernel';
@@ -12,6 +13,7 @@ export interface TrainKernels
   loss: LossGradientKernel;
   columnSums: ColumnSumsKernel;
   optimizer: OptimizerKernel;
+  coordinates: CoordinatesKernel;
 }
 
 export async function compileTrainKernels(
@@ -19,11 +21,12 @@ export async function compileTrainKernels(
   backward: BackwardKernels,
   device: GPUDevice,
 ): Promise<TrainKernels> {
-  const [gather, loss, columnSums, optimizer] = await Promise.all([
+  const [gather, loss, columnSums, optimizer, coordinates] = await Promise.all([
     GatherRowsKernel.create(device),
     LossGradientKernel.create(device),
     ColumnSumsKernel.create(device),
     OptimizerKernel.create(device),
+    CoordinatesKernel.create(device),
   ]);
   return {
     layer: kernels.layer,
@@ -34,5 +37,6 @@ export async function compileTrainKernels(
     loss,
     columnSums,
     optimizer,
+    coordinates,
   };
 }

@@ -5,17 +5,22 @@
  * whole. What is measured (an evaluation's statistics, a step's gradients and update) is merged into small states.
  */
 import type { OptimizerSpec } from '../lab/trainConfig';
-import { tilesAlong } from './geometry';
-import { optimizerPartials } from './optimizerKernel';
+import { stridedGroups, tilesAlong } from './geometry';
 import type { SeriesParameters, TrainBuffers } from './trainBuffers';
 import type { TrainKernels } from './trainKernels';
 
-/** The network a session trains: n_0 … n_{L+1} (the readout last) and its hidden layers' φ. */
+/**
+ * The network a session trains: n_0 … n_{L+1} (the readout last), its hidden layers' φ, and each layer's optimizer
+ * for W and for b — the config's, with the parametrization's factors and output multiplier folded in (gpuTrainer.ts).
+ */
 export interface TrainNetwork {
   widths: number[];
   activationId: number;
   slope: number;
   classification: boolean;
+  optimizers: { weights: OptimizerSpec; biases: OptimizerSpec }[];
+  /** The adapter is a CPU emulation: fewer workgroups for the kernels that reduce (geometry.ts). */
+  emulated: boolean;
 }
 
 export class TrainPass {
@@ -29,28 +34,42 @@ export class TrainPass {
     return this.net.widths.length - 1;
   }
 
-  /** Z_l of every layer into the trace; with `measure`, Z_l's moments are added to the evaluation state. */
-  forward(params: SeriesParameters, rows: number, measure: boolean): void {
-    const { k, b, net } = this;
+  /** Layer l's shape and φ as its product kernels read them (its input is φ(Z_{l−1}) above the first layer). */
+  private shape(l: number) {
+    const { net } = this;
+    return {
+      fanIn: net.widths[l - 1],
+      fanOut: net.widths[l],
+      activationId: net.activationId,
+      activateInput: l > 1,
+      layer: l - 1,
+      slope: net.slope,
+    };
+  }
+
+  /**
+   * Z_l of every layer into `trace`; with `measure`, Z_l's moments are added to the evaluation state. `state` takes
+   * the layer kernels' range flags: the initial network's pass keeps them out of the evaluation's.
+   */
+  forward(
+    params: Pick<SeriesParameters, 'weights' | 'biases'>,
+    rows: number,
+    measure: boolean,
+    trace = this.b.trace,
+    state = this.b.evalState,
+  ): void {
+    const { k, b } = this;
     for (let l = 1; l <= this.layers; l++) {
-      const [fanIn, fanOut] = [net.widths[l - 1], net.widths[l]];
-      const step = {
-        rows,
-        fanIn,
-        fanOut,
-        activationId: net.activationId,
-        activateInput: l > 1,
-        layer: l - 1,
-        slope: net.slope,
-      };
+      const step = { rows, ...this.shape(l) };
+      const { fanOut } = step;
       k.layer.slab(
         {
-          input: l === 1 ? b.input : b.trace[l - 2],
+          input: l === 1 ? b.input : trace[l - 2],
           weights: params.weights[l - 1],
           biases: params.biases[l - 1],
-          output: b.trace[l - 1],
+          output: trace[l - 1],
           partials: b.partials,
-          layerState: b.evalState,
+          layerState: state,
         },
         step,
         0,
@@ -66,6 +85,37 @@ export class TrainPass {
           accumulate: true,
         });
       }
+    }
+  }
+
+  /**
+   * The coordinate sizes of every layer's Z and φ(Z) on the rows in the trace, added to the coordinate state; with
+   * `delta`, those of Z − Z₀ against the initial network's trace too.
+   */
+  coordinates(rows: number, delta: boolean): void {
+    const { k, b, net } = this;
+    for (let l = 1; l <= this.layers; l++) {
+      const count = rows * net.widths[l];
+      const groups = stridedGroups(count, net.emulated);
+      const values = b.trace[l - 1];
+      k.coordinates.measure(
+        {
+          values,
+          initial: delta ? b.initialTrace[l - 1] : values,
+          partials: b.coordPartials,
+          deltaPartials: b.deltaPartials,
+        },
+        { count, activation: l < this.layers ? { id: net.activationId, slope: net.slope } : null, delta, groups },
+      );
+      const merge = (partials: GPUBuffer, state: GPUBuffer) =>
+        k.merge.merge(partials, state, {
+          partialCount: groups,
+          target: { layer: l - 1, slots: 'both' },
+          exponent: 'none',
+          accumulate: true,
+        });
+      merge(b.coordPartials, b.coordState);
+      if (delta) merge(b.deltaPartials, b.deltaState);
     }
   }
 
@@ -119,18 +169,7 @@ export class TrainPass {
           partials: b.partials,
           gradState: b.gradStats,
         },
-        {
-          rows,
-          fanIn,
-          fanOut,
-          activationId: net.activationId,
-          activateInput: l > 1,
-          layer: l - 1,
-          slope: net.slope,
-          add: false,
-          store: true,
-          reduce: measure,
-        },
+        { rows, ...this.shape(l), add: false, store: true, reduce: measure },
         0,
         fanIn,
         0,
@@ -163,10 +202,11 @@ export class TrainPass {
   }
 
   /** Update `step` (1-based) of every parameter; with `measure`, each W's Δ and prior value into the update stats. */
-  update(params: SeriesParameters, optimizer: OptimizerSpec, step: number, measure: boolean): void {
+  update(params: SeriesParameters, step: number, measure: boolean): void {
     const { k, b, net } = this;
     for (let l = 1; l <= this.layers; l++) {
       const count = net.widths[l - 1] * net.widths[l];
+      const groups = stridedGroups(count, net.emulated);
       const [first, second] = params.weightState[l - 1];
       k.optimizer.update(
         {
@@ -177,14 +217,15 @@ export class TrainPass {
           partials: b.partials,
           diverged: params.diverged,
         },
-        optimizer,
+        net.optimizers[l - 1].weights,
         count,
         step,
         measure,
+        groups,
       );
       if (measure) {
         k.merge.merge(b.partials, b.updateStats, {
-          partialCount: optimizerPartials(count),
+          partialCount: groups,
           target: { layer: l - 1, slots: 'both' },
           exponent: 'none',
         });
@@ -199,10 +240,11 @@ export class TrainPass {
           partials: b.partials,
           diverged: params.diverged,
         },
-        optimizer,
+        net.optimizers[l - 1].biases,
         net.widths[l],
         step,
         false,
+        stridedGroups(net.widths[l], net.emulated),
       );
     }
   }

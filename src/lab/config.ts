@@ -4,13 +4,17 @@
  */
 import type { ActivationName } from './activations';
 import { MAX_ELEMENTS_PER_LAYER, MAX_ORTHOGONAL_WIDTH, scalarFields } from './configFields';
+import { checkGridSize, GRID_FIELDS, type GridAxes, parseGridList, takeLrList } from './configGrid';
 import { type InputSpec, parseInput } from './configInput';
 import { parseSweep } from './configSweep';
 import { type ConfigError, checkScalar, isRecord, MAX_CONFIG_NESTING, nestingDepth } from './configValues';
 import type { InitSpec } from './initializers';
-import { defaultObject, parseObject } from './schema';
+import { PARAMETRIZATION_SCHEMA, type ParametrizationConfig } from './parametrization';
+import { defaultObject, type ObjectSpec, parseObject } from './schema';
 import { MAX_DATASET_ELEMENTS, splitSizes, TRAIN_SCHEMA, type TrainConfig } from './trainConfig';
 
+export type { GridAxes } from './configGrid';
+export { GRID_FIELDS, MAX_GRID_VALUES } from './configGrid';
 export type { InputSpec } from './configInput';
 export { type ConfigError, formatError, formatValue } from './configValues';
 
@@ -28,7 +32,21 @@ export interface ExperimentConfig {
   sweep: InitSpec[];
   /** What training does with every series (trainConfig.ts); the experiments at initialization ignore it. */
   train: TrainConfig;
+  /** How initialization, layer outputs and learning rates scale with width (parametrization.ts). */
+  parametrization: ParametrizationConfig;
+  /**
+   * `width`, `depth` and `train.optimizer.lr` given as lists (grid.ts): every series at every listed value. Null where
+   * the field is one number; the field then holds the first entry.
+   */
+  axes: GridAxes;
 }
+
+/** The config's nested objects, each declared by its typed table (schema.ts): parsed, written to the URL and documented alike. */
+export const NESTED_FIELDS = { train: TRAIN_SCHEMA, parametrization: PARAMETRIZATION_SCHEMA } as const satisfies Record<
+  string,
+  ObjectSpec
+>;
+export type NestedFieldName = keyof typeof NESTED_FIELDS;
 
 export type ParseResult = { ok: true; config: ExperimentConfig } | { ok: false; errors: ConfigError[] };
 
@@ -45,10 +63,18 @@ export function defaultConfig(): ExperimentConfig {
     input: { values: [...SEED_INPUT] },
     sweep: SEED_SIGMAS.map((sigma) => ({ kind: 'normal', sigma })),
     train: defaultObject(TRAIN_SCHEMA) as unknown as TrainConfig,
+    parametrization: defaultObject(PARAMETRIZATION_SCHEMA) as unknown as ParametrizationConfig,
+    axes: { width: null, depth: null, lr: null },
   };
 }
 
-const TOP_LEVEL = new Set([...scalarFields.map((f) => f.name as string), 'input', 'init', 'sweep', 'train']);
+const TOP_LEVEL = new Set([
+  ...scalarFields.map((f) => f.name as string),
+  'input',
+  'init',
+  'sweep',
+  ...Object.keys(NESTED_FIELDS),
+]);
 
 /** Validates a parsed JSON value. Absent fields take the seed experiment's values; present ones must be valid. */
 function tooDeep(): ParseResult {
@@ -70,10 +96,20 @@ export function parseConfig(raw: unknown): ParseResult {
       });
   }
   for (const field of scalarFields) {
-    if (raw[field.name] === undefined) continue;
-    const error = checkScalar(field, raw[field.name]);
-    if (error) errors.push(error);
-    else (config as unknown as Record<string, unknown>)[field.name] = raw[field.name];
+    const value = raw[field.name];
+    if (value === undefined) continue;
+    const grid = (GRID_FIELDS as readonly string[]).includes(field.name);
+    if (grid && Array.isArray(value)) {
+      const list = parseGridList(field, value, errors);
+      if (list) {
+        (config as unknown as Record<string, unknown>)[field.name] = list[0];
+        config.axes[field.name as keyof GridAxes] = list;
+      }
+      continue;
+    }
+    const error = checkScalar(field, value);
+    if (error) errors.push(grid ? { ...error, allowed: `${error.allowed}, or a list of such` } : error);
+    else (config as unknown as Record<string, unknown>)[field.name] = value;
   }
   if (raw.input !== undefined) {
     const input = parseInput(raw.input, errors);
@@ -81,7 +117,16 @@ export function parseConfig(raw: unknown): ParseResult {
   }
   const sweep = parseSweep(raw, errors);
   if (sweep?.length) config.sweep = sweep;
-  config.train = parseObject(TRAIN_SCHEMA, raw.train, 'train', errors) as unknown as TrainConfig;
+  const { train, lrs } = takeLrList(raw.train, errors);
+  config.axes.lr = lrs;
+  config.train = parseObject(TRAIN_SCHEMA, train, 'train', errors) as unknown as TrainConfig;
+  checkGridSize(config.sweep.length, config.axes, errors);
+  config.parametrization = parseObject(
+    PARAMETRIZATION_SCHEMA,
+    raw.parametrization,
+    'parametrization',
+    errors,
+  ) as unknown as ParametrizationConfig;
   const { dataset } = config.train;
   const dim = dataset.kind === 'teacher' ? dataset.dim : 2;
   if (dataset.size * dim > MAX_DATASET_ELEMENTS) {
@@ -100,7 +145,7 @@ export function parseConfig(raw: unknown): ParseResult {
     });
   }
   const rows = 'batch' in config.input ? config.input.batch : 1;
-  const widest = Math.max(config.width, inputWidth(config));
+  const widest = Math.max(...(config.axes.width ?? [config.width]), inputWidth(config));
   if (rows * widest > MAX_ELEMENTS_PER_LAYER) {
     errors.push({
       field: 'input.batch',
@@ -116,6 +161,21 @@ export function parseConfig(raw: unknown): ParseResult {
     });
   }
   return errors.length ? { ok: false, errors } : { ok: true, config };
+}
+
+/**
+ * The config as JSON writes it, so that it parses back to itself: a grid's width and depth as their lists, `axes`
+ * folded into them.
+ */
+export function configJson(config: ExperimentConfig): object {
+  const { axes, ...rest } = config;
+  const { optimizer } = config.train;
+  return {
+    ...rest,
+    width: axes.width ?? config.width,
+    depth: axes.depth ?? config.depth,
+    train: { ...config.train, optimizer: { ...optimizer, lr: axes.lr ?? optimizer.lr } },
+  };
 }
 
 /** The deepest bracket nesting of JSON text, outside strings, without parsing it. */

@@ -1,8 +1,9 @@
 /** The README's reference tables, generated from the code's tables so the docs cannot drift (`npm run docs`). */
+import { NESTED_FIELDS, type NestedFieldName } from './config';
 import { scalarFields } from './configFields';
 import { type Initializer, initializers } from './initializers';
+import { formatPower, LAYER_KINDS, PARAMETRIZATIONS, type ParametrizationKind, SCALING_ROWS } from './parametrization';
 import { referenceRows } from './schema';
-import { TRAIN_SCHEMA } from './trainConfig';
 
 export function configReference(): string {
   const rows = scalarFields.map((f) => {
@@ -24,8 +25,9 @@ export function initializerReference(): string {
   return ['| kind | fields | weights |', '|---|---|---|', ...rows].join('\n');
 }
 
-export function trainReference(): string {
-  const rows = referenceRows(TRAIN_SCHEMA, 'train').map(([path, allowed, fallback, meaning]) =>
+/** The fields of one of the config's nested objects (`train`, `parametrization`). */
+export function nestedReference(name: NestedFieldName): string {
+  const rows = referenceRows(NESTED_FIELDS[name], name).map(([path, allowed, fallback, meaning]) =>
     allowed === '' ? `| *${path}* | | | ${meaning} |` : `| \`${path}\` | ${allowed} | \`${fallback}\` | ${meaning} |`,
   );
   return ['| field | allowed | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
@@ -35,5 +37,21 @@ export function trainReference(): string {
 export const README_TABLES: { name: string; table: () => string }[] = [
   { name: 'config-reference', table: configReference },
   { name: 'initializer-reference', table: initializerReference },
-  { name: 'train-reference', table: trainReference },
+  { name: 'train-reference', table: () => nestedReference('train') },
+  { name: 'parametrization-reference', table: () => nestedReference('parametrization') },
+  { name: 'parametrization-table', table: parametrizationTable },
 ];
+
+/** The factors each parametrization applies per layer kind, as the page shows them (parametrization.ts). */
+export function parametrizationTable(): string {
+  const kinds = Object.keys(PARAMETRIZATIONS) as ParametrizationKind[];
+  const header = `| parametrization | layer | ${SCALING_ROWS.map((r) => r.label).join(' | ')} |`;
+  const rule = `|---|---|${SCALING_ROWS.map(() => '---').join('|')}|`;
+  const rows = kinds.flatMap((kind) =>
+    LAYER_KINDS.map(
+      (layer) =>
+        `| ${kind} | ${layer} | ${SCALING_ROWS.map(({ key }) => formatPower(PARAMETRIZATIONS[kind][layer][key])).join(' | ')} |`,
+    ),
+  );
+  return [header, rule, ...rows].join('\n');
+}

@@ -4,21 +4,17 @@
  * engineProtocol.ts and implement the same interface.
  */
 import { batchRows, type ExperimentConfig } from './config';
+import type { Progress } from './progress';
 import type { RunResult } from './results';
+import type { Trainer } from './training';
+
+export type { Progress } from './progress';
+
 import type { RunEstimate } from './work';
 
 /** Which engine a user asks for: one of the two, or both side by side (compared by verification.ts's plan). */
 export const engineChoices = ['cpu', 'gpu', 'both'] as const;
 export type EngineChoice = (typeof engineChoices)[number];
-
-export interface Progress {
-  /** Units of work done and in all (layer steps), for a bar and a time-left estimate. */
-  done: number;
-  total: number;
-  series: number;
-  trial: number;
-  layer: number;
-}
 
 export interface RunOptions {
   signal?: AbortSignal;
@@ -36,7 +32,8 @@ export interface RunOptions {
 /** The run options that can cross to an engine elsewhere: everything but the signal and the progress callback. */
 export type SendableOptions = Omit<RunOptions, 'signal' | 'onProgress'>;
 
-export interface Engine {
+/** Runs experiments at initialization and trains (training.ts's Trainer). */
+export interface Engine extends Trainer {
   readonly name: 'cpu' | 'gpu';
   run(config: ExperimentConfig, options?: RunOptions): Promise<RunResult>;
   /** What the run would cost on this engine: its work, memory and time at the engine's measured speed. */

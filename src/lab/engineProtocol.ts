@@ -1,12 +1,23 @@
 /**
  * One message protocol for engines that run elsewhere — the CPU engine in the page's Web Worker, the GPU engine in the
  * terminal's headless Chromium — so that a run option reaches every engine the same way. The caller's side is
- * RemoteEngine, an Engine like any other; the side that holds the engine answers through serveEngine. Messages are
- * plain data: a result's captured rows travel as number arrays.
+ * RemoteEngine, an Engine and a Trainer like any other; the side that holds the engine answers through serveEngine.
+ * Messages are plain data: a result's captured rows travel as number arrays. Training sessions have their own
+ * messages (trainProtocol.ts) on the same channel, with the same ids, progress, cancel and errors.
  */
 import type { ExperimentConfig } from './config';
 import { CancelledError, type Engine, type Progress, type RunOptions, type SendableOptions } from './engine';
 import type { RunResult } from './results';
+import type { Trainer, TrainingSession } from './training';
+import {
+  type ProgressMessage,
+  RemoteTrainingSession,
+  serveTraining,
+  type TrainChannel,
+  type TrainFromEngine,
+  type TrainToEngine,
+  type WireSnapshot,
+} from './trainProtocol';
 import type { RunEstimate } from './work';
 
 /** A result as it crosses: captures as nested number arrays. */
@@ -16,14 +27,16 @@ export type ToEngine =
   | { type: 'open'; id: number }
   | { type: 'run'; id: number; config: ExperimentConfig; options: SendableOptions }
   | { type: 'estimate'; id: number; config: ExperimentConfig; options: SendableOptions }
-  | { type: 'cancel'; id: number };
+  | { type: 'cancel'; id: number }
+  | TrainToEngine;
 
 export type FromEngine =
   | { type: 'opened'; id: number; device: string; note: string | null }
-  | { type: 'progress'; id: number; progress: Progress }
+  | ProgressMessage
   | { type: 'result'; id: number; result: WireResult }
   | { type: 'estimated'; id: number; estimate: RunEstimate }
-  | { type: 'error'; id: number; name: string; message: string };
+  | { type: 'error'; id: number; name: string; message: string }
+  | TrainFromEngine;
 
 export function toWire(result: RunResult): WireResult {
   const { capture, ...rest } = result;
@@ -49,8 +62,22 @@ function revive(name: string, message: string): Error {
 
 /** What a finished request resolves with. */
 function answerOf(message: Exclude<FromEngine, { type: 'progress' | 'error' }>): unknown {
-  if (message.type === 'opened') return { device: message.device, note: message.note };
-  return message.type === 'estimated' ? message.estimate : message.result;
+  switch (message.type) {
+    case 'opened':
+      return { device: message.device, note: message.note };
+    case 'estimated':
+      return message.estimate;
+    case 'result':
+      return message.result;
+    case 'session':
+      return { session: message.session, snapshot: message.snapshot };
+    case 'advanced':
+      return message.snapshot;
+    case 'forwarded':
+      return message.values;
+    case 'parameters':
+      return message.parameters;
+  }
 }
 
 interface Pending {
@@ -60,7 +87,7 @@ interface Pending {
 }
 
 /** The caller's side: `send` delivers a message to the engine; the transport hands every answer to `receive`. */
-export class RemoteEngine implements Engine {
+export class RemoteEngine implements Engine, Trainer {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
 
@@ -80,11 +107,23 @@ export class RemoteEngine implements Engine {
 
   run(config: ExperimentConfig, options: RunOptions = {}): Promise<RunResult> {
     const { signal, onProgress, ...sendable } = options;
-    if (signal?.aborted) return Promise.reject(new CancelledError());
-    return this.request<WireResult>((id) => {
-      signal?.addEventListener('abort', () => this.send({ type: 'cancel', id }), { once: true });
-      this.send({ type: 'run', id, config, options: sendable });
-    }, onProgress).then(fromWire);
+    return this.call<WireResult>((id) => ({ type: 'run', id, config, options: sendable }), { signal, onProgress }).then(
+      fromWire,
+    );
+  }
+
+  /** Opens a training session on the other side; an engine there that cannot train answers with a sentence. */
+  async train(config: ExperimentConfig): Promise<TrainingSession> {
+    const channel: TrainChannel = {
+      call: (build, options) => this.call(build, options),
+      notify: (message) => this.send(message),
+    };
+    const opened = await this.call<{ session: number; snapshot: WireSnapshot }>((id) => ({
+      type: 'train',
+      id,
+      config,
+    }));
+    return new RemoteTrainingSession(channel, opened.session, opened.snapshot);
   }
 
   receive(message: FromEngine): void {
@@ -107,6 +146,19 @@ export class RemoteEngine implements Engine {
 
   dispose(): void {
     this.failAll(new CancelledError());
+  }
+
+  /** Sends the message `build` makes with a fresh id; an abort of `signal` sends `cancel` for it. */
+  private call<T>(
+    build: (id: number) => ToEngine,
+    options: { signal?: AbortSignal; onProgress?: (p: Progress) => void } = {},
+  ): Promise<T> {
+    const { signal, onProgress } = options;
+    if (signal?.aborted) return Promise.reject(new CancelledError());
+    return this.request<T>((id) => {
+      signal?.addEventListener('abort', () => this.send({ type: 'cancel', id }), { once: true });
+      this.send(build(id));
+    }, onProgress);
   }
 
   private request<T>(start: (id: number) => void, onProgress?: (p: Progress) => void): Promise<T> {
@@ -136,6 +188,7 @@ export function serveEngine(open: () => Promise<Described>, post: (message: From
     });
     return engine;
   };
+  const training = serveTraining(ready, post, running);
   return async (message: ToEngine): Promise<void> => {
     if (message.type === 'cancel') {
       running.get(message.id)?.abort();
@@ -156,6 +209,14 @@ export function serveEngine(open: () => Promise<Described>, post: (message: From
         post({ type: 'estimated', id: message.id, estimate });
       } catch (e) {
         failure(message.id, e);
+      }
+      return;
+    }
+    if (message.type !== 'run') {
+      try {
+        await training(message);
+      } catch (e) {
+        if ('id' in message) failure(message.id, e);
       }
       return;
     }

@@ -5,9 +5,10 @@
  * With backward, each layer also has "grad" (∂L/∂Z_l) and "weightGrad" (∂L/∂W_l); with histograms, each series has
  * "histograms".
  */
-import type { ExperimentConfig } from './config';
+import { configJson, type ExperimentConfig } from './config';
 import type { Histogram } from './histogram';
 import type { InitSpec } from './initializers';
+import type { ParametrizationKind } from './parametrization';
 import type { Moments, TrialSummary } from './stats';
 
 /**
@@ -54,7 +55,23 @@ export interface LayerHistograms {
   weightGrad?: Histogram;
 }
 
-export interface SeriesResult {
+/** The network a series ran on, where width or depth is an axis (grid.ts): the JSON gives it for every series. */
+export interface GridPlacement {
+  width: number;
+  depth: number;
+  parametrization: ParametrizationKind;
+}
+
+/** Where a series ran: its own placement in a grid, else the config's network. */
+export function placement(series: Partial<GridPlacement>, config: ExperimentConfig): GridPlacement {
+  return {
+    width: series.width ?? config.width,
+    depth: series.depth ?? config.depth,
+    parametrization: series.parametrization ?? config.parametrization.kind,
+  };
+}
+
+export interface SeriesResult extends Partial<GridPlacement> {
   label: string;
   init: InitSpec;
   layers: LayerStats[];
@@ -101,7 +118,7 @@ export interface RunResult {
 /** The JSON form of a result (capture and typed arrays left out). */
 export function resultJson(result: RunResult): object {
   return {
-    config: result.config,
+    config: configJson(result.config),
     engine: result.engine,
     ...(result.device ? { device: result.device } : {}),
     ...(result.gpuBytes !== undefined ? { gpuBytes: result.gpuBytes } : {}),
@@ -110,6 +127,7 @@ export function resultJson(result: RunResult): object {
     series: result.series.map((s) => ({
       label: s.label,
       init: s.init,
+      ...placement(s, result.config),
       layers: s.layers,
       ...(s.histograms ? { histograms: s.histograms } : {}),
     })),

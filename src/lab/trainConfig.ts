@@ -37,6 +37,8 @@ export interface TrainConfig {
   evalEvery: number;
   /** The train loss that counts as trained. */
   targetLoss: number;
+  /** Also measure Z_t − Z_0 at every evaluation (μP's coordinate check). */
+  coordCheck: boolean;
 }
 
 export const MAX_DATASET_SIZE = 200_000;
@@ -169,6 +171,12 @@ export const TRAIN_SCHEMA: ObjectSpec = {
       exclusiveMin: true,
       max: 1e6,
       description: 'the train loss that counts as trained',
+    },
+    coordCheck: {
+      type: 'boolean',
+      default: false,
+      description:
+        "also measure each layer's change since initialization, Z_t − Z_0 on the train set, at every evaluation (μP's coordinate check; keeps a copy of the initial network)",
     },
   },
 };

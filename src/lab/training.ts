@@ -12,26 +12,40 @@
  *
  * History entry t (t = 0, evalEvery, 2·evalEvery, … and the last step) describes the network after t updates:
  * - train and test loss and accuracy over the whole sets (accuracy: argmax of the readout = label; null for regression);
- * - per layer (the readout is layer L + 1): `pre`, the moments of Z_l over the whole training set;
+ * - per layer (the readout is layer L + 1): `pre`, the moments of Z_l over the whole training set and its mean |Z_l|
+ *   (mup's l1); `post`, mean |H_l| and E[H_l²] over the same rows (null for the readout, which has no φ); with
+ *   `train.coordCheck`, `delta`: mean |Z_l(t) − Z_l(0)| and E[(Z_l(t) − Z_l(0))²] on the same rows;
  * - `weightGrad.meanSq`, E[(∂L/∂W_l)²] over W_l's elements for minibatch t (the one update t + 1 will use), at this
  *   network — also at the last entry, where no update follows;
- * - `updateRatio`, ‖W_l(t) − W_l(t − 1)‖ / ‖W_l(t − 1)‖ (Frobenius) of the last update; null at t = 0 and while
- *   W_l(t − 1) = 0 (a ratio to nothing);
+ * - `updateRatio`, ‖W_l(t) − W_l(t − 1)‖ / ‖W_l(t − 1)‖ (Frobenius) of the last update; null at t = 0, and null
+ *   where W_l(t − 1) was all zeros (zeros init: no scale to compare the step with; it is no divergence);
  * - `flags`: `pre` or `weightGrad` values the engine's arithmetic could not hold (results.ts's RangeFlag) — a flagged
- *   figure is not a measurement and is never presented as one.
- * A loss or a weight that is not finite stops its series: the outcome says at which step it diverged, and no entry
- * after the last finite one is recorded, so nothing non-finite is ever plotted.
+ *   figure is not a measurement and is never presented as one (on the GPU, values beyond float32's statistics range).
+ * A loss or a weight that is not finite stops its series: it diverged at step k when a weight or bias is not finite
+ * after update k (checked after every update), or when the entry at k has a figure that is not finite and not flagged
+ * (a loss, an accuracy, a moment, a gradient's mean square or an update ratio: the network after k updates cannot be
+ * measured). The outcome says k, and no entry after the last finite one is recorded, so nothing non-finite is ever
+ * plotted; the series' parameters stay as update k left them (the export's W_final may then hold NaN or ±Infinity).
  */
 import type { ExperimentConfig } from './config';
-import type { Progress } from './engine';
 import type { InitSpec } from './initializers';
-import type { RangeFlag } from './results';
+import { type LayerFactors, layerFactors } from './parametrization';
+import type { Progress } from './progress';
+import type { GridPlacement, RangeFlag } from './results';
 import type { Moments } from './stats';
+
+/** The size of a typical coordinate of a layer's values, two ways. */
+export interface CoordinateSize {
+  meanAbs: number;
+  meanSq: number;
+}
 
 export interface TrainLayerRecord {
   /** 1 … depth, then depth + 1 for the readout. */
   layer: number;
-  pre: Moments;
+  pre: Moments & { meanAbs: number };
+  post: CoordinateSize | null;
+  delta?: CoordinateSize;
   weightGrad: { meanSq: number };
   updateRatio: number | null;
   flags: RangeFlag[];
@@ -61,7 +75,9 @@ export interface TrainOutcome {
 /** A loss that has not fallen below 90 % of its initial value has made no real progress. */
 export const STALL_FRACTION = 0.9;
 
-export interface TrainSeries {
+export interface TrainSeries extends Partial<GridPlacement> {
+  /** The learning rate it trained with, where the config lists several (a grid's lr axis). */
+  lr?: number;
   label: string;
   init: InitSpec;
   history: TrainHistoryEntry[];
@@ -71,7 +87,7 @@ export interface TrainSeries {
 export interface TrainSnapshot {
   /** Updates done so far (every series has done as many, unless it diverged). */
   step: number;
-  /** Every series has done `config.train.steps` updates, or diverged. */
+  /** Every series has done `config.train.steps` updates, or diverged, and the last entry is recorded. */
   finished: boolean;
   series: TrainSeries[];
 }
@@ -101,7 +117,12 @@ export interface Parameters {
 export interface TrainingSession {
   /** The history so far. */
   snapshot(): TrainSnapshot;
-  /** Trains every series `steps` more updates (fewer at the end); resolves with the history so far. */
+  /**
+   * Trains every series `steps` more updates (fewer at the end); resolves with the history so far. The entry at the
+   * session's current step is taken first when it is due and missing (advance(0) at the start takes the entry at 0).
+   * A cancelled advance rejects with CancelledError and leaves the session after a whole update, every series at the
+   * same one; the next advance goes on from there. Calls are served in order, one at a time.
+   */
   advance(
     steps: number,
     options?: { signal?: AbortSignal; onProgress?: (p: Progress) => void },
@@ -115,6 +136,30 @@ export interface TrainingSession {
 export interface Trainer {
   /** Starts training every series of `config` (config.train says how); nothing is computed until `advance`. */
   train(config: ExperimentConfig): Promise<TrainingSession>;
+}
+
+/**
+ * Every figure of the entry is a finite number (null where the contract allows it), or flagged as one the engine
+ * could not hold: else the series diverged.
+ */
+export function entryIsFinite(entry: TrainHistoryEntry): boolean {
+  const figures = [entry.trainLoss, entry.testLoss, entry.trainAccuracy ?? 0, entry.testAccuracy ?? 0];
+  for (const l of entry.layers) {
+    const flagged = (quantity: string) => l.flags.some((f) => f.quantity === quantity);
+    if (!flagged('pre')) figures.push(l.pre.mean, l.pre.var, l.pre.meanSq, l.pre.meanAbs);
+    if (!flagged('weightGrad')) figures.push(l.weightGrad.meanSq);
+    figures.push(l.updateRatio ?? 0, l.post?.meanAbs ?? 0, l.post?.meanSq ?? 0);
+    figures.push(l.delta?.meanAbs ?? 0, l.delta?.meanSq ?? 0);
+  }
+  return figures.every(Number.isFinite);
+}
+
+/** Each layer's parametrization factors in the trained network, layer l at index l − 1 (the readout last). */
+export function trainFactors(config: ExperimentConfig): LayerFactors[] {
+  const { parametrization, depth, width } = config;
+  return Array.from({ length: depth + 1 }, (_, i) =>
+    layerFactors(parametrization, i + 1, depth, width, config.train.optimizer.kind),
+  );
 }
 
 /** The outcome the history shows, given the step a series diverged at (null if it did not). */

@@ -5,11 +5,19 @@
  * `input` is a list of numbers (the fixed X) or `normal:batch=256,width=10`. Each field is validated on its own, so a
  * bad one falls back to its default and the rest of the link still applies.
  */
-import { defaultConfig, type ExperimentConfig, formatError, parseConfig } from '../lab/config';
+import {
+  defaultConfig,
+  type ExperimentConfig,
+  formatError,
+  GRID_FIELDS,
+  NESTED_FIELDS,
+  type NestedFieldName,
+  parseConfig,
+} from '../lab/config';
 import { scalarFields } from '../lab/configFields';
 import { type EngineChoice, engineChoices } from '../lab/engine';
 import type { InitSpec } from '../lab/initializers';
-import { TRAIN_SCHEMA } from '../lab/trainConfig';
+import type { ObjectSpec } from '../lab/schema';
 
 /** The reader's experiment and engine choice: what the URL holds and every section derives its run from. */
 export interface LabState {
@@ -72,20 +80,37 @@ export function formatInput(config: ExperimentConfig): string {
 /** "kind:key=value,…" with the values of a variant field (`train.dataset`), booleans read as such. */
 function parseVariantText(text: string): unknown {
   const object = keyed(text, 'kind');
-  return Object.fromEntries(
-    Object.entries(object).map(([k, v]) => [k, v === 'true' ? true : v === 'false' ? false : v]),
-  );
+  return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, typeof v === 'string' ? booleanText(v) : v]));
 }
+
+/** "64,128" as a list of numbers, "64" as a number. */
+function listOrScalar(text: string): unknown {
+  return text.includes(',') ? text.split(',').map(scalar) : scalar(text);
+}
+
+/** true and false read as booleans; anything else kept, for the error to quote. */
+function booleanText(text: string): unknown {
+  return text === 'true' ? true : text === 'false' ? false : text;
+}
+
+const PARSE_BY_TYPE: Record<string, (text: string) => unknown> = {
+  variant: parseVariantText,
+  enum: (text) => text,
+  boolean: booleanText,
+  int: scalar,
+  number: scalar,
+};
 
 const PARSERS: Record<string, (text: string) => unknown> = {
   ...Object.fromEntries(scalarFields.map((f) => [f.name, f.type === 'enum' ? (t: string) => t : scalar])),
+  // Width and depth also take a list, "64,128,256": every series at each (grid.ts).
+  ...Object.fromEntries(GRID_FIELDS.map((name) => [name, listOrScalar])),
   input: parseInputText,
   sweep: parseSweepText,
   ...Object.fromEntries(
-    Object.entries(TRAIN_SCHEMA.fields).map(([key, f]) => [
-      `train.${key}`,
-      f.type === 'variant' ? parseVariantText : scalar,
-    ]),
+    Object.entries(NESTED_FIELDS).flatMap(([name, schema]) =>
+      Object.entries(schema.fields).map(([key, f]) => [`${name}.${key}`, PARSE_BY_TYPE[f.type]]),
+    ),
   ),
 };
 
@@ -109,13 +134,14 @@ function ownerOf(field: string, params: string[]): string | undefined {
 function describeDefault(field: string, config: ExperimentConfig): string {
   if (field === 'input') return formatInput(config);
   if (field === 'sweep') return formatSweep(config.sweep);
-  if (field.startsWith('train.')) return formatTrainField(config, field.slice('train.'.length));
+  const [head, key] = field.split('.', 2);
+  if (key !== undefined) return formatNestedField(config, head as NestedFieldName, key);
   return String((config as unknown as Record<string, unknown>)[field]);
 }
 
-/** A `train` field as the URL writes it: a variant as "kind:key=value,…", a number as itself. */
-function formatTrainField(config: ExperimentConfig, key: string): string {
-  const value = (config.train as unknown as Record<string, unknown>)[key];
+/** A nested object's field as the URL writes it: a variant as "kind:key=value,…", a number as itself. */
+function formatNestedField(config: ExperimentConfig, name: NestedFieldName, key: string): string {
+  const value = (config[name] as unknown as Record<string, unknown>)[key];
   if (typeof value !== 'object' || value === null) return String(value);
   const { kind, ...rest } = value as Record<string, unknown>;
   return `${kind}:${Object.entries(rest)
@@ -169,13 +195,19 @@ export function readUrl(search: string): UrlState {
 export function writeUrl(config: ExperimentConfig, engine: EngineChoice): string {
   const params = new URLSearchParams();
   for (const field of scalarFields) params.set(field.name, String(config[field.name]));
+  for (const name of GRID_FIELDS) {
+    const list = config.axes[name];
+    if (list) params.set(name, list.join(','));
+  }
   params.set('input', formatInput(config));
   params.set('sweep', formatSweep(config.sweep));
-  // Training's fields only where they differ from their defaults: most links never train.
+  // Nested objects' fields only where they differ from their defaults: most links never train.
   const defaults = defaultConfig();
-  for (const key of Object.keys(TRAIN_SCHEMA.fields)) {
-    const text = formatTrainField(config, key);
-    if (text !== formatTrainField(defaults, key)) params.set(`train.${key}`, text);
+  for (const [name, schema] of Object.entries(NESTED_FIELDS) as [NestedFieldName, ObjectSpec][]) {
+    for (const key of Object.keys(schema.fields)) {
+      const text = formatNestedField(config, name, key);
+      if (text !== formatNestedField(defaults, name, key)) params.set(`${name}.${key}`, text);
+    }
   }
   params.set('engine', engine);
   // The list syntax's separators are legal in a query; leaving them unescaped keeps shared links readable.

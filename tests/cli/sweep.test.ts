@@ -1,23 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseSweepArgs as parseArgs } from '../../src/cli/sweepArgs';
+import { runCommand } from './runCommand';
 
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'initlab-cli-'));
 
-async function sweep(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'src/cli/sweep.ts', ...args], { cwd: process.cwd() });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const failure = e as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
+const sweep = (...args: string[]) => runCommand('sweep', ...args);
 
 describe('npm run sweep', () => {
   it('with no config prints the seed experiment table and writes JSON and CSV', async () => {

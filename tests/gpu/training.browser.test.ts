@@ -106,6 +106,61 @@ describe('GPU trainer', () => {
     }
   });
 
+  it("measures the coordinate check's sizes and changes as its own forward pass gives them (μP, SGD)", async () => {
+    const c = config({
+      depth: 2,
+      width: 32,
+      sweep: [{ kind: 'he-normal' }],
+      parametrization: { kind: 'mup', baseWidth: 16 },
+      train: {
+        dataset: blobs,
+        batch: 20,
+        steps: 3,
+        evalEvery: 1,
+        coordCheck: true,
+        optimizer: { kind: 'sgd', lr: 0.5, momentum: 0 },
+      },
+    });
+    const data = makeDataset(c.train.dataset, c.seed);
+    const [initial, trained] = [await engine.train(c), await engine.train(c)];
+    try {
+      const { series } = await trained.advance(3);
+      const history = series[0].history;
+      expect(history.map((e) => e.step)).toEqual([0, 1, 2, 3]);
+      for (const layer of history[0].layers) expect(layer.delta).toEqual({ meanAbs: 0, meanSq: 0 });
+      const before = await initial.forward(0, data.train.x, true);
+      const after = await trained.forward(0, data.train.x, true);
+      const mean = (values: Float64Array, f: (x: number, i: number) => number) =>
+        values.reduce((sum, x, i) => sum + f(x, i), 0) / values.length;
+      history.at(-1)!.layers.forEach((layer, l) => {
+        const z = after.pre[l];
+        expect(layer.pre.meanAbs).toBeCloseTo(mean(z, Math.abs), 5);
+        expect(layer.pre.meanSq / mean(z, (x) => x * x)).toBeCloseTo(1, 5);
+        if (l < c.depth)
+          expect(layer.post!.meanAbs).toBeCloseTo(
+            mean(z, (x) => Math.max(x, 0)),
+            5,
+          );
+        else expect(layer.post).toBeNull();
+        const change = mean(z, (x, i) => Math.abs(x - before.pre[l][i]));
+        expect(layer.delta!.meanAbs / change).toBeCloseTo(1, 4);
+        expect(change).toBeGreaterThan(0);
+      });
+      // The weights reported are PyTorch's W: the readout's output multiplier 1/m (m = 2) applies on top of them.
+      const { weights, biases } = await trained.parameters(0);
+      const h = after.pre[c.depth - 1].map((x) => Math.max(x, 0));
+      const row = 7;
+      for (let k = 0; k < 3; k++) {
+        let z = biases[c.depth][k];
+        for (let j = 0; j < c.width; j++) z += 0.5 * h[row * c.width + j] * weights[c.depth][j * 3 + k];
+        expect(z).toBeCloseTo(after.outputs[row * 3 + k], 4);
+      }
+    } finally {
+      initial.dispose();
+      trained.dispose();
+    }
+  });
+
   it('refuses, in words, a training that does not fit the memory budget', async () => {
     const c = config({
       depth: 2,

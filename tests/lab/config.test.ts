@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   type ConfigError,
+  configJson,
   defaultConfig,
+  type ExperimentConfig,
   formatError,
   parseConfig,
   parseConfigText,
@@ -33,8 +35,11 @@ describe('the default config is the seed experiment', () => {
   });
 
   it('a resolved config parses back to itself', () => {
-    const config = { ...defaultConfig(), depth: 20, sweep: [{ kind: 'he-normal', mode: 'fan_out' }] };
-    expect(parseConfig(JSON.parse(JSON.stringify(config)))).toEqual({ ok: true, config });
+    const config: ExperimentConfig = { ...defaultConfig(), depth: 20, sweep: [{ kind: 'he-normal', mode: 'fan_out' }] };
+    expect(parseConfig(JSON.parse(JSON.stringify(configJson(config))))).toEqual({ ok: true, config });
+    const grid = parseConfig({ width: [8, 16], depth: [2, 3] });
+    if (!grid.ok) throw new Error('valid');
+    expect(parseConfig(JSON.parse(JSON.stringify(configJson(grid.config))))).toEqual(grid);
   });
 });
 
@@ -117,7 +122,7 @@ describe('validation names the field, the value and what is allowed', () => {
   });
 
   it('formats an error as field = value: allowed', () => {
-    expect(formatError(errorsOf({ depth: 0 })[0])).toBe('depth = 0: an integer from 1 to 1000');
+    expect(formatError(errorsOf({ depth: 0 })[0])).toBe('depth = 0: an integer from 1 to 1000, or a list of such');
   });
 
   it('turns malformed JSON text into an error, not an exception', () => {

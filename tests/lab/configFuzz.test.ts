@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatError, parseConfig, parseConfigText } from '../../src/lab/config';
+import { configJson, formatError, parseConfig, parseConfigText } from '../../src/lab/config';
 import { scalarFields } from '../../src/lab/configFields';
 import { MAX_CONFIG_NESTING } from '../../src/lab/configValues';
 
@@ -19,7 +19,7 @@ const prototypeUntouched = () => {
 /** Either a config that parses again to itself, or errors each naming a field and printing as one bounded line. */
 function expectAnswer(result: ReturnType<typeof parseConfig>): void {
   if (result.ok) {
-    expect(parseConfig(result.config)).toEqual(result);
+    expect(parseConfig(configJson(result.config))).toEqual(result);
     return;
   }
   expect(result.errors.length).toBeGreaterThan(0);

@@ -21,6 +21,7 @@ describe('the train config', () => {
       steps: 500,
       evalEvery: 10,
       targetLoss: 0.1,
+      coordCheck: false,
     } satisfies TrainConfig);
   });
 
@@ -51,7 +52,7 @@ describe('the train config', () => {
         'train.optimizer.nesterov = "yes": true or false',
         'train.dataset.kind = "moons": one of "spirals", "circles", "xor", "blobs", "teacher"',
         'train.batch = 0: an integer from 1 to 65536',
-        'train.extra = 1: not a field of train (fields: dataset, optimizer, batch, steps, evalEvery, targetLoss)',
+        'train.extra = 1: not a field of train (fields: dataset, optimizer, batch, steps, evalEvery, targetLoss, coordCheck)',
       ]),
     );
   });

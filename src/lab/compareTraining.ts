@@ -1,0 +1,181 @@
+/**
+ * Compares two trainings of the same config (the GPU engine against the float64 CPU reference) entry by entry and
+ * gives a verdict, as compare.ts does for runs at initialization. Pure: for the terminal's `--engine both` and the page.
+ *
+ * Every figure of every entry both runs recorded is compared, each against the scale that makes it meaningful:
+ * losses, var, meanSq, mean |·|, the gradient's mean square and the update ratio relative to the reference's value; a
+ * mean relative to the reference's √meanSq (it can cancel to ~0 while the layer is large); the coordinate check's
+ * Z_t − Z_0 relative to Z's own size (a difference of two passes rounds like them); an accuracy in points of its set,
+ * where one point may differ (a point whose two largest logits tie within float32's rounding can flip); an update
+ * ratio relative to itself but never finer than float32 weights can hold a step (UPDATE_RATIO_FLOOR). A figure
+ * either engine flagged as beyond its arithmetic is not comparable.
+ *
+ * Only the entries of the first COMPARED_STEPS updates judge: training amplifies rounding (a ReLU that flips, a
+ * minibatch near a sharp turn), so float32 and float64 trajectories part ways on a long run, and that says nothing
+ * about either engine's arithmetic. Beyond them the comparison reports, per series, the first entry where some figure
+ * leaves the tolerance: where the trajectories part ways.
+ *
+ * Tolerances, the bars issue 10 sets (stated for width 64, depth 4): 1e-4 relative with SGD — float32 rounds each
+ * product near 1e-7 and a width-64 sum near 1e-6, and 20 updates carry that forward; 1e-3 with Adam — its update
+ * m̂/(√v̂ + ε) divides by the gradient's own scale, so an element whose gradient is nearly 0 moves by about lr in a
+ * direction float32's rounding can decide.
+ * An entry one run recorded and the other did not (one series diverged first), or an update ratio one run could not
+ * form, is not comparable: listed apart, giving the verdict "agree where both hold" when everything else agrees.
+ */
+import type { Verdict } from './compare';
+import { splitSizes } from './trainConfig';
+import type { TrainHistoryEntry, TrainResult } from './training';
+
+export const COMPARED_STEPS = 20;
+export const TRAIN_TOLERANCES = { sgd: 1e-4, adam: 1e-3 } as const;
+/**
+ * The update ratio's own resolution in float32: W(t) is rounded to float32 after each update, so W(t) − W(t − 1) is off
+ * by up to 2^-24·|W| per element and ‖ΔW‖/‖W‖ by up to 2^-24 — which is all of an update far smaller than W (a stalled
+ * network's). Ratios are judged relative to their value, or this much absolutely, whichever is larger.
+ */
+export const UPDATE_RATIO_FLOOR = 2 ** -23;
+/** Points of a set whose prediction may differ. */
+export const ACCURACY_POINTS = 1;
+
+export interface TrainDifference {
+  series: number;
+  label: string;
+  step: number;
+  /** e.g. "trainLoss", "layer 3 pre.var", "layer 5 updateRatio". */
+  figure: string;
+  difference: number;
+  tolerance: number;
+}
+
+export interface TrainNotComparable {
+  series: number;
+  label: string;
+  step: number;
+  reason: string;
+}
+
+export interface TrainComparison {
+  tolerance: number;
+  comparedSteps: number;
+  /** Figures judged (entries at steps ≤ comparedSteps that both runs recorded). */
+  compared: number;
+  /** The judged figure farthest from its tolerance. */
+  worst: TrainDifference | null;
+  /** Judged figures outside their tolerance. */
+  failures: TrainDifference[];
+  notComparable: TrainNotComparable[];
+  /** Per series, the first entry over the whole run where a figure leaves its tolerance (null: never). */
+  partWays: { series: number; label: string; step: number | null }[];
+  verdict: Verdict;
+}
+
+const ratio = (d: { difference: number; tolerance: number }) =>
+  Number.isNaN(d.difference) ? Infinity : d.difference / d.tolerance;
+
+function relative(candidate: number, reference: number, scale: number): number {
+  const difference = Math.abs(candidate - reference);
+  if (difference === 0) return 0;
+  return scale === 0 || !Number.isFinite(scale) ? Infinity : difference / Math.abs(scale);
+}
+
+/** Every figure of an entry pair as [figure, difference, tolerance]; null ratios that one run lacks are thrown out. */
+function entryFigures(
+  reference: TrainHistoryEntry,
+  candidate: TrainHistoryEntry,
+  tolerance: number,
+  rows: { train: number; test: number },
+): { figures: [string, number, number][]; missing: string[] } {
+  const figures: [string, number, number][] = [
+    ['trainLoss', relative(candidate.trainLoss, reference.trainLoss, reference.trainLoss), tolerance],
+    ['testLoss', relative(candidate.testLoss, reference.testLoss, reference.testLoss), tolerance],
+  ];
+  const missing: string[] = [];
+  for (const [set, r, c] of [
+    ['train', reference.trainAccuracy, candidate.trainAccuracy],
+    ['test', reference.testAccuracy, candidate.testAccuracy],
+  ] as const) {
+    // An accuracy is a count of points over the set's size: round away the division's last bit.
+    if (r !== null && c !== null)
+      figures.push([`${set}Accuracy`, Math.round(Math.abs(c - r) * rows[set]), ACCURACY_POINTS]);
+  }
+  reference.layers.forEach((ref, l) => {
+    const cand = candidate.layers[l];
+    const at = `layer ${ref.layer}`;
+    const flagged = (quantity: string) => {
+      const held = ![...ref.flags, ...cand.flags].some((f) => f.quantity === quantity);
+      if (!held) missing.push(`${at} ${quantity}: flagged`);
+      return !held;
+    };
+    if (!flagged('pre'))
+      figures.push(
+        [`${at} pre.mean`, relative(cand.pre.mean, ref.pre.mean, Math.sqrt(ref.pre.meanSq)), tolerance],
+        [`${at} pre.var`, relative(cand.pre.var, ref.pre.var, ref.pre.var), tolerance],
+        [`${at} pre.meanSq`, relative(cand.pre.meanSq, ref.pre.meanSq, ref.pre.meanSq), tolerance],
+        [`${at} pre.meanAbs`, relative(cand.pre.meanAbs, ref.pre.meanAbs, ref.pre.meanAbs), tolerance],
+      );
+    if (!flagged('weightGrad'))
+      figures.push([
+        `${at} weightGrad.meanSq`,
+        relative(cand.weightGrad.meanSq, ref.weightGrad.meanSq, ref.weightGrad.meanSq),
+        tolerance,
+      ]);
+    if (ref.post && cand.post)
+      figures.push(
+        [`${at} post.meanAbs`, relative(cand.post.meanAbs, ref.post.meanAbs, ref.post.meanAbs), tolerance],
+        [`${at} post.meanSq`, relative(cand.post.meanSq, ref.post.meanSq, ref.post.meanSq), tolerance],
+      );
+    // Z_t − Z_0 is a difference of two passes: its rounding is the size of Z's, so Z's size is its scale.
+    if (ref.delta && cand.delta)
+      figures.push(
+        [`${at} delta.meanAbs`, relative(cand.delta.meanAbs, ref.delta.meanAbs, ref.pre.meanAbs), tolerance],
+        [`${at} delta.meanSq`, relative(cand.delta.meanSq, ref.delta.meanSq, ref.pre.meanSq), tolerance],
+      );
+    if (ref.updateRatio !== null && cand.updateRatio !== null) {
+      const scale = Math.max(ref.updateRatio, UPDATE_RATIO_FLOOR / tolerance);
+      figures.push([`${at} updateRatio`, relative(cand.updateRatio, ref.updateRatio, scale), tolerance]);
+    } else if (ref.updateRatio !== cand.updateRatio) missing.push(`${at} updateRatio`);
+  });
+  return { figures, missing };
+}
+
+export function compareTraining(reference: TrainResult, candidate: TrainResult): TrainComparison {
+  if (reference.series.length !== candidate.series.length)
+    throw new RangeError(`the runs have ${reference.series.length} and ${candidate.series.length} series`);
+  const tolerance = TRAIN_TOLERANCES[reference.config.train.optimizer.kind];
+  const rows = splitSizes(reference.config.train.dataset);
+  const failures: TrainDifference[] = [];
+  const notComparable: TrainNotComparable[] = [];
+  let worst: TrainDifference | null = null;
+  let compared = 0;
+  const partWays = reference.series.map((refSeries, s) => {
+    const label = refSeries.label;
+    const candidates = new Map(candidate.series[s].history.map((e) => [e.step, e]));
+    const steps = new Set([...refSeries.history.map((e) => e.step), ...candidates.keys()]);
+    let parted: number | null = null;
+    for (const step of [...steps].sort((a, b) => a - b)) {
+      const ref = refSeries.history.find((e) => e.step === step);
+      const cand = candidates.get(step);
+      const judged = step <= COMPARED_STEPS;
+      if (!ref || !cand) {
+        const reason = `only the ${ref ? 'reference' : 'candidate'} recorded this entry (the other diverged first)`;
+        if (judged) notComparable.push({ series: s, label, step, reason });
+        continue;
+      }
+      const { figures, missing } = entryFigures(ref, cand, tolerance, rows);
+      if (judged)
+        for (const figure of missing)
+          notComparable.push({ series: s, label, step, reason: `${figure}: null in one run` });
+      for (const [figure, difference, allowed] of figures) {
+        const entry = { series: s, label, step, figure, difference, tolerance: allowed };
+        if (ratio(entry) > 1) parted ??= step;
+        if (!judged) continue;
+        compared++;
+        if (ratio(entry) > 1) failures.push(entry);
+        if (!worst || ratio(entry) > ratio(worst)) worst = entry;
+      }
+    }
+    return { series: s, label, step: parted };
+  });
+  const verdict: Verdict = failures.length ? 'disagree' : notComparable.length ? 'agree-where-held' : 'agree';
+  return { tolerance, comparedSteps: COMPARED_STEPS, compared, worst, failures, notComparable, partWays, verdict };
+}
