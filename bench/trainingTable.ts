@@ -4,7 +4,6 @@
  */
 import type { Page } from 'playwright';
 import { CpuEngine } from '../src/cpu/cpuEngine';
-import type { Trainer } from '../src/lab/training';
 import { printTable } from './printTable';
 import {
   BENCH_OPTIMIZERS,
@@ -28,8 +27,7 @@ interface TrainingRow {
   timedSteps: number;
   gpuStepsPerSecond: PerOptimizer;
   tfjsStepsPerSecond: PerOptimizer;
-  /** Null until CpuEngine trains. */
-  cpuStepsPerSecond: PerOptimizer | null;
+  cpuStepsPerSecond: PerOptimizer;
 }
 
 export interface TrainingTable {
@@ -37,23 +35,17 @@ export interface TrainingTable {
   rows: TrainingRow[];
 }
 
-/** The float64 trainer where CpuEngine implements Trainer; the CPU column reads "not yet" until it does. */
-function cpuTrainer(): Trainer | null {
-  const engine = new CpuEngine();
-  return 'train' in engine ? (engine as unknown as Trainer) : null;
-}
-
 const perSecond = (steps: number, ms: number) => (1000 * steps) / ms;
 
 export async function measureTrainingTable(page: Page): Promise<TrainingTable> {
   const rows: TrainingRow[] = [];
   let device = '';
-  const cpu = cpuTrainer();
+  const cpu = new CpuEngine();
   for (const width of TRAIN_WIDTHS) {
     const steps = TIMED_STEPS[width];
     const gpu = {} as PerOptimizer;
     const tfjs = {} as PerOptimizer;
-    const cpuRates = cpu ? ({} as PerOptimizer) : null;
+    const cpuRates = {} as PerOptimizer;
     for (const optimizer of BENCH_OPTIMIZERS) {
       process.stderr.write(
         `training, width ${width}, ${optimizer}: GPU and TF.js (${steps} steps after a warm-up)...\n`,
@@ -62,14 +54,12 @@ export async function measureTrainingTable(page: Page): Promise<TrainingTable> {
       device = t.device;
       gpu[optimizer] = perSecond(steps, t.gpuMs);
       tfjs[optimizer] = perSecond(steps, t.tfjsMs);
-      if (cpu && cpuRates) {
-        process.stderr.write(`training, width ${width}, ${optimizer}: CPU...\n`);
-        const session = await cpu.train(trainBenchConfig(width, optimizer));
-        try {
-          cpuRates[optimizer] = perSecond(steps, await timeSession(session, steps));
-        } finally {
-          session.dispose();
-        }
+      process.stderr.write(`training, width ${width}, ${optimizer}: CPU...\n`);
+      const session = await cpu.train(trainBenchConfig(width, optimizer));
+      try {
+        cpuRates[optimizer] = perSecond(steps, await timeSession(session, steps));
+      } finally {
+        session.dispose();
       }
     }
     rows.push({
@@ -104,7 +94,7 @@ export function printTrainingTable({ device, rows }: TrainingTable): void {
         rate(r.tfjsStepsPerSecond[o]),
         `${ratio(r, o).toFixed(2)}×`,
       ]),
-      ...BENCH_OPTIMIZERS.map((o) => (r.cpuStepsPerSecond ? rate(r.cpuStepsPerSecond[o]) : 'not yet')),
+      ...BENCH_OPTIMIZERS.map((o) => rate(r.cpuStepsPerSecond[o])),
     ]),
   );
   const target = rows.find((r) => r.width === TARGET_WIDTH);
@@ -112,7 +102,6 @@ export function printTrainingTable({ device, rows }: TrainingTable): void {
     ? 'not measured'
     : `${BENCH_OPTIMIZERS.every((o) => ratio(target, o) >= TARGET_RATIO) ? 'met' : 'not met'} (${BENCH_OPTIMIZERS.map((o) => `${o}: ${ratio(target, o).toFixed(2)}×`).join(', ')})`;
   console.log(`\nTarget ≥ ${TARGET_RATIO}× TF.js at width ${TARGET_WIDTH}: ${verdict}.`);
-  if (rows.some((r) => !r.cpuStepsPerSecond)) console.log('CPU: not yet — CpuEngine does not train yet.');
 }
 
 export function trainingResults({ device, rows }: TrainingTable) {
