@@ -1,43 +1,21 @@
 /**
- * `npm run bench`: the layer-step table (layerTable.ts) and the training table (trainingTable.ts), measured in headless
- * Chromium on the same adapter as TensorFlow.js's WebGPU backend. Prints the tables and writes bench/results.json.
- * `-- --widths 256,512` sizes the layer step; `-- --tables training` measures one table and keeps the other's last
- * results in the file.
+ * `npm run bench`: the layer-step table (layerTable.ts), the training table (trainingTable.ts) and the width sweep
+ * (sweepTable.ts), measured in headless Chromium on the same adapter as TensorFlow.js's WebGPU backend. Prints the
+ * tables and writes bench/results.json. Flags (args.ts): `-- --widths 256,512` sizes the layer step,
+ * `-- --sweep-widths 256,512` the sweep (default 256 … 4096), `-- --buffer-budget 1024` gives the GPU engine larger
+ * buffers (MiB) for wide sweeps, `-- --tables training,sweep` measures some tables and keeps the others' last results
+ * in the file.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { openHostPage } from '../src/cli/browserHost';
+import { bufferBudgetFlag, tablesFlag, widthsFlag } from './args';
 import { DEFAULT_WIDTHS, layerResults, measureLayerTable, printLayerTable } from './layerTable';
+import { DEFAULT_SWEEP_WIDTHS } from './sweepPlan';
+import { measureSweepTable, printSweepTable, sweepResults } from './sweepTable';
 import { measureTrainingTable, printTrainingTable, trainingResults } from './trainingTable';
 
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
-const TABLES = ['layer', 'training'] as const;
-type TableName = (typeof TABLES)[number];
-
-const flag = (argv: string[], name: string) => {
-  const i = argv.indexOf(name);
-  return i < 0 ? null : (argv[i + 1] ?? '');
-};
-
-function widthsFromArgs(argv: string[]): number[] {
-  const value = flag(argv, '--widths');
-  if (value === null) return DEFAULT_WIDTHS;
-  const widths = value.split(',').map(Number);
-  if (!widths.length || widths.some((w) => !Number.isInteger(w) || w < 1 || w > 16384)) {
-    throw new Error(`--widths = ${value || 'missing'}: comma-separated integers from 1 to 16384`);
-  }
-  return widths;
-}
-
-function tablesFromArgs(argv: string[]): TableName[] {
-  const value = flag(argv, '--tables');
-  if (value === null) return [...TABLES];
-  const tables = value.split(',');
-  if (!tables.length || tables.some((t) => !TABLES.includes(t as TableName))) {
-    throw new Error(`--tables = ${value || 'missing'}: a comma-separated list of ${TABLES.join(', ')}`);
-  }
-  return tables as TableName[];
-}
 
 /** The results file as the last run left it, so a run of one table keeps the other's. */
 const previousResults = (): Record<string, unknown> =>
@@ -45,8 +23,10 @@ const previousResults = (): Record<string, unknown> =>
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const tables = tablesFromArgs(argv);
-  const widths = widthsFromArgs(argv);
+  const tables = tablesFlag(argv);
+  const widths = widthsFlag(argv, '--widths', DEFAULT_WIDTHS);
+  const sweepWidths = widthsFlag(argv, '--sweep-widths', DEFAULT_SWEEP_WIDTHS);
+  const bufferBudget = bufferBudgetFlag(argv);
   const { page, close } = await openHostPage('/bench/host/index.html', 'initlabBench');
   const results = previousResults();
   try {
@@ -59,6 +39,11 @@ async function main(): Promise<void> {
       const training = await measureTrainingTable(page);
       printTrainingTable(training);
       results.training = trainingResults(training);
+    }
+    if (tables.includes('sweep')) {
+      const sweep = await measureSweepTable(page, sweepWidths, bufferBudget);
+      printSweepTable(sweep);
+      results.sweep = sweepResults(sweep);
     }
   } finally {
     await close();

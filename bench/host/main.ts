@@ -2,7 +2,7 @@
  * In the browser: `measure` times one layer step (matmul + ReLU + statistics of Z and H) at rows = width three ways on the
  * same adapter: InitLab's fused kernel, TensorFlow.js's WebGPU backend, and a naive one-thread-per-output kernel.
  * Each time runs from submission to the results being readable on the CPU. `measureTraining` times training steps
- * (trainingTimings.ts).
+ * (trainingTimings.ts), `measureSweep` the width sweep (sweepTimings.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -14,6 +14,7 @@ import { MergeKernel } from '../../src/gpu/mergeKernel';
 import { activations } from '../../src/lab/activations';
 import { NaiveLayerKernel } from '../naiveLayerKernel';
 import type { BenchOptimizer } from '../trainPlan';
+import { measureSweep, type SweepTimings } from './sweepTimings';
 import { measureTraining, type TrainingTimings } from './trainingTimings';
 
 export interface Timings {
@@ -28,6 +29,7 @@ declare global {
     initlabBench: {
       measure(width: number, repetitions: number, warmUp: boolean): Promise<Timings>;
       measureTraining(width: number, optimizer: BenchOptimizer): Promise<TrainingTimings>;
+      measureSweep(widths: number[], bufferBudget?: number): Promise<SweepTimings>;
     };
   }
 }
@@ -140,5 +142,9 @@ window.initlabBench = {
   async measureTraining(width, optimizer) {
     await useTfjsWebgpu();
     return measureTraining(width, optimizer);
+  },
+  async measureSweep(widths, bufferBudget) {
+    await useTfjsWebgpu();
+    return measureSweep(widths, bufferBudget);
   },
 };
