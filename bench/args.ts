@@ -1,9 +1,10 @@
 /**
  * `npm run bench`'s flags, parsed into values or refused in a sentence that names the flag, the value and what it
- * accepts: `--tables` picks the tables a run measures, `--widths` sizes the layer step, `--sweep-widths` the width
- * sweep, and `--buffer-budget` (MiB) raises the GPU engine's largest buffer for sweeps whose widest network needs it.
+ * accepts: `--tables` picks the tables a run measures (`--phase-only`: the phase diagram's alone), `--widths` sizes
+ * the layer step, `--sweep-widths` the width sweep, and `--buffer-budget` (MiB) raises the GPU engine's largest
+ * buffer for sweeps whose widest network needs it.
  */
-export const TABLES = ['layer', 'training', 'sweep'] as const;
+export const TABLES = ['layer', 'training', 'sweep', 'phase'] as const;
 export type TableName = (typeof TABLES)[number];
 
 /** The widest network the lab runs (the limits issue). */
@@ -26,6 +27,8 @@ export function widthsFlag(argv: string[], name: string, fallback: number[]): nu
 }
 
 export function tablesFlag(argv: string[]): TableName[] {
+  // The flag the phase-diagram table was first run with, before --tables.
+  if (argv.includes('--phase-only')) return ['phase'];
   const value = flag(argv, '--tables');
   if (value === null) return [...TABLES];
   const tables = value.split(',');

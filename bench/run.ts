@@ -1,16 +1,17 @@
 /**
- * `npm run bench`: the layer-step table (layerTable.ts), the training table (trainingTable.ts) and the width sweep
- * (sweepTable.ts), measured in headless Chromium on the same adapter as TensorFlow.js's WebGPU backend. Prints the
- * tables and writes bench/results.json. Flags (args.ts): `-- --widths 256,512` sizes the layer step,
- * `-- --sweep-widths 256,512` the sweep (default 256 … 4096), `-- --buffer-budget 1024` gives the GPU engine larger
- * buffers (MiB) for wide sweeps, `-- --tables training,sweep` measures some tables and keeps the others' last results
- * in the file.
+ * `npm run bench`: the layer-step table (layerTable.ts), the training table (trainingTable.ts), the width sweep
+ * (sweepTable.ts) and the phase diagram (phaseTable.ts), measured in headless Chromium on the same adapter as
+ * TensorFlow.js's WebGPU backend. Prints the tables and writes bench/results.json. Flags (args.ts): `-- --widths
+ * 256,512` sizes the layer step, `-- --sweep-widths 256,512` the sweep (default 256 … 4096), `-- --buffer-budget 1024`
+ * gives the GPU engine larger buffers (MiB) for wide sweeps, `-- --tables training,sweep` measures some tables and
+ * keeps the others' last results in the file (`-- --phase-only` is `-- --tables phase`).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { openHostPage } from '../src/cli/browserHost';
 import { bufferBudgetFlag, tablesFlag, widthsFlag } from './args';
 import { DEFAULT_WIDTHS, layerResults, measureLayerTable, printLayerTable } from './layerTable';
+import { measurePhaseTable, phaseResults, printPhaseTable } from './phaseTable';
 import { DEFAULT_SWEEP_WIDTHS } from './sweepPlan';
 import { measureSweepTable, printSweepTable, sweepResults } from './sweepTable';
 import { measureTrainingTable, printTrainingTable, trainingResults } from './trainingTable';
@@ -44,6 +45,11 @@ async function main(): Promise<void> {
       const sweep = await measureSweepTable(page, sweepWidths, bufferBudget);
       printSweepTable(sweep);
       results.sweep = sweepResults(sweep);
+    }
+    if (tables.includes('phase')) {
+      const phase = await measurePhaseTable(page);
+      printPhaseTable(phase);
+      results.phase = phaseResults(phase);
     }
   } finally {
     await close();

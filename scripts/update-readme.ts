@@ -1,6 +1,6 @@
-/** Rewrites the generated tables in README.md from src/lab (`npm run docs`). */
+/** Rewrites the generated tables in README.md from the code's tables (`npm run docs`). */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { README_TABLES } from '../src/lab/configDoc';
+import { README_TABLES } from '../src/cli/readmeTables';
 
 let readme = readFileSync('README.md', 'utf8');
 for (const { name, table } of README_TABLES) {

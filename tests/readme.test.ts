@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { README_TABLES } from '../src/lab/configDoc';
+import { README_TABLES } from '../src/cli/readmeTables';
 
 const readme = readFileSync('README.md', 'utf8');
 

@@ -2,7 +2,7 @@
  * In the browser: `measure` times one layer step (matmul + ReLU + statistics of Z and H) at rows = width three ways on the
  * same adapter: InitLab's fused kernel, TensorFlow.js's WebGPU backend, and a naive one-thread-per-output kernel.
  * Each time runs from submission to the results being readable on the CPU. `measureTraining` times training steps
- * (trainingTimings.ts), `measureSweep` the width sweep (sweepTimings.ts).
+ * (trainingTimings.ts), `measureSweep` the width sweep (sweepTimings.ts), `phase` the phase diagram (phaseTimings.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -12,8 +12,10 @@ import { LayerKernel } from '../../src/gpu/layerKernel';
 import { STATE } from '../../src/gpu/layerState';
 import { MergeKernel } from '../../src/gpu/mergeKernel';
 import { activations } from '../../src/lab/activations';
+import type { ExperimentConfig } from '../../src/lab/config';
 import { NaiveLayerKernel } from '../naiveLayerKernel';
 import type { BenchOptimizer } from '../trainPlan';
+import { measurePhase, type PhaseTiming } from './phaseTimings';
 import { measureSweep, type SweepTimings } from './sweepTimings';
 import { measureTraining, type TrainingTimings } from './trainingTimings';
 
@@ -30,6 +32,7 @@ declare global {
       measure(width: number, repetitions: number, warmUp: boolean): Promise<Timings>;
       measureTraining(width: number, optimizer: BenchOptimizer): Promise<TrainingTimings>;
       measureSweep(widths: number[], bufferBudget?: number): Promise<SweepTimings>;
+      phase(config: ExperimentConfig, warmUp: ExperimentConfig): Promise<PhaseTiming>;
     };
   }
 }
@@ -147,4 +150,5 @@ window.initlabBench = {
     await useTfjsWebgpu();
     return measureSweep(widths, bufferBudget);
   },
+  phase: measurePhase,
 };

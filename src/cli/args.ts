@@ -93,3 +93,9 @@ export function parseArgs<A extends CommonArgs>(argv: string[], flags: FlagSpec[
   }
   return { ok: true, args: args as A };
 }
+
+/** A command's flags as a Markdown table for the README (npm run docs), from the same table that parses them. */
+export function flagReference(flags: FlagSpec[]): string {
+  const rows = flags.map((f) => `| \`${f.flag}${f.value ? ` ${f.value}` : ''}\` | ${f.description} |`);
+  return ['| flag | meaning |', '|---|---|', ...rows].join('\n');
+}

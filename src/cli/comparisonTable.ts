@@ -4,13 +4,13 @@
  */
 import { type Comparison, type LayerComparison, type NotComparable, STATISTICS } from '../lab/compare';
 
-const NAMES = { pre: 'Z', post: 'H', grad: '∂L/∂Z', weightGrad: '∂L/∂W' } as const;
+const NAMES = { pre: 'Z', post: 'H', grad: '∂L/∂Z', weightGrad: '∂L/∂W', correlation: 'cos(Z_a, Z_b)' } as const;
 
 function worstOf(l: LayerComparison): number {
   const held = (['pre', 'post', 'grad', 'weightGrad'] as const).filter(
     (q) => l[q] && !l.notComparable.some((n) => n.quantity === q),
   );
-  const figures = [...held.flatMap((q) => STATISTICS.map((k) => l[q]![k])), l.activation ?? 0];
+  const figures = [...held.flatMap((q) => STATISTICS.map((k) => l[q]![k])), l.activation ?? 0, l.correlation ?? 0];
   return figures.some(Number.isNaN) ? NaN : Math.max(...figures);
 }
 
@@ -28,7 +28,7 @@ export function comparisonTable(comparison: Comparison): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (cells: string[]) => cells.map((text, c) => text.padStart(widths[c])).join('  ');
   const scope = comparison.statisticsFrom === 'captured' ? 'on the rows the CPU recomputed' : 'on every row';
-  const title = `GPU − CPU: worst relative difference per layer (statistics and captured activations, ${scope}; n/c: some figure not comparable)`;
+  const title = `GPU − CPU: worst relative difference per layer (statistics and captured activations, ${scope}; a pairs input's mean cosine as an absolute difference; n/c: some figure not comparable)`;
   return [title, line(header), ...rows.map(line)].join('\n');
 }
 

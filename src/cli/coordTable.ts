@@ -6,7 +6,7 @@
 import type { ExperimentConfig } from '../lab/config';
 import { coordinateCheck } from '../lab/coordCheck';
 import type { TrainResult } from '../lab/training';
-import { UsageError } from './configFile';
+import { UsageError } from './runCommand';
 
 /** The most steps a coordinate check records: it looks at the first few updates, each one an entry. */
 export const MAX_COORD_STEPS = 50;

@@ -3,18 +3,15 @@ import { writeFileSync } from 'node:fs';
 import { CpuEngine } from '../cpu/cpuEngine';
 import { type Comparison, compareRuns } from '../lab/compare';
 import type { ExperimentConfig } from '../lab/config';
-import type { Engine, SendableOptions } from '../lab/engine';
 import { type RunResult, resultCsv, resultJson } from '../lab/results';
 import { verificationPlan } from '../lab/verification';
 import { formatBytes } from '../lab/work';
 import type { BrowserEngine } from './browserEngine';
 import { comparisonTable, notComparableList, VERDICT_EXIT_CODES, verdict } from './comparisonTable';
-import { loadConfig, UsageError } from './configFile';
-import { confirmEstimates, NotConfirmedError } from './estimate';
-import { openGpu } from './openGpu';
-import { progressBar } from './progressBar';
+import { confirmEstimates } from './estimate';
+import { commandMain, loadConfig, runWithBar } from './runCommand';
 import { parseSweepArgs, type SweepArgs, USAGE } from './sweepArgs';
-import { flagLegend, tableQuantities, varianceTable } from './table';
+import { flagLegend, spectrumTable, tableQuantities, varianceTable } from './table';
 
 function report(result: RunResult): void {
   const where = result.device ? `${result.engine} (${result.device})` : result.engine;
@@ -27,6 +24,7 @@ function report(result: RunResult): void {
   );
   const legend = flagLegend(result);
   if (legend) console.log(`\n${legend}`);
+  if (result.series.some((s) => s.jacobian)) console.log(`\n${spectrumTable(result)}`);
 }
 
 function write(args: SweepArgs, result: RunResult, extra: object = {}): void {
@@ -34,24 +32,17 @@ function write(args: SweepArgs, result: RunResult, extra: object = {}): void {
   if (args.csv) writeFileSync(args.csv, resultCsv(result));
 }
 
-async function runWithBar(engine: Engine, label: string, config: ExperimentConfig, options: SendableOptions) {
-  const bar = progressBar(label);
-  const result = await engine.run(config, { ...options, onProgress: bar.update });
-  bar.done();
-  return result;
-}
-
 /** One engine: estimate, confirm, run with a progress bar. */
 async function runOne(args: SweepArgs, config: ExperimentConfig, gpu: BrowserEngine | null): Promise<RunResult> {
   const engine = gpu ?? new CpuEngine();
-  const options = { backward: args.backward === true };
+  const options = { backward: args.backward === true, jacobian: args.jacobian === true };
   await confirmEstimates([{ engine: gpu ? 'GPU' : 'CPU', estimate: await engine.estimate(config, options) }], args.yes);
   return runWithBar(engine, gpu ? `GPU (${gpu.device})` : 'CPU', config, options);
 }
 
 /** Both engines, compared by the verification plan the page uses too. */
 async function runBoth(args: SweepArgs, config: ExperimentConfig, gpu: BrowserEngine): Promise<number> {
-  const plan = verificationPlan(config, args.backward === true);
+  const plan = verificationPlan(config, args.backward === true, args.jacobian === true);
   const cpuEngine = new CpuEngine();
   await confirmEstimates(
     [
@@ -76,36 +67,15 @@ async function runBoth(args: SweepArgs, config: ExperimentConfig, gpu: BrowserEn
 }
 
 /** Exit codes: 0 success, 1 a run failed (or the engines disagree), 2 bad flags or config or a run not started. */
-export async function main(argv: string[]): Promise<number> {
-  const parsed = parseSweepArgs(argv);
-  if (!parsed.ok) {
-    console.error(`${parsed.message}\n\n${USAGE}`);
-    return 2;
-  }
-  const args = parsed.args;
-  if (args.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  let gpu: BrowserEngine | null = null;
-  try {
-    const config = loadConfig(args.configPath);
-    if (args.engine !== 'cpu') gpu = await openGpu();
+export const main = (argv: string[]): Promise<number> =>
+  commandMain(parseSweepArgs(argv), USAGE, 'Run failed', async (args, openGpu) => {
+    const config = loadConfig(args.configPath).config;
+    const gpu = args.engine === 'cpu' ? null : await openGpu();
     if (args.engine === 'both') return await runBoth(args, config, gpu!);
     const result = await runOne(args, config, gpu);
     report(result);
     write(args, result);
     return 0;
-  } catch (e) {
-    if (e instanceof UsageError || e instanceof NotConfirmedError) {
-      console.error(e.message);
-      return 2;
-    }
-    console.error(`Run failed: ${(e as Error).message}`);
-    return 1;
-  } finally {
-    await gpu?.close();
-  }
-}
+  });
 
 process.exitCode = await main(process.argv.slice(2));

@@ -13,11 +13,10 @@ import { trainResultCsv, trainResultJson } from '../lab/trainResults';
 import { estimateTraining } from '../lab/trainWork';
 import type { BrowserEngine } from './browserEngine';
 import { VERDICT_EXIT_CODES } from './comparisonTable';
-import { loadConfig, UsageError } from './configFile';
 import { coordCheckConfig, coordTables } from './coordTable';
-import { confirmEstimates, NotConfirmedError } from './estimate';
-import { openGpu } from './openGpu';
+import { confirmEstimates } from './estimate';
 import { progressBar } from './progressBar';
+import { commandMain, loadConfig, UsageError } from './runCommand';
 import { parseTrainArgs, type TrainArgs, USAGE } from './trainArgs';
 import { type ExportedRun, exportRun } from './trainExport';
 import { comparisonReport, outcomeTable } from './trainTable';
@@ -87,20 +86,9 @@ async function trainBoth(args: TrainArgs, config: ExperimentConfig, gpu: Browser
 
 /** Exit codes: 0 trained (or the engines agree), 1 training failed or the engines disagree, 2 bad flags or config or
  * not started, 3 the engines agree where both hold. */
-export async function main(argv: string[]): Promise<number> {
-  const parsed = parseTrainArgs(argv);
-  if (!parsed.ok) {
-    console.error(`${parsed.message}\n\n${USAGE}`);
-    return 2;
-  }
-  const args = parsed.args;
-  if (args.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  let gpu: BrowserEngine | null = null;
-  try {
-    const loaded = loadConfig(args.configPath);
+export const main = (argv: string[]): Promise<number> =>
+  commandMain(parseTrainArgs(argv), USAGE, 'Training failed', async (args, openGpu) => {
+    const loaded = loadConfig(args.configPath).config;
     const config = args.coordCheck ? coordCheckConfig(loaded) : loaded;
     if (args.export && isGrid(config))
       throw new UsageError(
@@ -108,7 +96,7 @@ export async function main(argv: string[]): Promise<number> {
       );
     if (args.coordCheck)
       console.error("Coordinate check: every step recorded, with each layer's change since initialization.");
-    if (args.engine !== 'cpu') gpu = await openGpu();
+    const gpu = args.engine === 'cpu' ? null : await openGpu();
     const engines: TrainingEngine[] = args.engine === 'both' ? [gpu!, new CpuEngine()] : [gpu ?? new CpuEngine()];
     const estimates = await Promise.all(
       engines.map(async (e) => ({ engine: label(e), estimate: await estimateTraining(e, config) })),
@@ -121,16 +109,6 @@ export async function main(argv: string[]): Promise<number> {
     write(args, run.result);
     if (args.export) exportRun(args.export, run);
     return 0;
-  } catch (e) {
-    if (e instanceof UsageError || e instanceof NotConfirmedError) {
-      console.error(e.message);
-      return 2;
-    }
-    console.error(`Training failed: ${(e as Error).message}`);
-    return 1;
-  } finally {
-    await gpu?.close();
-  }
-}
+  });
 
 process.exitCode = await main(process.argv.slice(2));

@@ -1,7 +1,7 @@
 /** The flags of `npm run train`. */
 import { type ArgsResult, COMMON_FLAGS, type CommonArgs, type FlagSpec, parseArgs, usage } from './args';
 
-const FLAGS: FlagSpec[] = [
+export const TRAIN_FLAGS: FlagSpec[] = [
   COMMON_FLAGS[0],
   { flag: '--out', kind: 'file', value: 'FILE', description: 'write the results (histories and outcomes) as JSON' },
   {
@@ -28,7 +28,7 @@ const FLAGS: FlagSpec[] = [
 export const USAGE = usage(
   'train',
   'Trains every series of a config (config.train says how; the seed sweep on two spirals when no config is given) and prints each outcome.',
-  FLAGS,
+  TRAIN_FLAGS,
 );
 
 export interface TrainArgs extends CommonArgs {
@@ -38,4 +38,4 @@ export interface TrainArgs extends CommonArgs {
   coordCheck: boolean;
 }
 
-export const parseTrainArgs = (argv: string[]): ArgsResult<TrainArgs> => parseArgs<TrainArgs>(argv, FLAGS);
+export const parseTrainArgs = (argv: string[]): ArgsResult<TrainArgs> => parseArgs<TrainArgs>(argv, TRAIN_FLAGS);

@@ -5,7 +5,8 @@
  * input, weights and pre-activations until its backward pass is done.
  */
 import { type BoundActivation, bindActivation } from '../lab/activations';
-import { batchRows, type ExperimentConfig, inputWidth } from '../lab/config';
+import { layerBiases } from '../lab/bias';
+import { batchRows, type ExperimentConfig, inputWidth, pairsInput } from '../lab/config';
 import {
   type Engine,
   type ResolvedOptions,
@@ -17,6 +18,9 @@ import {
 import { estimateGrid, isGrid, runGrid, trainGrid } from '../lab/grid';
 import { autoHistogram } from '../lab/histogram';
 import { type InitSpec, initLabel, weightDistribution } from '../lab/initializers';
+import { spectrumOf } from '../lab/jacobian';
+import { pairCosines } from '../lab/pairs';
+import { phaseWork } from '../lab/phase';
 import type { LayerHistograms, Quantity, RowCapture, RunResult, SeriesResult } from '../lab/results';
 import { sampleWeights } from '../lab/sampling';
 import { SeriesRecorder } from '../lab/seriesRecorder';
@@ -24,9 +28,11 @@ import { emptyPartial, type Moments, pushValue, toMoments } from '../lab/stats';
 import type { Trainer, TrainingSession } from '../lab/training';
 import { estimateRun, type RunEstimate, runWork } from '../lab/work';
 import { backward, type ForwardTrace, type Gradients, outputGradient } from './backward';
+import { TangentRows } from './jacobian';
 import { affineRows, inputMatrix, measureCpuSpeed } from './layers';
 import { affineLosesTerms } from './lostTerms';
 import { Yielder } from './pace';
+import { runPhaseOnCpu } from './phaseRun';
 import {
   backwardProblems,
   type ForwardProblems,
@@ -124,6 +130,8 @@ function recordBackward(
 interface SeriesSink {
   recorder: SeriesRecorder;
   histograms: LayerHistograms[];
+  /** Each trial's Jacobian singular values, when asked. */
+  spectra: Float64Array[];
   /** Per layer, the captured rows' pre-activations (trial 0). */
   captured: Float64Array[];
 }
@@ -138,13 +146,20 @@ export class CpuEngine implements Engine, Trainer {
     if (isGrid(config)) return estimateGrid((c, o) => this.estimate(c, o), config, options);
     const rows = options.rows ? options.rows.length / batchRows(config) : 1;
     this.macsPerSecond ??= measureCpuSpeed();
-    return estimateRun(runWork(config, options.backward === true) * rows, this.macsPerSecond, null);
+    const work = options.phase
+      ? phaseWork(config)
+      : runWork(config, options.backward === true, options.jacobian === true);
+    return estimateRun(work * rows, this.macsPerSecond, null);
   }
 
   async run(config: ExperimentConfig, options: RunOptions = {}): Promise<RunResult> {
     if (isGrid(config)) return runGrid((c, o) => this.run(c, o), config, options);
     const started = performance.now();
     const resolved = resolveRunOptions(config, options);
+    if (resolved.phase) {
+      const phase = await runPhaseOnCpu(config, options);
+      return { config, engine: 'cpu', series: [], phase, timings: { totalMs: performance.now() - started } };
+    }
     const activation = bindActivation(config.activation, config);
     const capture: RowCapture | undefined = resolved.captureRows.length
       ? { rows: resolved.captureRows, preActivations: [] }
@@ -153,19 +168,27 @@ export class CpuEngine implements Engine, Trainer {
 
     const series: SeriesResult[] = [];
     for (const [s, spec] of config.sweep.entries()) {
-      const sink: SeriesSink = { recorder: new SeriesRecorder(config.depth), histograms: [], captured: [] };
+      const sink: SeriesSink = {
+        recorder: new SeriesRecorder(config.depth),
+        histograms: [],
+        spectra: [],
+        captured: [],
+      };
       for (let trial = 0; trial < config.trials; trial++) {
         await this.trial(config, spec, s, trial, activation, resolved, sink, options.signal, pacer);
       }
       capture?.preActivations.push(sink.captured);
       const histograms = resolved.histogramBins ? { histograms: sink.histograms } : {};
-      series.push({ label: initLabel(spec), init: spec, layers: sink.recorder.layers(), ...histograms });
+      const jacobian = resolved.jacobian ? { jacobian: spectrumOf(resolved.rows[0], sink.spectra) } : {};
+      series.push({ label: initLabel(spec), init: spec, layers: sink.recorder.layers(), ...histograms, ...jacobian });
     }
     const totalMs = performance.now() - started;
     // Runs long enough to time well refine the speed estimates are made from.
     if (totalMs > 200) {
       this.macsPerSecond =
-        (runWork(config, resolved.backward) * resolved.rows.length) / batchRows(config) / (totalMs / 1000);
+        (runWork(config, resolved.backward, resolved.jacobian) * resolved.rows.length) /
+        batchRows(config) /
+        (totalMs / 1000);
     }
     return { config, engine: 'cpu', series, timings: { totalMs }, ...(capture ? { capture } : {}) };
   }
@@ -185,6 +208,8 @@ export class CpuEngine implements Engine, Trainer {
     const { rows, histogramBins: bins } = resolved;
     const captureIndex = resolved.captureRows.map((row) => rows.indexOf(row));
     const width = config.width;
+    const pairs = pairsInput(config) !== null;
+    const tangent = resolved.jacobian ? new TangentRows(inputWidth(config)) : null;
     let h = inputMatrix(config, trial, rows);
     let fanIn = inputWidth(config);
     const trace: ForwardTrace = { inputs: [], pre: [], weights: [], fanIns: [] };
@@ -193,7 +218,9 @@ export class CpuEngine implements Engine, Trainer {
       throwIfAborted(signal);
       const dist = weightDistribution(spec, fanIn, width);
       const w = sampleWeights(dist, { seed: config.seed, series, trial, layer }, fanIn, width);
-      const z = new Float64Array(rows.length * width).fill(config.bias);
+      const z = new Float64Array(rows.length * width);
+      const biases = layerBiases(config.bias, config.seed, trial, layer, width);
+      for (let r = 0; r < rows.length; r++) z.set(biases, r * width);
       const block = Math.max(1, Math.floor(BLOCK_MACS / (fanIn * width)));
       for (let first = 0; first < rows.length; first += block) {
         const last = Math.min(rows.length, first + block);
@@ -206,12 +233,15 @@ export class CpuEngine implements Engine, Trainer {
         trace.weights.push(w);
         trace.fanIns.push(fanIn);
       }
+      tangent?.step(w, width, z.subarray(0, width), activation);
       const preTermsLost = affineLosesTerms(h, w, fanIn, width);
       h = z.map(activation.f);
       const [preScan, postScan] = [scanValues(z), scanValues(h)];
       forward.push(forwardProblems(forward.at(-1)?.post ?? [], preScan, preTermsLost, fanIn, postScan));
       recordQuantity(sink.recorder, layer - 1, 'pre', z, preScan, forward[layer - 1].pre);
       recordQuantity(sink.recorder, layer - 1, 'post', h, postScan, forward[layer - 1].post);
+      // A cosine is held whenever Z is: its flags are pre's, which the comparison applies to it.
+      if (pairs) sink.recorder.record(layer - 1, 'correlation', toMoments(pairCosines(z, rows.length, width)));
       if (bins && trial === 0) {
         sink.histograms.push({
           layer,
@@ -230,6 +260,7 @@ export class CpuEngine implements Engine, Trainer {
       fanIn = width;
       await pacer.finished(series, trial, layer);
     }
+    if (tangent) sink.spectra.push(tangent.singularValues());
     if (!resolved.backward) return;
     throwIfAborted(signal);
     const outputGrad = outputGradient(config.seed, trial, config.depth, rows, width);

@@ -9,8 +9,7 @@ export function inputMatrix(config: ExperimentConfig, trial: number, rows: numbe
   const matrix = new Float64Array(rows.length * n0);
   rows.forEach((row, r) => {
     for (let c = 0; c < n0; c++) {
-      matrix[r * n0 + c] =
-        'values' in input ? input.values[c] : inputElement(input.distribution, config.seed, trial, row * n0 + c);
+      matrix[r * n0 + c] = 'values' in input ? input.values[c] : inputElement(input, config.seed, trial, row, c);
     }
   });
   return matrix;

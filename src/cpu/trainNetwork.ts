@@ -8,7 +8,9 @@
  *   ∂L/∂W_l = c_l·H_{l−1}ᵀ·δ_l,   ∂L/∂b_l = Σ_rows δ_l,   δ_{l−1} = c_l·(δ_l·W_lᵀ) ⊙ φ′(Z_{l−1}).
  * The multiplier is applied as written, on PyTorch's W (the GPU folds it into the weights it holds instead).
  */
+
 import type { BoundActivation } from '../lab/activations';
+import { layerBiases } from '../lab/bias';
 import type { ExperimentConfig } from '../lab/config';
 import type { DataSplit } from '../lab/datasets';
 import { weightDistribution } from '../lab/initializers';
@@ -55,7 +57,11 @@ export function initialNetwork(config: ExperimentConfig, series: number, widths:
     const scale = factors[i].initScale;
     return scale === 1 ? drawn : drawn.map((w) => w * scale);
   });
-  const biases = widths.slice(1).map((units, i) => new Float64Array(units).fill(factors[i].zero ? 0 : config.bias));
+  const biases = widths
+    .slice(1)
+    .map((units, i) =>
+      factors[i].zero ? new Float64Array(units) : layerBiases(config.bias, config.seed, 0, i + 1, units),
+    );
   return { widths, weights, biases, multipliers: factors.map((f) => f.multiplier) };
 }
 

@@ -10,11 +10,13 @@ import { BackwardPass } from './backwardPass';
 import type { GpuContext } from './device';
 import { tilesAlong } from './geometry';
 import type { HistogramScales } from './histogramSet';
+import { JacobianPass } from './jacobianPass';
 import { type ChunkHooks, type ChunkJob, type ChunkOutcome, fanInOf, type Pace, type UnitBlock } from './job';
 import type { Kernels } from './kernels';
 import { BACKWARD_SLOTS, decodeState, type ExponentRule, FORWARD_SLOTS, STATE } from './layerState';
 import { forwardStep } from './layerStep';
 import { weightScale } from './layerWeights';
+import { PAIR_STATE_WORDS } from './plan';
 import { BLOCK_STATE_WORDS, type RunBuffers } from './runBuffers';
 import { heldInF32, ldexp, rmsExponent } from './scale';
 import { addGradientsAtTrueScale, forwardAtTrueScale } from './trueScale';
@@ -51,8 +53,7 @@ export class ChunkRunner {
       seed: net.seed,
       trial: net.trial,
       rowCount: job.rows.length,
-      width: net.input.width,
-      distribution: net.input.distribution,
+      input: net.input,
     });
     return { exponent: 0, flags: [] };
   }
@@ -76,11 +77,10 @@ export class ChunkRunner {
     const rows = job.rows.length;
     this.resetStates(job);
     const inputs = this.writeInputs(job);
-    // Every layer's units share the config's one bias.
-    this.gpu.device.queue.writeBuffer(buffers.biases, 0, new Float32Array(net.width).fill(net.bias));
     const weightExponents: number[] = [];
     const extraFlags: RangeFlag[][] = [];
     const exponentRule: ExponentRule = !net.exact ? 'none' : job.shared ? 'keep' : 'choose';
+    const jacobian = this.jacobianPass(job);
 
     for (let layer = 1; layer <= net.depth; layer++) {
       throwIfAborted(hooks.signal);
@@ -97,8 +97,12 @@ export class ChunkRunner {
         layer,
         this.pace,
         this.layout.forwardColumns,
-        (cols) => this.measureWeights(job, layer, cols),
+        (cols, colOffset) => {
+          this.measureWeights(job, layer, cols);
+          jacobian?.block(layer, buffers.layerInput(layer), buffers.weights, colOffset, cols);
+        },
       );
+      jacobian?.merge(layer);
       const merge = {
         partialCount: tilesAlong(rows) * tilesAlong(net.width),
         target: { layer: layer - 1, slots: 'both' },
@@ -107,6 +111,7 @@ export class ChunkRunner {
       this.kernels.merge.merge(buffers.partials, buffers.layerState, merge, (encoder) =>
         this.copyCaptured(encoder, job, output, layer - 1),
       );
+      this.measurePairs(job, layer, output);
       this.measureForward(job, layer, output);
       await this.gpu.settle(this.gpu.device.queue.onSubmittedWorkDone());
       const elapsed = performance.now() - started;
@@ -134,7 +139,18 @@ export class ChunkRunner {
       );
       await pass.run(job, backwardRule, hooks);
     }
-    return this.readBack(job, inputs.exponent, weightExponents, extraFlags);
+    const outcome = await this.readBack(job, inputs.exponent, weightExponents, extraFlags);
+    if (!jacobian) return outcome;
+    const output = buffers.layerOutput(net.depth);
+    const activation = job.jacobian!.activation;
+    return { ...outcome, singularValues: await jacobian.finish(output, weightExponents, activation) };
+  }
+
+  /** The job's Jacobian pass, when it takes one. */
+  private jacobianPass(job: ChunkJob): JacobianPass | null {
+    if (!job.jacobian) return null;
+    const kernels = { tangent: this.kernels.tangent!, merge: this.kernels.merge };
+    return new JacobianPass(this.gpu, kernels, this.buffers.tangents!, this.pace, job.net);
   }
 
   /** A block of W_l into the histograms, once per trial: every chunk and pass draws the same. */
@@ -150,6 +166,16 @@ export class ChunkRunner {
       activationId,
       slope,
     });
+  }
+
+  /** With a pairs input, the cosines of the chunk's pairs at Z_l into the layer's word of the pair state. */
+  private measurePairs(job: ChunkJob, layer: number, output: GPUBuffer): void {
+    const pairs = this.buffers.pairState;
+    if (!pairs) return;
+    const { partials } = this.buffers;
+    const tiles = this.kernels.pairCosine.measure(output, partials, job.rows.length, job.net.width);
+    const target = { blockWord: (layer - 1) * PAIR_STATE_WORDS };
+    this.kernels.merge.merge(partials, pairs.state, { partialCount: tiles, target, exponent: 'keep' });
   }
 
   /** Z_l and H_l into the histograms, in the first pass over the chunks. */
@@ -199,6 +225,15 @@ export class ChunkRunner {
       grad: 0,
       weightGrad: 0,
     }));
+    const pairs = this.buffers.pairState;
+    if (pairs) {
+      const words = await this.readWords(pairs.state, pairs.readback);
+      const floats = new Float32Array(words.buffer);
+      layers.forEach((l, i) => {
+        const base = i * PAIR_STATE_WORDS;
+        l.correlation = { count: words[base], mean: floats[base + 1], m2: floats[base + 2] };
+      });
+    }
     let backward: number[] = [];
     if (job.backward) {
       const b = this.buffers.backward!;

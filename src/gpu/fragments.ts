@@ -13,7 +13,7 @@ import tileMomentsSource from '../../shaders/lib/tileMoments.wgsl?raw';
 import { activations } from '../lab/activations';
 import { Stream } from '../lab/rng';
 import { MAX_TRUNCATION_ATTEMPTS, TRUNCATION_BOUND } from '../lab/sampling';
-import { HISTOGRAM_THREADS, TILE, VALUES_PER_GROUP, VALUES_PER_THREAD } from './geometry';
+import { FIGURES_PER_NETWORK, HISTOGRAM_THREADS, TILE, VALUES_PER_GROUP, VALUES_PER_THREAD } from './geometry';
 import { EXPONENT_RULES, FLAG_BITS, FLAG_KINDS, STATE } from './layerState';
 import { F32_LARGEST_HELD, F32_SMALLEST_HELD } from './scale';
 import { SHAPE_IDS } from './shapes';
@@ -77,6 +77,7 @@ const geometry = constants('geometry', 'src/gpu/geometry.ts and src/gpu/scale.ts
   HISTOGRAM_THREADS: ['u32', HISTOGRAM_THREADS],
   VALUES_PER_THREAD: ['u32', VALUES_PER_THREAD],
   VALUES_PER_GROUP: ['u32', VALUES_PER_GROUP],
+  FIGURES_PER_NETWORK: ['u32', FIGURES_PER_NETWORK],
   SMALLEST_HELD: ['f32', F32_SMALLEST_HELD],
   LARGEST_HELD: ['f32', F32_LARGEST_HELD],
 });
@@ -90,6 +91,7 @@ const activation = fragment('activation', activationSource, [activationIds]);
 export const FRAGMENTS = {
   moments,
   activation,
+  geometry,
   range: fragment('range', rangeSource, [state, geometry]),
   philox: fragment('philox', philoxSource, [sampling]),
   productTile: fragment('productTile', productTileSource, [geometry]),

@@ -24,3 +24,9 @@ export function stridedGroups(count: number, emulated: boolean): number {
 }
 /** The most partials stridedGroups gives, to size the buffers they go to. */
 export const MAX_STRIDED_GROUPS = 1024;
+
+/**
+ * Floats the phase diagram's statistics write per network (shaders/phaseStats.wgsl): the largest |z|, the mean of
+ * (z/largest)², the sum and count of the pairs' cosines, and Σ_i r_i·E_rows[φ′²].
+ */
+export const FIGURES_PER_NETWORK = 5;

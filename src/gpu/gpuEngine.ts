@@ -6,7 +6,7 @@
  * (histogramSet.ts). Results have the CPU engine's shape.
  */
 import { bindActivation } from '../lab/activations';
-import { batchRows, type ExperimentConfig, inputWidth, parseConfig } from '../lab/config';
+import { batchRows, type ExperimentConfig, inputWidth, pairsInput, parseConfig } from '../lab/config';
 import { makeDataset } from '../lab/datasets';
 import {
   type Engine,
@@ -17,15 +17,23 @@ import {
   throwIfAborted,
 } from '../lab/engine';
 import { estimateGrid, isGrid, runGrid, trainGrid } from '../lab/grid';
+import { phaseWork } from '../lab/phase';
 import type { GpuPlanSummary, RowCapture, RunResult, SeriesResult } from '../lab/results';
 import type { Trainer, TrainingSession } from '../lab/training';
-import { estimateRun, formatBytes, type RunEstimate, runWork } from '../lab/work';
+import { estimateRun, formatBytes, jacobianWork, type RunEstimate, runWork } from '../lab/work';
 import { DRAW_MACS, runCost } from './cost';
 import { acquireDevice, EMULATED_GPU_NOTE, type GpuContext, GpuMemoryError } from './device';
 import { GpuRun } from './gpuRun';
 import { GpuTrainingSession, trainNetwork } from './gpuTrainer';
 import type { Pace } from './job';
-import { compileBackwardKernels, compileKernels, type Kernels } from './kernels';
+import {
+  compileBackwardKernels,
+  compileKernels,
+  compilePhaseKernels,
+  compileTangentKernel,
+  type Kernels,
+} from './kernels';
+import { phaseBytes, runPhaseOnGpu } from './phaseRun';
 import {
   INITIAL_MACS_PER_MS,
   largestBuffer,
@@ -118,10 +126,17 @@ export class GpuEngine implements Engine, Trainer {
     if (isGrid(config)) return estimateGrid((c, o) => this.estimate(c, o), config, options);
     const { gpu } = await this.connect();
     const resolved = resolveRunOptions(config, options);
-    const macs = (runWork(config, resolved.backward) * resolved.rows.length) / batchRows(config);
+    if (resolved.phase) {
+      this.costPerSecond ??= await this.calibrate();
+      const macs = phaseWork(config);
+      return estimateRun(macs, this.costPerSecond, phaseBytes(config, this.budget(gpu)));
+    }
+    const macs = (runWork(config, resolved.backward, resolved.jacobian) * resolved.rows.length) / batchRows(config);
     const { shape } = this.layout(config, resolved, this.budget(gpu));
     this.costPerSecond ??= await this.calibrate();
-    const cost = runCost(config, shape, resolved.rows.length, resolved.histogramBins !== undefined);
+    // The Jacobian's tangent rows and its CPU singular values take about their multiply–adds' time again.
+    const jacobian = resolved.jacobian ? jacobianWork(config) : 0;
+    const cost = runCost(config, shape, resolved.rows.length, resolved.histogramBins !== undefined) + jacobian;
     return estimateRun(macs, this.costPerSecond, runBytes(shape), cost);
   }
 
@@ -160,6 +175,8 @@ export class GpuEngine implements Engine, Trainer {
         captureCount: resolved.captureRows.length,
         backward: resolved.backward,
         histograms: resolved.histogramBins !== undefined,
+        pairs: pairsInput(config) !== null,
+        jacobian: resolved.jacobian,
       },
       budget,
       { maxRowsPerChunk: this.options.maxRowsPerChunk, traceBytes: this.options.traceBytes },
@@ -229,6 +246,8 @@ export class GpuEngine implements Engine, Trainer {
     const { gpu, kernels } = await this.connect();
     const resolved = resolveRunOptions(config, options);
     if (resolved.backward) kernels.backward ??= await compileBackwardKernels(gpu.device);
+    if (resolved.jacobian) kernels.tangent ??= await compileTangentKernel(gpu.device);
+    if (resolved.phase) return this.runPhase(gpu, kernels, config, options, started);
     const { layout, buffers, plan } = await this.allocate(gpu, config, resolved);
     const activation = bindActivation(config.activation, config);
     const run = new GpuRun(gpu, kernels, this.pace, config, activation, resolved, layout, buffers, options);
@@ -246,7 +265,8 @@ export class GpuEngine implements Engine, Trainer {
       }
       const totalMs = performance.now() - started;
       // Runs long enough to time well refine the speed estimates are made from.
-      const cost = runCost(config, layout.shape, resolved.rows.length, resolved.histogramBins !== undefined);
+      const jacobian = resolved.jacobian ? jacobianWork(config) : 0;
+      const cost = runCost(config, layout.shape, resolved.rows.length, resolved.histogramBins !== undefined) + jacobian;
       if (totalMs > CALIBRATION_MS) this.costPerSecond = cost / (totalMs / 1000);
       return {
         config,
@@ -279,6 +299,23 @@ export class GpuEngine implements Engine, Trainer {
     const { net, factors } = trainNetwork(config, data, gpu.emulated);
     const buffers = await TrainBuffers.allocate(gpu.device, data, net.widths, config, this.budget(gpu));
     return new GpuTrainingSession(gpu, ready.trainKernels, buffers, config, data, net, factors, this.pace);
+  }
+
+  /** Every grid point of the config's phase diagram at once (phaseRun.ts). */
+  private async runPhase(
+    gpu: GpuContext,
+    kernels: Kernels,
+    config: ExperimentConfig,
+    options: RunOptions,
+    started: number,
+  ): Promise<RunResult> {
+    kernels.phase ??= await compilePhaseKernels(gpu.device);
+    const budget = this.budget(gpu);
+    const phase = await runPhaseOnGpu(gpu, kernels, this.pace, config, budget, options);
+    const totalMs = performance.now() - started;
+    if (totalMs > CALIBRATION_MS) this.costPerSecond = phaseWork(config) / (totalMs / 1000);
+    const gpuBytes = phaseBytes(config, budget);
+    return { config, engine: 'gpu', device: gpu.description, gpuBytes, series: [], phase, timings: { totalMs } };
   }
 
   dispose(): void {

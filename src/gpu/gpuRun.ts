@@ -4,9 +4,11 @@
  * are merged in float64 (Chan) and recorded by the series recorder both engines share.
  */
 import type { BoundActivation } from '../lab/activations';
+import { isZeroBias } from '../lab/bias';
 import { type ExperimentConfig, inputWidth } from '../lab/config';
 import { type Progress, type ResolvedOptions, throwIfAborted } from '../lab/engine';
 import { initLabel, weightDistribution } from '../lab/initializers';
+import { spectrumOf } from '../lab/jacobian';
 import { type LayerHistograms, QUANTITIES, type Quantity, type SeriesResult } from '../lab/results';
 import { SeriesRecorder } from '../lab/seriesRecorder';
 import { emptyPartial, mergeMoments, type Partial, toMoments } from '../lab/stats';
@@ -71,7 +73,7 @@ export class GpuRun {
     private readonly hooks: RunHooks,
   ) {
     const { shape } = layout;
-    this.exact = activation.homogeneous && config.bias === 0;
+    this.exact = activation.homogeneous && isZeroBias(config.bias);
     const bins = resolved.histogramBins;
     this.histograms = bins ? new HistogramSet(gpu.device, kernels, config.depth, bins) : null;
     const blocks = unitBlocks(shape);
@@ -89,12 +91,20 @@ export class GpuRun {
     const spec = this.config.sweep[s];
     const recorder = new SeriesRecorder(this.config.depth);
     let histograms: LayerHistograms[] | undefined;
+    const spectra: Float64Array[] = [];
     for (let trial = 0; trial < this.config.trials; trial++) {
       const net = this.network(s, trial);
-      const counted = await this.trial(net, recorder, captured);
+      const counted = await this.trial(net, recorder, captured, spectra);
       histograms ??= counted;
     }
-    return { label: initLabel(spec), init: spec, layers: recorder.layers(), ...(histograms ? { histograms } : {}) };
+    const jacobian = this.resolved.jacobian ? { jacobian: spectrumOf(this.resolved.rows[0], spectra) } : {};
+    return {
+      label: initLabel(spec),
+      init: spec,
+      layers: recorder.layers(),
+      ...(histograms ? { histograms } : {}),
+      ...jacobian,
+    };
   }
 
   destroy(): void {
@@ -123,11 +133,15 @@ export class GpuRun {
     };
   }
 
-  /** One trial: its passes over the chunks, recorded; returns its histograms when this trial counts them. */
+  /**
+   * One trial: its passes over the chunks, recorded, its Jacobian's singular values into `spectra`; returns its
+   * histograms when this trial counts them.
+   */
   private async trial(
     net: TrialNetwork,
     recorder: SeriesRecorder,
     captured: Float64Array[],
+    spectra: Float64Array[],
   ): Promise<LayerHistograms[] | undefined> {
     const counting = net.trial === 0 ? this.histograms : null;
     counting?.reset();
@@ -139,7 +153,9 @@ export class GpuRun {
     for (const phase of phases) {
       merged = Array.from({ length: net.depth }, emptyTrialLayer);
       for (const pass of this.passes) {
-        ({ shared, scales } = await this.pass(net, phase, pass, shared, merged, recorder, captured));
+        const done = await this.pass(net, phase, pass, shared, merged, recorder, captured);
+        ({ shared, scales } = done);
+        if (done.singularValues) spectra.push(done.singularValues);
       }
     }
     merged.forEach((m, i) => {
@@ -166,12 +182,13 @@ export class GpuRun {
     merged: TrialLayer[],
     recorder: SeriesRecorder,
     captured: Float64Array[],
-  ): Promise<{ shared: ChunkExponents | null; scales: HistogramScales[] }> {
+  ): Promise<{ shared: ChunkExponents | null; scales: HistogramScales[]; singularValues?: Float64Array }> {
     const { chunks } = this.layout;
     const captureIndex = new Map(this.resolved.captureRows.map((row, index) => [row, index]));
     const quantities = pass.index === 0 ? QUANTITIES : (['weightGrad'] as const);
     let shared = sharedBefore;
     let scales: HistogramScales[] = [];
+    let singularValues: Float64Array | undefined;
     for (const [c, rows] of chunks.entries()) {
       throwIfAborted(this.hooks.signal);
       const capture =
@@ -192,6 +209,11 @@ export class GpuRun {
           backward: this.resolved.backward,
           histograms: counting && phase ? { set: counting, phase } : null,
           shared,
+          // The Jacobian at the trial's first row, once: in the first chunk of the first pass and phase.
+          jacobian:
+            this.resolved.jacobian && c === 0 && pass.index === 0 && phase !== 'count'
+              ? { activation: this.activation }
+              : null,
         },
         {
           signal: this.hooks.signal,
@@ -207,11 +229,12 @@ export class GpuRun {
       );
       if (this.resolved.backward || counting) shared ??= outcome.exponents;
       scales = outcome.scales;
+      singularValues ??= outcome.singularValues;
       outcome.layers.forEach((l, i) => {
         addChunkLayer(merged[i], l, quantities);
         recorder.flag(i, l.flags);
       });
     }
-    return { shared, scales };
+    return { shared, scales, singularValues };
   }
 }

@@ -5,7 +5,9 @@
  * whose losses and per-layer statistics are reduced on the GPU and read back in one small buffer — or to pace a long
  * run of steps for progress and cancellation.
  */
+
 import { bindActivation } from '../lab/activations';
+import { layerBiases } from '../lab/bias';
 import type { ExperimentConfig } from '../lab/config';
 import type { Dataset } from '../lab/datasets';
 import { type Progress, throwIfAborted } from '../lab/engine';
@@ -67,7 +69,7 @@ export class GpuTrainingSession implements TrainingSession {
 
   /**
    * Every W_l from the series' initializer (the CPU's sampler, rounded to float32) times the parametrization's
-   * factor, every b_l the config's bias — the readout's both 0 with `readoutZero`. The GPU holds W_l times the layer's
+   * factor, every b_l the config's bias (a constant, or trial 0's draws: bias.ts) — the readout's both 0 with `readoutZero`. The GPU holds W_l times the layer's
    * output multiplier (trainNetwork); with the coordinate check, a copy of the initial network stays beside it.
    */
   private initialize(series: number): void {
@@ -83,7 +85,9 @@ export class GpuTrainingSession implements TrainingSession {
             sampleWeights(dist, { seed: config.seed, series, trial: 0, layer: l }, fanIn, fanOut),
             (w) => w * factors.initScale * factors.multiplier,
           );
-      const biases = new Float32Array(fanOut).fill(factors.zero ? 0 : config.bias);
+      const biases = factors.zero
+        ? new Float32Array(fanOut)
+        : Float32Array.from(layerBiases(config.bias, config.seed, 0, l, fanOut));
       this.gpu.device.queue.writeBuffer(params.weights[l - 1], 0, weights);
       this.gpu.device.queue.writeBuffer(params.biases[l - 1], 0, biases);
       const initial = this.buffers.initial[series];

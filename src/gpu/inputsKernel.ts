@@ -1,6 +1,6 @@
-/** Companion of shaders/inputs.wgsl: draws the random input rows of one chunk. */
+/** Companion of shaders/inputs.wgsl: draws the random input rows of one chunk (pairs as src/lab/sampling.ts builds them). */
 import source from '../../shaders/inputs.wgsl?raw';
-import type { InputDistribution } from '../lab/sampling';
+import type { RandomInputSpec } from '../lab/config';
 import { FRAGMENTS } from './fragments';
 import { defineKernel, grid, Kernel, type KernelOf } from './kernel';
 import { SHAPE_IDS } from './shapes';
@@ -11,7 +11,18 @@ const spec = defineKernel({
   label: 'inputs',
   source,
   fragments: [FRAGMENTS.philox],
-  uniforms: { seed: 'u32', trial: 'u32', rowCount: 'u32', width: 'u32', shape: 'u32', gridWidth: 'u32' },
+  uniforms: {
+    seed: 'u32',
+    trial: 'u32',
+    rowCount: 'u32',
+    width: 'u32',
+    shape: 'u32',
+    gridWidth: 'u32',
+    // 1 for pairs: odd rows are c₀·(the row above's draw) + √(1 − c₀²)·(their own).
+    pairs: 'u32',
+    correlation: 'f32',
+    complement: 'f32',
+  },
   bindings: {
     rows: { type: 'array<u32>', access: 'read' },
     inputs: { type: 'array<f32>', access: 'read_write' },
@@ -29,12 +40,24 @@ export class InputsKernel {
   draw(
     target: GPUBuffer,
     rows: GPUBuffer,
-    d: { seed: number; trial: number; rowCount: number; width: number; distribution: InputDistribution },
+    d: { seed: number; trial: number; rowCount: number; input: RandomInputSpec },
   ): void {
-    const { groups, gridWidth } = grid(d.rowCount * d.width, WORKGROUP);
-    const { seed, trial, rowCount, width } = d;
+    const { width, distribution } = d.input;
+    const { groups, gridWidth } = grid(d.rowCount * width, WORKGROUP);
+    const { seed, trial, rowCount } = d;
+    const correlation = distribution === 'pairs' ? d.input.correlation : 0;
     this.kernel.dispatch(
-      { seed, trial, rowCount, width, shape: SHAPE_IDS[d.distribution], gridWidth },
+      {
+        seed,
+        trial,
+        rowCount,
+        width,
+        shape: SHAPE_IDS[distribution === 'uniform' ? 'uniform' : 'normal'],
+        gridWidth,
+        pairs: distribution === 'pairs' ? 1 : 0,
+        correlation,
+        complement: Math.sqrt(1 - correlation * correlation),
+      },
       { rows, inputs: target },
       groups,
     );

@@ -3,6 +3,8 @@
  * chunks of batch rows; a chunk goes through every layer forward (chunkRunner.ts) and back (backwardPass.ts). This
  * module holds only types and the few values every step reads, so the steps import it and not each other.
  */
+import type { BoundActivation } from '../lab/activations';
+import type { BiasSpec } from '../lab/bias';
 import type { InputSpec } from '../lab/config';
 import type { WeightDistribution } from '../lab/initializers';
 import type { RangeFlag } from '../lab/results';
@@ -19,7 +21,8 @@ export interface TrialNetwork {
   inputWidth: number;
   activationId: number;
   slope: number;
-  bias: number;
+  /** The biases of every layer: one constant, or drawn per unit (src/lab/bias.ts). */
+  bias: BiasSpec;
   /** Homogeneous φ and zero bias: compute mantissas and carry exponents (see scale.ts). */
   exact: boolean;
   /** W_l's distribution, layer l at index l − 1. */
@@ -80,6 +83,8 @@ export interface ChunkJob {
    * and their values are counted into one histogram, at one scale.
    */
   shared: ChunkExponents | null;
+  /** Take the Jacobian at the chunk's first row (the trial's first chunk, in its first pass), with φ′ of this φ. */
+  jacobian: { activation: BoundActivation } | null;
 }
 
 /** One layer's statistics over a chunk, at their true scale, in float64. */
@@ -90,6 +95,8 @@ export interface ChunkLayer {
   grad?: Partial;
   /** ∂L/∂W_l over the whole trial's rows, merged over the blocks this pass computed: from the last chunk only. */
   weightGrad?: Partial;
+  /** With a pairs input: the cosines of the chunk's pairs at Z_l. */
+  correlation?: Partial;
   flags: RangeFlag[];
 }
 
@@ -98,6 +105,8 @@ export interface ChunkOutcome {
   exponents: ChunkExponents;
   /** Per layer, the power of two from each quantity's GPU values to its true values. */
   scales: HistogramScales[];
+  /** The Jacobian's singular values, when the job took it. */
+  singularValues?: Float64Array;
 }
 
 export interface ChunkHooks {

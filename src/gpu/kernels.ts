@@ -1,4 +1,7 @@
-/** The engine's compiled kernels: the forward ones at start, the backward ones on a run's first backward pass. */
+/**
+ * The engine's compiled kernels: the forward ones at start, the backward ones on a run's first backward pass, the
+ * tangent kernel on its first Jacobian, the phase diagram's on its first phase diagram.
+ */
 import { BackwardLayerKernel } from './backwardLayerKernel';
 import { HistogramCountKernel } from './histogramCountKernel';
 import { HistogramRangeKernel } from './histogramRangeKernel';
@@ -6,6 +9,11 @@ import { InputsKernel } from './inputsKernel';
 import { LayerKernel } from './layerKernel';
 import { MergeKernel } from './mergeKernel';
 import { OutputGradientKernel } from './outputGradientKernel';
+import { PairCosineKernel } from './pairCosineKernel';
+import { PhaseLayerKernel } from './phaseLayerKernel';
+import { PhaseStatsKernel } from './phaseStatsKernel';
+import { RowNormsKernel } from './rowNormsKernel';
+import { TangentKernel } from './tangentKernel';
 import { WeightGradientKernel } from './weightGradientKernel';
 import { WeightsKernel } from './weightsKernel';
 
@@ -22,20 +30,43 @@ export interface Kernels {
   merge: MergeKernel;
   histogramRange: HistogramRangeKernel;
   histogramCount: HistogramCountKernel;
+  pairCosine: PairCosineKernel;
   /** Null until a run goes backward: compiling them costs about as much as the forward kernels. */
   backward: BackwardKernels | null;
+  /** Null until a run takes a Jacobian. */
+  tangent: TangentKernel | null;
+  /** Null until a run draws a phase diagram. */
+  phase: PhaseKernels | null;
+}
+
+export interface PhaseKernels {
+  layer: PhaseLayerKernel;
+  stats: PhaseStatsKernel;
+  rowNorms: RowNormsKernel;
 }
 
 export async function compileKernels(device: GPUDevice): Promise<Kernels> {
-  const [weights, inputs, layer, merge, histogramRange, histogramCount] = await Promise.all([
+  const [weights, inputs, layer, merge, histogramRange, histogramCount, pairCosine] = await Promise.all([
     WeightsKernel.create(device),
     InputsKernel.create(device),
     LayerKernel.create(device),
     MergeKernel.create(device),
     HistogramRangeKernel.create(device),
     HistogramCountKernel.create(device),
+    PairCosineKernel.create(device),
   ]);
-  return { weights, inputs, layer, merge, histogramRange, histogramCount, backward: null };
+  return {
+    weights,
+    inputs,
+    layer,
+    merge,
+    histogramRange,
+    histogramCount,
+    pairCosine,
+    backward: null,
+    tangent: null,
+    phase: null,
+  };
 }
 
 export async function compileBackwardKernels(device: GPUDevice): Promise<BackwardKernels> {
@@ -45,4 +76,15 @@ export async function compileBackwardKernels(device: GPUDevice): Promise<Backwar
     WeightGradientKernel.create(device),
   ]);
   return { outputGradient, backwardLayer, weightGradient };
+}
+
+export const compileTangentKernel = (device: GPUDevice): Promise<TangentKernel> => TangentKernel.create(device);
+
+export async function compilePhaseKernels(device: GPUDevice): Promise<PhaseKernels> {
+  const [layer, stats, rowNorms] = await Promise.all([
+    PhaseLayerKernel.create(device),
+    PhaseStatsKernel.create(device),
+    RowNormsKernel.create(device),
+  ]);
+  return { layer, stats, rowNorms };
 }

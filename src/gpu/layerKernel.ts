@@ -61,6 +61,11 @@ export class LayerKernel {
     return new LayerKernel(await Kernel.compile(device, spec));
   }
 
+  /** The layer's biases, one per unit, into `target` before its slabs: the queue orders it after earlier layers. */
+  writeBiases(target: GPUBuffer, biases: Float32Array<ArrayBuffer>): void {
+    this.kernel.device.queue.writeBuffer(target, 0, biases);
+  }
+
   /**
    * Rows [rowOffset, rowOffset + slabRows) and columns [colOffset, colOffset + blockCols) of the step, the weights
    * buffer holding those columns of W; both offsets are multiples of TILE.

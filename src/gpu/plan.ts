@@ -12,6 +12,8 @@ import type { UnitBlock, WeightGradPass } from './job';
 import { STATE } from './layerState';
 
 const BYTES_PER_VALUE = 4;
+/** Words of one layer's merged pair cosines (count, mean, M2, one unused). */
+export const PAIR_STATE_WORDS = 4;
 /** Target duration of one dispatch, unless the engine is told otherwise. */
 export const SLICE_MS = 100;
 /** A first guess of the device's speed in multiply–adds per ms (SwiftShader on two cores), refined by measuring. */
@@ -62,6 +64,10 @@ export interface RunRequest {
   captureCount: number;
   backward: boolean;
   histograms: boolean;
+  /** A pairs input: chunks hold whole pairs, and each layer's cosines are merged into a pair state. */
+  pairs?: boolean;
+  /** The Jacobian: n_0 tangent rows of the width, twice, and their readback (jacobianPass.ts). */
+  jacobian?: boolean;
 }
 
 /** What a run's buffers are sized for (runBuffers.ts allocates them, runBytes counts them). */
@@ -86,6 +92,8 @@ export interface RunShape {
   /** ∂L/∂W blocks kept at once (0: none kept), and the passes over the chunks that cover every block. */
   sumSlots: number;
   passes: number;
+  pairs?: boolean;
+  jacobian?: boolean;
 }
 
 export interface RunLayout {
@@ -201,7 +209,12 @@ export function planRun(run: RunRequest, budget: MemoryBudget, caps: PlanCaps = 
         `one row of this run needs more than the ${fmt(budget.total)} bytes it may use (width ${run.width}, depth ${run.depth}${run.backward ? ', going backward' : ''})`,
       );
     }
-    const size = rows < n && rows >= TILE ? rows - (rows % TILE) : rows;
+    const tiled = rows < n && rows >= TILE ? rows - (rows % TILE) : rows;
+    // Pairs stay together: a chunk of whole tiles is even already; a smaller one drops its odd row.
+    const size = run.pairs ? tiled - (tiled % 2) : tiled;
+    if (size < 1) {
+      throw new PlanError(`one pair of rows of this run needs more than the ${fmt(budget.total)} bytes it may use`);
+    }
     const chunks = chunksOf(run.rows, size);
     const shape = { ...base, chunkRows: size, segment, chunks: chunks.length, sumSlots, passes };
     delete (shape as { rows?: unknown }).rows;
@@ -241,7 +254,8 @@ export function largestBuffer(shape: RunShape): number {
   const layer = shape.chunkRows * (shape.backward ? shape.width : widest);
   const weights = Math.max(widest * shape.forwardColumns, shape.backward ? shape.unitBlock * shape.width : 0);
   const sum = shape.sumSlots ? shape.unitBlock * shape.width : 0;
-  return BYTES_PER_VALUE * Math.max(shape.chunkRows * widest, layer, weights, sum);
+  const tangents = shape.jacobian ? shape.inputWidth * shape.width : 0;
+  return BYTES_PER_VALUE * Math.max(shape.chunkRows * widest, layer, weights, sum, tangents);
 }
 
 /**
@@ -249,7 +263,7 @@ export function largestBuffer(shape: RunShape): number {
  * n = max(n_0, W), R the rows per chunk: forward 4·(2·R·n) for two activation buffers; backward 4·(R·n + (S + 2)·R·W),
  * S the kept layers (D, or about 2√D with checkpoints: traceSlots), plus the ∂L/∂W block sums; the weights buffer
  * (the larger of a forward and a backward weight block) and the layer's biases; partials 24 bytes per 64 × 64 tile;
- * per-layer states.
+ * per-layer states (and, with a pairs input, the pair state; with the Jacobian, its tangent rows and states).
  */
 export function runBytes(shape: RunShape): number {
   const widest = Math.max(shape.inputWidth, shape.width);
@@ -263,8 +277,17 @@ export function runBytes(shape: RunShape): number {
   const partialRows = shape.backward ? Math.max(rows, widest) : rows;
   const states = (shape.backward ? 2 : 1) * shape.depth * STATE.words;
   const blockStates = shape.backward ? sumBlocks(shape).reduce((a, b) => a + b, 0) * 4 : 0;
+  // The pair state and its readback: four words a layer each.
+  const pairStates = shape.pairs ? 2 * shape.depth * PAIR_STATE_WORDS : 0;
+  // Two tangent buffers and their readback, two tangent states, the input row; partials of 3 words a tile.
+  const tangents = shape.jacobian
+    ? 3 * shape.inputWidth * shape.width +
+      2 * shape.depth * STATE.words +
+      shape.width +
+      3 * tilesAlong(shape.inputWidth) * tilesAlong(shape.width)
+    : 0;
   return (
-    BYTES_PER_VALUE * (values + weights + shape.width + states + blockStates) +
+    BYTES_PER_VALUE * (values + weights + shape.width + states + blockStates + pairStates + tangents) +
     tilesAlong(partialRows) * tilesAlong(shape.width) * PARTIAL_BYTES
   );
 }

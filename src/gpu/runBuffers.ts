@@ -6,7 +6,7 @@
 import { PARTIAL_BYTES, tilesAlong } from './geometry';
 import type { LayerBuffers } from './layerKernel';
 import { STATE } from './layerState';
-import { type RunShape, sumBlocks, traceSlots } from './plan';
+import { PAIR_STATE_WORDS, type RunShape, sumBlocks, traceSlots } from './plan';
 
 const F32 = 4;
 /** Words of one ∂L/∂W block's merged Moments (count, mean, M2, one unused). */
@@ -28,6 +28,19 @@ export interface BackwardBuffers {
   noSum: GPUBuffer;
 }
 
+/** What only a run with the Jacobian needs (jacobianPass.ts): n_0 tangent rows of the width, ping-pong. */
+export interface TangentBuffersSet {
+  values: [GPUBuffer, GPUBuffer];
+  /** One Moments (12 bytes) per 64 × 64 tile of the tangent rows. */
+  partials: GPUBuffer;
+  /** Per layer, the tangent rows' merged Moments and exponent (layerState.ts's layout, slot A). */
+  state: GPUBuffer;
+  valuesReadback: GPUBuffer;
+  stateReadback: GPUBuffer;
+  /** The input row's Z_L, for D_L. */
+  rowReadback: GPUBuffer;
+}
+
 export class RunBuffers {
   /** The input X in [0]; without a backward pass, layer l also reads Z_{l−1} from one and writes Z_l to the other. */
   readonly activations: [GPUBuffer, GPUBuffer];
@@ -46,6 +59,9 @@ export class RunBuffers {
   /** [depth × captureCount × width] captured pre-activations, or null when nothing is captured. */
   readonly capture: GPUBuffer | null;
   readonly captureCount: number;
+  /** With a pairs input: per layer, the merged cosines of the chunk's pairs (PAIR_STATE_WORDS words), and its readback. */
+  readonly pairState: { state: GPUBuffer; readback: GPUBuffer } | null;
+  readonly tangents: TangentBuffersSet | null;
   readonly backward: BackwardBuffers | null;
   private readonly all: GPUBuffer[] = [];
 
@@ -80,6 +96,24 @@ export class RunBuffers {
     this.captureCount = shape.captureCount;
     this.capture = shape.captureCount
       ? make('capture', shape.depth * shape.captureCount * shape.width * F32, MAP_READ | COPY_DST)
+      : null;
+    const pairBytes = shape.depth * PAIR_STATE_WORDS * F32;
+    this.pairState = shape.pairs
+      ? {
+          state: make('pair state', pairBytes, STORAGE | COPY_SRC),
+          readback: make('pair state readback', pairBytes, MAP_READ | COPY_DST),
+        }
+      : null;
+    const tangentBytes = shape.inputWidth * shape.width * F32;
+    this.tangents = shape.jacobian
+      ? {
+          values: [0, 1].map((i) => make(`tangent ${i}`, tangentBytes, STORAGE | COPY_SRC)) as [GPUBuffer, GPUBuffer],
+          partials: make('tangent partials', tilesAlong(shape.inputWidth) * tilesAlong(shape.width) * 12, STORAGE),
+          state: make('tangent state', stateBytes, STORAGE | COPY_SRC | COPY_DST),
+          valuesReadback: make('tangent readback', tangentBytes, MAP_READ | COPY_DST),
+          stateReadback: make('tangent state readback', stateBytes, MAP_READ | COPY_DST),
+          rowReadback: make('input row readback', shape.width * F32, MAP_READ | COPY_DST),
+        }
       : null;
     const blockBytes = sumBlocks(shape).reduce((a, b) => a + b, 0) * BLOCK_STATE_WORDS * F32;
     this.backward = shape.backward

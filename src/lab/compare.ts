@@ -9,7 +9,9 @@
  *   reference's captured pre-activations at that layer, so a unit near zero does not turn f32 rounding into a failure.
  * 0 against 0 is a difference of 0; anything against a zero scale is Infinity.
  * Backward statistics (∂L/∂Z and ∂L/∂W) are compared like pre and post when the reference has them and both runs
- * computed the same rows; statistics recomputed from captured rows cover the forward pass only.
+ * computed the same rows; statistics recomputed from captured rows cover the forward pass only. A pairs input's
+ * correlation (the mean cosine of its pairs, in [−1, 1]) is compared as an absolute difference, and only where Z is
+ * held: a cosine of values an engine could not hold means nothing.
  *
  * A figure either run flagged (a value its arithmetic could not hold) is not a measurement: it is listed as not
  * comparable, with both runs' values, and judged apart from the figures both runs hold. Three verdicts follow:
@@ -17,7 +19,9 @@
  * both hold (every comparable figure within tolerance, some not comparable).
  */
 import { bindActivation } from './activations';
+import { compareSpectra, type SpectrumComparison } from './compareSpectra';
 import type { ExperimentConfig } from './config';
+import { capturedPairCosines } from './pairs';
 import {
   BACKWARD_QUANTITIES,
   type ForwardQuantity,
@@ -51,6 +55,8 @@ export interface LayerComparison {
   /** The same for ∂L/∂Z and ∂L/∂W, when compared (see the header); Infinity where the candidate lacks them. */
   grad?: Record<Statistic, number>;
   weightGrad?: Record<Statistic, number>;
+  /** |Δ| of the mean cosine of a pairs input (from the captured pairs when statistics come from captured rows). */
+  correlation?: number;
   /** Max relative pre-activation difference on captured rows; null when either run has no capture. */
   activation: number | null;
   /** Quantities either run flagged: listed, and left out of `pass` and of the worst difference. */
@@ -82,8 +88,12 @@ export interface WorstEntry {
   tolerance: number;
 }
 
+export type { SpectrumComparison } from './compareSpectra';
+
 export interface Comparison {
   tolerances: Tolerances;
+  /** With the Jacobian: each series' spectra compared; from the first trial's when the reference ran one. */
+  spectra?: SpectrumComparison[];
   /** 'all': statistics as each run reported them; 'captured': both recomputed in float64 from the captured rows. */
   statisticsFrom: 'all' | 'captured';
   layers: LayerComparison[];
@@ -215,11 +225,27 @@ export function compareRuns(
           : [];
       const where = { series: s, label: refSeries.label, layer: refLayer.layer };
       const compared = [['pre', pre], ['post', post], ...backward] as const;
-      const notComparable = compared.flatMap(([q]) => notComparableFigure(q, refLayer, candLayer));
+      const correlated = refLayer.correlation ? (['correlation'] as const) : [];
+      const notComparable = [...compared.map(([q]) => q), ...correlated].flatMap((q) =>
+        notComparableFigure(q, refLayer, candLayer),
+      );
+      // The mean cosines of the runs, over every pair or over the captured ones; Infinity where the candidate has none.
+      const correlationDifference = (): number | null => {
+        if (!refLayer.correlation) return null;
+        if (statisticsFrom === 'all') {
+          const candidateMean = candLayer.correlation?.mean;
+          return candidateMean === undefined ? Infinity : Math.abs(candidateMean - refLayer.correlation.mean);
+        }
+        const width = reference.config.width;
+        const rows = captures!.reference.rows;
+        const [r, c] = [refCaptured!, candCaptured!].map((v) => capturedPairCosines(rows, v, width));
+        return r.count ? Math.abs(c.mean - r.mean) : null;
+      };
       const held = (q: Quantity) => !notComparable.some((n) => n.quantity === q);
       // Captured pre-activations mean nothing where either run could not hold Z.
       const activation =
         refCaptured && candCaptured && held('pre') ? activationDifference(candCaptured, refCaptured) : null;
+      const correlation = held('pre') && held('correlation') ? correlationDifference() : null;
       const judged = compared.filter(([q]) => held(q));
       for (const [q, differences] of judged) {
         for (const k of STATISTICS)
@@ -227,15 +253,33 @@ export function compareRuns(
       }
       if (activation !== null)
         consider({ ...where, figure: 'activation', difference: activation, tolerance: tol.activation });
+      if (correlation !== null)
+        consider({ ...where, figure: 'correlation', difference: correlation, tolerance: tol.statistic });
       const statisticsPass = judged.every(([, differences]) =>
         STATISTICS.every((k) => differences[k] <= tol.statistic),
       );
-      const pass = statisticsPass && (activation === null || activation <= tol.activation);
-      layers.push({ ...where, pre, post, ...Object.fromEntries(backward), activation, notComparable, pass });
+      const pass =
+        statisticsPass &&
+        (activation === null || activation <= tol.activation) &&
+        (correlation === null || correlation <= tol.statistic);
+      const correlationEntry = correlation === null ? {} : { correlation };
+      layers.push({
+        ...where,
+        pre,
+        post,
+        ...Object.fromEntries(backward),
+        ...correlationEntry,
+        activation,
+        notComparable,
+        pass,
+      });
     });
   });
-  const pass = layers.every((l) => l.pass);
+  const spectra = compareSpectra(reference, candidate, statisticsFrom === 'captured', tol.activation);
+  for (const entry of spectra ?? [])
+    consider({ ...entry, layer: reference.config.depth, figure: 'jacobian', tolerance: tol.activation });
+  const pass = layers.every((l) => l.pass) && (spectra ?? []).every((e) => e.pass);
   const complete = layers.every((l) => l.notComparable.length === 0);
   const verdict: Verdict = !pass ? 'disagree' : complete ? 'agree' : 'agree-where-held';
-  return { tolerances: tol, statisticsFrom, layers, worst, pass, complete, verdict };
+  return { tolerances: tol, statisticsFrom, layers, ...(spectra ? { spectra } : {}), worst, pass, complete, verdict };
 }

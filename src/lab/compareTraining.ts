@@ -8,7 +8,8 @@
  * Z_t − Z_0 relative to Z's own size (a difference of two passes rounds like them); an accuracy in points of its set,
  * where one point may differ (a point whose two largest logits tie within float32's rounding can flip); an update
  * ratio relative to itself but never finer than float32 weights can hold a step (UPDATE_RATIO_FLOOR). A figure
- * either engine flagged as beyond its arithmetic is not comparable.
+ * either engine flagged as beyond its arithmetic, or a gradient that cancels to rounding in both (GRADIENT_RESOLUTION),
+ * is not comparable.
  *
  * Only the entries of the first COMPARED_STEPS updates judge: training amplifies rounding (a ReLU that flips, a
  * minibatch near a sharp turn), so float32 and float64 trajectories part ways on a long run, and that says nothing
@@ -34,6 +35,14 @@ export const TRAIN_TOLERANCES = { sgd: 1e-4, adam: 1e-3 } as const;
  * network's). Ratios are judged relative to their value, or this much absolutely, whichever is larger.
  */
 export const UPDATE_RATIO_FLOOR = 2 ** -23;
+/**
+ * A layer's gradient is a sum over the gradients flowing back from the layers above it, rounded in float32 to about
+ * 2^-24 of its terms. Where those terms cancel — every hidden layer of a symmetric start, whose gradient is exactly 0
+ * in exact arithmetic — both engines return only rounding (float64 ~1e-28, float32 another tiny value or 0), which no
+ * relative tolerance can judge. A gradient mean square below 2^-46 of the largest one above it in both runs is listed
+ * apart as not comparable, never judged and never silently passed.
+ */
+export const GRADIENT_RESOLUTION = 2 ** -46;
 /** Points of a set whose prediction may differ. */
 export const ACCURACY_POINTS = 1;
 
@@ -78,6 +87,13 @@ function relative(candidate: number, reference: number, scale: number): number {
   return scale === 0 || !Number.isFinite(scale) ? Infinity : difference / Math.abs(scale);
 }
 
+/** For each layer, the largest of the values of the layers after it (0 for the last). */
+function largestAbove(values: number[]): number[] {
+  const above = new Array<number>(values.length).fill(0);
+  for (let l = values.length - 2; l >= 0; l--) above[l] = Math.max(above[l + 1], values[l + 1]);
+  return above;
+}
+
 /** Every figure of an entry pair as [figure, difference, tolerance]; null ratios that one run lacks are thrown out. */
 function entryFigures(
   reference: TrainHistoryEntry,
@@ -98,12 +114,13 @@ function entryFigures(
     if (r !== null && c !== null)
       figures.push([`${set}Accuracy`, Math.round(Math.abs(c - r) * rows[set]), ACCURACY_POINTS]);
   }
+  const gradientAbove = largestAbove(reference.layers.map((layer) => layer.weightGrad.meanSq));
   reference.layers.forEach((ref, l) => {
     const cand = candidate.layers[l];
     const at = `layer ${ref.layer}`;
     const flagged = (quantity: string) => {
       const held = ![...ref.flags, ...cand.flags].some((f) => f.quantity === quantity);
-      if (!held) missing.push(`${at} ${quantity}: flagged`);
+      if (!held) missing.push(`${at} ${quantity}: flagged beyond an engine's arithmetic`);
       return !held;
     };
     if (!flagged('pre'))
@@ -113,12 +130,18 @@ function entryFigures(
         [`${at} pre.meanSq`, relative(cand.pre.meanSq, ref.pre.meanSq, ref.pre.meanSq), tolerance],
         [`${at} pre.meanAbs`, relative(cand.pre.meanAbs, ref.pre.meanAbs, ref.pre.meanAbs), tolerance],
       );
-    if (!flagged('weightGrad'))
-      figures.push([
-        `${at} weightGrad.meanSq`,
-        relative(cand.weightGrad.meanSq, ref.weightGrad.meanSq, ref.weightGrad.meanSq),
-        tolerance,
-      ]);
+    const resolution = GRADIENT_RESOLUTION * gradientAbove[l];
+    const cancels = ref.weightGrad.meanSq < resolution && cand.weightGrad.meanSq < resolution;
+    if (!flagged('weightGrad')) {
+      if (cancels)
+        missing.push(`${at} weightGrad.meanSq: both runs below float32's resolution of the gradients above it`);
+      else
+        figures.push([
+          `${at} weightGrad.meanSq`,
+          relative(cand.weightGrad.meanSq, ref.weightGrad.meanSq, ref.weightGrad.meanSq),
+          tolerance,
+        ]);
+    }
     if (ref.post && cand.post)
       figures.push(
         [`${at} post.meanAbs`, relative(cand.post.meanAbs, ref.post.meanAbs, ref.post.meanAbs), tolerance],
@@ -133,7 +156,7 @@ function entryFigures(
     if (ref.updateRatio !== null && cand.updateRatio !== null) {
       const scale = Math.max(ref.updateRatio, UPDATE_RATIO_FLOOR / tolerance);
       figures.push([`${at} updateRatio`, relative(cand.updateRatio, ref.updateRatio, scale), tolerance]);
-    } else if (ref.updateRatio !== cand.updateRatio) missing.push(`${at} updateRatio`);
+    } else if (ref.updateRatio !== cand.updateRatio) missing.push(`${at} updateRatio: null in one run`);
   });
   return { figures, missing };
 }
@@ -162,9 +185,7 @@ export function compareTraining(reference: TrainResult, candidate: TrainResult):
         continue;
       }
       const { figures, missing } = entryFigures(ref, cand, tolerance, rows);
-      if (judged)
-        for (const figure of missing)
-          notComparable.push({ series: s, label, step, reason: `${figure}: null in one run` });
+      if (judged) for (const figure of missing) notComparable.push({ series: s, label, step, reason: figure });
       for (const [figure, difference, allowed] of figures) {
         const entry = { series: s, label, step, figure, difference, tolerance: allowed };
         if (ratio(entry) > 1) parted ??= step;

@@ -3,9 +3,11 @@
  * Every bad field gives an error naming the field, the value and what is allowed; nothing is silently defaulted.
  */
 import type { ActivationName } from './activations';
+import { type BiasSpec, parseRandomBias } from './bias';
 import { MAX_ELEMENTS_PER_LAYER, MAX_ORTHOGONAL_WIDTH, scalarFields } from './configFields';
 import { checkGridSize, GRID_FIELDS, type GridAxes, parseGridList, takeLrList } from './configGrid';
-import { type InputSpec, parseInput } from './configInput';
+import { type InputSpec, type PairsInputSpec, parseInput } from './configInput';
+import { type PhaseSpec, parsePhase } from './configPhase';
 import { parseSweep } from './configSweep';
 import { type ConfigError, checkScalar, isRecord, MAX_CONFIG_NESTING, nestingDepth } from './configValues';
 import type { InitSpec } from './initializers';
@@ -15,7 +17,8 @@ import { MAX_DATASET_ELEMENTS, splitSizes, TRAIN_SCHEMA, type TrainConfig } from
 
 export type { GridAxes } from './configGrid';
 export { GRID_FIELDS, MAX_GRID_VALUES } from './configGrid';
-export type { InputSpec } from './configInput';
+export type { InputSpec, PairsInputSpec, RandomInputSpec } from './configInput';
+export type { PhaseAxis, PhaseSpec } from './configPhase';
 export { type ConfigError, formatError, formatValue } from './configValues';
 
 export interface ExperimentConfig {
@@ -23,7 +26,8 @@ export interface ExperimentConfig {
   trials: number;
   depth: number;
   width: number;
-  bias: number;
+  /** One constant for every unit, or a random bias drawn per unit (src/lab/bias.ts). */
+  bias: BiasSpec;
   activation: ActivationName;
   /** Leaky ReLU's negative slope; read by the activations through ActivationParams. */
   slope: number;
@@ -39,6 +43,8 @@ export interface ExperimentConfig {
    * the field is one number; the field then holds the first entry.
    */
   axes: GridAxes;
+  /** The grid of a phase diagram (configPhase.ts): read by `npm run phase` and the page's phase diagram only. */
+  phase?: PhaseSpec;
 }
 
 /** The config's nested objects, each declared by its typed table (schema.ts): parsed, written to the URL and documented alike. */
@@ -73,6 +79,7 @@ const TOP_LEVEL = new Set([
   'input',
   'init',
   'sweep',
+  'phase',
   ...Object.keys(NESTED_FIELDS),
 ]);
 
@@ -98,6 +105,11 @@ export function parseConfig(raw: unknown): ParseResult {
   for (const field of scalarFields) {
     const value = raw[field.name];
     if (value === undefined) continue;
+    if (field.type === 'number' && field.random && isRecord(value)) {
+      const spec = parseRandomBias(value, field.name, errors);
+      if (spec) (config as unknown as Record<string, unknown>)[field.name] = spec;
+      continue;
+    }
     const grid = (GRID_FIELDS as readonly string[]).includes(field.name);
     if (grid && Array.isArray(value)) {
       const list = parseGridList(field, value, errors);
@@ -114,6 +126,10 @@ export function parseConfig(raw: unknown): ParseResult {
   if (raw.input !== undefined) {
     const input = parseInput(raw.input, errors);
     if (input) config.input = input;
+  }
+  if (raw.phase !== undefined) {
+    const phase = parsePhase(raw.phase, errors);
+    if (phase) config.phase = phase;
   }
   const sweep = parseSweep(raw, errors);
   if (sweep?.length) config.sweep = sweep;
@@ -212,6 +228,11 @@ export function parseConfigText(text: string): ParseResult {
 /** n_0: the input layer's width. */
 export function inputWidth(config: ExperimentConfig): number {
   return 'values' in config.input ? config.input.values.length : config.input.width;
+}
+
+/** The pairs input, when the config has one: rows 2k and 2k + 1 form a pair. */
+export function pairsInput(config: ExperimentConfig): PairsInputSpec | null {
+  return 'distribution' in config.input && config.input.distribution === 'pairs' ? config.input : null;
 }
 
 /** Number of input rows (samples) pushed through the network. */

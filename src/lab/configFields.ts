@@ -10,6 +10,8 @@ export interface NumberField {
   default: number;
   min: number;
   max: number;
+  /** Also takes a bias initializer object instead of a number (src/lab/bias.ts): only `bias` does. */
+  random?: boolean;
   description: string;
 }
 export interface EnumField {
@@ -49,7 +51,15 @@ export const scalarFields: readonly ScalarField[] = [
   },
   { name: 'depth', type: 'int', default: 8, min: 1, max: 1000, description: 'number of hidden layers' },
   { name: 'width', type: 'int', default: 10, min: 1, max: MAX_WIDTH, description: 'neurons per hidden layer' },
-  { name: 'bias', type: 'number', default: 0, min: -1e6, max: 1e6, description: 'every bias b (the seed uses 0)' },
+  {
+    name: 'bias',
+    type: 'number',
+    default: 0,
+    min: -1e6,
+    max: 1e6,
+    random: true,
+    description: 'every bias b (the seed uses 0); or b ~ N(0, σ_b²) drawn per unit and layer',
+  },
   {
     name: 'activation',
     type: 'enum',

@@ -81,7 +81,8 @@ export function checkScalar(field: ScalarField, value: unknown, path: string = f
     (field.type === 'number' || Number.isInteger(value)) &&
     value >= field.min &&
     value <= field.max;
-  return ok ? null : { field: path, value, allowed: `${kind} from ${field.min} to ${field.max}` };
+  const random = field.random ? ', or a bias initializer such as {"kind": "normal", "sigma": 0.05}' : '';
+  return ok ? null : { field: path, value, allowed: `${kind} from ${field.min} to ${field.max}${random}` };
 }
 
 export function checkNumber(

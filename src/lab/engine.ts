@@ -3,14 +3,15 @@
  * knows which engine it holds; engines that run elsewhere (a Web Worker, a headless browser) are reached through
  * engineProtocol.ts and implement the same interface.
  */
-import { batchRows, type ExperimentConfig } from './config';
+import { batchRows, type ExperimentConfig, formatError, inputWidth, pairsInput } from './config';
+import { MAX_JACOBIAN_WIDTH } from './jacobian';
+import { phaseProblems } from './phase';
 import type { Progress } from './progress';
 import type { RunResult } from './results';
 import type { Trainer } from './training';
+import type { RunEstimate } from './work';
 
 export type { Progress } from './progress';
-
-import type { RunEstimate } from './work';
 
 /** Which engine a user asks for: one of the two, or both side by side (compared by verification.ts's plan). */
 export const engineChoices = ['cpu', 'gpu', 'both'] as const;
@@ -27,6 +28,13 @@ export interface RunOptions {
   backward?: boolean;
   /** Also count per-layer histograms of trial 0 with this many bins. */
   histogramBins?: number;
+  /** Also take the singular values of J = ∂H_L/∂X at the first computed row of each trial (jacobian.ts). */
+  jacobian?: boolean;
+  /**
+   * Run the config's phase diagram instead of its sweep (phase.ts): every grid point's network, at once where the
+   * engine can. The result's `phase` holds the measurements and its `series` is empty; no other option applies.
+   */
+  phase?: boolean;
 }
 
 /** The run options that can cross to an engine elsewhere: everything but the signal and the progress callback. */
@@ -58,10 +66,13 @@ export interface ResolvedOptions {
   captureRows: number[];
   backward: boolean;
   histogramBins: number | undefined;
+  jacobian: boolean;
+  phase: boolean;
 }
 
 /** Checks the options against the batch; throws a RangeError naming the bad option. */
 export function resolveRunOptions(config: ExperimentConfig, options: RunOptions): ResolvedOptions {
+  if (options.phase) return resolvePhase(config, options);
   const total = batchRows(config);
   const rows = options.rows ?? Array.from({ length: total }, (_, i) => i);
   const bad = rows.find((r) => !Number.isInteger(r) || r < 0 || r >= total);
@@ -71,9 +82,37 @@ export function resolveRunOptions(config: ExperimentConfig, options: RunOptions)
   if (captureRows.some((row) => !computed.has(row))) {
     throw new RangeError('every captured row must be among the computed rows');
   }
+  if (pairsInput(config)) {
+    // Each pair's cosine needs both its rows, side by side in every chunk.
+    const split = rows.findIndex((row, i) => i % 2 === 0 && (row % 2 !== 0 || rows[i + 1] !== row + 1));
+    if (split >= 0) {
+      throw new RangeError(
+        `with a pairs input the rows must be whole pairs in order (2k, 2k + 1), but row ${rows[split]} is not followed by its partner`,
+      );
+    }
+  }
   const bins = options.histogramBins;
   if (bins !== undefined && (!Number.isInteger(bins) || bins < 1)) {
     throw new RangeError(`histogramBins must be a positive integer, got ${bins}`);
   }
-  return { rows, captureRows, backward: options.backward === true, histogramBins: bins };
+  const jacobian = options.jacobian === true;
+  const widest = Math.max(config.width, inputWidth(config));
+  if (jacobian && widest > MAX_JACOBIAN_WIDTH) {
+    throw new RangeError(
+      `the Jacobian's singular values are computed on the CPU in O(n³): width and input width at most ${MAX_JACOBIAN_WIDTH}, got ${widest}`,
+    );
+  }
+  return { rows, captureRows, backward: options.backward === true, histogramBins: bins, jacobian, phase: false };
+}
+
+/** A phase diagram's run: the config must have its grid and a pairs input, and no other option goes with it. */
+function resolvePhase(config: ExperimentConfig, options: RunOptions): ResolvedOptions {
+  const problems = phaseProblems(config);
+  if (problems.length)
+    throw new RangeError(`this config has no phase diagram: ${problems.map(formatError).join('; ')}`);
+  const others = (['rows', 'captureRows', 'backward', 'histogramBins', 'jacobian'] as const).filter(
+    (k) => options[k] !== undefined && options[k] !== false,
+  );
+  if (others.length) throw new RangeError(`a phase diagram takes no other run option (got ${others.join(', ')})`);
+  return { rows: [], captureRows: [], backward: false, histogramBins: undefined, jacobian: false, phase: true };
 }

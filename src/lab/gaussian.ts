@@ -103,10 +103,82 @@ export function gaussHermite(n: number): Quadrature {
  * nodes (spacing ≈ 0.25 near 0) stop resolving the transition: E[tanh(z)²] to 1e-10, E[tanh(3z)²] to 1e-3.
  */
 export const STANDARD_RULE = gaussHermite(80);
+/** 160 points (the most this generator reaches before its recurrence overflows): E[tanh(3z)²] to 3e-5. */
+let fineRule: Quadrature | null = null;
+
+/**
+ * The rule for φ(√variance·z): 80 points up to variance 4, 160 above. Measured against a 4000-panel Simpson rule for
+ * E[tanh(u₁)tanh(u₂)] (2-D, correlation 0.3 to 0.99): errors ≤ 1.1e-5 at variance ≤ 4, ≤ 1e-5 at 9 and ≤ 1.5e-4 at
+ * 16 (tests/lab/meanField.test.ts).
+ */
+export function ruleFor(variance: number): Quadrature {
+  if (variance <= 4) return STANDARD_RULE;
+  fineRule ??= gaussHermite(160);
+  return fineRule;
+}
 
 /** E_z[f(z)] for z ~ N(0, 1). */
 export function gaussianExpectation(f: (z: number) => number, rule: Quadrature = STANDARD_RULE): number {
   let sum = 0;
   for (let i = 0; i < rule.nodes.length; i++) sum += rule.weights[i] * f(rule.nodes[i]);
   return sum;
+}
+
+/** E[f(z₁, z₂)] for independent z₁, z₂ ~ N(0, 1), by the product of a rule with itself. */
+export function gaussianExpectation2(f: (z1: number, z2: number) => number, rule: Quadrature = STANDARD_RULE): number {
+  let sum = 0;
+  for (let i = 0; i < rule.nodes.length; i++) {
+    let inner = 0;
+    for (let j = 0; j < rule.nodes.length; j++) inner += rule.weights[j] * f(rule.nodes[i], rule.nodes[j]);
+    sum += rule.weights[i] * inner;
+  }
+  return sum;
+}
+
+/** n-point Gauss–Legendre nodes and weights on [−1, 1], by Newton's method on P_n from Chebyshev guesses. */
+export function gaussLegendre(n: number): Quadrature {
+  const nodes = new Float64Array(n),
+    weights = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let x = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
+    let derivative = 1;
+    for (let iteration = 0; iteration < NEWTON_ITERATIONS; iteration++) {
+      let p1 = 1,
+        p2 = 0;
+      for (let j = 1; j <= n; j++) {
+        const p3 = p2;
+        p2 = p1;
+        p1 = ((2 * j - 1) * x * p2 - (j - 1) * p3) / j;
+      }
+      derivative = (n * (x * p1 - p2)) / (x * x - 1);
+      const step = p1 / derivative;
+      x -= step;
+      if (Math.abs(step) <= NEWTON_TOLERANCE) break;
+    }
+    nodes[i] = x;
+    weights[i] = 2 / ((1 - x * x) * derivative * derivative);
+  }
+  return { nodes, weights };
+}
+
+const LEGENDRE_8 = gaussLegendre(8);
+/** Beyond ±12 the normal density is below 1e-31: nothing a bounded integrand gains there. */
+const PANEL_RANGE = 12;
+
+/**
+ * E_z[f(z)] by 8-point Gauss–Legendre on equal panels of [−12, 12], against the density: for integrands with a sharp
+ * feature of width w (φ′(√q·z)², of width 1/√q), panels of width w/4 resolve it where Gauss–Hermite's fixed nodes do not.
+ */
+export function panelExpectation(f: (z: number) => number, featureWidth = 1): number {
+  const panels = Math.max(48, Math.ceil((2 * PANEL_RANGE * 4) / featureWidth));
+  const width = (2 * PANEL_RANGE) / panels;
+  let sum = 0;
+  for (let p = 0; p < panels; p++) {
+    const centre = -PANEL_RANGE + (p + 0.5) * width;
+    for (let i = 0; i < LEGENDRE_8.nodes.length; i++) {
+      const z = centre + 0.5 * width * LEGENDRE_8.nodes[i];
+      sum += LEGENDRE_8.weights[i] * f(z) * normalPdf(z);
+    }
+  }
+  return 0.5 * width * sum;
 }

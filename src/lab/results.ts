@@ -2,13 +2,16 @@
  * What an engine returns, and the JSON the CLI writes and the page exports:
  * {"config", "engine", "series": [{"label", "layers": [{"layer", "pre": {mean, var, meanSq, min, max, median, p10, p90},
  * "post": ...}]}]} (stats.ts's TrialSummary).
- * With backward, each layer also has "grad" (∂L/∂Z_l) and "weightGrad" (∂L/∂W_l); with histograms, each series has
- * "histograms".
+ * With backward, each layer also has "grad" (∂L/∂Z_l) and "weightGrad" (∂L/∂W_l); with a pairs input, "correlation"
+ * (the cosine of each pair's Z_l); with histograms, each series has "histograms"; with the Jacobian, "jacobian"
+ * ({"singularValues", "meanSquare", "min", "max", "p5", "p95", "row"}).
  */
 import { configJson, type ExperimentConfig } from './config';
 import type { Histogram } from './histogram';
 import type { InitSpec } from './initializers';
+import type { JacobianSpectrum } from './jacobian';
 import type { ParametrizationKind } from './parametrization';
+import { type PhaseMeasurement, phaseGrid } from './phase';
 import type { Moments, TrialSummary } from './stats';
 
 /**
@@ -17,7 +20,9 @@ import type { Moments, TrialSummary } from './stats';
  */
 export const FORWARD_QUANTITIES = ['pre', 'post'] as const;
 export const BACKWARD_QUANTITIES = ['grad', 'weightGrad'] as const;
-export const QUANTITIES = [...FORWARD_QUANTITIES, ...BACKWARD_QUANTITIES] as const;
+/** With a pairs input: the cosine of each pair's pre-activations, over the pairs (src/lab/pairs.ts). */
+export const PAIR_QUANTITIES = ['correlation'] as const;
+export const QUANTITIES = [...FORWARD_QUANTITIES, ...BACKWARD_QUANTITIES, ...PAIR_QUANTITIES] as const;
 export type ForwardQuantity = (typeof FORWARD_QUANTITIES)[number];
 export type BackwardQuantity = (typeof BACKWARD_QUANTITIES)[number];
 export type Quantity = (typeof QUANTITIES)[number];
@@ -38,6 +43,11 @@ export interface LayerStats {
   layer: number;
   pre: TrialSummary;
   post: TrialSummary;
+  /**
+   * With a pairs input: the cosine of the two rows of each pair at Z_l, `mean` over the pairs being the layer's
+   * correlation c_l (`var` and `meanSq` over the pairs too); like every figure, averaged over the trials.
+   */
+  correlation?: TrialSummary;
   flags: RangeFlag[];
   /** ∂L/∂Z_l for L = Σ g_L ⊙ H_L, g_L ~ N(0, 1): present when the run asked for `backward`. */
   grad?: TrialSummary;
@@ -77,6 +87,8 @@ export interface SeriesResult extends Partial<GridPlacement> {
   layers: LayerStats[];
   /** Present when the run asked for `histogramBins`. */
   histograms?: LayerHistograms[];
+  /** Present when the run asked for `jacobian`: J = ∂H_L/∂X's singular values (jacobian.ts). */
+  jacobian?: JacobianSpectrum;
 }
 
 /** Pre-activations of chosen batch rows, trial 0, for verifying one engine against the other. */
@@ -113,6 +125,8 @@ export interface RunResult {
   series: SeriesResult[];
   timings: { totalMs: number };
   capture?: RowCapture;
+  /** With the run option `phase`: the grid's measurements, in phase.ts's `phasePoints` order (`series` is empty). */
+  phase?: PhaseMeasurement[];
 }
 
 /** The JSON form of a result (capture and typed arrays left out). */
@@ -130,7 +144,23 @@ export function resultJson(result: RunResult): object {
       ...placement(s, result.config),
       layers: s.layers,
       ...(s.histograms ? { histograms: s.histograms } : {}),
+      ...(s.jacobian ? { jacobian: s.jacobian } : {}),
     })),
+  };
+}
+
+/**
+ * The JSON `npm run phase` writes (and the page's phase diagram exports): {"config", "engine", "grid", ...}. The
+ * config leaves out `sweep` and `bias`, which every grid point sets for itself (phase.ts's pointConfig).
+ */
+export function phaseResultJson(result: RunResult): object {
+  const { sweep: _sweep, bias: _bias, ...shared } = result.config;
+  return {
+    config: shared,
+    engine: result.engine,
+    ...(result.device ? { device: result.device } : {}),
+    timings: result.timings,
+    grid: phaseGrid(result.config, result.phase ?? []),
   };
 }
 

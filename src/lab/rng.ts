@@ -52,7 +52,7 @@ function philox(c0: number, c1: number, c2: number, c3: number, k0: number, k1: 
 }
 
 /** What a random draw is for; part of the key, so the streams never overlap. */
-export const Stream = { weights: 0, input: 1, outputGradient: 2, data: 3, batches: 4 } as const;
+export const Stream = { weights: 0, input: 1, outputGradient: 2, data: 3, batches: 4, bias: 5 } as const;
 
 /**
  * Counter layout, shared with shaders/philox.wgsl:

@@ -80,15 +80,40 @@ export function sampleWeights(
   return weights;
 }
 
-export type InputDistribution = 'normal' | 'uniform';
-/** E[x²] of one input element: 1 for N(0, 1), 1/3 for U(−1, 1). */
-export const inputSecondMoment: Record<InputDistribution, number> = { normal: 1, uniform: 1 / 3 };
+export type InputDistribution = 'normal' | 'uniform' | 'pairs';
+/** E[x²] of one input element: 1 for N(0, 1) (pairs too), 1/3 for U(−1, 1). */
+export const inputSecondMoment: Record<InputDistribution, number> = { normal: 1, uniform: 1 / 3, pairs: 1 };
+
+/** What a random input element depends on: its distribution, its row's width, and a pair's correlation. */
+export interface RandomInputShape {
+  distribution: InputDistribution;
+  width: number;
+  correlation?: number;
+}
+
+/** The draw at one element of the input stream: N(0, 1) or U(−1, 1), series word 0 (shared by every series). */
+function inputDraw(uniform: boolean, seed: number, trial: number, element: number): number {
+  const [w0, w1] = drawWordsAt(seed, Stream.input, 0, trial, 0, element);
+  return uniform ? 2 * unitUniform(w0) - 1 : standardNormal(w0, w1);
+}
 
 /**
- * One random input element: N(0, 1) or U(−1, 1). Inputs are shared by every series of a run (series word 0),
- * so the series of a sweep differ only in their weights.
+ * One random input element, X[row, column], from element row·n_0 + column of the input stream: N(0, 1) or U(−1, 1).
+ * Pairs: rows 2k and 2k + 1 form a pair; row 2k is x, the normal draws of its own elements, and row 2k + 1 is
+ * c₀·x + √(1 − c₀²)·y, y the normal draws of its own elements. Both rows are N(0, 1) rows and every coordinate pair has
+ * correlation exactly c₀, so E[x·x′]/E[‖x‖²] = c₀ and the pair's cosine scatters around c₀ by about (1 − c₀²)/√n_0.
+ * Inputs are shared by every series of a run, so the series of a sweep differ only in their weights.
  */
-export function inputElement(distribution: InputDistribution, seed: number, trial: number, element: number): number {
-  const [w0, w1] = drawWordsAt(seed, Stream.input, 0, trial, 0, element);
-  return distribution === 'normal' ? standardNormal(w0, w1) : 2 * unitUniform(w0) - 1;
+export function inputElement(
+  input: RandomInputShape,
+  seed: number,
+  trial: number,
+  row: number,
+  column: number,
+): number {
+  const own = inputDraw(input.distribution === 'uniform', seed, trial, row * input.width + column);
+  if (input.distribution !== 'pairs' || row % 2 === 0) return own;
+  const c = input.correlation ?? 0;
+  const partner = inputDraw(false, seed, trial, (row - 1) * input.width + column);
+  return c * partner + Math.sqrt(1 - c * c) * own;
 }

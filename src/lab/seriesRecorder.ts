@@ -45,6 +45,7 @@ export class SeriesRecorder {
         layer: i + 1,
         ...summary('pre'),
         ...summary('post'),
+        ...summary('correlation'),
         flags: r.flags,
         ...summary('grad'),
         ...summary('weightGrad'),

@@ -5,7 +5,8 @@
  *   E[Z_l] = b,  Var(Z_l) = s_l = v_l·n_{l−1}·E[H_{l−1}²]   (exact at any width),
  * with n_0·E[H_0²] = ‖X‖² for a fixed input and n_0·E[x²] for a random batch. The mean field then takes
  * Z_l ~ N(b, s_l) to get E[H_l] and E[H_l²] = E[φ(b + √s_l·z)²]: the length map q_l = v·n·E[φ(√q_{l−1}·z)²] + b² of
- * Poole et al. (2016), written for a constant bias (theirs is random, so its b² adds to the variance instead of the mean).
+ * Poole et al. (2016). A constant bias b shifts the mean; a random one, b ~ N(0, σ_b²) per unit (theirs), adds σ_b² to
+ * the variance instead: s_l = v_l·n_{l−1}·E[H_{l−1}²] + σ_b².
  * For a homogeneous φ (piecewise linear) at b = 0, Z_l is symmetric and E[φ(Z)²] = E[Z²]·(φ(1)² + φ(−1)²)/2 whatever its
  * law, so E[Z_l²] — for ReLU v_1·‖X‖²·Π_{k≥2}(n·v_k/2) — is exact at any width; the rest holds as n → ∞.
  *
@@ -15,12 +16,17 @@
  * and ∂L/∂W_l = H_{l−1}ᵀ·δ_l, a sum over the batch's rows of independent zero-mean terms: E[(∂L/∂W_l)²] =
  * rows·E[H_{l−1}²]·E[δ_l²].
  */
+
+import { activationMoments } from './activationMoments';
 import { type BoundActivation, bindActivation } from './activations';
-import { batchRows, type ExperimentConfig, inputWidth } from './config';
-import { gaussianExpectation, normalCdf, normalPdf } from './gaussian';
+import { biasMean, biasVariance, isZeroBias } from './bias';
+import { batchRows, type ExperimentConfig, inputWidth, pairsInput } from './config';
 import { distributionVariance, type InitSpec, initLabel, weightDistribution } from './initializers';
+import { type PairMoments, pairLayer } from './meanField';
 import { inputSecondMoment } from './sampling';
 import type { Moments } from './stats';
+
+export { type ActivationMoments, activationMoments } from './activationMoments';
 
 export interface TheoryLayer {
   layer: number;
@@ -30,6 +36,8 @@ export interface TheoryLayer {
   grad: Moments;
   /** ∂L/∂W_l. */
   weightGrad: Moments;
+  /** With a pairs input: the mean-field correlation c_l of a pair's pre-activations (meanField.ts), as its mean. */
+  correlation?: Moments;
 }
 
 export interface TheorySeries {
@@ -41,43 +49,6 @@ export interface TheorySeries {
   exactSecondMoment: boolean;
   /** Why `layers` is empty, for the page; absent otherwise. */
   unavailable?: string;
-}
-
-/** Moments of φ(Z) and E[φ'(Z)²] for Z ~ N(mean, variance). */
-export interface ActivationMoments {
-  mean: number;
-  meanSq: number;
-  derivativeMeanSq: number;
-}
-
-/**
- * Closed forms for a homogeneous φ = φ(1)·x⁺ + φ(−1)·x⁻ (x⁻ = max(−x, 0)), from the truncated-normal moments
- * E[X⁺] = μΦ(t) + σϕ(t), E[(X⁺)²] = (μ² + σ²)Φ(t) + μσϕ(t), t = μ/σ, and their mirror images; quadrature would
- * converge slowly on the kink at 0. Smooth φ: 80-point Gauss–Hermite.
- */
-export function activationMoments(phi: BoundActivation, mean: number, variance: number): ActivationMoments {
-  if (variance === 0) return { mean: phi.f(mean), meanSq: phi.f(mean) ** 2, derivativeMeanSq: phi.df(mean) ** 2 };
-  const sigma = Math.sqrt(variance);
-  if (phi.homogeneous) {
-    const up = phi.f(1),
-      down = phi.f(-1);
-    const t = mean / sigma,
-      above = normalCdf(t),
-      below = normalCdf(-t),
-      density = normalPdf(t);
-    const second = mean * mean + variance;
-    return {
-      mean: up * (mean * above + sigma * density) + down * (-mean * below + sigma * density),
-      meanSq:
-        up * up * (second * above + mean * sigma * density) + down * down * (second * below - mean * sigma * density),
-      derivativeMeanSq: up * up * above + down * down * below,
-    };
-  }
-  return {
-    mean: gaussianExpectation((z) => phi.f(mean + sigma * z)),
-    meanSq: gaussianExpectation((z) => phi.f(mean + sigma * z) ** 2),
-    derivativeMeanSq: gaussianExpectation((z) => phi.df(mean + sigma * z) ** 2),
-  };
 }
 
 const moments = (mean: number, meanSq: number): Moments => ({ mean, var: Math.max(0, meanSq - mean * mean), meanSq });
@@ -95,7 +66,8 @@ function seriesTheory(config: ExperimentConfig, spec: InitSpec, phi: BoundActiva
   const label = initLabel(spec);
   const fanIns = Array.from({ length: config.depth }, (_, i) => (i === 0 ? inputWidth(config) : config.width));
   const dists = fanIns.map((fanIn) => weightDistribution(spec, fanIn, config.width));
-  const exactSecondMoment = phi.homogeneous && config.bias === 0;
+  const exactSecondMoment = phi.homogeneous && isZeroBias(config.bias);
+  const [biasShift, biasSpread] = [biasMean(config.bias), biasVariance(config.bias)];
   if (dists.some((d) => d.shape === 'constant' && d.scale !== 0)) {
     return {
       label,
@@ -109,10 +81,10 @@ function seriesTheory(config: ExperimentConfig, spec: InitSpec, phi: BoundActiva
   const forward: { pre: Moments; post: Moments; derivativeMeanSq: number; inputMeanSq: number }[] = [];
   let previousNormSq = inputNormSq(config);
   for (let l = 0; l < config.depth; l++) {
-    const preVariance = v[l] * previousNormSq;
-    const a = activationMoments(phi, config.bias, preVariance);
+    const preVariance = v[l] * previousNormSq + biasSpread;
+    const a = activationMoments(phi, biasShift, preVariance);
     forward.push({
-      pre: { mean: config.bias, var: preVariance, meanSq: preVariance + config.bias ** 2 },
+      pre: { mean: biasShift, var: preVariance, meanSq: preVariance + biasShift ** 2 },
       post: moments(a.mean, a.meanSq),
       derivativeMeanSq: a.derivativeMeanSq,
       inputMeanSq: previousNormSq / fanIns[l],
@@ -125,14 +97,37 @@ function seriesTheory(config: ExperimentConfig, spec: InitSpec, phi: BoundActiva
     gradMeanSq[l] = config.width * v[l + 1] * gradMeanSq[l + 1] * forward[l].derivativeMeanSq;
   }
   const rows = batchRows(config);
+  const correlations = pairCorrelations(config, v, fanIns, phi);
   const layers = forward.map((f, l) => ({
     layer: l + 1,
     pre: f.pre,
     post: f.post,
     grad: centered(gradMeanSq[l]),
     weightGrad: centered(rows * f.inputMeanSq * gradMeanSq[l]),
+    ...(correlations ? { correlation: { mean: correlations[l], var: 0, meanSq: correlations[l] ** 2 } } : {}),
   }));
   return { label, init: spec, layers, exactSecondMoment };
+}
+
+/**
+ * With a pairs input, c_l layer by layer (meanField.ts's pairLayer): the pair enters with E[x²] = 1 and E[x·x′] = c₀
+ * per coordinate, and layer l's weights have σ_w² = n_{l−1}·v_l. Null without pairs.
+ */
+function pairCorrelations(
+  config: ExperimentConfig,
+  v: number[],
+  fanIns: number[],
+  phi: BoundActivation,
+): number[] | null {
+  const pairs = pairsInput(config);
+  if (!pairs) return null;
+  const bias = { mean: biasMean(config.bias), variance: biasVariance(config.bias) };
+  let moments: PairMoments = { same: 1, cross: pairs.correlation };
+  return v.map((variance, l) => {
+    const layer = pairLayer(phi, variance * fanIns[l], bias, moments);
+    moments = layer.post;
+    return layer.correlation;
+  });
 }
 
 /** Predicted per-layer moments, forward and backward, for every series of a config. */

@@ -5,7 +5,7 @@
  * taken over those rows (compare.ts, `referenceRows: 'captured'`). Either way both runs capture those rows' activations.
  */
 import type { CompareOptions } from './compare';
-import { batchRows, type ExperimentConfig } from './config';
+import { batchRows, type ExperimentConfig, pairsInput } from './config';
 import type { SendableOptions } from './engine';
 import { runWork } from './work';
 
@@ -26,18 +26,21 @@ export interface VerificationPlan {
   compare: CompareOptions;
 }
 
-export function verificationPlan(config: ExperimentConfig, backward = false): VerificationPlan {
+export function verificationPlan(config: ExperimentConfig, backward = false, jacobian = false): VerificationPlan {
   const rows = batchRows(config);
   const sampled = rows > VERIFIED_ROWS && runWork(config, backward) > REFERENCE_FULL_WORK;
   const count = Math.min(rows, VERIFIED_ROWS);
-  const captureRows = Array.from({ length: count }, (_, i) => Math.floor((i * rows) / count));
+  // A pairs input is checked on whole pairs (the batch is even, so is count): their cosines are compared too.
+  const captureRows = pairsInput(config)
+    ? Array.from({ length: count }, (_, i) => 2 * Math.floor(((i >> 1) * rows) / count) + (i % 2))
+    : Array.from({ length: count }, (_, i) => Math.floor((i * rows) / count));
   return {
     captureRows,
     sampled,
-    candidate: { captureRows, backward },
+    candidate: { captureRows, backward, jacobian },
     reference: sampled
-      ? { config: { ...config, trials: 1 }, options: { rows: captureRows, captureRows, backward } }
-      : { config, options: { captureRows, backward } },
+      ? { config: { ...config, trials: 1 }, options: { rows: captureRows, captureRows, backward, jacobian } }
+      : { config, options: { captureRows, backward, jacobian } },
     compare: { referenceRows: sampled ? 'captured' : 'all' },
   };
 }

@@ -17,9 +17,20 @@ export function forwardWork(config: ExperimentConfig): number {
   return perTrial * config.trials * config.sweep.length;
 }
 
-/** Multiply–adds of a run's forward pass, and of its backward pass when asked. */
-export function runWork(config: ExperimentConfig, backward: boolean): number {
-  return forwardWork(config) * (1 + (backward ? BACKWARD_PASSES : 0));
+/**
+ * Multiply–adds of the Jacobian of every series and trial: n_0 tangent rows through every layer, and its singular
+ * values, about 2·m·n² for an m × n matrix (m ≥ n) to bidiagonalise it (svd.ts).
+ */
+export function jacobianWork(config: ExperimentConfig): number {
+  const n0 = inputWidth(config);
+  const tangents = n0 * (n0 * config.width + (config.depth - 1) * config.width ** 2);
+  const [m, n] = [Math.max(n0, config.width), Math.min(n0, config.width)];
+  return (tangents + 2 * m * n * n) * config.trials * config.sweep.length;
+}
+
+/** Multiply–adds of a run's forward pass, and of its backward pass and Jacobian when asked. */
+export function runWork(config: ExperimentConfig, backward: boolean, jacobian = false): number {
+  return forwardWork(config) * (1 + (backward ? BACKWARD_PASSES : 0)) + (jacobian ? jacobianWork(config) : 0);
 }
 
 /** What an engine expects a run to cost before it starts. */

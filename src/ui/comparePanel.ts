@@ -12,7 +12,13 @@ import { registerResult } from './testHooks';
 
 const relative = (x: number) => (x === 0 ? '0' : x.toExponential(1));
 
-const QUANTITY_NAMES = { pre: 'Z', post: 'H', grad: '∂L/∂Z', weightGrad: '∂L/∂W' } as const;
+const QUANTITY_NAMES = {
+  pre: 'Z',
+  post: 'H',
+  grad: '∂L/∂Z',
+  weightGrad: '∂L/∂W',
+  correlation: 'cos(Z_a, Z_b)',
+} as const;
 
 /** The layer's figures an engine could not hold, with who flagged them. */
 function notComparableText(l: LayerComparison): string {
@@ -42,6 +48,7 @@ export function drawComparison(host: HTMLElement, gpu: RunResult, cpu: RunResult
     ? `The batch is large: the CPU computed ${plan.captureRows.length} sampled rows (${plan.captureRows.join(', ')}), and both engines' statistics are taken over those rows.`
     : `Both engines computed the whole batch; activations compared on row${plan.captureRows.length > 1 ? 's' : ''} ${plan.captureRows.join(', ')}.`;
   const times = `GPU ${gpu.device ? `(${gpu.device}) ` : ''}${formatMs(gpu.timings.totalMs)} · CPU ${formatMs(cpu.timings.totalMs)}${plan.sampled ? ' (sampled rows)' : ''}`;
+  const pairs = comparison.layers.some((l) => l.correlation !== undefined);
   const header = [
     'series',
     'layer',
@@ -51,6 +58,7 @@ export function drawComparison(host: HTMLElement, gpu: RunResult, cpu: RunResult
     'rel. diff Var(H)',
     'rel. diff E[Z²]',
     'activations',
+    ...(pairs ? ['|Δ| mean cosine of the pairs'] : []),
     'verdict',
   ];
   const rows = comparison.layers.map((l) => {
@@ -65,6 +73,7 @@ export function drawComparison(host: HTMLElement, gpu: RunResult, cpu: RunResult
       relative(l.post.var),
       relative(l.pre.meanSq),
       l.activation === null ? '—' : relative(l.activation),
+      ...(pairs ? [l.correlation === undefined ? '—' : relative(l.correlation)] : []),
       `${l.pass ? 'pass' : 'fail'}${notComparableText(l)}`,
     ];
     return el(

@@ -4,12 +4,13 @@
  * to the controls (field, value, allowed) and nothing runs until it is fixed.
  */
 import { type ActivationName, activations } from '../lab/activations';
-import { DEFAULT_RANDOM_INPUT, type ExperimentConfig, formatError, parseConfig, SEED_INPUT } from '../lab/config';
+import { type ExperimentConfig, formatError, parseConfig } from '../lab/config';
 import { type ScalarField, scalarFields } from '../lab/configFields';
 import { type EngineChoice, engineChoices } from '../lab/engine';
 import { type InitSpec, initializers, initKinds } from '../lab/initializers';
 import { el } from './dom';
-import { formatSweep, type LabState, parseInputText, parseSweepText } from './urlState';
+import { InputControls } from './inputControls';
+import { formatNumberOrSpec, formatSweep, type LabState, parseNumberOrSpec, parseSweepText } from './urlState';
 
 /** Initializers that need no parameter get a checkbox; the others are typed in the "more series" field. */
 const CHECKBOX_KINDS = initKinds.filter(
@@ -30,6 +31,18 @@ function scalarControl(field: ScalarField, value: unknown): HTMLInputElement | H
     );
     select.value = String(value);
     return select;
+  }
+  if (field.random) {
+    // A number, or the bias initializer in the URL's words: a text field takes both.
+    return el('input', {
+      testid: `control-${field.name}`,
+      attrs: {
+        name: field.name,
+        type: 'text',
+        placeholder: '0 or normal:sigma=0.05',
+        value: formatNumberOrSpec(value),
+      },
+    });
   }
   return el('input', {
     testid: `control-${field.name}`,
@@ -57,34 +70,12 @@ export class Controls {
     testid: 'control-more-series',
     attrs: { type: 'text', placeholder: 'uniform:a=0.3;constant:value=0.1' },
   });
-  private readonly fixedRadio = el('input', { attrs: { type: 'radio', name: 'input-kind', value: 'fixed' } });
-  private readonly randomRadio = el('input', { attrs: { type: 'radio', name: 'input-kind', value: 'random' } });
-  private readonly inputValues = el('input', {
-    testid: 'control-input-values',
-    attrs: { type: 'text', 'aria-label': 'fixed X: the input values' },
-  });
-  private readonly distribution = el(
-    'select',
-    {
-      testid: 'control-input-distribution',
-      attrs: { 'aria-label': 'random batch: the distribution' },
-    },
-    [
-      el('option', { text: 'normal N(0,1)', attrs: { value: 'normal' } }),
-      el('option', { text: 'uniform U(−1,1)', attrs: { value: 'uniform' } }),
-    ],
-  );
-  private readonly batch = el('input', {
-    testid: 'control-input-batch',
-    attrs: { type: 'number', min: '1', step: '1' },
-  });
-  private readonly inputWidth = el('input', {
-    testid: 'control-input-width',
-    attrs: { type: 'number', min: '1', step: '1' },
-  });
+  private readonly input = new InputControls();
   private readonly engine = el('select', { testid: 'control-engine', attrs: { 'aria-label': 'Engine' } });
   private readonly activationNote = el('p', { className: 'control-note', testid: 'activation-summary' });
   private readonly labels = new Map<string, HTMLElement>();
+  /** The training settings: set by the training section's controls (setTrain), carried through every change here. */
+  private train: ExperimentConfig['train'];
 
   constructor(
     host: HTMLElement,
@@ -94,6 +85,7 @@ export class Controls {
     gpuNote: string | null,
     private readonly onChange: (state: LabState) => void,
   ) {
+    this.train = state.config.train;
     const form = el('form', { className: 'controls-form', attrs: { novalidate: '' } });
     form.addEventListener('submit', (e) => e.preventDefault());
     form.addEventListener('input', () => {
@@ -148,7 +140,7 @@ export class Controls {
     }
     form.append(network);
     this.describeActivation();
-    form.append(this.inputFieldset(state.config));
+    form.append(this.input.fieldset(state.config));
 
     for (const choice of engineChoices) {
       const option = el('option', {
@@ -162,24 +154,6 @@ export class Controls {
     const note = gpuNote ? [el('p', { className: 'control-note', testid: 'gpu-note', text: gpuNote })] : [];
     form.append(el('fieldset', {}, [el('legend', { text: 'Engine' }), this.engine, ...note]));
     host.replaceChildren(form, this.errors);
-  }
-
-  private inputFieldset(config: ExperimentConfig): HTMLElement {
-    const input = config.input;
-    const fixed = 'values' in input;
-    this.fixedRadio.checked = fixed;
-    this.randomRadio.checked = !fixed;
-    this.inputValues.value = (fixed ? input.values : SEED_INPUT).join(', ');
-    this.distribution.value = fixed ? DEFAULT_RANDOM_INPUT.distribution : input.distribution;
-    this.batch.value = String(fixed ? DEFAULT_RANDOM_INPUT.batch : input.batch);
-    this.inputWidth.value = String(fixed ? DEFAULT_RANDOM_INPUT.width : input.width);
-    return el('fieldset', {}, [
-      el('legend', { text: 'Input' }),
-      el('label', { className: 'wide' }, [this.fixedRadio, ' fixed X ', this.inputValues]),
-      el('label', { className: 'wide' }, [this.randomRadio, ' random batch ', this.distribution]),
-      el('label', {}, ['batch ', this.batch]),
-      el('label', {}, ['width ', this.inputWidth]),
-    ]);
   }
 
   private addSigma(sigma: number): void {
@@ -235,6 +209,24 @@ export class Controls {
     this.labels.get('slope')!.hidden = name !== 'leaky-relu';
   }
 
+  /** New training settings (already validated), applied with the rest of the panel as any change is. */
+  setTrain(train: ExperimentConfig['train']): void {
+    this.train = train;
+    this.changed();
+  }
+
+  /** Puts a network into the controls as if the reader had set it: its activation, bias and series (a phase point). */
+  load(network: Pick<ExperimentConfig, 'activation' | 'bias' | 'sweep'>): void {
+    this.scalars.get('activation')!.value = network.activation;
+    this.scalars.get('bias')!.value = formatNumberOrSpec(network.bias);
+    this.sigmaList.replaceChildren();
+    for (const s of network.sweep.filter(isSigma)) this.addSigma(s.sigma!);
+    for (const [kind, box] of this.checks) box.checked = network.sweep.some((s) => s.kind === kind && isCheckbox(s));
+    this.more.value = formatSweep(network.sweep.filter((s) => !isSigma(s) && !isCheckbox(s)));
+    this.describeActivation();
+    this.changed();
+  }
+
   /** Switches the engine as if the user had chosen it. */
   setEngine(choice: EngineChoice): void {
     this.engine.value = choice;
@@ -246,21 +238,16 @@ export class Controls {
     const raw: Record<string, unknown> = {};
     for (const field of scalarFields) {
       const value = this.scalars.get(field.name)!.value;
-      raw[field.name] = field.type === 'enum' ? value : number(value);
+      raw[field.name] = field.type === 'enum' ? value : field.random ? parseNumberOrSpec(value) : number(value);
     }
-    raw.input = this.fixedRadio.checked
-      ? parseInputText(this.inputValues.value.replace(/\s+/g, ''))
-      : {
-          distribution: this.distribution.value,
-          batch: number(this.batch.value),
-          width: number(this.inputWidth.value),
-        };
+    raw.input = this.input.raw();
     const sigmas = [...this.sigmaList.querySelectorAll<HTMLInputElement>('.sigma-value')].map((t) => ({
       kind: 'normal',
       sigma: number(t.value),
     }));
     const checked = CHECKBOX_KINDS.filter((k) => this.checks.get(k)!.checked).map((kind) => ({ kind }));
     raw.sweep = [...sigmas, ...checked, ...parseSweepText(this.more.value)];
+    raw.train = this.train;
     return raw;
   }
 

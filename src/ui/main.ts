@@ -14,6 +14,7 @@ import { renderMath } from './math';
 import { type Job, jobWork, Runner, type RunStatus } from './runner';
 import { createSections, type Section } from './sections';
 import { registerEngine } from './testHooks';
+import { TrainingSection } from './trainingSection';
 import { type LabState, readUrl, writeUrl } from './urlState';
 import { XavierHistogram } from './xavierHistogram';
 
@@ -34,7 +35,7 @@ const xavierHistogram = new XavierHistogram(byId('xavier-histogram'));
 function plan(sections: Section[], state: LabState, engines: EngineSet, lazy: LazySections): Job[] {
   const chosen = state.engine !== 'cpu' && engines.gpu ? engines.gpu : engines.cpu;
   return sections.flatMap((section): Job[] => {
-    if (section.lazy && !lazy.has(section.id)) return [];
+    if (section.lazy && !lazy.has(section.section ?? section.id)) return [];
     if (section.active && !section.active(state, engines.gpu !== null)) {
       section.figure.idle?.();
       return [];
@@ -136,11 +137,13 @@ async function start(): Promise<void> {
   let controls: Controls | null = null;
   /** A section came into view during a run: plan again when the run ends, rather than cancel it. */
   let replanAfterRun = false;
+  const training = new TrainingSection(byId('training-figure'), engines, (train) => controls?.setTrain(train));
 
   const schedule = (next: LabState, immediate: boolean) => {
     current = next;
     registerEngine(next.engine);
     history.replaceState(null, '', writeUrl(next.config, next.engine));
+    training.follow(next);
     clearTimeout(timer);
     const planned = plan(sections, next, engines, lazy);
     const fresh = planned.filter((j) => !runner.isCached(j));
@@ -162,14 +165,20 @@ async function start(): Promise<void> {
       immediate ? 0 : DEBOUNCE_MS,
     );
   };
-  const sections = createSections(engines.gpu !== null, () => controls?.setEngine('both'));
-  const lazy = new LazySections(
-    sections.filter((s) => s.lazy).map((s) => s.id),
-    () => {
-      if (runner.busy) replanAfterRun = true;
-      else schedule(current, false);
+  const sections = createSections(
+    engines.gpu !== null,
+    () => controls?.setEngine('both'),
+    (network) => {
+      controls?.load(network);
+      byId('experiment').scrollIntoView({
+        behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth',
+      });
     },
   );
+  const lazy = new LazySections([...new Set(sections.filter((s) => s.lazy).map((s) => s.section ?? s.id))], () => {
+    if (runner.busy) replanAfterRun = true;
+    else schedule(current, false);
+  });
 
   controls = new Controls(byId('control-host'), state, engines.gpu !== null, engines.gpuNote, (next) =>
     schedule(next, false),
@@ -178,6 +187,7 @@ async function start(): Promise<void> {
   cancelButton.addEventListener('click', () => runner.cancel());
   new Presentation(() => {
     for (const section of sections) section.figure.restyle?.();
+    training.restyle();
     xavierHistogram.render();
   });
   schedule(state, false);

@@ -9,6 +9,7 @@
  */
 import { batchRows, type ExperimentConfig } from '../lab/config';
 import { CancelledError, type Engine, type RunOptions, type SendableOptions } from '../lab/engine';
+import { phaseWork } from '../lab/phase';
 import type { RunResult } from '../lab/results';
 import { runWork } from '../lab/work';
 
@@ -34,12 +35,16 @@ export function missingFigures(result: RunResult, options: JobOptions = {}): str
   if (options.backward && result.series.some((s) => s.layers.some((l) => !l.grad || !l.weightGrad)))
     missing.push('gradients');
   if (options.histogramBins && result.series.some((s) => !s.histograms)) missing.push('histograms');
+  if (options.jacobian && result.series.some((s) => !s.jacobian)) missing.push('Jacobians');
+  if (options.phase && !result.phase) missing.push('phase diagrams');
   return missing;
 }
 
 const requested = (options: JobOptions = {}) => [
   ...(options.backward ? ['gradients'] : []),
   ...(options.histogramBins ? ['histograms'] : []),
+  ...(options.jacobian ? ['Jacobians'] : []),
+  ...(options.phase ? ['phase diagrams'] : []),
 ];
 
 export interface RunStatus {
@@ -49,13 +54,18 @@ export interface RunStatus {
   leftMs: number | null;
 }
 
-/** Multiply–adds of a job: its config's forward (and backward) work, scaled down when it computes only some rows. */
+/**
+ * Multiply–adds of a job: its config's forward (and backward, Jacobian) work, scaled down when it computes only some
+ * rows; a phase diagram's, every grid point's.
+ */
 export function jobWork(job: Job): number {
+  if (job.options?.phase) return phaseWork(job.config);
   const rows = job.options?.rows ? job.options.rows.length / batchRows(job.config) : 1;
-  return runWork(job.config, job.options?.backward === true) * rows;
+  return runWork(job.config, job.options?.backward === true, job.options?.jacobian === true) * rows;
 }
 
-const jobKey = (job: Job) => JSON.stringify([job.config, job.options ?? {}, job.engine.name]);
+// A run ignores config.train (training is the training section's): changing it redraws nothing here.
+const jobKey = (job: Job) => JSON.stringify([{ ...job.config, train: null }, job.options ?? {}, job.engine.name]);
 
 interface Finished {
   key: string;

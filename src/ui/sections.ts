@@ -8,11 +8,14 @@ import type { SendableOptions } from '../lab/engine';
 import type { RunResult } from '../lab/results';
 import { verificationPlan } from '../lab/verification';
 import { drawCompareInvitation, drawComparison } from './comparePanel';
+import { CorrelationFigure } from './correlationFigure';
 import { DistributionsFigure, distributionsConfig, HISTOGRAM_BINS } from './distributionsFigure';
 import { byId } from './dom';
 import { ExperimentFigure } from './experimentFigure';
 import { drawHeDerivation, heDerivationConfig } from './heDerivation';
+import { IsometryPanel } from './isometryFigure';
 import { setLive } from './liveText';
+import { type LoadNetwork, PhaseMap } from './phaseFigure';
 import {
   BACKWARD_DRAWS,
   BACKWARD_SWEEP,
@@ -34,6 +37,7 @@ import {
   seedGrowth,
   seedSetting,
 } from './sentences';
+import { correlationConfig, ISOMETRY_NETWORKS, isometryConfig, phaseConfig } from './signalConfigs';
 import { drawSymmetry, SYMMETRY_CAPTURE, symmetryConfig } from './symmetryFigure';
 import type { LabState } from './urlState';
 import { renderGainTable } from './xavierGains';
@@ -52,6 +56,8 @@ export interface Section {
   id: string;
   /** Computed only once the reader has reached it: its gradients or histograms are extra work. */
   lazy?: boolean;
+  /** The <section> a lazy job waits to be seen, when several jobs share one: its `id` by default. */
+  section?: string;
   /**
    * 'cpu' always runs on the CPU engine: the verification's reference, and figures of many small networks, where a GPU
    * run would wait for the device at every layer of every network and the CPU draws them faster. Otherwise the
@@ -88,8 +94,11 @@ function withProse(
   };
 }
 
-/** The sections in page order; `onCompare` switches the engine to "both" from the compare panel's button. */
-export function createSections(gpuAvailable: boolean, onCompare: () => void): Section[] {
+/**
+ * The sections in page order; `onCompare` switches the engine to "both" from the compare panel's button, `onLoad`
+ * puts a phase diagram's network into the controls.
+ */
+export function createSections(gpuAvailable: boolean, onCompare: () => void, onLoad: LoadNetwork): Section[] {
   const comparePanel = byId('compare-panel');
   return [
     {
@@ -202,5 +211,47 @@ export function createSections(gpuAvailable: boolean, onCompare: () => void): Se
       options: () => ({ backward: true, histogramBins: HISTOGRAM_BINS }),
       figure: new DistributionsFigure(byId('distributions-figure')),
     },
+    {
+      id: 'correlations',
+      lazy: true,
+      config: (state) => correlationConfig(state.config),
+      figure: new CorrelationFigure(byId('correlations-figure')),
+    },
+    ...signalSections(onLoad),
+  ];
+}
+
+/** The phase diagrams (tanh, and the panel's activation when it is another) and the Jacobian spectra. */
+function signalSections(onLoad: LoadNetwork): Section[] {
+  const tanh = new PhaseMap('phase-tanh', byId('phase-tanh'), onLoad);
+  const panel = new PhaseMap('phase-panel', byId('phase-panel'), onLoad);
+  return [
+    {
+      id: 'phase-tanh',
+      lazy: true,
+      section: 'phase',
+      config: (state) => phaseConfig(state.config, 'tanh'),
+      options: () => ({ phase: true }),
+      figure: tanh,
+    },
+    {
+      id: 'phase-panel',
+      lazy: true,
+      section: 'phase',
+      active: (state) => state.config.activation !== 'tanh',
+      config: (state) => phaseConfig(state.config, state.config.activation),
+      options: () => ({ phase: true }),
+      figure: panel,
+    },
+    ...ISOMETRY_NETWORKS.map(
+      ({ activation, gain }): Section => ({
+        id: `isometry-${activation}`,
+        lazy: true,
+        section: 'isometry',
+        config: (state) => isometryConfig(state.config, activation, gain),
+        options: () => ({ jacobian: true }),
+        figure: new IsometryPanel(`isometry-${activation}`, byId(`isometry-${activation}`)),
+      }),
+    ),
   ];
 }

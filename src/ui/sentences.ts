@@ -4,6 +4,7 @@
  * functions of a result, with no DOM, so that a sentence is tested like any other computation.
  */
 import { type ActivationName, activations } from '../lab/activations';
+import { biasText, isZeroBias } from '../lab/bias';
 import { type ExperimentConfig, inputWidth } from '../lab/config';
 import type { RunResult, SeriesResult } from '../lab/results';
 import { theoryCurves } from '../lab/theory';
@@ -24,14 +25,15 @@ const figure = (x: number) => formatNumber(x, 3);
 
 function inputText(config: ExperimentConfig): string {
   const input = config.input;
-  return 'values' in input
-    ? `X = [${input.values.join(', ')}]`
-    : `a batch of ${input.batch} random ${input.distribution === 'normal' ? 'N(0, 1)' : 'U(−1, 1)'} inputs of width ${input.width}`;
+  if ('values' in input) return `X = [${input.values.join(', ')}]`;
+  if (input.distribution === 'pairs')
+    return `${input.batch / 2} pairs of N(0, 1) inputs of width ${input.width}, correlation ${input.correlation}`;
+  return `a batch of ${input.batch} random ${input.distribution === 'normal' ? 'N(0, 1)' : 'U(−1, 1)'} inputs of width ${input.width}`;
 }
 
 /** "ReLU, 8 layers of 10 neurons, X = [1, 2, 3, 4, 5]" (and the bias when it is not 0). */
 export function shapeText(config: ExperimentConfig): string {
-  const bias = config.bias === 0 ? '' : `, bias ${config.bias}`;
+  const bias = isZeroBias(config.bias) ? '' : `, ${biasText(config.bias)}`;
   return `${activationName(config)}, ${config.depth} layers of ${config.width} neurons, ${inputText(config)}${bias}`;
 }
 
@@ -95,8 +97,8 @@ export function seedGrowth(result: RunResult): string {
 
 /** Names the setting a ReLU paragraph describes when the panel's network is another. */
 export function reluNote(config: ExperimentConfig): string {
-  if (config.activation === 'relu' && config.bias === 0) return '';
-  return `The panel's network is ${activationName(config)}${config.bias === 0 ? '' : ` with bias ${config.bias}`}: this paragraph describes ReLU with zero bias, while the charts and their dashed curves follow the panel.`;
+  if (config.activation === 'relu' && isZeroBias(config.bias)) return '';
+  return `The panel's network is ${activationName(config)}${isZeroBias(config.bias) ? '' : ` with ${biasText(config.bias)}`}: this paragraph describes ReLU with zero bias, while the charts and their dashed curves follow the panel.`;
 }
 
 export function ensembleSetting(config: ExperimentConfig): string {
@@ -153,11 +155,11 @@ export function heResult(result: RunResult): string {
 /** The fan_out factor on the forward curve, and whether the two modes' backward curves agree for this activation. */
 export function backwardModes(config: ExperimentConfig): string {
   const n0 = inputWidth(config);
-  const homogeneous = activations[config.activation].homogeneous && config.bias === 0;
+  const homogeneous = activations[config.activation].homogeneous && isZeroBias(config.bias);
   const factor = `Here n₀ = ${n0} and the width is ${config.width}: fan_out's first-layer variance is ${figure(n0 / config.width)} of fan_in's`;
   return homogeneous
     ? `${factor}, and with ${activationName(config)} its forward curve sits that far below fan_in's at every layer. The two modes' gradient curves agree: a gradient never passes back through the first weights, and ${activationName(config)}'s φ′ depends only on the sign of Z, which the first weights' scale does not change.`
-    : `${factor}. With ${activationName(config)}${config.bias === 0 ? '' : ` and bias ${config.bias}`}, the network is not scale-free: the smaller forward signal changes the shape of every later layer, and φ′(Z) depends on the size of Z, not only its sign, so the two modes' gradient curves differ too.`;
+    : `${factor}. With ${activationName(config)}${isZeroBias(config.bias) ? '' : ` and ${biasText(config.bias)}`}, the network is not scale-free: the smaller forward signal changes the shape of every later layer, and φ′(Z) depends on the size of Z, not only its sign, so the two modes' gradient curves differ too.`;
 }
 
 /** Xavier's factor per layer back (series `xavier` of the backward run), by theory, beside its factor forward. */

@@ -2,8 +2,9 @@
  * The whole experiment in the URL's query, one parameter per config field (the field table names them):
  *   ?seed=1&trials=1&depth=8&width=10&bias=0&activation=relu&input=1,2,3,4,5
  *    &sweep=normal:sigma=1e-5;xavier-normal;he-normal:mode=fan_out&engine=gpu
- * `input` is a list of numbers (the fixed X) or `normal:batch=256,width=10`. Each field is validated on its own, so a
- * bad one falls back to its default and the rest of the link still applies.
+ * `input` is a list of numbers (the fixed X), `normal:batch=256,width=10` or `pairs:batch=32,width=64,correlation=0.5`;
+ * `bias` a number or `normal:sigma=0.05`; `phase`, when the config has a grid, `sigmaW:0.3,3,10;sigmaB:0,0.7,8`.
+ * Each field is validated on its own, so a bad one falls back to its default and the rest of the link still applies.
  */
 import {
   defaultConfig,
@@ -12,6 +13,7 @@ import {
   GRID_FIELDS,
   NESTED_FIELDS,
   type NestedFieldName,
+  type PhaseSpec,
   parseConfig,
 } from '../lab/config';
 import { scalarFields } from '../lab/configFields';
@@ -51,6 +53,20 @@ function keyed(text: string, head: string): Record<string, unknown> {
   return Object.fromEntries([[head, name.trim()], ...pairs]);
 }
 
+/** A number, or an initializer written `kind:key=value` (the bias's `normal:sigma=0.05`). */
+export function parseNumberOrSpec(text: string): unknown {
+  return text.includes(':') ? keyed(text, 'kind') : scalar(text);
+}
+
+/** The other way: `{kind, key: value}` → `kind:key=value`; a number as itself. */
+export function formatNumberOrSpec(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return String(value);
+  const { kind, ...rest } = value as Record<string, unknown>;
+  return `${kind}:${Object.entries(rest)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',')}`;
+}
+
 export function parseInputText(text: string): unknown {
   if (text.includes(':')) return keyed(text, 'distribution');
   return { values: text.split(',').map(scalar) };
@@ -61,6 +77,22 @@ export function parseSweepText(text: string): unknown[] {
     .split(';')
     .filter((item) => item.trim() !== '')
     .map((item) => keyed(item, 'kind'));
+}
+
+/** `sigmaW:0.3,3,10;sigmaB:0,0.7,8` → {"sigmaW": [0.3, 3, 10], "sigmaB": [0, 0.7, 8]}; every key an own property. */
+export function parsePhaseText(text: string): unknown {
+  const axes = text
+    .split(';')
+    .filter((item) => item.trim() !== '')
+    .map((item) => {
+      const [name, values = ''] = item.split(':', 2);
+      return [name.trim(), values.split(',').map(scalar)] as const;
+    });
+  return Object.fromEntries(axes);
+}
+
+export function formatPhase(phase: PhaseSpec): string {
+  return `sigmaW:${phase.sigmaW.join(',')};sigmaB:${phase.sigmaB.join(',')}`;
 }
 
 export function formatSweep(sweep: InitSpec[]): string {
@@ -74,7 +106,9 @@ export function formatSweep(sweep: InitSpec[]): string {
 
 export function formatInput(config: ExperimentConfig): string {
   const input = config.input;
-  return 'values' in input ? input.values.join(',') : `${input.distribution}:batch=${input.batch},width=${input.width}`;
+  if ('values' in input) return input.values.join(',');
+  const pairs = input.distribution === 'pairs' ? `,correlation=${input.correlation}` : '';
+  return `${input.distribution}:batch=${input.batch},width=${input.width}${pairs}`;
 }
 
 /** "kind:key=value,…" with the values of a variant field (`train.dataset`), booleans read as such. */
@@ -102,11 +136,14 @@ const PARSE_BY_TYPE: Record<string, (text: string) => unknown> = {
 };
 
 const PARSERS: Record<string, (text: string) => unknown> = {
-  ...Object.fromEntries(scalarFields.map((f) => [f.name, f.type === 'enum' ? (t: string) => t : scalar])),
+  ...Object.fromEntries(
+    scalarFields.map((f) => [f.name, f.type === 'enum' ? (t: string) => t : f.random ? parseNumberOrSpec : scalar]),
+  ),
   // Width and depth also take a list, "64,128,256": every series at each (grid.ts).
   ...Object.fromEntries(GRID_FIELDS.map((name) => [name, listOrScalar])),
   input: parseInputText,
   sweep: parseSweepText,
+  phase: parsePhaseText,
   ...Object.fromEntries(
     Object.entries(NESTED_FIELDS).flatMap(([name, schema]) =>
       Object.entries(schema.fields).map(([key, f]) => [`${name}.${key}`, PARSE_BY_TYPE[f.type]]),
@@ -134,9 +171,10 @@ function ownerOf(field: string, params: string[]): string | undefined {
 function describeDefault(field: string, config: ExperimentConfig): string {
   if (field === 'input') return formatInput(config);
   if (field === 'sweep') return formatSweep(config.sweep);
+  if (field === 'phase') return config.phase ? formatPhase(config.phase) : 'none';
   const [head, key] = field.split('.', 2);
   if (key !== undefined) return formatNestedField(config, head as NestedFieldName, key);
-  return String((config as unknown as Record<string, unknown>)[field]);
+  return formatNumberOrSpec((config as unknown as Record<string, unknown>)[field]);
 }
 
 /** A nested object's field as the URL writes it: a variant as "kind:key=value,…", a number as itself. */
@@ -194,13 +232,14 @@ export function readUrl(search: string): UrlState {
 
 export function writeUrl(config: ExperimentConfig, engine: EngineChoice): string {
   const params = new URLSearchParams();
-  for (const field of scalarFields) params.set(field.name, String(config[field.name]));
+  for (const field of scalarFields) params.set(field.name, formatNumberOrSpec(config[field.name]));
   for (const name of GRID_FIELDS) {
     const list = config.axes[name];
     if (list) params.set(name, list.join(','));
   }
   params.set('input', formatInput(config));
   params.set('sweep', formatSweep(config.sweep));
+  if (config.phase) params.set('phase', formatPhase(config.phase));
   // Nested objects' fields only where they differ from their defaults: most links never train.
   const defaults = defaultConfig();
   for (const [name, schema] of Object.entries(NESTED_FIELDS) as [NestedFieldName, ObjectSpec][]) {

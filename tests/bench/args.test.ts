@@ -19,7 +19,8 @@ describe("the bench's flags", () => {
   it('every table runs unless --tables names some, and an unknown table is refused with the known ones', () => {
     expect(tablesFlag([])).toEqual([...TABLES]);
     expect(tablesFlag(['--tables', 'sweep,training'])).toEqual(['sweep', 'training']);
-    expect(() => tablesFlag(['--tables', 'sweeps'])).toThrow('a comma-separated list of layer, training, sweep');
+    expect(() => tablesFlag(['--tables', 'sweeps'])).toThrow('a comma-separated list of layer, training, sweep, phase');
+    expect(tablesFlag(['--phase-only'])).toEqual(['phase']);
   });
 
   it('the buffer budget is given in MiB and handed on in bytes; absent, the engine keeps its default', () => {

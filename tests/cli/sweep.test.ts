@@ -114,6 +114,7 @@ describe('sweep flags', () => {
         out: 'r.json',
         csv: 'r.csv',
         backward: false,
+        jacobian: false,
         help: false,
         yes: false,
       },
@@ -123,7 +124,7 @@ describe('sweep flags', () => {
   it('--backward turns the backward pass on', () => {
     expect(parseArgs(['--backward', '--engine', 'gpu'])).toEqual({
       ok: true,
-      args: { engine: 'gpu', backward: true, help: false, yes: false },
+      args: { engine: 'gpu', backward: true, jacobian: false, help: false, yes: false },
     });
   });
 

@@ -1,6 +1,7 @@
 /** The CPU trainer's sessions: history and outcome as training.ts defines them, pacing, cancels, divergence, symmetry. */
 import { describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/cpu/cpuEngine';
+import { layerBiases } from '../../src/lab/bias';
 import { type ExperimentConfig, formatError, parseConfig } from '../../src/lab/config';
 import { makeDataset } from '../../src/lab/datasets';
 import { CancelledError, type Progress } from '../../src/lab/engine';
@@ -232,5 +233,18 @@ describe('forward and parameters', () => {
     await expect(session.advance(-1)).rejects.toThrow('steps = -1');
     session.dispose();
     await expect(session.advance(1)).rejects.toThrow('The training session was closed.');
+  });
+
+  it("a random bias starts every hidden and readout unit at trial 0's draw, the same in every series", async () => {
+    const c = blobs();
+    const session = await engine.train({ ...c, bias: { kind: 'normal', sigma: 0.3 } });
+    const widths = [8, 8, 8, 3];
+    for (const series of [0, 1]) {
+      const { biases } = await session.parameters(series);
+      for (const [i, b] of biases.entries())
+        expect(b).toEqual(layerBiases({ kind: 'normal', sigma: 0.3 }, c.seed, 0, i + 1, widths[i]));
+    }
+    expect(new Set((await session.parameters(0)).biases[1]).size).toBe(8);
+    session.dispose();
   });
 });

@@ -19,7 +19,7 @@ const kernels = wgsl(SHADERS);
 const fragments = wgsl(join(SHADERS, 'lib'));
 /** Constants whose values TS owns, by prefix. */
 const GENERATED =
-  /\bconst\s+(STATE_|FLAG_|EXPONENT_|ACT_|SHAPE_|TILE\b|HISTOGRAM_THREADS|VALUES_PER_|[A-Z_]*_STREAM\b|SMALLEST_HELD|LARGEST_HELD|TRUNCATION_BOUND|MAX_TRUNCATION)/;
+  /\bconst\s+(STATE_|FLAG_|EXPONENT_|ACT_|SHAPE_|TILE\b|HISTOGRAM_THREADS|VALUES_PER_|[A-Z_]*_STREAM\b|SMALLEST_HELD|LARGEST_HELD|FIGURES_PER_NETWORK|TRUNCATION_BOUND|MAX_TRUNCATION)/;
 
 describe('kernel declarations', () => {
   it('every kernel file has one entry point and declares no uniform struct or binding of its own', () => {

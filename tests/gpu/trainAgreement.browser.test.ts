@@ -52,11 +52,12 @@ describe('the GPU trainer agrees with the float64 reference', () => {
     expect(comparison.compared).toBeGreaterThan(100);
   });
 
-  it('Adam, width 64, depth 4, tanh: the first 20 steps within 1e-3', async () => {
+  it('Adam, width 64, depth 4, tanh with random biases: the first 20 steps within 1e-3', async () => {
     const c = config({
       depth: 4,
       width: 64,
       activation: 'tanh',
+      bias: { kind: 'normal', sigma: 0.1 },
       sweep: he,
       train: { dataset: spirals, batch: 32, steps: 20, evalEvery: 5, optimizer: { kind: 'adam', lr: 0.01 } },
     });

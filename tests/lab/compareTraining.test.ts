@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { comparisonReport } from '../../src/cli/trainTable';
 import { CpuEngine } from '../../src/cpu/cpuEngine';
-import { COMPARED_STEPS, compareTraining } from '../../src/lab/compareTraining';
+import { COMPARED_STEPS, compareTraining, GRADIENT_RESOLUTION } from '../../src/lab/compareTraining';
 import { type ExperimentConfig, formatError, parseConfig } from '../../src/lab/config';
 import { type TrainResult, trainToEnd } from '../../src/lab/training';
 
@@ -81,5 +81,36 @@ describe('comparing two trainings', () => {
     expect(comparison.verdict).toBe('agree-where-held');
     expect(comparison.notComparable.map((n) => n.step)).toEqual([15, 20]);
     expect(comparisonReport(comparison)).toContain('AGREE WHERE BOTH HOLD');
+  });
+
+  it("a constant start's hidden gradients cancel to rounding: listed apart when both runs are at rounding, judged when one is not", async () => {
+    const parsed = parseConfig({
+      depth: 2,
+      width: 8,
+      sweep: [{ kind: 'constant', value: 0.2 }],
+      train: {
+        dataset: { kind: 'circles', size: 100 },
+        optimizer: { kind: 'sgd', lr: 0.1 },
+        batch: 10,
+        steps: 10,
+        evalEvery: 5,
+      },
+    });
+    if (!parsed.ok) throw new Error(parsed.errors.map(formatError).join('; '));
+    const constant = await trainToEnd(new CpuEngine(), parsed.config);
+    const start = constant.series[0].history[0].layers;
+    // Exactly 0 in exact arithmetic: float64 leaves rounding far below the readout's gradient.
+    expect(start[0].weightGrad.meanSq).toBeLessThan(GRADIENT_RESOLUTION * start[2].weightGrad.meanSq);
+    const exactZero = altered(constant, 0, (e) => {
+      e.layers[0].weightGrad.meanSq = 0;
+      e.layers[1].weightGrad.meanSq = 0;
+    });
+    const comparison = compareTraining(constant, exactZero);
+    expect(comparison.verdict).toBe('agree-where-held');
+    expect(comparison.notComparable.map((n) => n.reason)).toContain(
+      "layer 1 weightGrad.meanSq: both runs below float32's resolution of the gradients above it",
+    );
+    const real = altered(constant, 0, (e) => (e.layers[0].weightGrad.meanSq = 1e-3 * start[2].weightGrad.meanSq));
+    expect(compareTraining(constant, real).failures.map((f) => f.figure)).toEqual(['layer 1 weightGrad.meanSq']);
   });
 });

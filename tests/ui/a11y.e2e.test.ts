@@ -2,6 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright';
 import { describe, expect, it } from 'vitest';
 import { openLab, useLab, waitForRun } from './labServer';
+import { openTraining, waitForTraining } from './trainingPage';
 
 /**
  * axe-core's findings as lines a person can act on. The tests expect none at all: no serious or critical one, and no
@@ -20,13 +21,20 @@ async function axeFindings(page: Page, where: string, include?: string): Promise
   );
 }
 
-const LAZY_SECTIONS = ['backward', 'distributions'];
+/** The lazily computed sections, each with the jobs (results) its figure draws. */
+const LAZY_SECTIONS: Record<string, string[]> = {
+  backward: ['backward'],
+  distributions: ['distributions'],
+  correlations: ['correlations'],
+  phase: ['phase-tanh', 'phase-panel'],
+  isometry: ['isometry-linear', 'isometry-relu', 'isometry-tanh'],
+};
 
 /** Brings each lazily computed section into view and waits for its figure, as a reader scrolling down would. */
 async function drawLazySections(page: Page): Promise<void> {
-  for (const id of LAZY_SECTIONS) {
+  for (const [id, jobs] of Object.entries(LAZY_SECTIONS)) {
     await page.locator(`#${id}-figure`).scrollIntoViewIfNeeded();
-    await waitForRun(page, [id]);
+    await waitForRun(page, jobs);
   }
 }
 
@@ -37,16 +45,20 @@ describe('the lab page for every reader', () => {
   // The CPU engine: these tests are about the page, and SwiftShader's GPU runs are the slow part of the suite.
   const url = () => `${env.lab.url}?engine=cpu`;
 
-  it('axe-core finds nothing on the light page, nor in the backward and distributions sections once they are drawn', async () => {
+  it('axe-core finds nothing on the light page, nor in any lazily computed section once it is drawn, training after a step', async () => {
     const { page, errors } = await openLab(env.browser, url(), { width: 1280, height: 800 }, { colorScheme: 'light' });
     await waitForRun(page);
     expect(await theme(page)).toBe('light');
     const found = await axeFindings(page, 'light page');
-    for (const id of LAZY_SECTIONS) {
+    for (const [id, jobs] of Object.entries(LAZY_SECTIONS)) {
       await page.locator(`#${id}-figure`).scrollIntoViewIfNeeded();
-      await waitForRun(page, [id]);
+      await waitForRun(page, jobs);
       found.push(...(await axeFindings(page, `${id} drawn`, `#${id}`)));
     }
+    await openTraining(page);
+    await page.getByTestId('training-step').click();
+    await waitForTraining(page, 'ready', 10);
+    found.push(...(await axeFindings(page, 'training after a step', '#training')));
     expect(found).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
@@ -83,7 +95,7 @@ describe('the lab page for every reader', () => {
     const count = await page.locator('main > section').count();
     for (let i = 0; i < count; i++) {
       const id = (await page.locator('main > section.current').getAttribute('id'))!;
-      if (LAZY_SECTIONS.includes(id)) await waitForRun(page, [id]);
+      if (id in LAZY_SECTIONS) await waitForRun(page, LAZY_SECTIONS[id]);
       // The whole page on the first slide; then each slide alone, since the rest of the page does not change.
       found.push(...(await axeFindings(page, `lecture, ${id}`, i === 0 ? undefined : 'main > section.current')));
       await page.keyboard.press('ArrowRight');

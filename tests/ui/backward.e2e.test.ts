@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/cpu/cpuEngine';
 import { activations } from '../../src/lab/activations';
 import { DEFAULT_TOLERANCES } from '../../src/lab/compare';
-import { batchRows, type ExperimentConfig, inputWidth } from '../../src/lab/config';
+import { batchRows, type ExperimentConfig, inputWidth, parseConfig } from '../../src/lab/config';
 import { initializers, initKinds } from '../../src/lab/initializers';
 import type { LayerHistograms, LayerStats } from '../../src/lab/results';
 import { theoryCurves } from '../../src/lab/theory';
@@ -23,11 +23,17 @@ interface ResultJson {
   series: { label: string; layers: LayerStats[]; histograms?: LayerHistograms[] }[];
 }
 
-const result = (page: Page, id: string) =>
-  page.evaluate(
+/** The page's result for a section, its config parsed from the JSON form the page keeps. */
+async function result(page: Page, id: string): Promise<ResultJson | undefined> {
+  const shown = await page.evaluate(
     (id) => (window as unknown as { initlab: { results: Record<string, ResultJson | undefined> } }).initlab.results[id],
     id,
   );
+  if (!shown) return undefined;
+  const parsed = parseConfig(shown.config);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  return { ...shown, config: parsed.config };
+}
 
 describe('gradients and distributions on the page', () => {
   const env = useLab();

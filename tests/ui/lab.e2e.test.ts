@@ -1,9 +1,9 @@
-import type { Download, Page } from 'playwright';
+import type { Page } from 'playwright';
 import { describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/cpu/cpuEngine';
 import { defaultConfig, type ExperimentConfig, parseConfig } from '../../src/lab/config';
 import { type LayerStats, resultJson } from '../../src/lab/results';
-import { chartSnapshot, openLab, useLab, waitForRun } from './labServer';
+import { chartSnapshot, openLab, readDownload, useLab, waitForRun } from './labServer';
 
 /** The GPU engine's guarantee against the float64 reference (src/lab/compare.ts DEFAULT_TOLERANCES.statistic). */
 const GPU_RELATIVE_TOLERANCE = 1e-4;
@@ -13,12 +13,6 @@ const GPU_RELATIVE_TOLERANCE = 1e-4;
  * 1e-12 allows that and nothing else: any real difference (another seed, σ, stream or row) moves values by >1e-3.
  */
 const CROSS_RUNTIME_RELATIVE_TOLERANCE = 1e-12;
-
-async function readDownload(download: Download, encoding: BufferEncoding = 'utf8'): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString(encoding);
-}
 
 const engineUsed = (page: Page) =>
   page.evaluate(() => (window as unknown as { initlab: { engine: string } }).initlab.engine);

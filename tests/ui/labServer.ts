@@ -1,6 +1,6 @@
 /** Builds the page once and serves it with `vite preview` on 127.0.0.1 and a free port, for the e2e tests. */
 
-import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright';
+import { type Browser, type BrowserContextOptions, chromium, type Download, type Page } from 'playwright';
 import { build, type PreviewServer, preview } from 'vite';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { chromiumArgs, chromiumPath } from '../browserLaunch';
@@ -87,6 +87,8 @@ export interface ChartSnapshot {
   labels: string[];
   data: (number | null)[][];
   theory: number[][];
+  /** The training charts' marks: where a diverged series' line ends, and why. */
+  marks?: { x: number; y: number | null; text: string }[];
 }
 
 export const chartSnapshot = (page: Page, id: string): Promise<ChartSnapshot> =>
@@ -97,4 +99,11 @@ export const chartSnapshot = (page: Page, id: string): Promise<ChartSnapshot> =>
 
 export function expectClose(actual: number, expected: number, tolerance: number, what: string): void {
   expect(Math.abs(actual - expected) / Math.abs(expected), what).toBeLessThanOrEqual(tolerance);
+}
+
+/** A download's bytes as text (`latin1` keeps a PNG's bytes one to one). */
+export async function readDownload(download: Download, encoding: BufferEncoding = 'utf8'): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString(encoding);
 }

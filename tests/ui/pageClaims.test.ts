@@ -7,9 +7,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/cpu/cpuEngine';
-import { activations } from '../../src/lab/activations';
+import { activations, bindActivation } from '../../src/lab/activations';
 import { defaultConfig } from '../../src/lab/config';
+import { MAX_JACOBIAN_WIDTH } from '../../src/lab/jacobian';
+import { chi1, correlationFixedPoint, lengthFixedPoint } from '../../src/lab/meanField';
+import { criticalSigmaW } from '../../src/lab/phase';
 import { theoryCurves } from '../../src/lab/theory';
+import { ISOMETRY_INPUT_SCALE } from '../../src/ui/signalConfigs';
 import { fractionWhere, simulateReluNetworks } from '../reluNetworks';
 
 /** Three standard errors: a true claim fails by chance less than once in 300 per check. */
@@ -94,6 +98,14 @@ const CLAIMS = [
   'he-median-width-10',
   'he-median-width-100',
   'backward-mean-bias',
+  'tanh-ordered-chi',
+  'tanh-chaotic-q',
+  'tanh-chaotic-chi',
+  'tanh-chaotic-c',
+  'tanh-edge-sigma',
+  'relu-edge-sigma-squared',
+  'jacobian-width-limit',
+  'isometry-input-q',
 ] as const;
 
 describe('every number in the prose is the computation it reports', () => {
@@ -189,6 +201,30 @@ describe('every number in the prose is the computation it reports', () => {
       expect(Math.abs(bias - p.value), 'layer 8').toBeLessThanOrEqual(p.halfUnit + SAMPLING_ERRORS * error);
     }
   }, 120_000);
+
+  it('the mean field of tanh at σ_b = 0.1: χ₁ at σ_w = 0.8; q*, χ₁ and c* at σ_w = 2.5; the edge between them', () => {
+    const tanh = bindActivation('tanh', { slope: 0 });
+    const at = (sigmaW: number) => {
+      const point = { phi: tanh, sigmaW, sigmaB: 0.1 };
+      const qStar = lengthFixedPoint(point, sigmaW ** 2 + 0.01);
+      return { qStar, chi: chi1(point, qStar), cStar: correlationFixedPoint(point, qStar) };
+    };
+    const [ordered, chaotic] = [at(0.8), at(2.5)];
+    for (const p of printed('tanh-ordered-chi')) expectExact(p, ordered.chi, 'χ₁ at σ_w = 0.8');
+    for (const p of printed('tanh-chaotic-q')) expectExact(p, chaotic.qStar, 'q* at σ_w = 2.5');
+    for (const p of printed('tanh-chaotic-chi')) expectExact(p, chaotic.chi, 'χ₁ at σ_w = 2.5');
+    for (const p of printed('tanh-chaotic-c')) expectExact(p, chaotic.cStar, 'c* at σ_w = 2.5');
+    for (const p of printed('tanh-edge-sigma')) expectExact(p, criticalSigmaW(tanh, 0.1, 0.5, 4)!, 'the edge');
+  });
+
+  it("ReLU's edge σ_w² = 2 at every σ_b, the Jacobian's width limit, the isometry input's q₀", () => {
+    const relu = bindActivation('relu', { slope: 0 });
+    for (const p of printed('relu-edge-sigma-squared'))
+      for (const sigmaB of [0, 0.35, 0.7])
+        expectExact(p, criticalSigmaW(relu, sigmaB, 0.3, 3)! ** 2, `σ_b = ${sigmaB}`);
+    for (const p of printed('jacobian-width-limit')) expectExact(p, MAX_JACOBIAN_WIDTH, 'width limit');
+    for (const p of printed('isometry-input-q')) expectExact(p, ISOMETRY_INPUT_SCALE ** 2, 'q₀');
+  });
 
   it('every claim on the page is checked here, and every claim checked here is on the page', () => {
     expect([...claims.keys()].sort()).toEqual([...CLAIMS].sort());

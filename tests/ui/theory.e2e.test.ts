@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, type ExperimentConfig, parseConfig } from '../../src/lab/config';
+import { configJson, defaultConfig, type ExperimentConfig, parseConfig } from '../../src/lab/config';
 import { theoryCurves } from '../../src/lab/theory';
 import { chartSnapshot, expectClose, openLab, useLab, waitForRun } from './labServer';
 
@@ -62,7 +62,7 @@ describe('theory on the page', () => {
     const { page } = await openLab(env.browser, env.lab.url + query);
     await waitForRun(page);
     const parsed = parseConfig({
-      ...defaultConfig(),
+      ...configJson(defaultConfig()),
       activation: 'tanh',
       sweep: [{ kind: 'lecun-normal' }, { kind: 'constant', value: 0.1 }],
     });

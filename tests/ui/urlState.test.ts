@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, parseConfig } from '../../src/lab/config';
+import { configJson, defaultConfig, parseConfig } from '../../src/lab/config';
 import { scalarFields } from '../../src/lab/configFields';
 import { readUrl, writeUrl } from '../../src/ui/urlState';
 
@@ -59,7 +59,7 @@ describe('URL state under hostile links', () => {
       fc.property(fc.array(fc.tuple(names, valueText), { maxLength: 8 }), (pairs) => {
         const search = `?${pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}`;
         const state = readUrl(search);
-        expect(parseConfig(state.config)).toEqual({ ok: true, config: state.config });
+        expect(parseConfig(configJson(state.config))).toEqual({ ok: true, config: state.config });
         for (const p of state.problems) expect(p).toMatch(/: .+/);
         expect(({} as Record<string, unknown>).polluted).toBeUndefined();
         expect(Object.keys(Object.prototype)).toEqual([]);
