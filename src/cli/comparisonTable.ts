@@ -4,7 +4,17 @@
  */
 import { type Comparison, type LayerComparison, type NotComparable, STATISTICS } from '../lab/compare';
 
-const NAMES = { pre: 'Z', post: 'H', grad: '∂L/∂Z', weightGrad: '∂L/∂W', correlation: 'cos(Z_a, Z_b)' } as const;
+const NAMES = {
+  pre: 'Z',
+  post: 'H',
+  grad: '∂L/∂Z',
+  weightGrad: '∂L/∂W',
+  stream: 'x',
+  branch: 'α·F(x)',
+  streamGrad: '∂L/∂x',
+  branchWeightGrad: '∂L/∂W₂',
+  correlation: 'cos(Z_a, Z_b)',
+} as const;
 
 function worstOf(l: LayerComparison): number {
   const held = (['pre', 'post', 'grad', 'weightGrad'] as const).filter(

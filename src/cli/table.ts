@@ -7,6 +7,10 @@ const TITLES: Record<Quantity, string> = {
   post: 'Var(H) — post-activation',
   grad: 'Var(∂L/∂Z) — gradient at the pre-activation',
   weightGrad: 'Var(∂L/∂W) — weight gradient',
+  stream: 'Var(x) — the residual stream, each block’s output',
+  branch: 'Var(α·F(x)) — each block’s branch',
+  streamGrad: 'Var(∂L/∂x) — gradient at the stream',
+  branchWeightGrad: 'Var(∂L/∂W₂) — the branch’s last weight gradient',
   correlation: "c — mean cosine of each pair's Z (correlation)",
 };
 /** Each table's figure: the variance, except the correlation, whose figure is its mean over the pairs. */
@@ -15,6 +19,10 @@ const SHOWN: Record<Quantity, keyof Moments> = {
   post: 'var',
   grad: 'var',
   weightGrad: 'var',
+  stream: 'var',
+  branch: 'var',
+  streamGrad: 'var',
+  branchWeightGrad: 'var',
   correlation: 'mean',
 };
 

@@ -6,7 +6,8 @@
  *   train_x.npy [N × d] '<f8'   train_y.npy [N] '<i4' class indices, or [N × k] '<f8' values   test_x.npy, test_y.npy
  *   batches.npy [steps × batch] '<i4': the training rows update u + 1 used, row u
  *   s{s}/W{l}_init.npy [n_{l−1} × n_l] '<f8' (Z = H·W + b), s{s}/b{l}_init.npy [n_l], and the same _final,
- *   for every series s (from 0) and layer l = 1 … depth + 1 (the readout last)
+ *   for every series s (from 0) and layer l = 1 … depth + 1 (the readout last) — for a residual network every matrix
+ *   k = 1 … 2·depth + 2 in the forward pass's order (W_in, then W_{l,1} and W_{l,2} per block, the readout last)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import { type DataSplit, makeDataset } from '../lab/datasets';
 import { Minibatches } from '../lab/minibatches';
 import { datasetShape } from '../lab/trainConfig';
 import { type Parameters, type TrainResult, trainFactors } from '../lab/training';
-import { trainWidths } from '../lab/trainWork';
+import { trainMatrices } from '../lab/trainWork';
 import { NpyWriter, npyDescr, writeNpy } from './npy';
 
 /** A run to export: its result and every series' parameters at initialization and at the end. */
@@ -73,7 +74,8 @@ export function exportRun(dir: string, run: ExportedRun): void {
     shape: [config.train.steps, config.train.batch],
     description: 'row u: the train_x rows update u + 1 used, in order',
   });
-  const widths = trainWidths(config);
+  const matrices = trainMatrices(config);
+  const widths = [matrices[0].fanIn, ...matrices.map((m) => m.fanOut)];
   run.result.series.forEach((series, s) => {
     mkdirSync(join(dir, `s${s}`), { recursive: true });
     for (const [when, parameters] of [
@@ -90,6 +92,20 @@ export function exportRun(dir: string, run: ExportedRun): void {
   writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(manifest(run, widths, files), null, 2)}\n`);
 }
 
+/** How the exported matrices make the network, for the manifest (src/lab/architecture.ts's model). */
+function forwardText(config: ExperimentConfig): string {
+  const { kind, norm } = config.architecture;
+  const n =
+    norm === 'none'
+      ? ''
+      : ` N = ${norm === 'layer' ? 'LayerNorm over a row' : 'BatchNorm over the batch'} without affine parameters (eps = architecture.eps);`;
+  if (kind === 'plain')
+    return norm === 'none'
+      ? 'H_0 = x; Z_l = c_l * (H_{l-1} @ W_l) + b_l; H_l = activation(Z_l) for l = 1 … depth; the readout Z_{depth+1} has none'
+      : `H_0 = x; Z_l = c_l * (H_{l-1} @ W_l) + b_l; H_l = activation(N(Z_l)) for l = 1 … depth; the readout Z_{depth+1} has none;${n}`;
+  return `x = c_1 * (x_in @ W_1) + b_1; for each block l = 1 … depth, with k = 2l: Z = c_k * (activation(N(x)) @ W_k) + b_k; x = x + alpha * (c_{k+1} * (activation(Z) @ W_{k+1}) + b_{k+1}); the readout Z = c_K * (activation(N(x)) @ W_K) + b_K, K = 2·depth + 2; alpha = architecture.branchScale (1/sqrt(depth) for "1/sqrt(depth)");${n || ' N is the identity'}`;
+}
+
 function manifest(run: ExportedRun, widths: number[], files: FileEntry[]): object {
   const { config } = run.result;
   const { classes } = datasetShape(config.train.dataset);
@@ -101,12 +117,12 @@ function manifest(run: ExportedRun, widths: number[], files: FileEntry[]): objec
       widths,
       activation: config.activation,
       ...(config.activation === 'leaky-relu' ? { slope: config.slope } : {}),
-      forward:
-        'H_0 = x; Z_l = c_l * (H_{l-1} @ W_l) + b_l; H_l = activation(Z_l) for l = 1 … depth; the readout Z_{depth+1} has none',
+      architecture: config.architecture,
+      forward: forwardText(config),
       parametrization: {
         ...config.parametrization,
-        note: 'c_l: each layer’s output multiplier; its W and b train with lr times weightLr and biasLr (SGD or Adam per the optimizer)',
-        layers: trainFactors(config).map((f, i) => ({
+        note: 'c_l: each matrix’s output multiplier (l as in W{l}); its W and b train with lr times weightLr and biasLr (SGD or Adam per the optimizer)',
+        layers: trainFactors(config, trainMatrices(config)).map((f, i) => ({
           layer: i + 1,
           multiplier: f.multiplier,
           weightLr: f.weightLr,

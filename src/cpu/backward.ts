@@ -7,32 +7,10 @@
  * g_L comes from the Philox stream `Stream.outputGradient`, at layer = depth and element = row·width + j (row being
  * the batch row, whichever subset is computed), with series word 0: like the inputs, shared by every series.
  *
- * Then, with δ_l = ∂L/∂Z_l (row-major [rows × width]) and W_l [n_{l−1} × width]:
- *   δ_L = g_L ⊙ φ'(Z_L),   ∂L/∂H_{l−1} = δ_l·W_lᵀ,   δ_{l−1} = ∂L/∂H_{l−1} ⊙ φ'(Z_{l−1}),   ∂L/∂W_l = H_{l−1}ᵀ·δ_l.
+ * A residual network's probe is L = Σ g ⊙ x_{L+1}, its output stream (src/lab/architecture.ts). This module holds g and
+ * the two products every backward pass is made of; networkBackward.ts puts them together for each architecture.
  */
-import type { BoundActivation } from '../lab/activations';
 import { drawWordsAt, Stream, standardNormal } from '../lab/rng';
-import { elementwiseLosesTerms, transposedLosesTerms, weightGradientLosesTerms } from './lostTerms';
-
-/** What the forward pass of one trial keeps for the backward pass, layer l at index l − 1. */
-export interface ForwardTrace {
-  /** H_{l−1}: the layer's input, [rows × fanIns[l−1]] (H_0 = X). */
-  inputs: Float64Array[];
-  /** Z_l, [rows × width]. */
-  pre: Float64Array[];
-  /** W_l, [fanIns[l−1] × width]. */
-  weights: Float64Array[];
-  fanIns: number[];
-}
-
-export interface Gradients {
-  /** ∂L/∂Z_l, [rows × width], layer l at index l − 1. */
-  pre: Float64Array[];
-  /** ∂L/∂W_l, [fanIns[l−1] × width]. */
-  weights: Float64Array[];
-  /** Whether a product term behind each of them underflowed (lostTerms.ts), for the range rules (rangeCheck.ts). */
-  termsLost: { pre: boolean[]; weights: boolean[] };
-}
 
 /** g_L = ∂L/∂H_L for the given batch rows of one trial. */
 export function outputGradient(
@@ -114,33 +92,4 @@ export function weightGradientRows(
       for (let j = 0; j < fanOut; j++) out[i * fanOut + j] += hValue * delta[r * fanOut + j];
     }
   }
-}
-
-/** Back-propagates ∂L/∂H_L = outputGrad through the traced network. */
-export function backward(
-  trace: ForwardTrace,
-  outputGrad: Float64Array,
-  activation: BoundActivation,
-  rows: number,
-  width: number,
-): Gradients {
-  const depth = trace.pre.length;
-  const pre = new Array<Float64Array>(depth),
-    weights = new Array<Float64Array>(depth);
-  const termsLost = { pre: new Array<boolean>(depth), weights: new Array<boolean>(depth) };
-  let upstream = outputGrad;
-  let upstreamLost = false;
-  for (let l = depth - 1; l >= 0; l--) {
-    const slope = trace.pre[l].map(activation.df);
-    const delta = upstream.map((g, e) => g * slope[e]);
-    pre[l] = delta;
-    termsLost.pre[l] = upstreamLost || elementwiseLosesTerms(upstream, slope);
-    weights[l] = weightGradient(trace.inputs[l], delta, rows, trace.fanIns[l], width);
-    termsLost.weights[l] = weightGradientLosesTerms(trace.inputs[l], delta, rows, trace.fanIns[l], width);
-    if (l > 0) {
-      upstream = transposedProduct(delta, trace.weights[l], rows, trace.fanIns[l], width);
-      upstreamLost = transposedLosesTerms(delta, trace.weights[l], trace.fanIns[l], width);
-    }
-  }
-  return { pre, weights, termsLost };
 }

@@ -1,11 +1,11 @@
 /**
- * The float64 reference engine: the experiment computed directly, row by row, from the same Philox stream as the GPU.
- * Rows are independent, so it can compute any subset of the batch (to verify a large GPU run on a sample of rows);
- * the backward pass's weight gradients then sum over that subset. With `backward`, a trial keeps every layer's
- * input, weights and pre-activations until its backward pass is done.
+ * The float64 reference engine: the experiment computed directly, row by row, from the same Philox stream as the GPU,
+ * for every architecture (networkForward.ts, networkBackward.ts). Rows are independent but under BatchNorm, so it can
+ * compute any subset of the batch (to verify a large GPU run on a sample of rows); the backward pass's weight
+ * gradients then sum over that subset. With `backward`, a trial keeps what its backward pass reads until it is done.
  */
 import { type BoundActivation, bindActivation } from '../lab/activations';
-import { layerBiases } from '../lab/bias';
+import { branchScale } from '../lab/architecture';
 import { batchRows, type ExperimentConfig, inputWidth, pairsInput } from '../lab/config';
 import {
   type Engine,
@@ -17,37 +17,24 @@ import {
 } from '../lab/engine';
 import { estimateGrid, isGrid, runGrid, trainGrid } from '../lab/grid';
 import { autoHistogram } from '../lab/histogram';
-import { type InitSpec, initLabel, weightDistribution } from '../lab/initializers';
+import { type InitSpec, initLabel } from '../lab/initializers';
 import { spectrumOf } from '../lab/jacobian';
 import { pairCosines } from '../lab/pairs';
 import { phaseWork } from '../lab/phase';
 import type { LayerHistograms, Quantity, RowCapture, RunResult, SeriesResult } from '../lab/results';
-import { sampleWeights } from '../lab/sampling';
 import { SeriesRecorder } from '../lab/seriesRecorder';
 import { emptyPartial, type Moments, pushValue, toMoments } from '../lab/stats';
 import type { Trainer, TrainingSession } from '../lab/training';
 import { estimateRun, type RunEstimate, runWork } from '../lab/work';
-import { backward, type ForwardTrace, type Gradients, outputGradient } from './backward';
+import { outputGradient } from './backward';
 import { TangentRows } from './jacobian';
-import { affineRows, inputMatrix, measureCpuSpeed } from './layers';
-import { affineLosesTerms } from './lostTerms';
+import { inputMatrix, measureCpuSpeed } from './layers';
+import { backwardTrial, type ForwardKinds } from './networkBackward';
+import { forwardTrial } from './networkForward';
 import { Yielder } from './pace';
 import { runPhaseOnCpu } from './phaseRun';
-import {
-  backwardProblems,
-  type ForwardProblems,
-  forwardProblems,
-  type RangeKind,
-  scanValues,
-  statisticProblems,
-  union,
-  type ValueScan,
-  valueProblems,
-} from './rangeCheck';
+import { type RangeKind, statisticProblems, union, type ValueScan } from './rangeCheck';
 import { CpuTrainingSession } from './trainer';
-
-/** The forward product runs in blocks of rows of about this many multiply–adds (a few ms) between chances to yield. */
-const BLOCK_MACS = 2e6;
 
 /**
  * Paces a run: counts finished layer steps for progress, and between blocks of work yields to the event loop (pace.ts),
@@ -100,30 +87,6 @@ function recordQuantity(
     layer,
     kinds.map((kind) => ({ quantity, kind, precision: 'float64' })),
   );
-}
-
-/**
- * Records one trial's gradients with their range flags. δ_L = g_L ⊙ φ'(Z_L) is one product per element; δ_l above it
- * sums `width` products δ_{l+1}·W_{l+1}ᵀ and multiplies by φ'(Z_l), one more; ∂L/∂W_l sums one product per row.
- */
-function recordBackward(
-  recorder: SeriesRecorder,
-  gradients: Gradients,
-  forward: ForwardProblems[],
-  readsPre: boolean,
-  rows: number,
-  width: number,
-): void {
-  const depth = gradients.pre.length;
-  const scans = gradients.pre.map((g, l) => ({ grad: scanValues(g), weightGrad: scanValues(gradients.weights[l]) }));
-  const own = scans.map((scan, l) => ({
-    grad: valueProblems(scan.grad, gradients.termsLost.pre[l], l === depth - 1 ? 1 : width + 1),
-    weightGrad: valueProblems(scan.weightGrad, gradients.termsLost.weights[l], rows),
-  }));
-  backwardProblems(own, forward, readsPre).forEach((problems, l) => {
-    recordQuantity(recorder, l, 'grad', gradients.pre[l], scans[l].grad, problems.grad);
-    recordQuantity(recorder, l, 'weightGrad', gradients.weights[l], scans[l].weightGrad, problems.weightGrad);
-  });
 }
 
 /** What one series' trials share: where they record, capture and count. */
@@ -208,72 +171,69 @@ export class CpuEngine implements Engine, Trainer {
     const { rows, histogramBins: bins } = resolved;
     const captureIndex = resolved.captureRows.map((row) => rows.indexOf(row));
     const width = config.width;
+    const forwardKinds: ForwardKinds = [];
     const pairs = pairsInput(config) !== null;
+    // The Jacobian of the plain network without normalization (engine.ts refuses it for the others).
     const tangent = resolved.jacobian ? new TangentRows(inputWidth(config)) : null;
-    let h = inputMatrix(config, trial, rows);
-    let fanIn = inputWidth(config);
-    const trace: ForwardTrace = { inputs: [], pre: [], weights: [], fanIns: [] };
-    const forward: ForwardProblems[] = [];
-    for (let layer = 1; layer <= config.depth; layer++) {
-      throwIfAborted(signal);
-      const dist = weightDistribution(spec, fanIn, width);
-      const w = sampleWeights(dist, { seed: config.seed, series, trial, layer }, fanIn, width);
-      const z = new Float64Array(rows.length * width);
-      const biases = layerBiases(config.bias, config.seed, trial, layer, width);
-      for (let r = 0; r < rows.length; r++) z.set(biases, r * width);
-      const block = Math.max(1, Math.floor(BLOCK_MACS / (fanIn * width)));
-      for (let first = 0; first < rows.length; first += block) {
-        const last = Math.min(rows.length, first + block);
-        affineRows(h, w, z, first, last, fanIn, width);
-        await pacer.within(series, trial, layer, last / rows.length);
-      }
-      if (resolved.backward) {
-        trace.inputs.push(h);
-        trace.pre.push(z);
-        trace.weights.push(w);
-        trace.fanIns.push(fanIn);
-      }
-      tangent?.step(w, width, z.subarray(0, width), activation);
-      const preTermsLost = affineLosesTerms(h, w, fanIn, width);
-      h = z.map(activation.f);
-      const [preScan, postScan] = [scanValues(z), scanValues(h)];
-      forward.push(forwardProblems(forward.at(-1)?.post ?? [], preScan, preTermsLost, fanIn, postScan));
-      recordQuantity(sink.recorder, layer - 1, 'pre', z, preScan, forward[layer - 1].pre);
-      recordQuantity(sink.recorder, layer - 1, 'post', h, postScan, forward[layer - 1].post);
-      // A cosine is held whenever Z is: its flags are pre's, which the comparison applies to it.
-      if (pairs) sink.recorder.record(layer - 1, 'correlation', toMoments(pairCosines(z, rows.length, width)));
-      if (bins && trial === 0) {
-        sink.histograms.push({
-          layer,
-          pre: autoHistogram(z, bins),
-          post: autoHistogram(h, bins),
-          weights: autoHistogram(w, bins),
-        });
-      }
-      if (captureIndex.length && trial === 0) {
-        const rowsOut = new Float64Array(captureIndex.length * width);
-        captureIndex.forEach((r, k) => {
-          rowsOut.set(z.subarray(r * width, (r + 1) * width), k * width);
-        });
-        sink.captured.push(rowsOut);
-      }
-      fanIn = width;
-      await pacer.finished(series, trial, layer);
-    }
+    const trace = await forwardTrial({
+      config,
+      spec,
+      series,
+      trial,
+      input: inputMatrix(config, trial, rows),
+      rows: rows.length,
+      activation,
+      keep: resolved.backward,
+      pace: async (layer, fraction) => {
+        throwIfAborted(signal);
+        await pacer.within(series, trial, layer, fraction);
+      },
+      onLayer: async ({ layer, weights, measured }) => {
+        forwardKinds.push(Object.fromEntries(measured.map((m) => [m.quantity, m.kinds])));
+        for (const m of measured) recordQuantity(sink.recorder, layer - 1, m.quantity, m.values, m.scan, m.kinds);
+        const [z, h] = [measured[0].values, measured[1].values];
+        tangent?.step(weights, width, z.subarray(0, width), activation);
+        // A cosine is held whenever Z is: its flags are pre's, which the comparison applies to it.
+        if (pairs) sink.recorder.record(layer - 1, 'correlation', toMoments(pairCosines(z, rows.length, width)));
+        if (bins && trial === 0) {
+          sink.histograms.push({
+            layer,
+            pre: autoHistogram(z, bins),
+            post: autoHistogram(h, bins),
+            weights: autoHistogram(weights, bins),
+          });
+        }
+        if (captureIndex.length && trial === 0) {
+          const rowsOut = new Float64Array(captureIndex.length * width);
+          captureIndex.forEach((r, k) => {
+            rowsOut.set(z.subarray(r * width, (r + 1) * width), k * width);
+          });
+          sink.captured.push(rowsOut);
+        }
+        await pacer.finished(series, trial, layer);
+      },
+    });
     if (tangent) sink.spectra.push(tangent.singularValues());
     if (!resolved.backward) return;
     throwIfAborted(signal);
     const outputGrad = outputGradient(config.seed, trial, config.depth, rows, width);
-    const gradients = backward(trace, outputGrad, activation, rows.length, width);
-    recordBackward(sink.recorder, gradients, forward, !activation.constantSlope, rows.length, width);
-    if (bins && trial === 0) {
-      gradients.pre.forEach((g, l) => {
+    const context = {
+      activation,
+      architecture: config.architecture,
+      alpha: branchScale(config.architecture, config.depth),
+      rows: rows.length,
+      width,
+      forward: forwardKinds,
+    };
+    backwardTrial(context, trace, outputGrad).forEach((measured, l) => {
+      for (const m of measured) recordQuantity(sink.recorder, l, m.quantity, m.values, m.scan, m.kinds);
+      if (bins && trial === 0) {
         Object.assign(sink.histograms[l], {
-          grad: autoHistogram(g, bins),
-          weightGrad: autoHistogram(gradients.weights[l], bins),
+          grad: autoHistogram(measured[0].values, bins),
+          weightGrad: autoHistogram(measured[1].values, bins),
         });
-      });
-    }
+      }
+    });
   }
 
   /** Starts a float64 training session over every series of `config` (trainer.ts). */

@@ -3,7 +3,7 @@
  * ±Infinity or NaN. Each rule gives RangeFlag kinds for one quantity of one layer in one trial:
  * - value problems (valueProblems): the quantity's elements are NaN, ±Infinity, or lost precision to gradual underflow;
  * - statistic problems (statisticProblems): every element is held, but its mean square or variance is not;
- * - propagation (forwardProblems, backwardProblems): a value problem makes everything computed from those values
+ * - propagation (networkForward.ts, networkBackward.ts): a value problem makes everything computed from those values
  *   unreliable, so it carries to them; a statistic problem touches nothing else and stays where it is.
  */
 import type { RangeFlag } from '../lab/results';
@@ -72,50 +72,4 @@ export function statisticProblems(m: Moments, scan: ValueScan): RangeKind[] {
   // (to 0 below 2^-1074), like Z ≈ 1e-160, a normal float64 whose square is not. Equal values have variance 0 exactly.
   if ((scan.nonZero && m.meanSq < MIN_NORMAL_F64) || (!scan.allEqual && m.var < MIN_NORMAL_F64)) return ['underflow'];
   return [];
-}
-
-/** The value problems of a forward layer, its own and those it inherits. */
-export interface ForwardProblems {
-  pre: RangeKind[];
-  post: RangeKind[];
-}
-
-/**
- * Z_l = H_{l−1}·W_l + b inherits H_{l−1}'s problems (`inherited`, the previous layer's post; W_l is sampled exactly);
- * H_l = φ(Z_l) inherits Z_l's. φ acts element by element, so H_l's own problems are those of its elements.
- */
-export function forwardProblems(
-  inherited: RangeKind[],
-  pre: ValueScan,
-  preTermsLost: boolean,
-  fanIn: number,
-  post: ValueScan,
-): ForwardProblems {
-  const preKinds = union(inherited, valueProblems(pre, preTermsLost, fanIn));
-  return { pre: preKinds, post: union(preKinds, valueProblems(post, false, 1)) };
-}
-
-/** The value problems of a backward layer, its own and those it inherits. */
-export interface BackwardProblems {
-  grad: RangeKind[];
-  weightGrad: RangeKind[];
-}
-
-/**
- * From the deepest layer up: δ_l = (δ_{l+1}·W_{l+1}ᵀ) ⊙ φ'(Z_l) inherits δ_{l+1}'s problems, and Z_l's when φ' reads
- * Z; ∂L/∂W_l = H_{l−1}ᵀ·δ_l inherits δ_l's and H_{l−1}'s (none for H_0 = X, the exact input). Layer l at index l − 1.
- */
-export function backwardProblems(
-  own: BackwardProblems[],
-  forward: ForwardProblems[],
-  readsPre: boolean,
-): BackwardProblems[] {
-  const out = new Array<BackwardProblems>(own.length);
-  let inherited: RangeKind[] = [];
-  for (let l = own.length - 1; l >= 0; l--) {
-    const grad = union(inherited, own[l].grad, readsPre ? forward[l].pre : []);
-    out[l] = { grad, weightGrad: union(grad, own[l].weightGrad, l > 0 ? forward[l - 1].post : []) };
-    inherited = grad;
-  }
-  return out;
 }

@@ -1,23 +1,18 @@
 /**
  * A history entry of the float64 trainer, as src/lab/training.ts defines it: the loss and accuracy over the whole
- * train and test sets (run forward in chunks of rows, so memory stays bounded whatever the set's size), the moments of
- * every Z_l over the training set (Welford, element by element in row order) with the coordinate check's sizes (mean
- * |Z_l|, mean |φ(Z_l)| and, given the initial network, |Z_l − Z_l(0)| on the same rows), the mean square of the
- * gradient the next update uses, and the last update's ratios.
+ * train and test sets (run forward in chunks of rows, so memory stays bounded whatever the set's size — but in one
+ * chunk under BatchNorm, which normalizes the whole set as one batch), the moments of every layer's Z_l over the
+ * training set (Welford, element by element in row order) with the coordinate check's sizes (mean |Z_l|, mean |H_l|
+ * and, given the initial network, |Z_l − Z_l(0)| on the same rows), a residual block's stream x_{l+1} and branch α·Z_{l,2}, the mean square
+ * of the gradient the next update uses, and the last update's ratios. A layer is a matrix architecture.ts reports.
  */
 import type { BoundActivation } from '../lab/activations';
+import { isReported } from '../lab/architecture';
 import type { DataSplit } from '../lab/datasets';
 import { emptyPartial, type Partial, pushValue, toMoments } from '../lab/stats';
 import type { TrainHistoryEntry, TrainLayerRecord } from '../lab/training';
-import {
-  forward,
-  type Gradients,
-  lossSum,
-  lossTerms,
-  type Network,
-  type Pace,
-  type ReadoutShape,
-} from './trainNetwork';
+import type { Gradients } from './trainBackward';
+import { forward, lossSum, lossTerms, type Network, type Pace, type ReadoutShape } from './trainNetwork';
 
 /** A set runs forward in chunks of about this many elements per layer. */
 const CHUNK_ELEMENTS = 2 ** 20;
@@ -31,13 +26,15 @@ function sliceRows(split: DataSplit, first: number, last: number, dim: number, p
   };
 }
 
-/** Per layer, what an evaluation of the train set accumulates: Z, |Z|, |φ(Z)|, and |Z − Z₀|, Z − Z₀. */
+/** Per layer, what an evaluation of the train set accumulates: Z, |Z|, |H|, |Z − Z₀|, Z − Z₀, a block's stream and branch. */
 interface LayerAccumulators {
   pre: Partial;
   absPre: Partial;
   absPost: Partial;
   absDelta: Partial;
   delta: Partial;
+  stream: Partial;
+  branch: Partial;
 }
 
 const accumulators = (): LayerAccumulators => ({
@@ -46,7 +43,12 @@ const accumulators = (): LayerAccumulators => ({
   absPost: emptyPartial(),
   absDelta: emptyPartial(),
   delta: emptyPartial(),
+  stream: emptyPartial(),
+  branch: emptyPartial(),
 });
+
+/** The indices of the matrices that are layers of the history (architecture.ts's isReported), the readout last. */
+const reportedIndices = (net: Network) => net.matrices.flatMap((m, k) => (isReported(m) ? [k] : []));
 
 /**
  * The mean loss and the accuracy over a whole set; with `layers`, pushes every layer's figures into them (φ on the
@@ -62,25 +64,35 @@ export async function evaluateSet(
   layers?: LayerAccumulators[],
   initial?: Network | null,
 ): Promise<{ loss: number; accuracy: number | null }> {
-  const dim = net.widths[0];
+  const dim = net.matrices[0].fanIn;
   const perRow = shape.classes ? 1 : shape.outputs;
-  const chunk = Math.max(1, Math.floor(CHUNK_ELEMENTS / Math.max(...net.widths)));
+  const widest = Math.max(...net.matrices.map((m) => Math.max(m.fanIn, m.fanOut)));
+  const whole = net.architecture.norm === 'batch';
+  const chunk = whole ? split.rows : Math.max(1, Math.floor(CHUNK_ELEMENTS / widest));
+  const reported = reportedIndices(net);
   let loss = 0;
   let correct = 0;
   for (let first = 0; first < split.rows; first += chunk) {
     const rows = sliceRows(split, first, Math.min(split.rows, first + chunk), dim, perRow);
     const trace = await forward(net, activation, rows.x, rows.rows, pace);
     const start = initial && layers ? await forward(initial, activation, rows.x, rows.rows, pace) : null;
-    trace.pre.forEach((z, l) => {
+    reported.forEach((k, l) => {
       const a = layers?.[l];
       if (!a) return;
-      const hidden = l < trace.pre.length - 1;
+      const z = trace.pre[k];
+      // H_l is what the next matrix reads: φ(N(Z_l)) in a plain network, φ(Z_l) inside a residual block.
+      const post = k < trace.pre.length - 1 ? trace.inputs[k + 1] : null;
+      const stream = net.architecture.kind === 'residual' && post ? trace.streams[l + 1] : null;
+      // The branch is α·Z_{l,2}, the product of the matrix after the block's first.
+      const branch = stream ? trace.pre[k + 1] : null;
       for (let e = 0; e < z.length; e++) {
         pushValue(a.pre, z[e]);
         pushValue(a.absPre, Math.abs(z[e]));
-        if (hidden) pushValue(a.absPost, Math.abs(activation.f(z[e])));
+        if (post) pushValue(a.absPost, Math.abs(post[e]));
+        if (stream) pushValue(a.stream, stream[e]);
+        if (branch) pushValue(a.branch, net.alpha * branch[e]);
         if (!start) continue;
-        const d = z[e] - start.pre[l][e];
+        const d = z[e] - start.pre[k][e];
         pushValue(a.absDelta, Math.abs(d));
         pushValue(a.delta, d);
       }
@@ -113,7 +125,8 @@ export async function historyEntry(
   pace: Pace,
   initial: Network | null = null,
 ): Promise<TrainHistoryEntry> {
-  const layers = net.weights.map(accumulators);
+  const reported = reportedIndices(net);
+  const layers = reported.map(accumulators);
   const train = await evaluateSet(net, activation, sets.train, shape, pace, layers, initial);
   const test = await evaluateSet(net, activation, sets.test, shape, pace);
   return {
@@ -128,10 +141,12 @@ export async function historyEntry(
         layer: l + 1,
         pre: { ...toMoments(a.pre), meanAbs: toMoments(a.absPre).mean },
         post: l < layers.length - 1 ? size(a.absPost) : null,
-        weightGrad: { meanSq: meanSquare(gradients.weights[l]) },
-        updateRatio: updateRatios[l],
+        weightGrad: { meanSq: meanSquare(gradients.weights[reported[l]]) },
+        updateRatio: updateRatios[reported[l]],
         flags: [],
       };
+      if (a.stream.count) record.stream = toMoments(a.stream);
+      if (a.branch.count) record.branch = toMoments(a.branch);
       if (initial) record.delta = { meanAbs: toMoments(a.absDelta).mean, meanSq: toMoments(a.delta).meanSq };
       return record;
     }),

@@ -1,22 +1,25 @@
 /**
- * The float64 trainer's arithmetic for one network, as src/lab/training.ts defines the model: its parameters drawn
- * from the stream, the forward pass, PyTorch's losses with their gradient at the readout, and the backward pass to
- * every weight and bias. Products run in blocks of rows, each reported to `pace` (the session's chance to yield).
+ * The float64 trainer's network, as src/lab/training.ts and architecture.ts define it: its parameters drawn from the
+ * stream, the forward pass of every architecture, and PyTorch's losses with their gradient at the readout
+ * (trainBackward.ts takes it back to every parameter). Products run in blocks of rows, each reported to `pace` (the
+ * session's chance to yield).
  *
- * With c_l the layer's output multiplier (the parametrization's; 1 in the standard one), Z_l = c_l·H_{l−1}·W_l + b_l
- * and, backward, with δ_l = ∂L/∂Z_l ([rows × n_l]):
- *   ∂L/∂W_l = c_l·H_{l−1}ᵀ·δ_l,   ∂L/∂b_l = Σ_rows δ_l,   δ_{l−1} = c_l·(δ_l·W_lᵀ) ⊙ φ′(Z_{l−1}).
- * The multiplier is applied as written, on PyTorch's W (the GPU folds it into the weights it holds instead).
+ * Every matrix k computes Z_k = c_k·A_k·W_k + b_k from its input A_k, c_k its output multiplier (the
+ * parametrization's; 1 in the standard one), applied as written on PyTorch's W (the GPU folds it into the weights it
+ * holds instead). Plain: A_1 = X, A_{k+1} = φ(N(Z_k)), the readout reading A_{L+1}. Residual: the projection's Z is
+ * x_1; block l reads A = φ(N(x_l)) into W_{l,1}, then A = φ(Z_{l,1}) into W_{l,2}, and x_{l+1} = x_l + α·Z_{l,2}; the
+ * readout reads φ(N(x_{L+1})).
  */
 
 import type { BoundActivation } from '../lab/activations';
+import { type ArchitectureConfig, branchScale, type WeightMatrix } from '../lab/architecture';
 import { layerBiases } from '../lab/bias';
 import type { ExperimentConfig } from '../lab/config';
 import type { DataSplit } from '../lab/datasets';
 import { weightDistribution } from '../lab/initializers';
+import { type Normalized, normalize } from '../lab/normalization';
 import { sampleWeights } from '../lab/sampling';
 import { trainFactors } from '../lab/training';
-import { transposedRows, weightGradientRows } from './backward';
 import { affineRows } from './layers';
 
 /** Products run in blocks of rows of about this many multiply–adds (a few ms) between chances to yield. */
@@ -25,14 +28,16 @@ const BLOCK_MACS = 2e6;
 /** Told after each block of a product how many multiply–adds it did and in which layer (1-based). */
 export type Pace = (macs: number, layer: number) => Promise<void>;
 
-/** A network's parameters: layer l at index l − 1, W_l row-major [n_{l−1} × n_l], b_l [n_l]. */
+/** A network's parameters: matrix k at index k, W_k row-major [fanIn × fanOut], b_k [fanOut]; the readout last. */
 export interface Network {
-  /** n_0 … n_{L+1}. */
-  widths: number[];
+  matrices: WeightMatrix[];
   weights: Float64Array[];
   biases: Float64Array[];
-  /** c_l, each layer's output multiplier. */
+  /** c_k, each matrix's output multiplier. */
   multipliers: number[];
+  architecture: ArchitectureConfig;
+  /** α of a residual network. */
+  alpha: number;
 }
 
 /** What the loss reads: class indices (classes > 0) or [rows × outputs] values. */
@@ -42,36 +47,36 @@ export interface ReadoutShape {
 }
 
 /**
- * Series `series`'s network at initialization: each W_l from its initializer at {seed, series, trial 0, layer l},
- * scaled by the parametrization's factor, and the parametrization's multipliers (the readout's W and b 0 with
- * `readoutZero`).
+ * Series `series`'s network at initialization: each W_k from its initializer at {seed, series, trial 0, its
+ * address}, scaled by the parametrization's factor, and the parametrization's multipliers; zero-initialized matrices
+ * (zeroInitLast's W_{l,2}; the readout's W and b with `readoutZero`) start at 0.
  */
-export function initialNetwork(config: ExperimentConfig, series: number, widths: number[]): Network {
+export function initialNetwork(config: ExperimentConfig, series: number, matrices: WeightMatrix[]): Network {
   const spec = config.sweep[series];
-  const factors = trainFactors(config);
-  const weights = widths.slice(1).map((fanOut, i) => {
-    const fanIn = widths[i];
-    if (factors[i].zero) return new Float64Array(fanIn * fanOut);
-    const address = { seed: config.seed, series, trial: 0, layer: i + 1 };
-    const drawn = sampleWeights(weightDistribution(spec, fanIn, fanOut), address, fanIn, fanOut);
+  const factors = trainFactors(config, matrices);
+  const weights = matrices.map((m, i) => {
+    if (factors[i].zero || m.zero) return new Float64Array(m.fanIn * m.fanOut);
+    const address = { seed: config.seed, series, trial: 0, layer: m.address };
+    const drawn = sampleWeights(weightDistribution(spec, m.fanIn, m.fanOut), address, m.fanIn, m.fanOut);
     const scale = factors[i].initScale;
     return scale === 1 ? drawn : drawn.map((w) => w * scale);
   });
-  const biases = widths
-    .slice(1)
-    .map((units, i) =>
-      factors[i].zero ? new Float64Array(units) : layerBiases(config.bias, config.seed, 0, i + 1, units),
-    );
-  return { widths, weights, biases, multipliers: factors.map((f) => f.multiplier) };
-}
-
-/** Multiplies `values` by c in place unless c is 1. */
-function scaleBy(values: Float64Array, c: number): void {
-  if (c !== 1) for (let e = 0; e < values.length; e++) values[e] *= c;
+  // A random bias (plain networks only, config.ts) draws trial 0's biases at the matrix's address.
+  const biases = matrices.map((m, i) =>
+    factors[i].zero ? new Float64Array(m.fanOut) : layerBiases(config.bias, config.seed, 0, m.address, m.fanOut),
+  );
+  return {
+    matrices,
+    weights,
+    biases,
+    multipliers: factors.map((f) => f.multiplier),
+    architecture: config.architecture,
+    alpha: branchScale(config.architecture, config.depth),
+  };
 }
 
 /** Rows [first, last) of each function's product, in blocks of about BLOCK_MACS, each reported to `pace`. */
-async function inBlocks(
+export async function inBlocks(
   rows: number,
   macsPerRow: number,
   layer: number,
@@ -86,10 +91,38 @@ async function inBlocks(
   }
 }
 
-/** What a forward pass keeps: every layer's input H_{l−1} (H_0 = X) and pre-activation Z_l, layer l at l − 1. */
+/**
+ * What a forward pass keeps, matrix k at index k: its input A_k, its Z_k, and the normalization that made A_k (null
+ * where none did); for a residual network the streams x_1 … x_{L+1}.
+ */
 export interface Trace {
   inputs: Float64Array[];
   pre: Float64Array[];
+  normalized: (Normalized | null)[];
+  streams: Float64Array[];
+}
+
+/** The layer a matrix's work counts toward in progress (the projection toward block 1). */
+export const progressLayer = (m: WeightMatrix) => Math.max(1, m.layer);
+
+/** Z_k = c_k·A·W_k + b_k over `rows` rows. */
+async function product(net: Network, k: number, a: Float64Array, rows: number, pace: Pace): Promise<Float64Array> {
+  const { fanIn, fanOut } = net.matrices[k];
+  const z = new Float64Array(rows * fanOut);
+  await inBlocks(rows, fanIn * fanOut, progressLayer(net.matrices[k]), pace, (first, last) =>
+    affineRows(a, net.weights[k], z, first, last, fanIn, fanOut),
+  );
+  // The product first, then c·(product) + b: the order the GPU's layer step rounds in.
+  const [c, b] = [net.multipliers[k], net.biases[k]];
+  for (let e = 0; e < z.length; e++) z[e] = c * z[e] + b[e % fanOut];
+  return z;
+}
+
+/** φ(N(v)) and the normalization it took (null without one). */
+function activated(net: Network, activation: BoundActivation, v: Float64Array, rows: number, units: number) {
+  const { norm, eps } = net.architecture;
+  const normalized = norm === 'none' ? null : normalize(norm, v, rows, units, eps);
+  return { values: (normalized ? normalized.values : v).map(activation.f), normalized };
 }
 
 /** The network on `rows` rows of x ([rows × n_0]); the readout's Z is the last of `pre`. */
@@ -100,21 +133,35 @@ export async function forward(
   rows: number,
   pace: Pace,
 ): Promise<Trace> {
-  const trace: Trace = { inputs: [], pre: [] };
-  let h = x;
-  for (let i = 0; i < net.weights.length; i++) {
-    const [fanIn, fanOut] = [net.widths[i], net.widths[i + 1]];
-    const z = new Float64Array(rows * fanOut);
-    await inBlocks(rows, fanIn * fanOut, i + 1, pace, (first, last) =>
-      affineRows(h, net.weights[i], z, first, last, fanIn, fanOut),
-    );
-    // The product first, then c·(product) + b: the order the GPU's layer step rounds in.
-    const [c, b] = [net.multipliers[i], net.biases[i]];
-    for (let e = 0; e < z.length; e++) z[e] = c * z[e] + b[e % fanOut];
-    trace.inputs.push(h);
+  const trace: Trace = { inputs: [], pre: [], normalized: [], streams: [] };
+  const apply = async (k: number, a: Float64Array, normalized: Normalized | null) => {
+    const z = await product(net, k, a, rows, pace);
+    trace.inputs.push(a);
     trace.pre.push(z);
-    if (i < net.weights.length - 1) h = z.map(activation.f);
+    trace.normalized.push(normalized);
+    return z;
+  };
+  const last = net.matrices.length - 1;
+  if (net.architecture.kind === 'plain') {
+    let a = { values: x, normalized: null as Normalized | null };
+    for (let k = 0; k <= last; k++) {
+      const z = await apply(k, a.values, a.normalized);
+      if (k < last) a = activated(net, activation, z, rows, net.matrices[k].fanOut);
+    }
+    return trace;
   }
+  let stream = await apply(0, x, null);
+  trace.streams.push(stream);
+  for (let k = 1; k < last; k += 2) {
+    const units = net.matrices[k].fanIn;
+    const u = activated(net, activation, stream, rows, units);
+    const z = await apply(k, u.values, u.normalized);
+    const y = await apply(k + 1, z.map(activation.f), null);
+    stream = stream.map((v, e) => v + net.alpha * y[e]);
+    trace.streams.push(stream);
+  }
+  const u = activated(net, activation, stream, rows, net.matrices[last].fanIn);
+  await apply(last, u.values, u.normalized);
   return trace;
 }
 
@@ -173,63 +220,6 @@ export function readoutGradient(z: Float64Array, batch: DataSplit, shape: Readou
     }
   }
   return delta;
-}
-
-/** ∂L/∂W_l and ∂L/∂b_l, shaped as the network's parameters. */
-export interface Gradients {
-  weights: Float64Array[];
-  biases: Float64Array[];
-}
-
-/** Back-propagates δ at the readout through the traced network to every parameter's gradient. */
-export async function backward(
-  net: Network,
-  activation: BoundActivation,
-  trace: Trace,
-  readoutDelta: Float64Array,
-  rows: number,
-  pace: Pace,
-): Promise<Gradients> {
-  const layers = net.weights.length;
-  const gradients: Gradients = { weights: new Array(layers), biases: new Array(layers) };
-  let delta = readoutDelta;
-  for (let i = layers - 1; i >= 0; i--) {
-    const [fanIn, fanOut] = [net.widths[i], net.widths[i + 1]];
-    const gw = new Float64Array(fanIn * fanOut);
-    const current = delta;
-    await inBlocks(rows, fanIn * fanOut, i + 1, pace, (first, last) =>
-      weightGradientRows(trace.inputs[i], current, gw, first, last, fanIn, fanOut),
-    );
-    scaleBy(gw, net.multipliers[i]);
-    const gb = new Float64Array(fanOut);
-    for (let r = 0; r < rows; r++) for (let j = 0; j < fanOut; j++) gb[j] += current[r * fanOut + j];
-    gradients.weights[i] = gw;
-    gradients.biases[i] = gb;
-    if (i === 0) break;
-    const upstream = new Float64Array(rows * fanIn);
-    await inBlocks(rows, fanIn * fanOut, i + 1, pace, (first, last) =>
-      transposedRows(current, net.weights[i], upstream, first, last, fanIn, fanOut),
-    );
-    const below = trace.pre[i - 1];
-    const c = net.multipliers[i];
-    delta = upstream.map((g, e) => c * g * activation.df(below[e]));
-  }
-  return gradients;
-}
-
-/** The mean loss of a minibatch and its gradient with respect to every parameter. */
-export async function minibatchGradient(
-  net: Network,
-  activation: BoundActivation,
-  batch: DataSplit,
-  shape: ReadoutShape,
-  pace: Pace,
-): Promise<{ loss: number; gradients: Gradients }> {
-  const trace = await forward(net, activation, batch.x, batch.rows, pace);
-  const z = trace.pre[trace.pre.length - 1];
-  const loss = lossSum(z, batch, shape).loss / lossTerms(batch.rows, shape);
-  const delta = readoutGradient(z, batch, shape);
-  return { loss, gradients: await backward(net, activation, trace, delta, batch.rows, pace) };
 }
 
 /** The rows `rows` of a split, gathered in that order: one minibatch. */

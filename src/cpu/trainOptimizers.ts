@@ -9,7 +9,8 @@
  * An update also measures what the history reports of it: ‖ΔW_l‖/‖W_l‖ per layer, and whether every new value is finite.
  */
 import type { OptimizerSpec } from '../lab/trainConfig';
-import type { Gradients, Network } from './trainNetwork';
+import type { Gradients } from './trainBackward';
+import type { Network } from './trainNetwork';
 
 /** The new value of element e of a tensor, given its gradient; `slot` names the tensor's optimizer state. */
 type ElementRule = (slot: number, e: number, value: number, g: number) => number;

@@ -8,6 +8,7 @@
  * so `forward` and `parameters` never see a network halfway through an update.
  */
 import { type BoundActivation, bindActivation } from '../lab/activations';
+import { isReported } from '../lab/architecture';
 import type { ExperimentConfig } from '../lab/config';
 import { type Dataset, makeDataset } from '../lab/datasets';
 import { type Progress, throwIfAborted } from '../lab/engine';
@@ -23,19 +24,11 @@ import {
   type TrainSnapshot,
   trainFactors,
 } from '../lab/training';
-import { advanceWork, trainWidths } from '../lab/trainWork';
+import { advanceWork, trainMatrices } from '../lab/trainWork';
 import { Yielder } from './pace';
+import { type Gradients, minibatchGradient } from './trainBackward';
 import { historyEntry } from './trainEvaluation';
-import {
-  forward,
-  type Gradients,
-  gatherRows,
-  initialNetwork,
-  minibatchGradient,
-  type Network,
-  type Pace,
-  type ReadoutShape,
-} from './trainNetwork';
+import { forward, gatherRows, initialNetwork, type Network, type Pace, type ReadoutShape } from './trainNetwork';
 import { makeOptimizer, type Optimizer } from './trainOptimizers';
 
 type AdvanceOptions = { signal?: AbortSignal; onProgress?: (p: Progress) => void };
@@ -114,14 +107,14 @@ export class CpuTrainingSession implements TrainingSession {
   private closed = false;
 
   constructor(private readonly config: ExperimentConfig) {
-    const widths = trainWidths(config);
+    const matrices = trainMatrices(config);
     this.dataset = makeDataset(config.train.dataset, config.seed);
     this.minibatches = new Minibatches(config.seed, this.dataset.train.rows, config.train.batch);
     this.activation = bindActivation(config.activation, config);
     this.shape = { classes: this.dataset.classes, outputs: this.dataset.outputs };
     this.series = config.sweep.map((_, s) => {
-      const network = initialNetwork(config, s, widths);
-      const factors = trainFactors(config);
+      const network = initialNetwork(config, s, matrices);
+      const factors = trainFactors(config, matrices);
       return {
         network,
         initial: config.train.coordCheck ? cloneNetwork(network) : null,
@@ -160,11 +153,12 @@ export class CpuTrainingSession implements TrainingSession {
   forward(series: number, points: Float64Array, withLayers: boolean): Promise<ForwardValues> {
     return this.serialized(async () => {
       const { network } = this.seriesAt(series);
-      const dim = network.widths[0];
+      const dim = network.matrices[0].fanIn;
       if (points.length % dim !== 0)
         throw new RangeError(`points: ${points.length} numbers are not whole points of ${dim} inputs each`);
       const trace = await forward(network, this.activation, points, points.length / dim, NO_PACE);
-      return { outputs: trace.pre[trace.pre.length - 1], pre: withLayers ? trace.pre : [] };
+      const layers = trace.pre.filter((_, k) => isReported(network.matrices[k]));
+      return { outputs: trace.pre[trace.pre.length - 1], pre: withLayers ? layers : [] };
     });
   }
 

@@ -6,6 +6,7 @@
  * (histogramSet.ts). Results have the CPU engine's shape.
  */
 import { bindActivation } from '../lab/activations';
+import { gpuRefusal, requirePlainMlp } from '../lab/architecture';
 import { batchRows, type ExperimentConfig, inputWidth, pairsInput, parseConfig } from '../lab/config';
 import { makeDataset } from '../lab/datasets';
 import {
@@ -122,8 +123,14 @@ export class GpuEngine implements Engine, Trainer {
   /** Speed in multiply–adds of the tiled product per second (cost.ts): a calibration at first, then finished runs. */
   private costPerSecond: number | null = null;
 
+  refusal(config: ExperimentConfig): string | null {
+    return gpuRefusal(config.architecture);
+  }
+
   async estimate(config: ExperimentConfig, options: SendableOptions = {}): Promise<RunEstimate> {
     if (isGrid(config)) return estimateGrid((c, o) => this.estimate(c, o), config, options);
+    // Its plan would be the plain network's: a run the engine refuses has no estimate either.
+    requirePlainMlp(config.architecture, 'run');
     const { gpu } = await this.connect();
     const resolved = resolveRunOptions(config, options);
     if (resolved.phase) {
@@ -242,6 +249,7 @@ export class GpuEngine implements Engine, Trainer {
 
   private async runNow(config: ExperimentConfig, options: RunOptions): Promise<RunResult> {
     throwIfAborted(options.signal);
+    requirePlainMlp(config.architecture, 'run');
     const started = performance.now();
     const { gpu, kernels } = await this.connect();
     const resolved = resolveRunOptions(config, options);
@@ -291,6 +299,7 @@ export class GpuEngine implements Engine, Trainer {
    */
   async train(config: ExperimentConfig): Promise<TrainingSession> {
     if (isGrid(config)) return trainGrid(this, config);
+    requirePlainMlp(config.architecture, 'train');
     const ready = await this.connect();
     const { gpu, kernels } = ready;
     kernels.backward ??= await compileBackwardKernels(gpu.device);

@@ -30,6 +30,7 @@ import {
   type TrainSnapshot,
   trainFactors,
 } from '../lab/training';
+import { trainMatrices } from '../lab/trainWork';
 import type { GpuContext } from './device';
 import type { Pace } from './job';
 import { BACKWARD_SLOTS, decodeState, FORWARD_SLOTS, STATE } from './layerState';
@@ -353,7 +354,8 @@ export function trainNetwork(
   const activation = bindActivation(config.activation, config);
   const widths = [data.dim, ...new Array(config.depth).fill(config.width), data.outputs];
   const { optimizer } = config.train;
-  const factors = trainFactors(config);
+  // A plain network without normalization (gpuEngine.ts refuses the others): its matrices are its layers.
+  const factors = trainFactors(config, trainMatrices(config));
   const net: TrainNetwork = {
     widths,
     activationId: activation.id,

@@ -95,6 +95,11 @@ export interface ChunkLayer {
   grad?: Partial;
   /** ∂L/∂W_l over the whole trial's rows, merged over the blocks this pass computed: from the last chunk only. */
   weightGrad?: Partial;
+  /** A residual block's stream and branch, and with a backward pass ∂L/∂x_{l+1} and ∂L/∂W_{l,2}. */
+  stream?: Partial;
+  branch?: Partial;
+  streamGrad?: Partial;
+  branchWeightGrad?: Partial;
   /** With a pairs input: the cosines of the chunk's pairs at Z_l. */
   correlation?: Partial;
   flags: RangeFlag[];

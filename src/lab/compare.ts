@@ -21,6 +21,7 @@
 import { bindActivation } from './activations';
 import { compareSpectra, type SpectrumComparison } from './compareSpectra';
 import type { ExperimentConfig } from './config';
+import { normalize } from './normalization';
 import { capturedPairCosines } from './pairs';
 import {
   BACKWARD_QUANTITIES,
@@ -28,6 +29,8 @@ import {
   type LayerStats,
   type Quantity,
   type RangeFlag,
+  RESIDUAL_BACKWARD_QUANTITIES,
+  RESIDUAL_FORWARD_QUANTITIES,
   type RunResult,
 } from './results';
 import { emptyPartial, type Moments, pushValue, toMoments } from './stats';
@@ -55,6 +58,11 @@ export interface LayerComparison {
   /** The same for ∂L/∂Z and ∂L/∂W, when compared (see the header); Infinity where the candidate lacks them. */
   grad?: Record<Statistic, number>;
   weightGrad?: Record<Statistic, number>;
+  /** A residual block's figures, compared like the others when the reference has them. */
+  stream?: Record<Statistic, number>;
+  branch?: Record<Statistic, number>;
+  streamGrad?: Record<Statistic, number>;
+  branchWeightGrad?: Record<Statistic, number>;
   /** |Δ| of the mean cosine of a pairs input (from the captured pairs when statistics come from captured rows). */
   correlation?: number;
   /** Max relative pre-activation difference on captured rows; null when either run has no capture. */
@@ -131,18 +139,27 @@ function momentDifferences(candidate: Moments | undefined, reference: Moments): 
   };
 }
 
-/** Statistics of a captured layer (trial 0), pre and post, in float64. */
+/**
+ * Statistics of a captured layer (trial 0), pre and post, in float64: H = φ(Z), or φ(LN(Z)) row by row in a plain
+ * LayerNorm network (a residual block's H is φ(Z) whatever the norm). BatchNorm networks are never sampled.
+ */
 export function capturedMoments(
   config: ExperimentConfig,
   preActivations: Float64Array,
 ): Record<ForwardQuantity, Moments> {
   const f = bindActivation(config.activation, config).f;
+  const { kind, norm, eps } = config.architecture;
+  const rows = preActivations.length / config.width;
+  const normalized =
+    kind === 'plain' && norm === 'layer'
+      ? normalize('layer', preActivations, rows, config.width, eps).values
+      : preActivations;
   const pre = emptyPartial();
   const post = emptyPartial();
-  for (const z of preActivations) {
+  preActivations.forEach((z, e) => {
     pushValue(pre, z);
-    pushValue(post, f(z));
-  }
+    pushValue(post, f(normalized[e]));
+  });
   return { pre: toMoments(pre), post: toMoments(post) };
 }
 
@@ -217,11 +234,12 @@ export function compareRuns(
           : [refLayer, candLayer];
       const pre = momentDifferences(candStats.pre, refStats.pre);
       const post = momentDifferences(candStats.post, refStats.post);
+      const present = (quantities: readonly Quantity[]) =>
+        quantities.flatMap((q) => (refLayer[q] ? [[q, momentDifferences(candLayer[q], refLayer[q]!)] as const] : []));
+      // A residual block's stream and branch, and every backward figure, are compared where both runs hold all rows.
       const backward =
         statisticsFrom === 'all'
-          ? BACKWARD_QUANTITIES.flatMap((q) =>
-              refLayer[q] ? [[q, momentDifferences(candLayer[q], refLayer[q]!)] as const] : [],
-            )
+          ? present([...RESIDUAL_FORWARD_QUANTITIES, ...BACKWARD_QUANTITIES, ...RESIDUAL_BACKWARD_QUANTITIES])
           : [];
       const where = { series: s, label: refSeries.label, layer: refLayer.layer };
       const compared = [['pre', pre], ['post', post], ...backward] as const;

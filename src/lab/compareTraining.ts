@@ -147,6 +147,17 @@ function entryFigures(
         [`${at} post.meanAbs`, relative(cand.post.meanAbs, ref.post.meanAbs, ref.post.meanAbs), tolerance],
         [`${at} post.meanSq`, relative(cand.post.meanSq, ref.post.meanSq, ref.post.meanSq), tolerance],
       );
+    if (ref.stream && cand.stream)
+      figures.push(
+        [`${at} stream.mean`, relative(cand.stream.mean, ref.stream.mean, Math.sqrt(ref.stream.meanSq)), tolerance],
+        [`${at} stream.meanSq`, relative(cand.stream.meanSq, ref.stream.meanSq, ref.stream.meanSq), tolerance],
+      );
+    // The branch is a term of the stream: its rounding is the stream's size, so the stream's scale is its scale.
+    if (ref.branch && cand.branch && ref.stream)
+      figures.push(
+        [`${at} branch.mean`, relative(cand.branch.mean, ref.branch.mean, Math.sqrt(ref.stream.meanSq)), tolerance],
+        [`${at} branch.meanSq`, relative(cand.branch.meanSq, ref.branch.meanSq, ref.stream.meanSq), tolerance],
+      );
     // Z_t − Z_0 is a difference of two passes: its rounding is the size of Z's, so Z's size is its scale.
     if (ref.delta && cand.delta)
       figures.push(

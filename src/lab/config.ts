@@ -3,6 +3,13 @@
  * Every bad field gives an error naming the field, the value and what is allowed; nothing is silently defaulted.
  */
 import type { ActivationName } from './activations';
+import {
+  ARCHITECTURE_SCHEMA,
+  type ArchitectureConfig,
+  architectureErrors,
+  describeArchitecture,
+  isPlainMlp,
+} from './architecture';
 import { type BiasSpec, parseRandomBias } from './bias';
 import { MAX_ELEMENTS_PER_LAYER, MAX_ORTHOGONAL_WIDTH, scalarFields } from './configFields';
 import { checkGridSize, GRID_FIELDS, type GridAxes, parseGridList, takeLrList } from './configGrid';
@@ -38,6 +45,8 @@ export interface ExperimentConfig {
   train: TrainConfig;
   /** How initialization, layer outputs and learning rates scale with width (parametrization.ts). */
   parametrization: ParametrizationConfig;
+  /** Plain or residual, with or without normalization (architecture.ts). */
+  architecture: ArchitectureConfig;
   /**
    * `width`, `depth` and `train.optimizer.lr` given as lists (grid.ts): every series at every listed value. Null where
    * the field is one number; the field then holds the first entry.
@@ -48,10 +57,11 @@ export interface ExperimentConfig {
 }
 
 /** The config's nested objects, each declared by its typed table (schema.ts): parsed, written to the URL and documented alike. */
-export const NESTED_FIELDS = { train: TRAIN_SCHEMA, parametrization: PARAMETRIZATION_SCHEMA } as const satisfies Record<
-  string,
-  ObjectSpec
->;
+export const NESTED_FIELDS = {
+  train: TRAIN_SCHEMA,
+  parametrization: PARAMETRIZATION_SCHEMA,
+  architecture: ARCHITECTURE_SCHEMA,
+} as const satisfies Record<string, ObjectSpec>;
 export type NestedFieldName = keyof typeof NESTED_FIELDS;
 
 export type ParseResult = { ok: true; config: ExperimentConfig } | { ok: false; errors: ConfigError[] };
@@ -70,6 +80,7 @@ export function defaultConfig(): ExperimentConfig {
     sweep: SEED_SIGMAS.map((sigma) => ({ kind: 'normal', sigma })),
     train: defaultObject(TRAIN_SCHEMA) as unknown as TrainConfig,
     parametrization: defaultObject(PARAMETRIZATION_SCHEMA) as unknown as ParametrizationConfig,
+    architecture: defaultObject(ARCHITECTURE_SCHEMA) as unknown as ArchitectureConfig,
     axes: { width: null, depth: null, lr: null },
   };
 }
@@ -143,6 +154,25 @@ export function parseConfig(raw: unknown): ParseResult {
     'parametrization',
     errors,
   ) as unknown as ParametrizationConfig;
+  config.architecture = parseObject(
+    ARCHITECTURE_SCHEMA,
+    raw.architecture,
+    'architecture',
+    errors,
+  ) as unknown as ArchitectureConfig;
+  errors.push(
+    ...architectureErrors(config.architecture, {
+      widths: config.axes.width ?? [config.width],
+      trainBatch: config.train.batch,
+      datasetSize: config.train.dataset.size,
+    }),
+  );
+  if (!isPlainMlp(config.architecture) && typeof config.bias !== 'number')
+    errors.push({
+      field: 'bias',
+      value: config.bias,
+      allowed: `a number for a ${describeArchitecture(config.architecture)} network: a random bias is drawn per layer of the plain network without normalization only`,
+    });
   const { dataset } = config.train;
   const dim = dataset.kind === 'teacher' ? dataset.dim : 2;
   if (dataset.size * dim > MAX_DATASET_ELEMENTS) {

@@ -26,7 +26,7 @@ export function initializerReference(): string {
   return ['| kind | fields | weights |', '|---|---|---|', ...rows].join('\n');
 }
 
-/** The fields of one of the config's nested objects (`train`, `parametrization`). */
+/** The fields of one of the config's nested objects (`train`, `parametrization`, `architecture`). */
 export function nestedReference(name: NestedFieldName): string {
   const rows = referenceRows(NESTED_FIELDS[name], name).map(([path, allowed, fallback, meaning]) =>
     allowed === '' ? `| *${path}* | | | ${meaning} |` : `| \`${path}\` | ${allowed} | \`${fallback}\` | ${meaning} |`,
@@ -41,6 +41,7 @@ export const LAB_README_TABLES: { name: string; table: () => string }[] = [
   { name: 'train-reference', table: () => nestedReference('train') },
   { name: 'parametrization-reference', table: () => nestedReference('parametrization') },
   { name: 'parametrization-table', table: parametrizationTable },
+  { name: 'architecture-reference', table: () => nestedReference('architecture') },
   { name: 'phase-reference', table: phaseReference },
 ];
 

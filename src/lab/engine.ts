@@ -3,6 +3,7 @@
  * knows which engine it holds; engines that run elsewhere (a Web Worker, a headless browser) are reached through
  * engineProtocol.ts and implement the same interface.
  */
+import { describeArchitecture, isPlainMlp } from './architecture';
 import { batchRows, type ExperimentConfig, formatError, inputWidth, pairsInput } from './config';
 import { MAX_JACOBIAN_WIDTH } from './jacobian';
 import { phaseProblems } from './phase';
@@ -46,6 +47,8 @@ export interface Engine extends Trainer {
   run(config: ExperimentConfig, options?: RunOptions): Promise<RunResult>;
   /** What the run would cost on this engine: its work, memory and time at the engine's measured speed. */
   estimate(config: ExperimentConfig, options?: SendableOptions): Promise<RunEstimate>;
+  /** Why this engine does not compute `config`'s network, as a clause ("the GPU engine does not …"); null if it does. */
+  refusal?(config: ExperimentConfig): string | null;
   dispose(): void;
 }
 
@@ -77,6 +80,14 @@ export function resolveRunOptions(config: ExperimentConfig, options: RunOptions)
   const rows = options.rows ?? Array.from({ length: total }, (_, i) => i);
   const bad = rows.find((r) => !Number.isInteger(r) || r < 0 || r >= total);
   if (bad !== undefined) throw new RangeError(`row ${bad} is outside the batch (0..${total - 1})`);
+  if (config.architecture.norm === 'batch' && total < 2)
+    throw new RangeError(
+      'BatchNorm normalizes each unit over the batch, and this input is one row, which it makes 0 whatever it holds: use a random input batch of 2 rows or more, or architecture.norm "layer"',
+    );
+  if (config.architecture.norm === 'batch' && rows.length !== total)
+    throw new RangeError(
+      'a BatchNorm network normalizes over its whole batch: a run of some of its rows is another network',
+    );
   const captureRows = options.captureRows ?? [];
   const computed = new Set(rows);
   if (captureRows.some((row) => !computed.has(row))) {
@@ -96,6 +107,10 @@ export function resolveRunOptions(config: ExperimentConfig, options: RunOptions)
     throw new RangeError(`histogramBins must be a positive integer, got ${bins}`);
   }
   const jacobian = options.jacobian === true;
+  if (jacobian && !isPlainMlp(config.architecture))
+    throw new RangeError(
+      `the Jacobian's singular values are computed for the plain network without normalization, not a ${describeArchitecture(config.architecture)} one: use architecture.kind "plain" with norm "none"`,
+    );
   const widest = Math.max(config.width, inputWidth(config));
   if (jacobian && widest > MAX_JACOBIAN_WIDTH) {
     throw new RangeError(
@@ -107,6 +122,10 @@ export function resolveRunOptions(config: ExperimentConfig, options: RunOptions)
 
 /** A phase diagram's run: the config must have its grid and a pairs input, and no other option goes with it. */
 function resolvePhase(config: ExperimentConfig, options: RunOptions): ResolvedOptions {
+  if (!isPlainMlp(config.architecture))
+    throw new RangeError(
+      `a phase diagram is computed for the plain network without normalization, not a ${describeArchitecture(config.architecture)} one: use architecture.kind "plain" with norm "none"`,
+    );
   const problems = phaseProblems(config);
   if (problems.length)
     throw new RangeError(`this config has no phase diagram: ${problems.map(formatError).join('; ')}`);

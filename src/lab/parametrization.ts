@@ -10,6 +10,7 @@
  * square root); the multiplier scales the layer's output, Z = multiplier · H·W + b; the learning-rate factors scale the
  * optimizer's lr for that layer's W (SGD and Adam differ), and for its b.
  */
+import type { WeightMatrix } from './architecture';
 import type { ObjectSpec } from './schema';
 
 export type ParametrizationKind = 'standard' | 'ntk' | 'mup';
@@ -89,6 +90,16 @@ export function layerKind(layer: number, depth: number): LayerKind {
   return layer === depth + 1 ? 'readout' : layer === 1 ? 'input' : 'hidden';
 }
 
+/**
+ * A weight matrix's kind by its role (architecture.ts): a residual network's projection reads the data (input), its
+ * branches are n × n (hidden); a plain layer's kind follows its place.
+ */
+export function matrixKind(matrix: Pick<WeightMatrix, 'role' | 'layer'>, depth: number): LayerKind {
+  if (matrix.role === 'projection') return 'input';
+  if (matrix.role === 'branchIn' || matrix.role === 'branchOut') return 'hidden';
+  return layerKind(matrix.layer, depth);
+}
+
 /** The factors applied to one layer, as numbers. */
 export interface LayerFactors {
   /** The initializer's standard deviation is multiplied by this (the variance by its square). */
@@ -112,7 +123,16 @@ export function layerFactors(
   width: number,
   optimizer: 'sgd' | 'adam',
 ): LayerFactors {
-  const kind = layerKind(layer, depth);
+  return kindFactors(p, layerKind(layer, depth), width, optimizer);
+}
+
+/** The factors of a layer of kind `kind`. */
+export function kindFactors(
+  p: ParametrizationConfig,
+  kind: LayerKind,
+  width: number,
+  optimizer: 'sgd' | 'adam',
+): LayerFactors {
   const s = PARAMETRIZATIONS[p.kind][kind];
   const m = width / p.baseWidth;
   const power = (exponent: number) => m ** exponent;

@@ -6,6 +6,7 @@
  * (the cosine of each pair's Z_l); with histograms, each series has "histograms"; with the Jacobian, "jacobian"
  * ({"singularValues", "meanSquare", "min", "max", "p5", "p95", "row"}).
  */
+import type { ArchitectureConfig } from './architecture';
 import { configJson, type ExperimentConfig } from './config';
 import type { Histogram } from './histogram';
 import type { InitSpec } from './initializers';
@@ -20,11 +21,26 @@ import type { Moments, TrialSummary } from './stats';
  */
 export const FORWARD_QUANTITIES = ['pre', 'post'] as const;
 export const BACKWARD_QUANTITIES = ['grad', 'weightGrad'] as const;
+/**
+ * What a residual block adds (src/lab/architecture.ts): forward the stream x_{l+1} and the branch α·F(x_l), backward
+ * ∂L/∂x_{l+1} and ∂L/∂W_{l,2}. Absent from plain networks' results.
+ */
+export const RESIDUAL_FORWARD_QUANTITIES = ['stream', 'branch'] as const;
+export const RESIDUAL_BACKWARD_QUANTITIES = ['streamGrad', 'branchWeightGrad'] as const;
 /** With a pairs input: the cosine of each pair's pre-activations, over the pairs (src/lab/pairs.ts). */
 export const PAIR_QUANTITIES = ['correlation'] as const;
-export const QUANTITIES = [...FORWARD_QUANTITIES, ...BACKWARD_QUANTITIES, ...PAIR_QUANTITIES] as const;
+export const QUANTITIES = [
+  ...FORWARD_QUANTITIES,
+  ...RESIDUAL_FORWARD_QUANTITIES,
+  ...BACKWARD_QUANTITIES,
+  ...RESIDUAL_BACKWARD_QUANTITIES,
+  ...PAIR_QUANTITIES,
+] as const;
 export type ForwardQuantity = (typeof FORWARD_QUANTITIES)[number];
 export type BackwardQuantity = (typeof BACKWARD_QUANTITIES)[number];
+export type ResidualQuantity =
+  | (typeof RESIDUAL_FORWARD_QUANTITIES)[number]
+  | (typeof RESIDUAL_BACKWARD_QUANTITIES)[number];
 export type Quantity = (typeof QUANTITIES)[number];
 
 /**
@@ -53,6 +69,12 @@ export interface LayerStats {
   grad?: TrialSummary;
   /** ∂L/∂W_l, summed over the batch rows. */
   weightGrad?: TrialSummary;
+  /** A residual block's output x_{l+1} and its branch α·F(x_l). */
+  stream?: TrialSummary;
+  branch?: TrialSummary;
+  /** With backward, ∂L/∂x_{l+1} and ∂L/∂W_{l,2} of a residual block. */
+  streamGrad?: TrialSummary;
+  branchWeightGrad?: TrialSummary;
 }
 
 /** Distributions at one layer of trial 0, each over its own data range (src/lab/histogram.ts gives the bin rule). */
@@ -83,6 +105,8 @@ export function placement(series: Partial<GridPlacement>, config: ExperimentConf
 
 export interface SeriesResult extends Partial<GridPlacement> {
   label: string;
+  /** The network this series ran on, where a figure joins runs of several (the page's residual section). */
+  architecture?: ArchitectureConfig;
   init: InitSpec;
   layers: LayerStats[];
   /** Present when the run asked for `histogramBins`. */
@@ -142,6 +166,7 @@ export function resultJson(result: RunResult): object {
       label: s.label,
       init: s.init,
       ...placement(s, result.config),
+      ...(s.architecture ? { architecture: s.architecture } : {}),
       layers: s.layers,
       ...(s.histograms ? { histograms: s.histograms } : {}),
       ...(s.jacobian ? { jacobian: s.jacobian } : {}),
@@ -166,7 +191,10 @@ export function phaseResultJson(result: RunResult): object {
 
 const csvMoments = (m: Moments) => [m.mean, m.var, m.meanSq];
 
-/** CSV: one row per series, layer and quantity (pre, post, and grad, weightGrad when present), with trial min/max. */
+/**
+ * CSV: one row per series, layer and quantity (pre, post; stream, branch for a residual network; grad, weightGrad and
+ * streamGrad, branchWeightGrad when present), with trial min/max.
+ */
 export function resultCsv(result: RunResult): string {
   const header = 'series,layer,quantity,mean,var,meanSq,minVar,maxVar,flags';
   const rows = result.series.flatMap((s) =>

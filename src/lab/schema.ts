@@ -25,7 +25,16 @@ export interface BooleanSpec {
   default: boolean;
   description: string;
 }
-export type ValueSpec = NumberSpec | EnumSpec | BooleanSpec;
+/** A number in a range, or one of a few named texts that stand for a number computed later (`"1/sqrt(depth)"`). */
+export interface NumberOrTextSpec {
+  type: 'numberOrText';
+  default: number | string;
+  min: number;
+  max: number;
+  texts: readonly string[];
+  description: string;
+}
+export type ValueSpec = NumberSpec | EnumSpec | BooleanSpec | NumberOrTextSpec;
 
 export interface VariantSpec {
   type: 'variant';
@@ -43,6 +52,8 @@ export interface ObjectSpec {
 function allowedText(spec: ValueSpec): string {
   if (spec.type === 'enum') return `one of ${spec.values.map((v) => `"${v}"`).join(', ')}`;
   if (spec.type === 'boolean') return 'true or false';
+  if (spec.type === 'numberOrText')
+    return `a number from ${spec.min} to ${spec.max}, or ${spec.texts.map((t) => `"${t}"`).join(', ')}`;
   const kind = spec.type === 'int' ? 'an integer' : 'a number';
   return `${kind} ${spec.exclusiveMin ? 'above' : 'from'} ${spec.min} ${spec.exclusiveMin ? 'and at most' : 'to'} ${spec.max}`;
 }
@@ -55,6 +66,9 @@ function parseValue(spec: ValueSpec, raw: unknown, path: string, errors: ConfigE
       errors.push({ field: path, value: raw, allowed: allowedText(spec) });
   } else if (spec.type === 'boolean') {
     if (typeof raw !== 'boolean') errors.push({ field: path, value: raw, allowed: allowedText(spec) });
+  } else if (spec.type === 'numberOrText') {
+    if (typeof raw !== 'string' || !spec.texts.includes(raw))
+      checkNumber(path, raw, (x) => x >= spec.min && x <= spec.max, allowedText(spec), errors);
   } else {
     const inRange = (x: number) =>
       (spec.type === 'number' || Number.isInteger(x)) &&

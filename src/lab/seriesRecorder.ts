@@ -45,10 +45,14 @@ export class SeriesRecorder {
         layer: i + 1,
         ...summary('pre'),
         ...summary('post'),
+        ...summary('stream'),
+        ...summary('branch'),
         ...summary('correlation'),
         flags: r.flags,
         ...summary('grad'),
         ...summary('weightGrad'),
+        ...summary('streamGrad'),
+        ...summary('branchWeightGrad'),
       } as LayerStats;
     });
   }

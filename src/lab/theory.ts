@@ -15,6 +15,10 @@
  *   E[δ_L²] = E[φ'(Z_L)²],  E[δ_l²] = n_{l+1}·v_{l+1}·E[δ_{l+1}²]·E[φ'(Z_l)²]   (ReLU: E[g_{l−1}²] = (n·v/2)·E[g_l²]),
  * and ∂L/∂W_l = H_{l−1}ᵀ·δ_l, a sum over the batch's rows of independent zero-mean terms: E[(∂L/∂W_l)²] =
  * rows·E[H_{l−1}²]·E[δ_l²].
+ *
+ * With normalization, H_l = φ(N(Z_l)) and φ reads the law theoryBasics.ts's normalizedLaw gives (variance s/(s + ε)),
+ * and δ_l gains N's factor 1/(s + ε): the forward signal forgets the weights' scale, the gradients do not. Nothing is
+ * exact then. Residual networks have their own recursion (residualTheory.ts).
  */
 
 import { activationMoments } from './activationMoments';
@@ -23,73 +27,39 @@ import { biasMean, biasVariance, isZeroBias } from './bias';
 import { batchRows, type ExperimentConfig, inputWidth, pairsInput } from './config';
 import { distributionVariance, type InitSpec, initLabel, weightDistribution } from './initializers';
 import { type PairMoments, pairLayer } from './meanField';
-import { inputSecondMoment } from './sampling';
+import { residualTheory } from './residualTheory';
 import type { Moments } from './stats';
+import { centered, inputNormSq, moments, normalizedLaw, type TheorySeries, unavailableTheory } from './theoryBasics';
 
 export { type ActivationMoments, activationMoments } from './activationMoments';
-
-export interface TheoryLayer {
-  layer: number;
-  pre: Moments;
-  post: Moments;
-  /** ∂L/∂Z_l. */
-  grad: Moments;
-  /** ∂L/∂W_l. */
-  weightGrad: Moments;
-  /** With a pairs input: the mean-field correlation c_l of a pair's pre-activations (meanField.ts), as its mean. */
-  correlation?: Moments;
-}
-
-export interface TheorySeries {
-  label: string;
-  init: InitSpec;
-  /** Empty when no random-weight theory applies (constant non-zero weights: every unit computes the same thing). */
-  layers: TheoryLayer[];
-  /** True when pre.meanSq is exact at any width (homogeneous φ, zero bias); otherwise everything is mean field. */
-  exactSecondMoment: boolean;
-  /** Why `layers` is empty, for the page; absent otherwise. */
-  unavailable?: string;
-}
-
-const moments = (mean: number, meanSq: number): Moments => ({ mean, var: Math.max(0, meanSq - mean * mean), meanSq });
-const centered = (meanSq: number): Moments => ({ mean: 0, var: meanSq, meanSq });
-
-/** ‖x‖² of one input row: exact for fixed values, its expectation for a random batch. */
-function inputNormSq(config: ExperimentConfig): number {
-  const input = config.input;
-  return 'values' in input
-    ? input.values.reduce((s, x) => s + x * x, 0)
-    : input.width * inputSecondMoment[input.distribution];
-}
+export type { TheoryLayer, TheorySeries } from './theoryBasics';
 
 function seriesTheory(config: ExperimentConfig, spec: InitSpec, phi: BoundActivation): TheorySeries {
   const label = initLabel(spec);
   const fanIns = Array.from({ length: config.depth }, (_, i) => (i === 0 ? inputWidth(config) : config.width));
   const dists = fanIns.map((fanIn) => weightDistribution(spec, fanIn, config.width));
-  const exactSecondMoment = phi.homogeneous && isZeroBias(config.bias);
+  const { norm } = config.architecture;
+  const exactSecondMoment = phi.homogeneous && isZeroBias(config.bias) && norm === 'none';
   const [biasShift, biasSpread] = [biasMean(config.bias), biasVariance(config.bias)];
-  if (dists.some((d) => d.shape === 'constant' && d.scale !== 0)) {
-    return {
-      label,
-      init: spec,
-      layers: [],
-      exactSecondMoment: false,
-      unavailable: 'constant weights are not random: every unit of a layer computes the same value',
-    };
-  }
+  const unavailable = unavailableTheory(dists);
+  if (unavailable) return { label, init: spec, layers: [], exactSecondMoment: false, unavailable };
   const v = dists.map(distributionVariance);
   const forward: { pre: Moments; post: Moments; derivativeMeanSq: number; inputMeanSq: number }[] = [];
   let previousNormSq = inputNormSq(config);
+  // BatchNorm's variance of a unit over the batch: the rows' common mean of H_{l−1} and a unit's bias leave it.
+  let previousBatchSq = previousNormSq;
   for (let l = 0; l < config.depth; l++) {
     const preVariance = v[l] * previousNormSq + biasSpread;
-    const a = activationMoments(phi, biasShift, preVariance);
+    const n = normalizedLaw(config, biasShift, preVariance, v[l] * previousBatchSq);
+    const a = activationMoments(phi, n.mean, n.variance);
     forward.push({
       pre: { mean: biasShift, var: preVariance, meanSq: preVariance + biasShift ** 2 },
       post: moments(a.mean, a.meanSq),
-      derivativeMeanSq: a.derivativeMeanSq,
+      derivativeMeanSq: a.derivativeMeanSq * n.backward,
       inputMeanSq: previousNormSq / fanIns[l],
     });
     previousNormSq = config.width * a.meanSq;
+    previousBatchSq = config.width * (a.meanSq - a.mean ** 2);
   }
   const gradMeanSq = new Array<number>(config.depth);
   gradMeanSq[config.depth - 1] = forward[config.depth - 1].derivativeMeanSq;
@@ -133,5 +103,6 @@ function pairCorrelations(
 /** Predicted per-layer moments, forward and backward, for every series of a config. */
 export function theoryCurves(config: ExperimentConfig): TheorySeries[] {
   const phi = bindActivation(config.activation, config);
-  return config.sweep.map((spec) => seriesTheory(config, spec, phi));
+  const theory = config.architecture.kind === 'residual' ? residualTheory : seriesTheory;
+  return config.sweep.map((spec) => theory(config, spec, phi));
 }

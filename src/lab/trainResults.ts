@@ -51,6 +51,12 @@ export const TRAIN_CSV_COLUMNS = [
   'deltaMeanSq',
   'weightGradMeanSq',
   'updateRatio',
+  'streamMean',
+  'streamVar',
+  'streamMeanSq',
+  'branchMean',
+  'branchVar',
+  'branchMeanSq',
   'flags',
 ] as const;
 
@@ -69,6 +75,8 @@ export function trainResultCsv(result: TrainResult): string {
           ...[entry.step, entry.trainLoss, entry.trainAccuracy, entry.testLoss, entry.testAccuracy, l.layer].map(cell),
           ...[l.pre.mean, l.pre.var, l.pre.meanSq, l.pre.meanAbs, l.post?.meanAbs, l.post?.meanSq].map(cell),
           ...[l.delta?.meanAbs, l.delta?.meanSq, l.weightGrad.meanSq, l.updateRatio].map(cell),
+          ...[l.stream?.mean, l.stream?.var, l.stream?.meanSq].map(cell),
+          ...[l.branch?.mean, l.branch?.var, l.branch?.meanSq].map(cell),
           l.flags.map((f) => `${f.quantity}:${f.kind}:${f.precision}`).join(' '),
         ].join(','),
       ),

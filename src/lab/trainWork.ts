@@ -7,32 +7,33 @@
  * The time comes from the engine's measured speed at its forward product (Engine.estimate): one speed per engine,
  * measured once, for the experiments and training alike.
  */
+import { trainedMatrices, type WeightMatrix } from './architecture';
 import type { ExperimentConfig } from './config';
 import type { Engine } from './engine';
 import { gridCells } from './grid';
 import { datasetShape, type TrainConfig } from './trainConfig';
 import { estimateRun, type RunEstimate } from './work';
 
-/** Units of every layer of the trained network: n_0 (the dataset's inputs), depth × width, then the readout. */
-export function trainWidths(config: ExperimentConfig): number[] {
+/** The trained network's weight matrices (architecture.ts): the config's network on the dataset's inputs, and the readout. */
+export function trainMatrices(config: ExperimentConfig): WeightMatrix[] {
   const { dim, outputs } = datasetShape(config.train.dataset);
-  return [dim, ...new Array<number>(config.depth).fill(config.width), outputs];
+  return trainedMatrices(config.architecture, dim, config.width, config.depth, outputs);
 }
 
 /** Multiply–adds of one row through the whole network. */
-export function forwardPerRow(widths: number[]): number {
-  return widths.slice(1).reduce((sum, units, l) => sum + widths[l] * units, 0);
+export function forwardPerRow(matrices: WeightMatrix[]): number {
+  return matrices.reduce((sum, m) => sum + m.fanIn * m.fanOut, 0);
 }
 
-/** One minibatch forward and back: the work of an update. */
+/** One minibatch forward and back: the work of an update (the first matrix passes no gradient to the data). */
 export function minibatchWork(config: ExperimentConfig): number {
-  const widths = trainWidths(config);
-  return config.train.batch * (3 * forwardPerRow(widths) - widths[0] * widths[1]);
+  const matrices = trainMatrices(config);
+  return config.train.batch * (3 * forwardPerRow(matrices) - matrices[0].fanIn * matrices[0].fanOut);
 }
 
 /** One history entry: both sets forward, and the next update's minibatch gradient. */
 export function entryWork(config: ExperimentConfig): number {
-  return config.train.dataset.size * forwardPerRow(trainWidths(config)) + minibatchWork(config);
+  return config.train.dataset.size * forwardPerRow(trainMatrices(config)) + minibatchWork(config);
 }
 
 /** History entries taken at steps first … last (training.ts's evaluationSteps, counted without listing them). */

@@ -6,7 +6,13 @@
  * one unit per class (or per regression output). Every W_l, the readout's included, is [n_{l−1} × n_l] and drawn by
  * the series' initializer with fan_in = n_{l−1} and fan_out = n_l — the readout's fan_in is the width and its fan_out
  * the outputs — from the weights stream at {seed, series, trial 0, layer l} (src/lab/sampling.ts); every bias starts
- * at the config's `bias`. The loss is PyTorch's: CrossEntropyLoss (the batch's mean of −log softmax(Z_{L+1})[label])
+ * at the config's `bias`. Another `architecture` (src/lab/architecture.ts) trains its own network the same way: with
+ * normalization H_l = φ(N(Z_l)); a residual network trains W_in, each block's W_{l,1} and W_{l,2} and the readout
+ * (reading φ(N(x_{L+1}))), each matrix at its own address (the readout's the last) and with its own bias, and its
+ * layers below are its blocks: Z_l is the block's Z_{l,1}, H_l = φ(Z_{l,1}), `weightGrad` and `updateRatio` are
+ * W_{l,1}'s, and `stream` and `branch` hold the moments of x_{l+1} and α·Z_{l,2} (W_in and W_{l,2} train, unreported). BatchNorm normalizes a
+ * minibatch by its own statistics in an update, and a whole set as one batch in an evaluation (training mode
+ * always). The loss is PyTorch's: CrossEntropyLoss (the batch's mean of −log softmax(Z_{L+1})[label])
  * for classes, MSELoss (the mean over all elements of (Z_{L+1} − y)², no ½) for regression. Update u (1-based) uses
  * minibatch u − 1 of minibatches.ts and the optimizer of trainConfig.ts, on the weights and the biases alike.
  *
@@ -27,9 +33,10 @@
  * measured). The outcome says k, and no entry after the last finite one is recorded, so nothing non-finite is ever
  * plotted; the series' parameters stay as update k left them (the export's W_final may then hold NaN or ±Infinity).
  */
+import type { WeightMatrix } from './architecture';
 import type { ExperimentConfig } from './config';
 import type { InitSpec } from './initializers';
-import { type LayerFactors, layerFactors } from './parametrization';
+import { kindFactors, type LayerFactors, matrixKind } from './parametrization';
 import type { Progress } from './progress';
 import type { GridPlacement, RangeFlag } from './results';
 import type { Moments } from './stats';
@@ -46,6 +53,9 @@ export interface TrainLayerRecord {
   pre: Moments & { meanAbs: number };
   post: CoordinateSize | null;
   delta?: CoordinateSize;
+  /** A residual block's stream x_{l+1} and its branch α·Z_{l,2} over the training set. */
+  stream?: Moments;
+  branch?: Moments;
   weightGrad: { meanSq: number };
   updateRatio: number | null;
   flags: RangeFlag[];
@@ -150,16 +160,22 @@ export function entryIsFinite(entry: TrainHistoryEntry): boolean {
     if (!flagged('weightGrad')) figures.push(l.weightGrad.meanSq);
     figures.push(l.updateRatio ?? 0, l.post?.meanAbs ?? 0, l.post?.meanSq ?? 0);
     figures.push(l.delta?.meanAbs ?? 0, l.delta?.meanSq ?? 0);
+    figures.push(l.stream?.mean ?? 0, l.stream?.var ?? 0, l.stream?.meanSq ?? 0);
+    figures.push(l.branch?.mean ?? 0, l.branch?.var ?? 0, l.branch?.meanSq ?? 0);
   }
   return figures.every(Number.isFinite);
 }
 
-/** Each layer's parametrization factors in the trained network, layer l at index l − 1 (the readout last). */
-export function trainFactors(config: ExperimentConfig): LayerFactors[] {
+/**
+ * Each matrix's parametrization factors in the trained network (trainWork.ts's trainMatrices, the readout last): by
+ * its role (parametrization.ts's matrixKind), so a plain layer's follow its place and a residual branch counts as hidden.
+ */
+export function trainFactors(
+  config: ExperimentConfig,
+  matrices: Pick<WeightMatrix, 'role' | 'layer'>[],
+): LayerFactors[] {
   const { parametrization, depth, width } = config;
-  return Array.from({ length: depth + 1 }, (_, i) =>
-    layerFactors(parametrization, i + 1, depth, width, config.train.optimizer.kind),
-  );
+  return matrices.map((m) => kindFactors(parametrization, matrixKind(m, depth), width, config.train.optimizer.kind));
 }
 
 /** The outcome the history shows, given the step a series diverged at (null if it did not). */

@@ -28,7 +28,9 @@ export interface VerificationPlan {
 
 export function verificationPlan(config: ExperimentConfig, backward = false, jacobian = false): VerificationPlan {
   const rows = batchRows(config);
-  const sampled = rows > VERIFIED_ROWS && runWork(config, backward) > REFERENCE_FULL_WORK;
+  // BatchNorm couples the rows, so the reference computes them all.
+  const sampled =
+    rows > VERIFIED_ROWS && runWork(config, backward) > REFERENCE_FULL_WORK && config.architecture.norm !== 'batch';
   const count = Math.min(rows, VERIFIED_ROWS);
   // A pairs input is checked on whole pairs (the batch is even, so is count): their cosines are compared too.
   const captureRows = pairsInput(config)

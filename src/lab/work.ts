@@ -3,6 +3,7 @@
  * plan, time from the engine's measured speed. Used before a run (the terminal's estimate and its --yes threshold,
  * the page's estimate beside Run), for progress, and for the reference's verification plan.
  */
+import { macsPerRow } from './architecture';
 import { batchRows, type ExperimentConfig, inputWidth } from './config';
 
 /** A backward pass adds two products per layer, δ·Wᵀ and Hᵀ·δ. */
@@ -13,7 +14,7 @@ export const CONFIRM_SECONDS = 3600;
 /** Multiply–adds of one forward pass over every series and trial: the work estimate for progress and thresholds. */
 export function forwardWork(config: ExperimentConfig): number {
   const rows = batchRows(config);
-  const perTrial = rows * (inputWidth(config) * config.width + (config.depth - 1) * config.width * config.width);
+  const perTrial = rows * macsPerRow(config.architecture, inputWidth(config), config.width, config.depth);
   return perTrial * config.trials * config.sweep.length;
 }
 

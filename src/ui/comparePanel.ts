@@ -17,6 +17,10 @@ const QUANTITY_NAMES = {
   post: 'H',
   grad: '∂L/∂Z',
   weightGrad: '∂L/∂W',
+  stream: 'x',
+  branch: 'α·F(x)',
+  streamGrad: '∂L/∂x',
+  branchWeightGrad: '∂L/∂W₂',
   correlation: 'cos(Z_a, Z_b)',
 } as const;
 

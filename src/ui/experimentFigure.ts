@@ -3,7 +3,7 @@
  * says what the lines and the band are, a table under each chart, the engine that produced it, and its exports.
  */
 import { type Quantity, type RunResult, resultCsv, resultJson } from '../lab/results';
-import { theoryCurves } from '../lab/theory';
+import { type TheorySeries, theoryCurves } from '../lab/theory';
 import { download, downloadText, el, tableRegion } from './dom';
 import { renderLayerTable } from './layerTable';
 import { registerResult } from './testHooks';
@@ -62,10 +62,12 @@ export class ExperimentFigure {
     );
   }
 
-  /** `substitution`: why another engine than the chosen one produced this result, said beside the engine's name. */
-  show(result: RunResult, substitution = ''): void {
+  /**
+   * `substitution`: why another engine than the chosen one produced this result, said beside the engine's name;
+   * `theory`: each series' prediction, where the series are not all of `result.config` (a joined result).
+   */
+  show(result: RunResult, substitution = '', theory: TheorySeries[] = theoryCurves(result.config)): void {
     this.result = result;
-    const theory = theoryCurves(result.config);
     this.key.textContent = chartKey(result.config.trials);
     this.key.hidden = result.config.trials === 1;
     this.charts.forEach((chart) => {

@@ -11,7 +11,7 @@ import { drawHiking } from './hikingFigure';
 import { LazySections } from './lazySections';
 import { Presentation } from './lecture';
 import { renderMath } from './math';
-import { type Job, jobWork, Runner, type RunStatus } from './runner';
+import { type Job, jobWork, partJobId, Runner, type RunStatus, runningEngine } from './runner';
 import { createSections, type Section } from './sections';
 import { registerEngine } from './testHooks';
 import { TrainingSection } from './trainingSection';
@@ -41,13 +41,21 @@ function plan(sections: Section[], state: LabState, engines: EngineSet, lazy: La
       return [];
     }
     const onCpu = section.engine === 'cpu';
+    const job = {
+      options: section.options?.(state),
+      engine: onCpu ? engines.cpu : chosen,
+      fallback: onCpu ? undefined : engines.cpu,
+    };
+    // A part's result is drawn by its section's own job, which runs after it.
+    const parts = (section.parts?.(state) ?? []).map(
+      (part): Job => ({ ...job, id: partJobId(section.id, part.id), config: part.config, done: () => undefined }),
+    );
     return [
+      ...parts,
       {
+        ...job,
         id: section.id,
         config: section.config(state),
-        options: section.options?.(state),
-        engine: onCpu ? engines.cpu : chosen,
-        fallback: onCpu ? undefined : engines.cpu,
         done: (result, substitution, resultOf) => section.figure.show(result, substitution, resultOf),
       },
     ];
@@ -57,7 +65,7 @@ function plan(sections: Section[], state: LabState, engines: EngineSet, lazy: La
 /** The plan's cost beside Run, from each engine's measured speed; `stillCurrent` drops an answer that came too late. */
 async function showEstimate(jobs: Job[], stillCurrent: () => boolean): Promise<void> {
   try {
-    const estimates = await Promise.all(jobs.map((j) => j.engine.estimate(j.config, j.options)));
+    const estimates = await Promise.all(jobs.map((j) => runningEngine(j).estimate(j.config, j.options)));
     if (!stillCurrent()) return;
     const macs = estimates.reduce((sum, e) => sum + e.macs, 0);
     const seconds = estimates.reduce((sum, e) => sum + e.seconds, 0);

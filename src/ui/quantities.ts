@@ -19,6 +19,10 @@ export const quantityInfo: Record<Quantity, QuantityInfo> = {
   post: { statistic: 'var', symbol: 'Var(H)' },
   grad: { statistic: 'meanSq', symbol: 'E[(∂L/∂Z)²]' },
   weightGrad: { statistic: 'meanSq', symbol: 'E[(∂L/∂W)²]' },
+  stream: { statistic: 'meanSq', symbol: 'E[x²]' },
+  branch: { statistic: 'meanSq', symbol: 'E[(α·F(x))²]' },
+  streamGrad: { statistic: 'meanSq', symbol: 'E[(∂L/∂x)²]' },
+  branchWeightGrad: { statistic: 'meanSq', symbol: 'E[(∂L/∂W₂)²]' },
   correlation: { statistic: 'mean', symbol: 'c = cos(Z_a, Z_b)' },
 };
 

@@ -16,6 +16,9 @@ import { drawHeDerivation, heDerivationConfig } from './heDerivation';
 import { IsometryPanel } from './isometryFigure';
 import { setLive } from './liveText';
 import { type LoadNetwork, PhaseMap } from './phaseFigure';
+import { DEPTH_FIGURES, layerNormSweepConfig, NETWORK_VARIANTS, variantConfig } from './residualConfigs';
+import { DepthFigure } from './residualFigure';
+import { layerNormSweep } from './residualSentences';
 import {
   BACKWARD_DRAWS,
   BACKWARD_SWEEP,
@@ -67,6 +70,11 @@ export interface Section {
   /** Whether the section runs in this state; absent: always. */
   active?(state: LabState, gpuAvailable: boolean): boolean;
   config(state: LabState): ExperimentConfig;
+  /**
+   * Runs planned just before this one, whose results the figure draws beside this one's: job ids partJobId(id, part), the
+   * same engine and options. A figure that joins networks of different architectures needs one run per network.
+   */
+  parts?(state: LabState): { id: string; config: ExperimentConfig }[];
   options?(state: LabState): SendableOptions;
   figure: SectionFigure;
 }
@@ -78,6 +86,10 @@ const drawInto = (id: string, draw: (host: HTMLElement, result: RunResult) => vo
 /** Said beside the engine's name on the figures of many small networks that always run on the CPU engine. */
 const MANY_NETWORKS =
   'Many small networks: the CPU engine draws them faster than a GPU, which would wait for the device at every layer of each.';
+
+/** Said beside the engine's name on the residual and normalization figures. */
+const CPU_ONLY_NETWORKS =
+  'The CPU engine computes these networks: the GPU engine does not compute residual or normalized networks yet.';
 
 /** A figure whose section's sentences follow its result; `panel` is the reader's own config (the first experiment's). */
 function withProse(
@@ -218,6 +230,7 @@ export function createSections(gpuAvailable: boolean, onCompare: () => void, onL
       figure: new CorrelationFigure(byId('correlations-figure')),
     },
     ...signalSections(onLoad),
+    ...residualSections(),
   ];
 }
 
@@ -253,5 +266,46 @@ function signalSections(onLoad: LoadNetwork): Section[] {
         figure: new IsometryPanel(`isometry-${activation}`, byId(`isometry-${activation}`)),
       }),
     ),
+  ];
+}
+
+/** Residual connections and normalization: the two depth figures, each joining its networks, and LayerNorm's σ sweep. */
+function residualSections(): Section[] {
+  return [
+    ...DEPTH_FIGURES.map(
+      ({ id, norm }): Section => ({
+        id,
+        lazy: true,
+        section: 'residual',
+        engine: 'cpu',
+        config: (state) => variantConfig(state.config, NETWORK_VARIANTS[NETWORK_VARIANTS.length - 1], norm),
+        parts: (state) =>
+          NETWORK_VARIANTS.slice(0, -1).map((v) => ({ id: v.id, config: variantConfig(state.config, v, norm) })),
+        figure: new DepthFigure(
+          id,
+          `${norm === 'none' ? 'Without' : 'With LayerNorm'}: E[x²] per block`,
+          CPU_ONLY_NETWORKS,
+        ),
+      }),
+    ),
+    {
+      id: 'layernorm-sweep',
+      lazy: true,
+      section: 'residual',
+      engine: 'cpu',
+      // LayerNorm of a single unit is 0 whatever it holds.
+      active: (state) => state.config.width >= 2,
+      config: (state) => layerNormSweepConfig(state.config),
+      options: () => ({ backward: true }),
+      figure: withProse(
+        new ExperimentFigure('layernorm-sweep', byId('layernorm-sweep-figure'), {
+          pre: 'With LayerNorm: Var(Z) per layer',
+          post: 'With LayerNorm: Var(H) per layer',
+          grad: 'With LayerNorm: E[(∂L/∂Z)²] per layer',
+        }),
+        (result) => setLive('layernorm-sweep-result', layerNormSweep(result)),
+        CPU_ONLY_NETWORKS,
+      ),
+    },
   ];
 }

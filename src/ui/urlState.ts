@@ -133,6 +133,8 @@ const PARSE_BY_TYPE: Record<string, (text: string) => unknown> = {
   boolean: booleanText,
   int: scalar,
   number: scalar,
+  // "0.5" as a number, "1/sqrt(depth)" as its text.
+  numberOrText: scalar,
 };
 
 const PARSERS: Record<string, (text: string) => unknown> = {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { backward, type ForwardTrace, outputGradient } from '../../src/cpu/backward';
+import { outputGradient } from '../../src/cpu/backward';
 import { CpuEngine } from '../../src/cpu/cpuEngine';
 import { affine, inputMatrix } from '../../src/cpu/layers';
+import { backwardTrial } from '../../src/cpu/networkBackward';
+import type { PlainTraceLayer } from '../../src/cpu/networkForward';
 import { type ActivationName, type BoundActivation, bindActivation } from '../../src/lab/activations';
 import { defaultConfig, type ExperimentConfig } from '../../src/lab/config';
 import { weightDistribution } from '../../src/lab/initializers';
@@ -30,16 +32,35 @@ function lossFrom(from: number, z: Float64Array, phi: BoundActivation, ws: Float
   return h.reduce((s, v, e) => s + g[e] * v, 0);
 }
 
-function trace(phi: BoundActivation, ws: Float64Array[]): ForwardTrace {
-  const t: ForwardTrace = { inputs: [], pre: [], weights: ws, fanIns };
+function trace(phi: BoundActivation, ws: Float64Array[]): PlainTraceLayer[] {
+  const t: PlainTraceLayer[] = [];
   let h = x;
   for (let l = 0; l < DEPTH; l++) {
-    t.inputs.push(h);
     const z = affine(h, ws[l], ROWS, fanIns[l], WIDTH, BIAS);
-    t.pre.push(z);
+    t.push({ input: h, weights: ws[l], fanIn: fanIns[l], pre: z, normalized: null });
     h = z.map(phi.f);
   }
   return t;
+}
+
+/** The plain network's ∂L/∂Z_l and ∂L/∂W_l from networkBackward.ts. */
+function backward(
+  layers: PlainTraceLayer[],
+  gradient: Float64Array,
+  phi: BoundActivation,
+  rows: number,
+  width: number,
+) {
+  const context = {
+    activation: phi,
+    architecture: defaultConfig().architecture,
+    alpha: 1,
+    rows,
+    width,
+    forward: layers.map(() => ({})),
+  };
+  const measured = backwardTrial(context, { kind: 'plain', layers }, gradient);
+  return { pre: measured.map((m) => m[0].values), weights: measured.map((m) => m[1].values) };
 }
 
 const loss = (phi: BoundActivation, ws: Float64Array[]) =>
@@ -60,7 +81,7 @@ describe('CPU backward pass against central finite differences of L = Σ g_L ⊙
       for (let l = 0; l < DEPTH; l++) {
         for (let e = 0; e < ROWS * WIDTH; e++) {
           const shifted = (d: number) => {
-            const z = Float64Array.from(t.pre[l]);
+            const z = Float64Array.from(t[l].pre);
             z[e] += d;
             return lossFrom(l, z, phi, weights);
           };
@@ -96,7 +117,7 @@ describe('CpuEngine with backward', () => {
     const result = await engine.run(config, { backward: true });
     const rows = [0, 1, 2, 3, 4];
     const phi = bindActivation('tanh', config);
-    const t: ForwardTrace = { inputs: [], pre: [], weights: [], fanIns: [] };
+    const t: PlainTraceLayer[] = [];
     let h = inputMatrix(config, 0, rows);
     for (let l = 1; l <= 3; l++) {
       const fanIn = l === 1 ? 3 : 6;
@@ -107,10 +128,7 @@ describe('CpuEngine with backward', () => {
         6,
       );
       const z = affine(h, w, 5, fanIn, 6, 0.2);
-      t.inputs.push(h);
-      t.pre.push(z);
-      t.weights.push(w);
-      t.fanIns.push(fanIn);
+      t.push({ input: h, weights: w, fanIn, pre: z, normalized: null });
       h = z.map(phi.f);
     }
     const grads = backward(t, outputGradient(4, 0, 3, rows, 6), phi, 5, 6);

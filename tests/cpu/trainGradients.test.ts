@@ -4,9 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/cpu/cpuEngine';
-import { minibatchGradient, type Network, type Pace, type ReadoutShape } from '../../src/cpu/trainNetwork';
+import { minibatchGradient } from '../../src/cpu/trainBackward';
+import type { Network, Pace, ReadoutShape } from '../../src/cpu/trainNetwork';
 import { type ActivationName, bindActivation } from '../../src/lab/activations';
-import { type ExperimentConfig, formatError, parseConfig } from '../../src/lab/config';
+import { type ArchitectureConfig, trainedMatrices, type WeightMatrix } from '../../src/lab/architecture';
+import { defaultConfig, type ExperimentConfig, formatError, parseConfig } from '../../src/lab/config';
 import type { DataSplit } from '../../src/lab/datasets';
 import { makeDataset } from '../../src/lab/datasets';
 import { Minibatches } from '../../src/lab/minibatches';
@@ -16,13 +18,31 @@ const NO_PACE: Pace = async () => {};
 /** A smooth pseudo-random number from an index, so that inputs and weights are fixed without a stream. */
 const wave = (i: number, scale = 1) => scale * Math.sin(1.37 * i + 0.4) * Math.cos(0.71 * i);
 
-function tinyNetwork(widths: number[], multipliers = widths.slice(1).map(() => 1)): Network {
+/** A plain network of the given widths (they may differ from layer to layer), the last its readout. */
+function plainMatrices(widths: number[]): WeightMatrix[] {
+  return widths.slice(1).map((fanOut, l) => ({
+    role: l === widths.length - 2 ? 'readout' : 'hidden',
+    address: l + 1,
+    fanIn: widths[l],
+    fanOut,
+    zero: false,
+    layer: l + 1,
+  }));
+}
+
+function tinyNetwork(
+  matrices: WeightMatrix[],
+  multipliers = matrices.map(() => 1),
+  architecture: ArchitectureConfig = defaultConfig().architecture,
+): Network {
   let k = 0;
   return {
-    widths,
-    weights: widths.slice(1).map((out, l) => Float64Array.from({ length: widths[l] * out }, () => wave(k++, 0.9))),
-    biases: widths.slice(1).map((out) => Float64Array.from({ length: out }, () => wave(k++, 0.2))),
+    matrices,
+    weights: matrices.map((m) => Float64Array.from({ length: m.fanIn * m.fanOut }, () => wave(k++, 0.9))),
+    biases: matrices.map((m) => Float64Array.from({ length: m.fanOut }, () => wave(k++, 0.2))),
     multipliers,
+    architecture,
+    alpha: 0.7,
   };
 }
 
@@ -42,7 +62,13 @@ const STEP = 1e-5;
 const FINITE_DIFFERENCE_TOLERANCE = 1e-7;
 
 describe('the CPU trainer back-propagates the exact gradient of its loss', () => {
-  const cases: { activation: ActivationName; shape: ReadoutShape; loss: string; multipliers?: number[] }[] = [
+  const cases: {
+    activation: ActivationName;
+    shape: ReadoutShape;
+    loss: string;
+    multipliers?: number[];
+    architecture?: Partial<ArchitectureConfig>;
+  }[] = [
     { activation: 'tanh', shape: { classes: 3, outputs: 3 }, loss: 'cross-entropy' },
     // A parametrization's output multipliers (μP's readout 1/m, NTK's 1/√m) enter both W's gradient and δ.
     { activation: 'tanh', shape: { classes: 3, outputs: 3 }, loss: 'cross-entropy', multipliers: [1, 0.5, 0.25] },
@@ -50,12 +76,48 @@ describe('the CPU trainer back-propagates the exact gradient of its loss', () =>
     { activation: 'sigmoid', shape: { classes: 0, outputs: 2 }, loss: 'mean squared error' },
     { activation: 'leaky-relu', shape: { classes: 0, outputs: 2 }, loss: 'mean squared error' },
     { activation: 'relu', shape: { classes: 2, outputs: 2 }, loss: 'cross-entropy' },
+    // Normalization before φ, and residual blocks (α = 0.7) with their projection, two matrices each and the readout.
+    { activation: 'tanh', shape: { classes: 3, outputs: 3 }, loss: 'cross-entropy', architecture: { norm: 'layer' } },
+    {
+      activation: 'gelu',
+      shape: { classes: 0, outputs: 2 },
+      loss: 'mean squared error',
+      architecture: { norm: 'batch' },
+    },
+    {
+      activation: 'tanh',
+      shape: { classes: 3, outputs: 3 },
+      loss: 'cross-entropy',
+      architecture: { kind: 'residual' },
+    },
+    {
+      activation: 'relu',
+      shape: { classes: 2, outputs: 2 },
+      loss: 'cross-entropy',
+      multipliers: [1, 0.5, 0.5, 0.5, 0.5, 0.25],
+      architecture: { kind: 'residual', norm: 'layer' },
+    },
+    {
+      activation: 'sigmoid',
+      shape: { classes: 0, outputs: 2 },
+      loss: 'mean squared error',
+      architecture: { kind: 'residual', norm: 'batch' },
+    },
   ];
-  for (const { activation, shape, loss, multipliers } of cases) {
+  for (const { activation, shape, loss, multipliers, architecture: changes } of cases) {
     const scaled = multipliers ? ` with output multipliers ${multipliers.join(', ')}` : '';
-    it(`${activation}, ${loss}${scaled}: every weight and bias gradient equals a central finite difference`, async () => {
+    const architecture = { ...defaultConfig().architecture, eps: 1e-3, ...changes };
+    const network =
+      architecture.kind === 'plain' && architecture.norm === 'none'
+        ? ''
+        : ` (${architecture.kind}, norm ${architecture.norm})`;
+    it(`${activation}, ${loss}${scaled}${network}: every weight and bias gradient equals a central finite difference`, async () => {
       const phi = bindActivation(activation, { slope: 0.1 });
-      const net = tinyNetwork([3, 5, 4, shape.outputs], multipliers);
+      const matrices =
+        architecture.kind === 'plain'
+          ? plainMatrices([3, 5, 4, shape.outputs])
+          : trainedMatrices(architecture, 3, 4, 2, shape.outputs);
+      const net = tinyNetwork(matrices, multipliers, architecture);
       const batch = tinyBatch(6, 3, shape);
       const lossAt = async () => (await minibatchGradient(net, phi, batch, shape, NO_PACE)).loss;
       const { gradients } = await minibatchGradient(net, phi, batch, shape, NO_PACE);

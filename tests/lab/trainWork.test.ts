@@ -7,7 +7,7 @@ import {
   entryWork,
   forwardPerRow,
   minibatchWork,
-  trainWidths,
+  trainMatrices,
   trainWork,
 } from '../../src/lab/trainWork';
 
@@ -24,12 +24,22 @@ const config = (() => {
 
 describe("training's work", () => {
   it('counts a row forward through every layer, the readout included', () => {
-    expect(trainWidths(config)).toEqual([2, 16, 16, 16, 4]);
-    expect(forwardPerRow(trainWidths(config))).toBe(2 * 16 + 16 * 16 * 2 + 16 * 4);
+    expect(trainMatrices(config).map((m) => [m.fanIn, m.fanOut])).toEqual([
+      [2, 16],
+      [16, 16],
+      [16, 16],
+      [16, 4],
+    ]);
+    expect(forwardPerRow(trainMatrices(config))).toBe(2 * 16 + 16 * 16 * 2 + 16 * 4);
+  });
+
+  it('counts a residual network’s projection, two matrices per block and the readout', () => {
+    const residual = { ...config, architecture: { ...config.architecture, kind: 'residual' as const } };
+    expect(forwardPerRow(trainMatrices(residual))).toBe(2 * 16 + 3 * 2 * 16 * 16 + 16 * 4);
   });
 
   it('an update is the minibatch forward, its weight gradients and δ·Wᵀ above the first layer', () => {
-    const forward = forwardPerRow(trainWidths(config));
+    const forward = forwardPerRow(trainMatrices(config));
     expect(minibatchWork(config)).toBe(10 * (forward + forward + (forward - 2 * 16)));
     expect(entryWork(config)).toBe(100 * forward + minibatchWork(config));
   });

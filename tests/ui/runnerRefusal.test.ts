@@ -1,0 +1,55 @@
+/** The page's runner: a figure whose network the chosen engine refuses runs on the fallback at once and says why. */
+import { describe, expect, it } from 'vitest';
+import { CpuEngine } from '../../src/cpu/cpuEngine';
+import { gpuRefusal } from '../../src/lab/architecture';
+import { defaultConfig, type ExperimentConfig } from '../../src/lab/config';
+import type { Engine } from '../../src/lab/engine';
+import type { RunResult } from '../../src/lab/results';
+import { type Job, Runner, runningEngine } from '../../src/ui/runner';
+
+/** An engine standing for the GPU: it refuses what the GPU refuses, and fails the test if asked to run anything. */
+function refusingEngine(): Engine & { runs: number } {
+  const cpu = new CpuEngine();
+  return {
+    name: 'gpu',
+    runs: 0,
+    refusal: (config: ExperimentConfig) => gpuRefusal(config.architecture),
+    async run() {
+      this.runs++;
+      throw new Error('the refusing engine was asked to run');
+    },
+    estimate: (config, options) => cpu.estimate(config, options),
+    train: () => Promise.reject(new Error('not used')),
+    dispose: () => undefined,
+  };
+}
+
+describe('a job the chosen engine refuses', () => {
+  it('runs on the fallback, never on the refusing engine, and its figure says why', async () => {
+    const [gpu, cpu] = [refusingEngine(), new CpuEngine()];
+    const seed = defaultConfig();
+    const residual = { ...seed, architecture: { ...seed.architecture, kind: 'residual' as const } };
+    const shown: { id: string; engine: string; substitution: string }[] = [];
+    const job = (id: string, config: ExperimentConfig): Job => ({
+      id,
+      config,
+      engine: gpu,
+      fallback: cpu,
+      done: (result: RunResult, substitution: string) => shown.push({ id, engine: result.engine, substitution }),
+    });
+    const residualJob = job('residual', residual);
+    expect(runningEngine(residualJob)).toBe(cpu);
+    expect(await new Runner().run([residualJob], () => undefined)).toBe(true);
+    expect(gpu.runs).toBe(0);
+    expect(shown).toEqual([
+      {
+        id: 'residual',
+        engine: 'cpu',
+        substitution:
+          'The GPU engine does not compute residual, α = 1 networks yet, so this figure ran on the CPU engine.',
+      },
+    ]);
+    // The plain network is the refusing engine's own: it would run there.
+    expect(runningEngine(job('seed', seed))).toBe(gpu);
+  });
+});
