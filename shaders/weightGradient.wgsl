@@ -35,8 +35,11 @@ fn main(@builtin(local_invocation_id) local: vec3u, @builtin(workgroup_id) group
         let kept = (row - params.sumOffset) * params.fanOut + col;
         if (params.add == 1u) { w += sum[kept]; }
         if (params.store == 1u) { sum[kept] = w; }
-        moments = pushValue(moments, w);
-        flags |= rangeFlags(w);
+        // Statistics only where they are taken: a training step's product skips them.
+        if (params.reduce == 1u) {
+          moments = pushValue(moments, w);
+          flags |= rangeFlags(w);
+        }
       }
     }
   }

@@ -1,32 +1,23 @@
 /**
- * In the browser: times one layer step (matmul + ReLU + statistics of Z and H) at rows = width three ways on the
+ * In the browser: `measure` times one layer step (matmul + ReLU + statistics of Z and H) at rows = width three ways on the
  * same adapter: InitLab's fused kernel, TensorFlow.js's WebGPU backend, and a naive one-thread-per-output kernel.
- * Each time runs from submission to the results being readable on the CPU.
+ * Each time runs from submission to the results being readable on the CPU. `measureTraining` times training steps
+ * (trainingTimings.ts), `measureSweep` the width sweep (sweepTimings.ts), `phase` the phase diagram (phaseTimings.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgpu';
 import { acquireDevice, type GpuContext } from '../../src/gpu/device';
 import { PARTIAL_BYTES, tilesAlong } from '../../src/gpu/geometry';
-import { GpuEngine } from '../../src/gpu/gpuEngine';
 import { LayerKernel } from '../../src/gpu/layerKernel';
 import { STATE } from '../../src/gpu/layerState';
 import { MergeKernel } from '../../src/gpu/mergeKernel';
 import { activations } from '../../src/lab/activations';
 import type { ExperimentConfig } from '../../src/lab/config';
-import { phasePoints, pointConfig } from '../../src/lab/phase';
 import { NaiveLayerKernel } from '../naiveLayerKernel';
-
-/**
- * The phase-diagram sweep on the GPU engine, after a warm-up run compiled the kernels: every network at once, and the
- * first SEQUENTIAL_SAMPLE networks run one at a time as ordinary experiments, for the time the grid would take that way.
- */
-export interface PhaseTiming {
-  device: string;
-  ms: number;
-  oneAtATimeMs: number;
-}
-
-const SEQUENTIAL_SAMPLE = 16;
+import type { BenchOptimizer } from '../trainPlan';
+import { measurePhase, type PhaseTiming } from './phaseTimings';
+import { measureSweep, type SweepTimings } from './sweepTimings';
+import { measureTraining, type TrainingTimings } from './trainingTimings';
 
 export interface Timings {
   device: string;
@@ -39,6 +30,8 @@ declare global {
   interface Window {
     initlabBench: {
       measure(width: number, repetitions: number, warmUp: boolean): Promise<Timings>;
+      measureTraining(width: number, optimizer: BenchOptimizer): Promise<TrainingTimings>;
+      measureSweep(widths: number[], bufferBudget?: number): Promise<SweepTimings>;
       phase(config: ExperimentConfig, warmUp: ExperimentConfig): Promise<PhaseTiming>;
     };
   }
@@ -134,35 +127,28 @@ async function timeTfjs(n: number, repetitions: number, warmUp: boolean): Promis
 
 let gpu: Promise<GpuContext> | null = null;
 
+async function useTfjsWebgpu(): Promise<void> {
+  if (tf.getBackend() === 'webgpu') return;
+  await tf.setBackend('webgpu');
+  await tf.ready();
+}
+
 window.initlabBench = {
   async measure(width, repetitions, warmUp) {
     gpu ??= acquireDevice();
-    if (tf.getBackend() !== 'webgpu') {
-      await tf.setBackend('webgpu');
-      await tf.ready();
-    }
+    await useTfjsWebgpu();
     const context = await gpu;
     const { fused, naive } = await timeGpuKernels(context, width, repetitions, warmUp);
     const tfjs = await timeTfjs(width, repetitions, warmUp);
     return { device: context.description, fused, tfjs, naive };
   },
-  async phase(config, warmUp) {
-    const engine = await GpuEngine.create();
-    try {
-      await engine.run(warmUp, { phase: true });
-      const result = await engine.run(config, { phase: true });
-      const points = phasePoints(config);
-      await engine.run(pointConfig(warmUp, 1, 0));
-      const started = performance.now();
-      for (const p of points.slice(0, SEQUENTIAL_SAMPLE)) await engine.run(pointConfig(config, p.sigmaW, p.sigmaB));
-      const sample = performance.now() - started;
-      return {
-        device: engine.device,
-        ms: result.timings.totalMs,
-        oneAtATimeMs: (sample * points.length) / SEQUENTIAL_SAMPLE,
-      };
-    } finally {
-      engine.dispose();
-    }
+  async measureTraining(width, optimizer) {
+    await useTfjsWebgpu();
+    return measureTraining(width, optimizer);
   },
+  async measureSweep(widths, bufferBudget) {
+    await useTfjsWebgpu();
+    return measureSweep(widths, bufferBudget);
+  },
+  phase: measurePhase,
 };

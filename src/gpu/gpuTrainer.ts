@@ -38,10 +38,12 @@ import { readbackLayout, type SeriesParameters, type TrainBuffers } from './trai
 import type { TrainKernels } from './trainKernels';
 import { type TrainNetwork, TrainPass } from './trainPass';
 
-/** One series' progress: its history, and the step it diverged at. */
+/** One series' progress: its history, the step it diverged at, and whose gradient its gradient buffers hold. */
 interface SeriesState {
   history: TrainHistoryEntry[];
   divergedAt: number | null;
+  /** The minibatch whose gradient at the current weights the buffers hold (an entry measured it), or null. */
+  gradientOf: number | null;
 }
 
 export class GpuTrainingSession implements TrainingSession {
@@ -62,7 +64,7 @@ export class GpuTrainingSession implements TrainingSession {
     private readonly pace: Pace,
   ) {
     this.pass = new TrainPass(kernels, buffers, net);
-    this.states = config.sweep.map(() => ({ history: [], divergedAt: null }));
+    this.states = config.sweep.map(() => ({ history: [], divergedAt: null, gradientOf: null }));
     this.evaluateAt = new Set(evaluationSteps(config.train.steps, config.train.evalEvery));
     this.batches = new Minibatches(config.seed, data.train.rows, config.train.batch);
     for (let s = 0; s < config.sweep.length; s++) this.initialize(s);
@@ -143,14 +145,23 @@ export class GpuTrainingSession implements TrainingSession {
     return Math.max(1, Math.floor((this.pace.macsPerMs * this.pace.sliceMs) / macs));
   }
 
-  /** Queues update `step` (1-based) of series `s`: minibatch step − 1 forward and back, then the optimizer. */
+  /**
+   * Queues update `step` (1-based) of series `s`: minibatch step − 1 forward and back, then the optimizer. After an
+   * entry at step − 1 the series' gradient buffers already hold that minibatch's gradient at these weights (the entry
+   * measured it), so the update goes straight to the optimizer: the same numbers, bit for bit, for a third less work
+   * when every step is recorded (the coordinate check).
+   */
   private update(s: number, step: number): void {
     const params = this.buffers.series[s];
-    const rows = this.gatherMinibatch(step - 1);
-    this.pass.forward(params, rows, false);
-    this.pass.loss(params, this.buffers.batchAnswers, 0, rows, null, true, step);
-    this.pass.backward(params, rows, false);
+    const state = this.states[s];
+    if (state.gradientOf !== step - 1) {
+      const rows = this.gatherMinibatch(step - 1);
+      this.pass.forward(params, rows, false);
+      this.pass.loss(params, this.buffers.batchAnswers, 0, rows, null, true, step);
+      this.pass.backward(params, rows, false);
+    }
     this.pass.update(params, step, this.evaluateAt.has(step));
+    state.gradientOf = null;
   }
 
   /** Minibatch `index`'s training rows into the input buffer and their answers beside; returns the rows. */
@@ -201,6 +212,7 @@ export class GpuTrainingSession implements TrainingSession {
     pass.forward(params, rows, false);
     pass.loss(params, buffers.batchAnswers, 0, rows, null, true, step);
     pass.backward(params, rows, true);
+    this.states[s].gradientOf = step;
     this.record(s, step, await this.readEvaluation(params));
   }
 

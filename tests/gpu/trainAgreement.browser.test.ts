@@ -82,7 +82,13 @@ describe('the GPU trainer agrees with the float64 reference', () => {
         },
       });
       const { comparison, message, candidate } = await compare(c);
-      expect(comparison.verdict, `${kind}: ${message}`).toBe('agree');
+      // μP's zero readout sends no gradient into the hidden layers before the first update: exactly 0 in exact
+      // arithmetic and rounding in both engines, which compareTraining lists apart as not comparable.
+      expect(comparison.verdict, `${kind}: ${message}`).toBe(kind === 'mup' ? 'agree-where-held' : 'agree');
+      for (const apart of comparison.notComparable) {
+        expect(apart.step).toBe(0);
+        expect(apart.reason).toMatch(/^layer [12] weightGrad\.meanSq: both runs below/);
+      }
       expect(candidate.series.map((s) => [s.label, s.width])).toEqual([
         ['He normal · n = 32', 32],
         ['He normal · n = 96', 96],

@@ -161,6 +161,31 @@ describe('GPU trainer', () => {
     }
   });
 
+  it('an update after an entry reuses the gradient the entry measured: the same weights, bit for bit, as without entries', async () => {
+    const train = (evalEvery: number) =>
+      config({
+        depth: 3,
+        width: 32,
+        sweep: [{ kind: 'he-normal' }, { kind: 'xavier-uniform' }],
+        train: { dataset: blobs, batch: 16, steps: 12, evalEvery, optimizer: { kind: 'adam', lr: 0.01 } },
+      });
+    const finalWeights = async (c: ExperimentConfig) => {
+      const session = await engine.train(c);
+      try {
+        await session.advance(5);
+        await session.advance(7);
+        return [await session.parameters(0), await session.parameters(1)];
+      } finally {
+        session.dispose();
+      }
+    };
+    const [everyStep, atTheEnds] = [await finalWeights(train(1)), await finalWeights(train(100))];
+    for (const [s, p] of everyStep.entries()) {
+      for (const [l, w] of p.weights.entries()) expect(w, `series ${s}, W${l + 1}`).toEqual(atTheEnds[s].weights[l]);
+      for (const [l, b] of p.biases.entries()) expect(b, `series ${s}, b${l + 1}`).toEqual(atTheEnds[s].biases[l]);
+    }
+  });
+
   it('refuses, in words, a training that does not fit the memory budget', async () => {
     const c = config({
       depth: 2,
