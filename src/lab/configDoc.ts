@@ -3,7 +3,7 @@ import { NESTED_FIELDS, type NestedFieldName } from './config';
 import { scalarFields } from './configFields';
 import { MAX_PHASE_POINTS, MAX_PHASE_SIGMA, MAX_PHASE_STEPS, PHASE_AXES } from './configPhase';
 import { type Initializer, initializers } from './initializers';
-import { formatPower, LAYER_KINDS, PARAMETRIZATIONS, type ParametrizationKind, SCALING_ROWS } from './parametrization';
+import { parametrizationRows } from './parametrization';
 import { referenceRows } from './schema';
 
 export function configReference(): string {
@@ -47,16 +47,9 @@ export const LAB_README_TABLES: { name: string; table: () => string }[] = [
 
 /** The factors each parametrization applies per layer kind, as the page shows them (parametrization.ts). */
 export function parametrizationTable(): string {
-  const kinds = Object.keys(PARAMETRIZATIONS) as ParametrizationKind[];
-  const header = `| parametrization | layer | ${SCALING_ROWS.map((r) => r.label).join(' | ')} |`;
-  const rule = `|---|---|${SCALING_ROWS.map(() => '---').join('|')}|`;
-  const rows = kinds.flatMap((kind) =>
-    LAYER_KINDS.map(
-      (layer) =>
-        `| ${kind} | ${layer} | ${SCALING_ROWS.map(({ key }) => formatPower(PARAMETRIZATIONS[kind][layer][key])).join(' | ')} |`,
-    ),
-  );
-  return [header, rule, ...rows].join('\n');
+  const { header, rows } = parametrizationRows();
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), `|${header.map(() => '---').join('|')}|`, ...rows.map(line)].join('\n');
 }
 
 /** The `phase` field's axes: what each takes and sets. */

@@ -31,10 +31,21 @@ export function fitSlope(widths: number[], sizes: number[]): SlopeFit {
   return { slope, stderr: Math.sqrt(residual / (n - 2) / sxx) };
 }
 
-/** One layer's line in one panel: its sizes at each width and their fitted slope (null where a size is not > 0). */
+/**
+ * Why a width has no size on a line: its series diverged before this step (nothing non-finite is recorded), the
+ * engine flagged the figure as beyond its arithmetic (not a measurement), the size is 0 (a readout started at 0; a log
+ * axis has no place for it), or the layer has no such values (the readout has no φ; Z − Z₀ needs train.coordCheck).
+ */
+export type CoordGap = 'diverged' | 'flagged' | 'zero' | 'absent';
+
+/**
+ * One layer's line in one panel: its sizes at each width (NaN where `gaps` says why not) and their fitted slope over
+ * the widths that have one (null with fewer than two).
+ */
 export interface CoordLine {
   layer: number;
   sizes: number[];
+  gaps: (CoordGap | null)[];
   fit: SlopeFit | null;
 }
 
@@ -52,19 +63,28 @@ export interface CoordGroup {
   panels: CoordPanel[];
 }
 
-function sizeOf(entry: TrainHistoryEntry, layer: number, of: CoordQuantity, measure: CoordMeasure): number | null {
+function sizeOf(
+  entry: TrainHistoryEntry | undefined,
+  layer: number,
+  of: CoordQuantity,
+  measure: CoordMeasure,
+): { size: number; gap: CoordGap | null } {
+  if (!entry) return { size: Number.NaN, gap: 'diverged' };
   const record = entry.layers[layer];
   const values = of === 'pre' ? { meanAbs: record.pre.meanAbs, meanSq: record.pre.meanSq } : record[of];
-  if (!values || record.flags.some((f) => f.quantity === of)) return null;
-  return measure === 'meanAbs' ? values.meanAbs : Math.sqrt(values.meanSq);
+  if (!values) return { size: Number.NaN, gap: 'absent' };
+  if (record.flags.some((f) => f.quantity === of)) return { size: Number.NaN, gap: 'flagged' };
+  const size = measure === 'meanAbs' ? values.meanAbs : Math.sqrt(values.meanSq);
+  return size > 0 ? { size, gap: null } : { size, gap: 'zero' };
 }
 
 /** The key of a series' group: everything but its width. */
 const groupKey = (s: TrainSeries) => JSON.stringify([s.init, s.depth, s.lr, s.parametrization]);
 
 /**
- * The coordinate check of a training over a width grid: per group, per step every series recorded, per layer the
- * sizes against width and their slope. A series that diverged before a step leaves that step out of its group.
+ * The coordinate check of a training over a width grid: per group, per step any series recorded, per layer the sizes
+ * against width and their slope. A series that diverged before a step has a gap there, and the slope is fitted over
+ * the widths that remain.
  */
 export function coordinateCheck(series: TrainSeries[], of: CoordQuantity, measure: CoordMeasure): CoordGroup[] {
   const groups = new Map<string, TrainSeries[]>();
@@ -72,19 +92,24 @@ export function coordinateCheck(series: TrainSeries[], of: CoordQuantity, measur
   return [...groups.values()].map((members) => {
     const sorted = [...members].sort((a, b) => (a.width ?? 0) - (b.width ?? 0));
     const widths = sorted.map((s) => s.width ?? Number.NaN);
-    const steps = sorted[0].history
-      .map((e) => e.step)
-      .filter((step) => sorted.every((s) => s.history.some((e) => e.step === step)));
-    const layers = sorted[0].history[0]?.layers.length ?? 0;
+    const steps = [...new Set(sorted.flatMap((s) => s.history.map((e) => e.step)))].sort((a, b) => a - b);
+    const layers = Math.max(0, ...sorted.map((s) => s.history[0]?.layers.length ?? 0));
     const panels = steps.map((step) => {
-      const entries = sorted.map((s) => s.history.find((e) => e.step === step)!);
-      const lines = Array.from({ length: layers }, (_, l) => {
-        const sizes = entries.map((e) => sizeOf(e, l, of, measure));
-        const held = sizes.every((v): v is number => v !== null && v > 0 && Number.isFinite(v));
+      const entries = sorted.map((s) => s.history.find((e) => e.step === step));
+      const lines = Array.from({ length: layers }, (_, l): CoordLine => {
+        const found = entries.map((e) => sizeOf(e, l, of, measure));
+        const held = found.flatMap((f, i) => (f.gap === null ? [i] : []));
         return {
           layer: l + 1,
-          sizes: sizes.map((v) => v ?? Number.NaN),
-          fit: held && widths.length > 1 ? fitSlope(widths, sizes as number[]) : null,
+          sizes: found.map((f) => (f.gap === null || f.gap === 'zero' ? f.size : Number.NaN)),
+          gaps: found.map((f) => f.gap),
+          fit:
+            held.length > 1
+              ? fitSlope(
+                  held.map((i) => widths[i]),
+                  held.map((i) => found[i].size),
+                )
+              : null,
         };
       });
       return { step, lines };

@@ -51,6 +51,11 @@ export function gridCells(config: ExperimentConfig, training = true): GridCell[]
   );
 }
 
+/** The grid's first network (its first width, depth and learning rate), or the config itself when it is no grid. */
+export function firstNetwork(config: ExperimentConfig): ExperimentConfig {
+  return isGrid(config) ? gridCells(config)[0].config : config;
+}
+
 /** A series' label in a grid: its initializer's, then the axes that vary (n = width, L = depth, lr). */
 export function cellLabel(
   label: string,

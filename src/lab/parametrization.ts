@@ -160,3 +160,21 @@ export const SCALING_ROWS: { key: keyof LayerScaling; label: string }[] = [
   { key: 'biasSgdLr', label: "SGD's lr for b" },
   { key: 'biasAdamLr', label: "Adam's lr for b" },
 ];
+
+/**
+ * The per-layer table of every parametrization, as text cells: one row per parametrization and layer kind, a column per
+ * factor. The README's generated table (configDoc.ts) and the page's table are both this table.
+ */
+export function parametrizationRows(): { header: string[]; rows: string[][] } {
+  const kinds = Object.keys(PARAMETRIZATIONS) as ParametrizationKind[];
+  return {
+    header: ['parametrization', 'layer', ...SCALING_ROWS.map((r) => r.label)],
+    rows: kinds.flatMap((kind) =>
+      LAYER_KINDS.map((layer) => [
+        kind,
+        layer,
+        ...SCALING_ROWS.map(({ key }) => formatPower(PARAMETRIZATIONS[kind][layer][key])),
+      ]),
+    ),
+  };
+}

@@ -54,12 +54,17 @@ export function advanceWork(config: ExperimentConfig, from: number, to: number, 
   return (to - from - reused) * minibatchWork(config) + entries * entryWork(config);
 }
 
-/** Multiply–adds of training every series to the end, over every cell of a grid. */
-export function trainWork(config: ExperimentConfig): number {
+/** Every series' work, over every cell of a grid, to go from `from` updates to `to` (as advanceWork). */
+export function gridAdvanceWork(config: ExperimentConfig, from: number, to: number, entryMissing: boolean): number {
   return gridCells(config).reduce(
-    (sum, cell) => sum + cell.config.sweep.length * advanceWork(cell.config, 0, cell.config.train.steps, true),
+    (sum, cell) => sum + cell.config.sweep.length * advanceWork(cell.config, from, to, entryMissing),
     0,
   );
+}
+
+/** Multiply–adds of training every series to the end, over every cell of a grid. */
+export function trainWork(config: ExperimentConfig): number {
+  return gridAdvanceWork(config, 0, config.train.steps, true);
 }
 
 /** What training `config` should cost on `engine`, at the speed the engine measured for its experiments. */

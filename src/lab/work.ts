@@ -11,10 +11,17 @@ const BACKWARD_PASSES = 2;
 /** Runs estimated past this many seconds ask the user before they start. */
 export const CONFIRM_SECONDS = 3600;
 
-/** Multiply–adds of one forward pass over every series and trial: the work estimate for progress and thresholds. */
+/**
+ * Multiply–adds of one forward pass over every series and trial, and over every network of a grid (grid.ts: each
+ * listed width at each listed depth): the work estimate for progress and thresholds.
+ */
 export function forwardWork(config: ExperimentConfig): number {
   const rows = batchRows(config);
-  const perTrial = rows * macsPerRow(config.architecture, inputWidth(config), config.width, config.depth);
+  const n0 = inputWidth(config);
+  let perTrial = 0;
+  for (const width of config.axes.width ?? [config.width])
+    for (const depth of config.axes.depth ?? [config.depth])
+      perTrial += rows * macsPerRow(config.architecture, n0, width, depth);
   return perTrial * config.trials * config.sweep.length;
 }
 

@@ -4,7 +4,7 @@
  * to the controls (field, value, allowed) and nothing runs until it is fixed.
  */
 import { type ActivationName, activations } from '../lab/activations';
-import { type ExperimentConfig, formatError, parseConfig } from '../lab/config';
+import { type ExperimentConfig, formatError, GRID_FIELDS, parseConfig } from '../lab/config';
 import { type ScalarField, scalarFields } from '../lab/configFields';
 import { type EngineChoice, engineChoices } from '../lab/engine';
 import { type InitSpec, initializers, initKinds } from '../lab/initializers';
@@ -22,7 +22,18 @@ const isSigma = (s: InitSpec) => s.kind === 'normal';
 
 const roundSigma = (log10: number) => Number((10 ** log10).toPrecision(3));
 
-function scalarControl(field: ScalarField, value: unknown): HTMLInputElement | HTMLSelectElement {
+/** Width and depth take a list too ("64, 128, 256": one network per value, grid.ts), so they are typed as text. */
+const isGridField = (name: string) => (GRID_FIELDS as readonly string[]).includes(name);
+
+function scalarControl(field: ScalarField, config: ExperimentConfig): HTMLInputElement | HTMLSelectElement {
+  const value = config[field.name];
+  if (isGridField(field.name)) {
+    const list = config.axes[field.name as (typeof GRID_FIELDS)[number]];
+    return el('input', {
+      testid: `control-${field.name}`,
+      attrs: { name: field.name, type: 'text', value: (list ?? [value]).join(', '), class: 'grid-value' },
+    });
+  }
   if (field.type === 'enum') {
     const select = el(
       'select',
@@ -131,9 +142,12 @@ export class Controls {
 
     const network = el('fieldset', {}, [el('legend', { text: 'Network and run' })]);
     for (const field of scalarFields) {
-      const control = scalarControl(field, state.config[field.name]);
+      const control = scalarControl(field, state.config);
       this.scalars.set(field.name, control);
-      const label = el('label', { attrs: { title: field.description } }, [`${field.name} `, control]);
+      const title = isGridField(field.name)
+        ? `${field.description}; or a list, 64, 128, 256: a network at each`
+        : field.description;
+      const label = el('label', { attrs: { title } }, [`${field.name} `, control]);
       this.labels.set(field.name, label);
       network.append(label);
       if (field.name === 'activation') network.append(this.activationNote);
@@ -238,7 +252,14 @@ export class Controls {
     const raw: Record<string, unknown> = {};
     for (const field of scalarFields) {
       const value = this.scalars.get(field.name)!.value;
-      raw[field.name] = field.type === 'enum' ? value : field.random ? parseNumberOrSpec(value) : number(value);
+      raw[field.name] =
+        field.type === 'enum'
+          ? value
+          : isGridField(field.name) && value.includes(',')
+            ? value.split(',').map(number)
+            : field.random
+              ? parseNumberOrSpec(value)
+              : number(value);
     }
     raw.input = this.input.raw();
     const sigmas = [...this.sigmaList.querySelectorAll<HTMLInputElement>('.sigma-value')].map((t) => ({

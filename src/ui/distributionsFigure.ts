@@ -3,6 +3,7 @@
  * ∂L/∂Z for one series at the layer the slider picks, and the weights of every series at that layer side by side.
  */
 import { type ExperimentConfig, inputWidth } from '../lab/config';
+import { firstNetwork } from '../lab/grid';
 import type { Histogram } from '../lab/histogram';
 import { type LayerHistograms, type RunResult, resultJson } from '../lab/results';
 import { el } from './dom';
@@ -15,13 +16,17 @@ export const HISTOGRAM_BINS = 24;
 /** A single fixed X gives a layer only `width` values; this many random rows make its histogram readable. */
 const BATCH_FOR_FIXED_INPUT = 64;
 
-/** The current experiment, one trial; a fixed input becomes a random N(0, 1) batch of the same width. */
+/**
+ * The current experiment (its first network, where it lists several), one trial; a fixed input becomes a random
+ * N(0, 1) batch of the same width.
+ */
 export function distributionsConfig(config: ExperimentConfig): ExperimentConfig {
+  const network = firstNetwork(config);
   const input =
-    'values' in config.input
-      ? { distribution: 'normal' as const, batch: BATCH_FOR_FIXED_INPUT, width: inputWidth(config) }
-      : config.input;
-  return { ...config, trials: 1, input };
+    'values' in network.input
+      ? { distribution: 'normal' as const, batch: BATCH_FOR_FIXED_INPUT, width: inputWidth(network) }
+      : network.input;
+  return { ...network, trials: 1, input };
 }
 
 const QUANTITIES = [

@@ -2,8 +2,10 @@
  * One live experiment on the page: a chart per quantity (Var(Z) and Var(H) by default) with theory dashed, a key that
  * says what the lines and the band are, a table under each chart, the engine that produced it, and its exports.
  */
+
+import { runTheory } from '../lab/gridTheory';
 import { type Quantity, type RunResult, resultCsv, resultJson } from '../lab/results';
-import { type TheorySeries, theoryCurves } from '../lab/theory';
+import type { TheorySeries } from '../lab/theory';
 import { download, downloadText, el, tableRegion } from './dom';
 import { renderLayerTable } from './layerTable';
 import { registerResult } from './testHooks';
@@ -66,7 +68,7 @@ export class ExperimentFigure {
    * `substitution`: why another engine than the chosen one produced this result, said beside the engine's name;
    * `theory`: each series' prediction, where the series are not all of `result.config` (a joined result).
    */
-  show(result: RunResult, substitution = '', theory: TheorySeries[] = theoryCurves(result.config)): void {
+  show(result: RunResult, substitution = '', theory: TheorySeries[] = runTheory(result.config)): void {
     this.result = result;
     this.key.textContent = chartKey(result.config.trials);
     this.key.hidden = result.config.trials === 1;

@@ -4,6 +4,7 @@
  * Lecture mode shows fewer columns, the measurements with their ratio to theory, set as large as the prose.
  */
 import type { ExperimentConfig } from '../lab/config';
+import { firstNetwork } from '../lab/grid';
 import { distributionVariance, type InitSpec, weightDistribution } from '../lab/initializers';
 import type { RunResult } from '../lab/results';
 import { theoryCurves } from '../lab/theory';
@@ -20,7 +21,7 @@ const TRIALS = 16;
 
 export function heDerivationConfig(config: ExperimentConfig): ExperimentConfig {
   return {
-    ...config,
+    ...firstNetwork(config),
     trials: TRIALS,
     depth: 5,
     width: WIDTH,

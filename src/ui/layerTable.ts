@@ -71,10 +71,14 @@ export function renderLayerTable(
 ): void {
   const symbol = quantityInfo[quantity].symbol;
   const head = el('tr', {}, [el('th', { text: 'layer' }), ...result.series.map((s) => el('th', { text: s.label }))]);
-  const rows = result.series[0].layers.map((_, i) =>
+  // A grid's series (grid.ts) may differ in depth: a row per layer of the deepest, empty where a series has none.
+  const layers = Math.max(...result.series.map((s) => s.layers.length));
+  const rows = Array.from({ length: layers }, (_, i) =>
     el('tr', {}, [
       el('th', { text: String(i + 1) }),
-      ...result.series.map((_, k) => valueCell(result, k, i, quantity, theory, true)),
+      ...result.series.map((s, k) =>
+        i < s.layers.length ? valueCell(result, k, i, quantity, theory, true) : el('td', { text: '—' }),
+      ),
     ]),
   );
   const trials = result.config.trials;
@@ -94,14 +98,25 @@ export function renderLayerTable(
   );
 }
 
-/** One row per series: its figure at the first and at the last layer, where a vanishing or an explosion shows. */
+/**
+ * One row per series: its figure at the first and at its last layer, where a vanishing or an explosion shows (a grid's
+ * series may differ in depth: each its own last).
+ */
 function lectureSummary(id: string, result: RunResult, quantity: Quantity, theory: TheorySeries[]): HTMLElement {
-  const depth = result.series[0].layers.length;
-  const shown = depth > 1 ? [0, depth - 1] : [0];
-  const head = el('tr', {}, [el('th', { text: 'series' }), ...shown.map((i) => el('th', { text: `layer ${i + 1}` }))]);
-  const rows = result.series.map((s, k) =>
-    el('tr', {}, [el('th', { text: s.label }), ...shown.map((i) => valueCell(result, k, i, quantity, theory, false))]),
-  );
+  const deepest = Math.max(...result.series.map((s) => s.layers.length));
+  const sameDepth = result.series.every((s) => s.layers.length === deepest);
+  const head = el('tr', {}, [
+    el('th', { text: 'series' }),
+    el('th', { text: 'layer 1' }),
+    ...(deepest > 1 ? [el('th', { text: sameDepth ? `layer ${deepest}` : 'last layer' })] : []),
+  ]);
+  const rows = result.series.map((s, k) => {
+    const shown = s.layers.length > 1 ? [0, s.layers.length - 1] : [0];
+    return el('tr', {}, [
+      el('th', { text: s.label }),
+      ...shown.map((i) => valueCell(result, k, i, quantity, theory, false)),
+    ]);
+  });
   return el('table', { className: 'layer-table lecture-only', testid: `summary-${id}` }, [
     el('caption', { text: `${quantityInfo[quantity].symbol}, first and last layer; ×r: measured ÷ theory` }),
     el('thead', {}, [head]),

@@ -16,6 +16,8 @@ import { createSections, type Section } from './sections';
 import { registerEngine } from './testHooks';
 import { TrainingSection } from './trainingSection';
 import { type LabState, readUrl, writeUrl } from './urlState';
+import { WidthSection } from './widthSection';
+import { readWidthUrl } from './widthUrl';
 import { XavierHistogram } from './xavierHistogram';
 
 /** Past this many multiply–adds (all figures together) a change waits for Run instead of redrawing at once. */
@@ -139,19 +141,23 @@ async function start(): Promise<void> {
     engine: url.engine && (url.engine === 'cpu' || engines.gpu) ? url.engine : engines.gpu ? 'gpu' : 'cpu',
   };
   registerEngine(state.engine);
-  showNotices(url.problems, engines, url.engine !== null && url.engine !== 'cpu');
+  const widthUrl = readWidthUrl(new URLSearchParams(location.search), url.config);
+  showNotices([...url.problems, ...widthUrl.problems], engines, url.engine !== null && url.engine !== 'cpu');
   let current = state;
   let timer: number | undefined;
   let controls: Controls | null = null;
   /** A section came into view during a run: plan again when the run ends, rather than cancel it. */
   let replanAfterRun = false;
+  const writeState = () => history.replaceState(null, '', writeUrl(current.config, current.engine) + width.query());
+  const width = new WidthSection(engines, widthUrl, writeState);
   const training = new TrainingSection(byId('training-figure'), engines, (train) => controls?.setTrain(train));
 
   const schedule = (next: LabState, immediate: boolean) => {
     current = next;
     registerEngine(next.engine);
-    history.replaceState(null, '', writeUrl(next.config, next.engine));
+    writeState();
     training.follow(next);
+    width.follow(next);
     clearTimeout(timer);
     const planned = plan(sections, next, engines, lazy);
     const fresh = planned.filter((j) => !runner.isCached(j));
@@ -196,6 +202,7 @@ async function start(): Promise<void> {
   new Presentation(() => {
     for (const section of sections) section.figure.restyle?.();
     training.restyle();
+    width.restyle();
     xavierHistogram.render();
   });
   schedule(state, false);

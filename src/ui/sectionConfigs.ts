@@ -7,6 +7,7 @@
  */
 import { bindActivation } from '../lab/activations';
 import type { ExperimentConfig } from '../lab/config';
+import { firstNetwork } from '../lab/grid';
 import type { InitSpec } from '../lab/initializers';
 import { forwardWork } from '../lab/work';
 
@@ -38,14 +39,19 @@ export function trialsFor(config: ExperimentConfig, draws: Draws): number {
   return Math.max(config.trials, Math.min(draws.most, Math.max(draws.least, affordable)));
 }
 
-/** The reader's experiment drawn many times. */
+/** The reader's experiment drawn many times: its first network where the reader lists several widths or depths. */
 export function ensembleConfig(config: ExperimentConfig): ExperimentConfig {
-  return { ...config, trials: trialsFor(config, ENSEMBLE_DRAWS) };
+  const network = firstNetwork(config);
+  return { ...network, trials: trialsFor(network, ENSEMBLE_DRAWS) };
 }
 
-/** The reader's experiment with its own sweep, layers at least CLAIM_MIN_WIDTH wide, drawn many times. */
+/**
+ * The reader's experiment (its first network, where it lists several) with its own sweep, layers at least
+ * CLAIM_MIN_WIDTH wide, drawn many times.
+ */
 export function claimConfig(config: ExperimentConfig, sweep: InitSpec[], draws: Draws): ExperimentConfig {
-  const wide = { ...config, width: Math.max(config.width, CLAIM_MIN_WIDTH), sweep };
+  const network = firstNetwork(config);
+  const wide = { ...network, width: Math.max(network.width, CLAIM_MIN_WIDTH), sweep };
   return { ...wide, trials: trialsFor(wide, draws) };
 }
 

@@ -153,8 +153,8 @@ export function createSections(gpuAvailable: boolean, onCompare: () => void, onL
       config: (state) => ensembleConfig(state.config),
       figure: withProse(
         new ExperimentFigure('ensemble', byId('ensemble-figure'), { pre: 'Many networks: Var(Z) per layer' }),
-        (result) => {
-          setLive('ensemble-setting', ensembleSetting(result.config));
+        (result, panel) => {
+          setLive('ensemble-setting', ensembleSetting(result.config, panel));
           setLive('ensemble-growth', ensembleGrowth(result));
         },
         MANY_NETWORKS,

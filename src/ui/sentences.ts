@@ -6,6 +6,8 @@
 import { type ActivationName, activations } from '../lab/activations';
 import { biasText, isZeroBias } from '../lab/bias';
 import { type ExperimentConfig, inputWidth } from '../lab/config';
+import { isGrid } from '../lab/grid';
+import { runTheory } from '../lab/gridTheory';
 import type { RunResult, SeriesResult } from '../lab/results';
 import { theoryCurves } from '../lab/theory';
 import { formatNumber } from './format';
@@ -31,10 +33,18 @@ function inputText(config: ExperimentConfig): string {
   return `a batch of ${input.batch} random ${input.distribution === 'normal' ? 'N(0, 1)' : 'U(−1, 1)'} inputs of width ${input.width}`;
 }
 
-/** "ReLU, 8 layers of 10 neurons, X = [1, 2, 3, 4, 5]" (and the bias when it is not 0). */
+/** "64, 128 or 256": the values of a grid axis (grid.ts), or the field's one value. */
+function alternatives(values: number[] | null, value: number): string {
+  if (!values) return String(value);
+  return values.length > 1 ? `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}` : String(values[0]);
+}
+
+/** "ReLU, 8 layers of 10 neurons, X = [1, 2, 3, 4, 5]" (and the bias when it is not 0); a grid's lists as "64 or 128". */
 export function shapeText(config: ExperimentConfig): string {
   const bias = isZeroBias(config.bias) ? '' : `, ${biasText(config.bias)}`;
-  return `${activationName(config)}, ${config.depth} layers of ${config.width} neurons, ${inputText(config)}${bias}`;
+  const depth = alternatives(config.axes.depth, config.depth);
+  const width = alternatives(config.axes.width, config.width);
+  return `${activationName(config)}, ${depth} layers of ${width} neurons, ${inputText(config)}${bias}`;
 }
 
 const networksText = (trials: number) => (trials === 1 ? 'one network per series' : `${trials} networks per series`);
@@ -49,10 +59,13 @@ function ratio(top: number, bottom: number): number | null {
   return Number.isFinite(r) && r > 0 ? r : null;
 }
 
-/** E[Z_L²] ÷ E[Z_1²] by theory, or null where theory has no curve or no ratio (zero weights). */
+/**
+ * E[Z_L²] ÷ E[Z_1²] by theory for series `series` (of a grid too, on its own network), or null where theory has no
+ * curve or no ratio (zero weights), or the network one layer.
+ */
 function theoryGrowth(config: ExperimentConfig, series: number): number | null {
-  const layers = theoryCurves(config)[series].layers;
-  return layers.length ? ratio(layers[config.depth - 1].pre.meanSq, layers[0].pre.meanSq) : null;
+  const layers = runTheory(config)[series].layers;
+  return layers.length > 1 ? ratio(layers[layers.length - 1].pre.meanSq, layers[0].pre.meanSq) : null;
 }
 
 const perLayer = (r: number | null, depth: number) => (r === null ? null : r ** (1 / (depth - 1)));
@@ -63,7 +76,7 @@ const times = (r: number | null) => (r === null ? 'no ratio (a figure is 0)' : `
 function fastestSeries(config: ExperimentConfig): number | null {
   let fastest: number | null = null;
   let most = -Infinity;
-  config.sweep.forEach((_, i) => {
+  runTheory(config).forEach((_, i) => {
     const growth = theoryGrowth(config, i);
     if (growth !== null && growth > most) [fastest, most] = [i, growth];
   });
@@ -75,21 +88,25 @@ const varianceRatio = (s: SeriesResult, depth: number, of: 'mean' | 'median') =>
     ? ratio(s.layers[depth - 1].pre.var, s.layers[0].pre.var)
     : ratio(s.layers[depth - 1].pre.median.var, s.layers[0].pre.median.var);
 
-/** Theory's growth per layer for every series of the panel's network, and how far the drawn networks went. */
+/**
+ * Theory's growth per layer for every series of the panel's network, and how far the drawn networks went. A grid's
+ * series are networks of their own depth: each series' growth is per layer of its own network.
+ */
 export function seedGrowth(result: RunResult): string {
   const config = result.config;
-  const depth = config.depth;
-  if (depth < 2) return 'With one layer there is no growth from layer to layer to see.';
+  if (Math.max(...(config.axes.depth ?? [config.depth])) < 2)
+    return 'With one layer there is no growth from layer to layer to see.';
   const fastest = fastestSeries(config);
   if (fastest === null) return '';
   const parts = result.series.flatMap((s, i) => {
     const growth = theoryGrowth(config, i);
-    return growth === null ? [] : [`${s.label}: ${times(perLayer(growth, depth))}`];
+    return growth === null || s.layers.length < 2 ? [] : [`${s.label}: ${times(perLayer(growth, s.layers.length))}`];
   });
   const series = result.series[fastest];
+  const depth = series.layers.length;
   const drawn = config.trials === 1 ? 'The one network drawn' : `The mean of the ${config.trials} networks drawn`;
   return (
-    `For the panel's network (${shapeText(config)}) theory expects E[Z²] to change per layer by ${parts.join('; ')}. ` +
+    `For the panel's ${isGrid(config) ? 'networks' : 'network'} (${shapeText(config)}) theory expects E[Z²] to change per layer by ${parts.join('; ')}. ` +
     `${drawn} at ${series.label} went ${times(varianceRatio(series, depth, 'mean'))} from Var(Z₁) to Var(Z${subscript(depth)}), ` +
     `against ${times(theoryGrowth(config, fastest))} expected.`
   );
@@ -101,8 +118,20 @@ export function reluNote(config: ExperimentConfig): string {
   return `The panel's network is ${activationName(config)}${isZeroBias(config.bias) ? '' : ` with ${biasText(config.bias)}`}: this paragraph describes ReLU with zero bias, while the charts and their dashed curves follow the panel.`;
 }
 
-export function ensembleSetting(config: ExperimentConfig): string {
-  return `It draws ${networksText(config.trials)} of the panel's shape (${shapeText(config)}).`;
+/** Said where a section draws one network shape while the panel lists several widths or depths (grid.ts). */
+function firstOfGrid(panel: ExperimentConfig | undefined): string {
+  if (!panel) return '';
+  const lists = [
+    ...(panel.axes.width ? [`widths ${panel.axes.width.join(', ')}`] : []),
+    ...(panel.axes.depth ? [`depths ${panel.axes.depth.join(', ')}`] : []),
+  ];
+  return lists.length
+    ? ` The panel lists ${lists.join(' and ')}: this section draws the first network of that list.`
+    : '';
+}
+
+export function ensembleSetting(config: ExperimentConfig, panel?: ExperimentConfig): string {
+  return `It draws ${networksText(config.trials)} of the panel's shape (${shapeText(config)}).${firstOfGrid(panel)}`;
 }
 
 /** The mean's growth per layer and the median network's distance from the line, for the fastest-growing series. */
@@ -126,7 +155,7 @@ export function sectionSetting(config: ExperimentConfig, panel: ExperimentConfig
     panel && panel.width < config.width
       ? ` (the panel's width ${panel.width}, raised so that single networks scatter less)`
       : '';
-  return `This section's networks: ${shapeText(config)}${widened}; ${networksText(config.trials)}.`;
+  return `This section's networks: ${shapeText(config)}${widened}; ${networksText(config.trials)}.${firstOfGrid(panel)}`;
 }
 
 /** He's first-layer variance against Xavier's, on the section's first layer. */

@@ -3,6 +3,7 @@
  * captured pre-activations (trial 0, first input row); this view only draws them.
  */
 import type { ExperimentConfig } from '../lab/config';
+import { firstNetwork } from '../lab/grid';
 import type { InitSpec } from '../lab/initializers';
 import type { RunResult } from '../lab/results';
 import { el } from './dom';
@@ -13,9 +14,10 @@ const MAX_NEURONS = 16;
 const LAYER = 2;
 export const SYMMETRY_SPECS: InitSpec[] = [{ kind: 'constant', value: 0.2 }, { kind: 'he-normal' }];
 
-/** The lab's config with two layers, at most 16 neurons, and the two initializers to contrast. */
+/** The lab's config (its first network, where it lists several) with two layers, at most 16 neurons, and the two initializers to contrast. */
 export function symmetryConfig(config: ExperimentConfig): ExperimentConfig {
-  return { ...config, trials: 1, depth: LAYER, width: Math.min(config.width, MAX_NEURONS), sweep: SYMMETRY_SPECS };
+  const network = firstNetwork(config);
+  return { ...network, trials: 1, depth: LAYER, width: Math.min(network.width, MAX_NEURONS), sweep: SYMMETRY_SPECS };
 }
 export const SYMMETRY_CAPTURE = [0];
 

@@ -20,6 +20,7 @@ import { scalarFields } from '../lab/configFields';
 import { type EngineChoice, engineChoices } from '../lab/engine';
 import type { InitSpec } from '../lab/initializers';
 import type { ObjectSpec } from '../lab/schema';
+import { WIDTH_PREFIX } from './widthUrl';
 
 /** The reader's experiment and engine choice: what the URL holds and every section derives its run from. */
 export interface LabState {
@@ -201,6 +202,8 @@ export function readUrl(search: string): UrlState {
       else problems.push(`engine = "${text}": one of ${engineChoices.join(', ')}; choosing automatically.`);
       continue;
     }
+    // The width section reads its own (widthUrl.ts).
+    if (name.startsWith(WIDTH_PREFIX)) continue;
     const parser = Object.hasOwn(PARSERS, name) ? PARSERS[name] : undefined;
     if (!parser) {
       problems.push(

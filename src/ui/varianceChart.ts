@@ -6,7 +6,7 @@
  * value the engine flagged is ringed: nothing is drawn as zero and nothing disappears silently.
  */
 import uPlot from 'uplot';
-import type { Quantity, RunResult } from '../lab/results';
+import type { LayerStats, Quantity, RunResult, SeriesResult } from '../lab/results';
 import type { TheorySeries } from '../lab/theory';
 import { flagText } from './format';
 import { colorOf, cssVar } from './palette';
@@ -24,6 +24,12 @@ const plottable = (v: number) => (Number.isFinite(v) && v > 0 ? v : null);
 // uPlot's own log scale loops forever over 70+ decades (σ = 1e-5 reaches 1e-73), so the chart plots log10 values
 // on a linear scale and labels the ticks as powers of ten.
 const toLog = (values: (number | null)[]) => values.map((v) => (v === null ? null : Math.log10(v)));
+/**
+ * A series' value at each of `layers` layers, null past its last: a grid's series (grid.ts) may differ in depth, and
+ * uPlot takes one x for all.
+ */
+const byLayer = (s: SeriesResult, layers: number, value: (l: LayerStats) => number | null) =>
+  Array.from({ length: layers }, (_, k) => (k < s.layers.length ? value(s.layers[k]) : null));
 
 /** What the lines and the band of a chart of `trials` networks are, in words; '' for one network. */
 export function chartKey(trials: number): string {
@@ -63,14 +69,15 @@ export class VarianceChart {
     const result = this.result;
     const q = this.quantity;
     const withBand = result.config.trials > 1;
-    const x = result.series[0].layers.map((l) => l.layer);
+    const layers = Math.max(...result.series.map((s) => s.layers.length));
+    const x = Array.from({ length: layers }, (_, k) => k + 1);
     const data: (number | null)[][] = [x];
     const series: uPlot.Series[] = [{ label: 'layer' }];
     const bands: uPlot.Band[] = [];
     this.marks = [];
     result.series.forEach((s, i) => {
       const color = colorOf(i);
-      data.push(s.layers.map((l) => plottable(measured(l[q]!, q))));
+      data.push(byLayer(s, layers, (l) => plottable(measured(l[q]!, q))));
       series.push({
         label: s.label,
         stroke: color,
@@ -88,8 +95,8 @@ export class VarianceChart {
       if (withBand) {
         const hi = data.length;
         data.push(
-          s.layers.map((l) => plottable(measured(l[q]!.p90, q))),
-          s.layers.map((l) => plottable(measured(l[q]!.p10, q))),
+          byLayer(s, layers, (l) => plottable(measured(l[q]!.p90, q))),
+          byLayer(s, layers, (l) => plottable(measured(l[q]!.p10, q))),
         );
         const edge = { stroke: color, width: 0, class: 'band-edge', points: { show: false } };
         series.push({ ...edge, label: `${s.label} 90 %` }, { ...edge, label: `${s.label} 10 %` });
@@ -97,7 +104,9 @@ export class VarianceChart {
       }
     });
     // Medians after every mean and band, so that the snapshot's data keeps its layout (x, then mean, 90 %, 10 % each).
-    const medians = withBand ? result.series.map((s) => s.layers.map((l) => plottable(measured(l[q]!.median, q)))) : [];
+    const medians = withBand
+      ? result.series.map((s) => byLayer(s, layers, (l) => plottable(measured(l[q]!.median, q))))
+      : [];
     medians.forEach((values, i) => {
       data.push(values);
       series.push({
@@ -114,7 +123,7 @@ export class VarianceChart {
     const theory = result.series.map((_, i) => this.theory[i]?.layers.map((l) => predicted(l, q)) ?? []);
     theory.forEach((values, i) => {
       if (!values.length) return;
-      data.push(values.map(plottable));
+      data.push(Array.from({ length: layers }, (_, k) => (k < values.length ? plottable(values[k]) : null)));
       series.push({
         label: `${result.series[i].label} theory`,
         class: 'theory-line',

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/cpu/cpuEngine';
 import { formatError, parseConfig } from '../../src/lab/config';
 import { coordinateCheck, fitSlope } from '../../src/lab/coordCheck';
-import { trainToEnd } from '../../src/lab/training';
+import { type TrainHistoryEntry, type TrainSeries, trainToEnd } from '../../src/lab/training';
 
 describe('the slope fit', () => {
   it('recovers a power law exactly, with no residual, and a noisy one with its standard error', () => {
@@ -76,4 +76,66 @@ describe('the coordinate check over widths 64 … 1024 (CPU, float64)', () => {
     expect(group.panels[0].lines[2].fit).toBeNull();
     for (const panel of group.panels.slice(1)) expect(Math.abs(panel.lines[2].fit!.slope)).toBeLessThan(0.25);
   }, 60_000);
+});
+
+/** A history entry whose every layer has the given size (mean |Z| and RMS alike), optionally flagged. */
+function entry(step: number, sizes: number[], flagged = false): TrainHistoryEntry {
+  return {
+    step,
+    trainLoss: 1,
+    trainAccuracy: null,
+    testLoss: 1,
+    testAccuracy: null,
+    layers: sizes.map((size, l) => ({
+      layer: l + 1,
+      pre: { mean: 0, var: size ** 2, meanSq: size ** 2, meanAbs: size },
+      post: l === sizes.length - 1 ? null : { meanAbs: size, meanSq: size ** 2 },
+      weightGrad: { meanSq: 1 },
+      updateRatio: null,
+      flags: flagged ? [{ quantity: 'pre', kind: 'overflow', precision: 'float32' }] : [],
+    })),
+  };
+}
+
+function series(width: number, history: TrainHistoryEntry[], diverged = false): TrainSeries {
+  return {
+    label: `He normal · n = ${width}`,
+    init: { kind: 'he-normal' },
+    width,
+    depth: 1,
+    parametrization: 'standard',
+    history,
+    outcome: diverged ? { status: 'diverged', step: history.length } : { status: 'unfinished', step: null },
+  };
+}
+
+describe('gaps in the coordinate check', () => {
+  it('a diverged width, a flagged figure and a zero leave gaps that say why, and the slope is fitted over the rest', () => {
+    const group = coordinateCheck(
+      [
+        series(64, [entry(0, [1, 0]), entry(1, [2, 1])]),
+        series(128, [entry(0, [1, 0]), entry(1, [4, 2], true)]),
+        series(256, [entry(0, [1, 0]), entry(1, [8, 4])]),
+        series(512, [entry(0, [1, 0])], true),
+      ],
+      'pre',
+      'rms',
+    )[0];
+    expect(group.panels.map((p) => p.step)).toEqual([0, 1]);
+    const [initial, after] = group.panels;
+    expect(initial.lines[0]).toEqual({
+      layer: 1,
+      sizes: [1, 1, 1, 1],
+      gaps: [null, null, null, null],
+      fit: { slope: 0, stderr: 0 },
+    });
+    expect(initial.lines[1].gaps).toEqual(['zero', 'zero', 'zero', 'zero']);
+    expect(initial.lines[1].fit).toBeNull();
+    // Width 128 flagged, width 512 diverged: the slope of the two that remain, 2 → 8 over 64 → 256, is 1.
+    expect(after.lines[0].gaps).toEqual([null, 'flagged', null, 'diverged']);
+    expect(after.lines[0].sizes.map(Number.isNaN)).toEqual([false, true, false, true]);
+    expect(after.lines[0].fit).toEqual({ slope: 1, stderr: null });
+    const post = coordinateCheck([series(64, [entry(0, [1, 1])])], 'post', 'meanAbs')[0];
+    expect(post.panels[0].lines[1].gaps).toEqual(['absent']);
+  });
 });

@@ -6,6 +6,7 @@ import {
   entriesBetween,
   entryWork,
   forwardPerRow,
+  gridAdvanceWork,
   minibatchWork,
   trainMatrices,
   trainWork,
@@ -65,5 +66,19 @@ describe("training's work", () => {
     expect(advanceWork(config, 0, 23, true)).toBe(perSeries);
     expect(trainWork(config)).toBe(2 * perSeries);
     expect(advanceWork(config, 0, 7, true) + advanceWork(config, 7, 23, false)).toBe(perSeries);
+  });
+
+  it("a grid's advance is every network's: each width at each learning rate, each with its own work", () => {
+    const grid = parseConfig({
+      depth: 3,
+      width: [16, 32],
+      sweep: [{ kind: 'he-normal' }],
+      train: { ...config.train, optimizer: { kind: 'sgd', lr: [0.1, 0.2] } },
+    });
+    if (!grid.ok) throw new Error(grid.errors.map(formatError).join('; '));
+    const network = (width: number) => ({ ...grid.config, width, axes: { width: null, depth: null, lr: null } });
+    const one = (width: number) => advanceWork(network(width), 3, 9, false);
+    expect(gridAdvanceWork(grid.config, 3, 9, false)).toBe(2 * one(16) + 2 * one(32));
+    expect(trainWork(grid.config)).toBe(gridAdvanceWork(grid.config, 0, 23, true));
   });
 });

@@ -10,6 +10,13 @@ describe('work estimates', () => {
     expect(runWork(defaultConfig(), true)).toBe(3 * forwardWork(defaultConfig()));
   });
 
+  it('counts every network of a width and depth grid, so a list of widths is not estimated as its first', () => {
+    const parsed = parseConfig({ width: [10, 20], depth: [2, 3] });
+    if (!parsed.ok) throw new Error('bad config');
+    const one = (width: number, depth: number) => 5 * width + (depth - 1) * width * width;
+    expect(forwardWork(parsed.config)).toBe(5 * (one(10, 2) + one(10, 3) + one(20, 2) + one(20, 3)));
+  });
+
   it('writes durations as a person reads them', () => {
     expect(formatDuration(0.0004)).toBe('1 ms');
     expect(formatDuration(0.25)).toBe('250 ms');

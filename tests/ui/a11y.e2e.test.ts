@@ -29,6 +29,7 @@ const LAZY_SECTIONS: Record<string, string[]> = {
   phase: ['phase-tanh', 'phase-panel'],
   isometry: ['isometry-linear', 'isometry-relu', 'isometry-tanh'],
   residual: ['residual', 'residual-norm', 'layernorm-sweep'],
+  width: ['width-coord-standard', 'width-coord-mup'],
 };
 
 /** Brings each lazily computed section into view and waits for its figure, as a reader scrolling down would. */
@@ -50,7 +51,8 @@ const theme = (page: Page) => page.evaluate(() => document.documentElement.datas
 describe('the lab page for every reader', () => {
   const env = useLab();
   // The CPU engine: these tests are about the page, and SwiftShader's GPU runs are the slow part of the suite.
-  const url = () => `${env.lab.url}?engine=cpu`;
+  // The width section's coordinate check at two small widths, so that it starts on sight and takes a moment.
+  const url = () => `${env.lab.url}?engine=cpu&scaling.coordWidths=16,32`;
 
   it('axe-core finds nothing on the light page, nor in any lazily computed section once it is drawn, training after a step', async () => {
     const { page, errors } = await openLab(env.browser, url(), { width: 1280, height: 800 }, { colorScheme: 'light' });

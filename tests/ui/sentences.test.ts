@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/cpu/cpuEngine';
-import { defaultConfig, type ExperimentConfig } from '../../src/lab/config';
+import { defaultConfig, type ExperimentConfig, parseConfig } from '../../src/lab/config';
 import { CLAIM_DRAWS, claimConfig, HE_SWEEP } from '../../src/ui/sectionConfigs';
 import {
   backwardModes,
@@ -51,6 +51,30 @@ describe('the sentences that follow the panel', () => {
     });
     expect(ensembleGrowth(mixed)).not.toContain('NaN');
     expect(seedGrowth({ ...zeros, config: { ...zeros.config, depth: 1 } })).toContain('one layer');
+  });
+
+  it("name a panel's width and depth lists, give each network of the grid its own theory, and say which network a section draws", async () => {
+    const parsed = parseConfig({ width: [10, 40], depth: [4, 8], sweep: [{ kind: 'normal', sigma: 0.5 }] });
+    if (!parsed.ok) throw new Error('a valid grid');
+    const result = await run(parsed.config);
+    expect(seedSetting(result.config)).toContain('ReLU, 4 or 8 layers of 10 or 40 neurons');
+    const text = seedGrowth(result);
+    // nσ²/2 per layer: 1.25 at width 10 and 5 at width 40, whatever the depth.
+    for (const part of [
+      'σ = 0.5 · n = 10 · L = 4: ×1.25',
+      'σ = 0.5 · n = 10 · L = 8: ×1.25',
+      'σ = 0.5 · n = 40 · L = 4: ×5.00',
+      'σ = 0.5 · n = 40 · L = 8: ×5.00',
+    ])
+      expect(text).toContain(part);
+    // The fastest is the deepest of the widest: 5^7 from its layer 1 to its layer 8.
+    expect(text).toContain(`at σ = 0.5 · n = 40 · L = 8 went`);
+    expect(text).toContain(`against ×${(5 ** 7).toPrecision(3)} expected`);
+    const section = claimConfig(parsed.config, HE_SWEEP, CLAIM_DRAWS);
+    expect([section.width, section.depth, section.axes.width, section.axes.depth]).toEqual([100, 4, null, null]);
+    expect(sectionSetting(section, parsed.config)).toContain(
+      'The panel lists widths 10, 40 and depths 4, 8: this section draws the first network of that list.',
+    );
   });
 
   it('mark a ReLU paragraph only when the panel runs another activation or a bias', () => {

@@ -73,6 +73,17 @@ describe('URL state under hostile links', () => {
     expect(readUrl(writeUrl(config, 'gpu'))).toEqual({ config, engine: 'gpu', problems: [] });
   });
 
+  it('carries width and depth lists both ways, and names a bad entry of a list with what is allowed', () => {
+    const state = readUrl('?width=64,128,256&depth=2,4');
+    expect(state.problems).toEqual([]);
+    expect(state.config.axes).toEqual({ width: [64, 128, 256], depth: [2, 4], lr: null });
+    expect(writeUrl(state.config, 'cpu')).toContain('&depth=2,4&width=64,128,256&');
+    expect(readUrl(writeUrl(state.config, 'cpu')).config).toEqual(state.config);
+    expect(readUrl('?width=64,0').problems).toEqual([
+      'width[1] = 0: an integer from 1 to 16384; using the default width = 10.',
+    ]);
+  });
+
   it('names a prototype key as no parameter of the page', () => {
     const state = readUrl('?__proto__=1&constructor=x&depth=3');
     expect(state.config.depth).toBe(3);
