@@ -96,8 +96,9 @@ export class TrainingSection {
     this.playButton.addEventListener('click', () => void this.togglePlay());
     this.stepButton.addEventListener('click', () => void this.stepOnce());
     this.resetButton.addEventListener('click', () => void this.load());
-    const lossHost = el('div', { attrs: { 'aria-describedby': 'training-outcome-numbers' } });
-    const accuracyHost = el('div', { attrs: { 'aria-describedby': 'training-outcome-numbers' } });
+    const paired = { className: 'paired-legend', attrs: { 'aria-describedby': 'training-outcome-numbers' } };
+    const lossHost = el('div', paired);
+    const accuracyHost = el('div', paired);
     this.loss = new TrainingLineChart('training-loss', lossHost, 'Train (solid) and test (dashed) loss', {
       label: 'loss, log scale',
       log: true,
@@ -116,8 +117,13 @@ export class TrainingSection {
     this.profile = new TrainingProfile(profileHost);
     host.replaceChildren(
       controlsHost,
-      el('div', { className: 'player-bar' }, [this.playButton, this.stepButton, this.resetButton, this.progress]),
-      this.status,
+      el('div', { className: 'player-bar' }, [
+        this.playButton,
+        this.stepButton,
+        this.resetButton,
+        this.progress,
+        this.status,
+      ]),
       this.compare,
       el('div', { className: 'figure-grid' }, [
         el('div', { className: 'figure-cell' }, [
