@@ -12,6 +12,7 @@ import { OutputGradientKernel } from './outputGradientKernel';
 import { PairCosineKernel } from './pairCosineKernel';
 import { PhaseLayerKernel } from './phaseLayerKernel';
 import { PhaseStatsKernel } from './phaseStatsKernel';
+import { ResidualStreamKernel } from './residualStreamKernel';
 import { RowNormsKernel } from './rowNormsKernel';
 import { TangentKernel } from './tangentKernel';
 import { WeightGradientKernel } from './weightGradientKernel';
@@ -31,6 +32,7 @@ export interface Kernels {
   histogramRange: HistogramRangeKernel;
   histogramCount: HistogramCountKernel;
   pairCosine: PairCosineKernel;
+  residualStream: ResidualStreamKernel;
   /** Null until a run goes backward: compiling them costs about as much as the forward kernels. */
   backward: BackwardKernels | null;
   /** Null until a run takes a Jacobian. */
@@ -46,15 +48,18 @@ export interface PhaseKernels {
 }
 
 export async function compileKernels(device: GPUDevice): Promise<Kernels> {
-  const [weights, inputs, layer, merge, histogramRange, histogramCount, pairCosine] = await Promise.all([
-    WeightsKernel.create(device),
-    InputsKernel.create(device),
-    LayerKernel.create(device),
-    MergeKernel.create(device),
-    HistogramRangeKernel.create(device),
-    HistogramCountKernel.create(device),
-    PairCosineKernel.create(device),
-  ]);
+  const [weights, inputs, layer, merge, histogramRange, histogramCount, pairCosine, residualStream] = await Promise.all(
+    [
+      WeightsKernel.create(device),
+      InputsKernel.create(device),
+      LayerKernel.create(device),
+      MergeKernel.create(device),
+      HistogramRangeKernel.create(device),
+      HistogramCountKernel.create(device),
+      PairCosineKernel.create(device),
+      ResidualStreamKernel.create(device),
+    ],
+  );
   return {
     weights,
     inputs,
@@ -63,6 +68,7 @@ export async function compileKernels(device: GPUDevice): Promise<Kernels> {
     histogramRange,
     histogramCount,
     pairCosine,
+    residualStream,
     backward: null,
     tangent: null,
     phase: null,
