@@ -135,7 +135,12 @@ export class GpuRun {
       bias: config.bias,
       exact: this.exact,
       weights,
-      residual: isResidual(architecture) ? { alpha: branchScale(architecture, config.depth) } : null,
+      residual: isResidual(architecture)
+        ? {
+            alpha: branchScale(architecture, config.depth),
+            layerNormEps: architecture.norm === 'layer' ? architecture.eps : null,
+          }
+        : null,
       input: config.input,
     };
   }

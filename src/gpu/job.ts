@@ -30,8 +30,11 @@ export interface TrialNetwork {
    * network; W_in, then each block's W_{l,1} and W_{l,2} for a residual one (a zero matrix as the constant 0).
    */
   weights: WeightDistribution[];
-  /** A residual network's branch scale α (depth counts its blocks); null for a plain network. */
-  residual: { alpha: number } | null;
+  /**
+   * A residual network's branch scale α (depth counts its blocks) and, with LayerNorm before each block's φ, its ε;
+   * null for a plain network.
+   */
+  residual: { alpha: number; layerNormEps: number | null } | null;
   input: InputSpec;
 }
 

@@ -7,6 +7,7 @@ import { HistogramCountKernel } from './histogramCountKernel';
 import { HistogramRangeKernel } from './histogramRangeKernel';
 import { InputsKernel } from './inputsKernel';
 import { LayerKernel } from './layerKernel';
+import { LayerNormKernel } from './layerNormKernel';
 import { MergeKernel } from './mergeKernel';
 import { OutputGradientKernel } from './outputGradientKernel';
 import { PairCosineKernel } from './pairCosineKernel';
@@ -33,6 +34,7 @@ export interface Kernels {
   histogramCount: HistogramCountKernel;
   pairCosine: PairCosineKernel;
   residualStream: ResidualStreamKernel;
+  layerNorm: LayerNormKernel;
   /** Null until a run goes backward: compiling them costs about as much as the forward kernels. */
   backward: BackwardKernels | null;
   /** Null until a run takes a Jacobian. */
@@ -48,8 +50,8 @@ export interface PhaseKernels {
 }
 
 export async function compileKernels(device: GPUDevice): Promise<Kernels> {
-  const [weights, inputs, layer, merge, histogramRange, histogramCount, pairCosine, residualStream] = await Promise.all(
-    [
+  const [weights, inputs, layer, merge, histogramRange, histogramCount, pairCosine, residualStream, layerNorm] =
+    await Promise.all([
       WeightsKernel.create(device),
       InputsKernel.create(device),
       LayerKernel.create(device),
@@ -58,8 +60,8 @@ export async function compileKernels(device: GPUDevice): Promise<Kernels> {
       HistogramCountKernel.create(device),
       PairCosineKernel.create(device),
       ResidualStreamKernel.create(device),
-    ],
-  );
+      LayerNormKernel.create(device),
+    ]);
   return {
     weights,
     inputs,
@@ -69,6 +71,7 @@ export async function compileKernels(device: GPUDevice): Promise<Kernels> {
     histogramCount,
     pairCosine,
     residualStream,
+    layerNorm,
     backward: null,
     tangent: null,
     phase: null,

@@ -1,7 +1,8 @@
 /**
  * One chunk of rows through a residual network, forward (src/lab/architecture.ts gives the model): x_1 = X·W_in + b,
- * then per block Z_l = φ(x_l)·W_{l,1} + b with H_l = φ(Z_l) (the layer kernel, φ applied on load), y_l = H_l·W_{l,2} + b
- * (the layer kernel again) and x_{l+1} = x_l + α·y_l in place (the stream kernel). Each matrix has the state slot of
+ * then per block Z_l = φ(N(x_l))·W_{l,1} + b with H_l = φ(Z_l) (the layer kernel, φ applied on load; N LayerNorm's
+ * kernel or the identity), y_l = H_l·W_{l,2} + b (the layer kernel again) and x_{l+1} = x_l + α·y_l in place (the
+ * stream kernel). Each matrix has the state slot of
  * its address − 1, and block l's branch and stream slot 2·depth + l. Values are computed at their own scale, with no
  * exponent carried (the exact route's exponents are per layer, and a sum of two scales has none): figures float32
  * cannot hold are flagged by the kernels, never reported.
@@ -23,7 +24,7 @@ const BRANCH_OUT_SLOTS = ['branch', 'post'] as const satisfies readonly [Quantit
 
 export interface ResidualContext {
   gpu: GpuContext;
-  kernels: Pick<Kernels, 'weights' | 'layer' | 'merge' | 'residualStream'>;
+  kernels: Pick<Kernels, 'weights' | 'layer' | 'merge' | 'residualStream' | 'layerNorm'>;
   buffers: RunBuffers;
   pace: Pace;
   forwardColumns: number;
@@ -42,7 +43,7 @@ export async function residualForward(
   const { kernels, buffers, pace, forwardColumns } = context;
   const { net } = job;
   const rows = job.rows.length;
-  const alpha = net.residual!.alpha;
+  const { alpha, layerNormEps } = net.residual!;
   const [input, middle] = buffers.activations;
   const branchOut = buffers.branch!;
   const { weights, biases, partials, layerState } = buffers;
@@ -54,12 +55,18 @@ export async function residualForward(
     const target = { layer: address - 1, slots: 'both' } as const;
     kernels.merge.merge(partials, layerState, { partialCount, target, exponent: 'none' }, after);
   };
-  // X is read once: its buffer then holds each block's Z_l, and `middle` the stream.
+  // X is read once: its buffer then holds each block's Z_l, and `middle` the stream; `branchOut` holds N(x_l) until
+  // y_l replaces it.
   product(1, input, middle);
   const streamSlot = (block: number) => 2 * net.depth + block;
   for (let block = 1; block <= net.depth; block++) {
     const started = performance.now();
-    product(2 * block, middle, input, (encoder) => context.afterPre(encoder, input, block));
+    if (layerNormEps !== null) {
+      const normBuffers = { values: middle, normalized: branchOut, layerState };
+      kernels.layerNorm.normalize(normBuffers, rows, net.width, layerNormEps, 2 * block - 1);
+    }
+    const branchInput = layerNormEps === null ? middle : branchOut;
+    product(2 * block, branchInput, input, (encoder) => context.afterPre(encoder, input, block));
     product(2 * block + 1, input, branchOut);
     const stream = { branchOut, stream: middle, partials, layerState };
     const count = kernels.residualStream.update(stream, rows, net.width, alpha, streamSlot(block));

@@ -180,22 +180,22 @@ export const isResidual = (architecture: ArchitectureConfig) => architecture.kin
 export const isPlainMlp = (architecture: ArchitectureConfig) =>
   architecture.kind === 'plain' && architecture.norm === 'none';
 
-/** The networks the GPU engine computes: the plain MLP, and residual networks without normalization going forward. */
+/** The networks the GPU engine computes: the plain MLP, and residual networks without BatchNorm going forward. */
 const gpuComputes = (architecture: ArchitectureConfig, backward: boolean) =>
-  isPlainMlp(architecture) || (architecture.kind === 'residual' && architecture.norm === 'none' && !backward);
+  isPlainMlp(architecture) || (architecture.kind === 'residual' && architecture.norm !== 'batch' && !backward);
 
 /** Why the GPU engine does not compute this network (with a backward pass when `backward`), as a clause; else null. */
 export function gpuRefusal(architecture: ArchitectureConfig, backward = false): string | null {
   if (gpuComputes(architecture, backward)) return null;
   const described = describeArchitecture(architecture);
-  return architecture.norm === 'none'
+  return gpuComputes(architecture, false)
     ? `the GPU engine does not compute gradients of ${described} networks yet`
     : `the GPU engine does not compute ${described} networks yet`;
 }
 
 /**
  * Refuses, in a sentence, a network the GPU engine does not compute yet, rather than run another in its place:
- * training takes the plain network without normalization, a run also a residual one without normalization, forward.
+ * training takes the plain network without normalization, a run also a residual one without BatchNorm, forward.
  */
 export function requireGpuNetwork(architecture: ArchitectureConfig, work: 'run' | 'train', backward = false): void {
   if (work === 'run' ? gpuComputes(architecture, backward) : isPlainMlp(architecture)) return;

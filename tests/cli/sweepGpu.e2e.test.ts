@@ -43,20 +43,23 @@ describe('npm run sweep on the GPU engine (headless Chromium)', () => {
     );
   });
 
-  it('--engine both on a residual network compares every block’s stream and branch too', async () => {
-    const [path, out] = [join(dir, 'residual.json'), join(dir, 'residual-out.json')];
-    const architecture = { kind: 'residual', branchScale: '1/sqrt(depth)' };
-    const input = { distribution: 'normal', batch: 60, width: 16 };
-    writeFileSync(path, JSON.stringify({ depth: 12, width: 128, trials: 2, input, architecture }));
-    const { stdout } = await run('npx', ['tsx', 'src/cli/sweep.ts', path, '--engine', 'both', '--out', out], {
-      cwd: process.cwd(),
-    });
-    expect(stdout).toMatch(/^AGREE: every layer within 0\.0001/m);
-    const json = JSON.parse(readFileSync(out, 'utf8'));
-    expect(json.comparison.statisticsFrom).toBe('all');
-    expect(json.comparison.layers).toHaveLength(json.series.length * 12);
-    for (const layer of json.comparison.layers) expect(layer.stream && layer.branch && layer.activation).toBeTruthy();
-  });
+  it.each(['none', 'layer'])(
+    '--engine both on a residual network (norm %s) compares every block’s stream and branch too',
+    async (norm) => {
+      const [path, out] = [join(dir, `residual-${norm}.json`), join(dir, `residual-${norm}-out.json`)];
+      const architecture = { kind: 'residual', branchScale: '1/sqrt(depth)', norm };
+      const input = { distribution: 'normal', batch: 60, width: 16 };
+      writeFileSync(path, JSON.stringify({ depth: 12, width: 128, trials: 2, input, architecture }));
+      const { stdout } = await run('npx', ['tsx', 'src/cli/sweep.ts', path, '--engine', 'both', '--out', out], {
+        cwd: process.cwd(),
+      });
+      expect(stdout).toMatch(/^AGREE: every layer within 0\.0001/m);
+      const json = JSON.parse(readFileSync(out, 'utf8'));
+      expect(json.comparison.statisticsFrom).toBe('all');
+      expect(json.comparison.layers).toHaveLength(json.series.length * 12);
+      for (const layer of json.comparison.layers) expect(layer.stream && layer.branch && layer.activation).toBeTruthy();
+    },
+  );
 
   it('reports the GPU memory the run allocated, as runBytes plans it', async () => {
     const out = join(dir, 'gpu.json');

@@ -1,7 +1,7 @@
 /**
  * What the GPU engine does not compute yet it refuses in a sentence naming what to choose instead: never another
- * network's numbers. It runs residual networks without normalization forward (residual.browser.test.ts); it refuses
- * their gradients and training, and every normalized network.
+ * network's numbers. It runs residual networks without normalization or with LayerNorm forward
+ * (residual.browser.test.ts); it refuses their gradients and training, BatchNorm, and plain normalized networks.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { GpuEngine } from '../../src/gpu/gpuEngine';

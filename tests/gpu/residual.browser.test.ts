@@ -1,6 +1,6 @@
 /**
- * The GPU engine computes residual networks without normalization going forward: every block's pre, post, stream and
- * branch statistics agree with the float64 CPU reference within AGREEMENT, from the same Philox draws.
+ * The GPU engine computes residual networks without normalization or with LayerNorm going forward: every block's pre,
+ * post, stream and branch statistics agree with the float64 CPU reference within AGREEMENT, from the same Philox draws.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/cpu/cpuEngine';
@@ -39,6 +39,13 @@ describe('the GPU engine computes residual networks forward as the CPU does', ()
     ],
     ['α = 0.5, ReLU, depth 16, width 128', { branchScale: 0.5 }, { depth: 16, width: 128 }],
     ['zero-init-last, ReLU', { zeroInitLast: true }, {}],
+    ['LayerNorm, α = 1, ReLU', { norm: 'layer' }, {}],
+    [
+      'LayerNorm, α = 1/√L, tanh, bias 0.1, ε = 0.01',
+      { norm: 'layer', branchScale: '1/sqrt(depth)', eps: 0.01 },
+      { activation: 'tanh', bias: 0.1 },
+    ],
+    ['LayerNorm, zero-init-last, ReLU, width 65', { norm: 'layer', zeroInitLast: true }, { width: 65 }],
     ['zero-init-last, tanh', { zeroInitLast: true, branchScale: '1/sqrt(depth)' }, { activation: 'tanh' }],
   ] as const)('%s: every block within the GPU tolerance', async (_, architecture, raw) => {
     const c = residual(architecture, raw);
@@ -59,16 +66,20 @@ describe('the GPU engine computes residual networks forward as the CPU does', ()
     for (const layer of layers) expect(layer.stream!.meanSq).toBe(layers[0].stream!.meanSq);
   });
 
-  it('in chunks of 64 rows (150 rows, the last chunk 22): the same as in one', async () => {
-    const c = residual({ branchScale: '1/sqrt(depth)' }, { input: { distribution: 'uniform', batch: 150, width: 9 } });
-    const { comparison, message } = await agreement(chunked, c, { captureRows: [0, 70, 149] });
-    expect(comparison.pass, message).toBe(true);
-    const [whole, inChunks] = [await engine.run(c), await chunked.run(c)];
-    expect(inChunks.gpuPlan!.chunks).toBe(3);
-    // Chunks merge in float64 (Chan): within the tolerance of one chunk's f32 sums, not bit for bit.
-    const between = compareRuns(whole, inChunks, { statistic: 1e-5 });
-    expect(between.pass, JSON.stringify(between.worst)).toBe(true);
-  });
+  it.each(['none', 'layer'])(
+    'norm %s in chunks of 64 rows (150 rows, the last chunk 22): the same as in one',
+    async (norm) => {
+      const input = { distribution: 'uniform', batch: 150, width: 9 };
+      const c = residual({ branchScale: '1/sqrt(depth)', norm }, { input });
+      const { comparison, message } = await agreement(chunked, c, { captureRows: [0, 70, 149] });
+      expect(comparison.pass, message).toBe(true);
+      const [whole, inChunks] = [await engine.run(c), await chunked.run(c)];
+      expect(inChunks.gpuPlan!.chunks).toBe(3);
+      // Chunks merge in float64 (Chan): within the tolerance of one chunk's f32 sums, not bit for bit.
+      const between = compareRuns(whole, inChunks, { statistic: 1e-5 });
+      expect(between.pass, JSON.stringify(between.worst)).toBe(true);
+    },
+  );
 
   it('with each W drawn in blocks of 64 columns (a buffer budget of 64 columns of 130): the same figures', async () => {
     const blocks = await GpuEngine.create({ bufferBudget: 4 * 130 * 64 });
@@ -85,23 +96,30 @@ describe('the GPU engine computes residual networks forward as the CPU does', ()
     }
   });
 
-  it('values float32 cannot hold are flagged, never reported as Infinity, NaN or 0', async () => {
+  it.each([
     // σ = 1e6: y_1 ~ 1e20, beyond float32's held range (2^48), and two blocks on beyond its largest value (3e38).
-    const c = residual({}, { init: { kind: 'normal', sigma: 1e6 }, trials: 1 });
-    const cpu = await new CpuEngine().run(c);
-    const gpu = await engine.run(c);
-    const comparison = compareRuns(cpu, gpu);
-    expect(comparison.verdict, JSON.stringify(comparison.worst)).toBe('agree-where-held');
-    gpu.series[0].layers.forEach((layer, i) => {
-      for (const q of ['pre', 'post', ...RESIDUAL_FORWARD_QUANTITIES] as const) {
-        const held =
-          Number.isFinite(layer[q]!.meanSq) && (layer[q]!.meanSq > 0 || cpu.series[0].layers[i][q]!.meanSq === 0);
-        const flagged = layer.flags.some((f) => f.quantity === q);
-        expect(held || flagged, `block ${layer.layer} ${q}: ${layer[q]!.meanSq}`).toBe(true);
-      }
-    });
-    expect(gpu.series[0].layers[0].flags.some((f) => f.quantity === 'branch' && f.kind === 'overflow')).toBe(true);
-  });
+    ['none', 1],
+    // LayerNorm keeps each branch near 1e13; α = 100 takes it beyond 2^48, and N(x_l) of such a stream is flagged too.
+    ['layer', 100],
+  ] as const)(
+    'norm %s, α = %d: values float32 cannot hold are flagged, never reported as Infinity, NaN or 0, nor as figures that disagree',
+    async (norm, branchScale) => {
+      const c = residual({ norm, branchScale }, { init: { kind: 'normal', sigma: 1e6 }, trials: 1 });
+      const cpu = await new CpuEngine().run(c);
+      const gpu = await engine.run(c);
+      const comparison = compareRuns(cpu, gpu);
+      expect(comparison.verdict, JSON.stringify(comparison.worst)).toBe('agree-where-held');
+      gpu.series[0].layers.forEach((layer, i) => {
+        for (const q of ['pre', 'post', ...RESIDUAL_FORWARD_QUANTITIES] as const) {
+          const held =
+            Number.isFinite(layer[q]!.meanSq) && (layer[q]!.meanSq > 0 || cpu.series[0].layers[i][q]!.meanSq === 0);
+          const flagged = layer.flags.some((f) => f.quantity === q);
+          expect(held || flagged, `block ${layer.layer} ${q}: ${layer[q]!.meanSq}`).toBe(true);
+        }
+      });
+      expect(gpu.series[0].layers[0].flags.some((f) => f.quantity === 'branch' && f.kind === 'overflow')).toBe(true);
+    },
+  );
 });
 
 describe('what the GPU engine does not compute for residual networks it refuses in a sentence', () => {

@@ -31,7 +31,7 @@ describe('a job the chosen engine refuses', () => {
     const seed = defaultConfig();
     const residual = {
       ...seed,
-      architecture: { ...seed.architecture, kind: 'residual' as const, norm: 'layer' as const },
+      architecture: { ...seed.architecture, norm: 'layer' as const },
     };
     const shown: { id: string; engine: string; substitution: string }[] = [];
     const job = (id: string, config: ExperimentConfig): Job => ({
@@ -50,7 +50,7 @@ describe('a job the chosen engine refuses', () => {
         id: 'residual',
         engine: 'cpu',
         substitution:
-          'The GPU engine does not compute residual, α = 1, LayerNorm networks yet, so this figure ran on the CPU engine.',
+          'The GPU engine does not compute plain, LayerNorm networks yet, so this figure ran on the CPU engine.',
       },
     ]);
     // The plain network is the refusing engine's own, and a residual one without normalization going forward: they
