@@ -59,6 +59,14 @@ describe('the GPU engine computes residual networks forward as the CPU does', ()
       for (const q of RESIDUAL_FORWARD_QUANTITIES) expect(layer[q], `block ${layer.layer} ${q}`).toBeDefined();
   });
 
+  it("estimates the memory the run allocates, with the branch's buffer of rows", async () => {
+    const c = residual({ norm: 'layer' });
+    const [estimate, result] = [await engine.estimate(c), await engine.run(c)];
+    expect(estimate.bytes).toBe(result.gpuBytes);
+    const plain = await engine.estimate(residual({ kind: 'plain' }));
+    expect(estimate.bytes! - plain.bytes!).toBeGreaterThanOrEqual(70 * 40 * 4);
+  });
+
   it('zero-init-last: every branch is exactly 0 and the stream stays x_1', async () => {
     const gpu = await engine.run(residual({ zeroInitLast: true }));
     const layers = gpu.series[0].layers;
