@@ -77,7 +77,7 @@ export class GpuRun {
     private readonly hooks: RunHooks,
   ) {
     const { shape } = layout;
-    // A residual network is computed at its values' own scale: beyond float32 they are flagged (residualChunk.ts).
+    // A residual network is computed at its values' own scale: beyond float32 they are flagged (residualForward.ts).
     this.exact = activation.homogeneous && isZeroBias(config.bias) && !isResidual(config.architecture);
     const bins = resolved.histogramBins;
     this.histograms = bins ? new HistogramSet(gpu.device, kernels, config.depth, bins) : null;

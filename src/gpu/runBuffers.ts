@@ -57,7 +57,7 @@ export class RunBuffers {
   readonly layerState: GPUBuffer;
   readonly stateReadback: GPUBuffer;
   readonly rows: GPUBuffer;
-  /** A residual network's y = H·W₂ + b of the block in flight; null for a plain network. */
+  /** A residual network's N(x_l) (with LayerNorm), then y_l = H_l·W_{l,2} + b, of the block in flight; else null. */
   readonly branch: GPUBuffer | null;
   /** [depth × captureCount × width] captured pre-activations, or null when nothing is captured. */
   readonly capture: GPUBuffer | null;
