@@ -17,6 +17,7 @@ import { BACKWARD_SLOTS, decodeState, type ExponentRule, FORWARD_SLOTS, STATE } 
 import { forwardStep } from './layerStep';
 import { weightScale } from './layerWeights';
 import { PAIR_STATE_WORDS } from './plan';
+import { residualForward } from './residualForward';
 import { BLOCK_STATE_WORDS, type RunBuffers } from './runBuffers';
 import { heldInF32, ldexp, rmsExponent } from './scale';
 import { addGradientsAtTrueScale, forwardAtTrueScale } from './trueScale';
@@ -61,7 +62,7 @@ export class ChunkRunner {
   /** Clears the forward and backward states, presetting shared exponents. */
   private resetStates(job: ChunkJob): void {
     const write = (target: GPUBuffer, exponents: number[] | undefined) => {
-      const words = new Int32Array(job.net.depth * STATE.words);
+      const words = new Int32Array(target.size / 4);
       exponents?.forEach((k, i) => {
         words[i * STATE.words + STATE.exponent] = k;
       });
@@ -77,6 +78,7 @@ export class ChunkRunner {
     const rows = job.rows.length;
     this.resetStates(job);
     const inputs = this.writeInputs(job);
+    if (net.residual) return this.residual(job, inputs.flags, hooks);
     const weightExponents: number[] = [];
     const extraFlags: RangeFlag[][] = [];
     const exponentRule: ExponentRule = !net.exact ? 'none' : job.shared ? 'keep' : 'choose';
@@ -144,6 +146,27 @@ export class ChunkRunner {
     const output = buffers.layerOutput(net.depth);
     const activation = job.jacobian!.activation;
     return { ...outcome, singularValues: await jacobian.finish(output, weightExponents, activation) };
+  }
+
+  /** A residual network's chunk, forward (residualForward.ts), and its captured Z_l (at their own scale). */
+  private async residual(job: ChunkJob, inputFlags: RangeFlag[], hooks: ChunkHooks): Promise<ChunkOutcome> {
+    const { gpu, kernels, buffers, pace } = this;
+    const context = {
+      gpu,
+      kernels,
+      buffers,
+      pace,
+      forwardColumns: this.layout.forwardColumns,
+      readStates: () => this.readWords(buffers.layerState, buffers.stateReadback),
+      afterPre: (encoder: GPUCommandEncoder, pre: GPUBuffer, block: number) =>
+        this.copyCaptured(encoder, job, pre, block - 1),
+    };
+    const outcome = await residualForward(context, job, inputFlags, async (block) => {
+      throwIfAborted(hooks.signal);
+      hooks.onLayer(block);
+    });
+    await this.readCapture(job, new Array(job.net.depth).fill(0));
+    return outcome;
   }
 
   /** The job's Jacobian pass, when it takes one. */

@@ -12,12 +12,16 @@ import type { RunShape } from './plan';
 /** One Philox-10 Box–Muller draw against one multiply–add of the tiled product, as measured on SwiftShader. */
 export const DRAW_MACS = 32;
 
-/** Cost of one chunk of `rows` rows through every layer (forward, and backward when asked). */
+/**
+ * Cost of one chunk of `rows` rows through every matrix (forward, and backward when asked): a residual network's
+ * 2·depth + 1, its stream updates a sliver beside them.
+ */
 function chunkCost(shape: RunShape, rows: number): number {
   const padded = tilesAlong(rows) * TILE;
+  const matrices = shape.residual ? 2 * shape.depth + 1 : shape.depth;
   let products = 0;
   let draws = 0;
-  for (let l = 1; l <= shape.depth; l++) {
+  for (let l = 1; l <= matrices; l++) {
     const fanIn = l === 1 ? shape.inputWidth : shape.width;
     products += padded * fanIn * shape.width;
     draws += fanIn * shape.width;

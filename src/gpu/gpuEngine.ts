@@ -6,7 +6,7 @@
  * (histogramSet.ts). Results have the CPU engine's shape.
  */
 import { bindActivation } from '../lab/activations';
-import { gpuRefusal, requirePlainMlp } from '../lab/architecture';
+import { isResidual, requireGpuNetwork } from '../lab/architecture';
 import { batchRows, type ExperimentConfig, inputWidth, pairsInput, parseConfig } from '../lab/config';
 import { makeDataset } from '../lab/datasets';
 import {
@@ -46,6 +46,7 @@ import {
   runBytes,
   SLICE_MS,
 } from './plan';
+import { gpuRunRefusal, requireComputed } from './refusal';
 import { RunBuffers } from './runBuffers';
 import { TrainBuffers } from './trainBuffers';
 import { compileTrainKernels, type TrainKernels } from './trainKernels';
@@ -123,14 +124,14 @@ export class GpuEngine implements Engine, Trainer {
   /** Speed in multiply–adds of the tiled product per second (cost.ts): a calibration at first, then finished runs. */
   private costPerSecond: number | null = null;
 
-  refusal(config: ExperimentConfig): string | null {
-    return gpuRefusal(config.architecture);
+  refusal(config: ExperimentConfig, options: SendableOptions = {}): string | null {
+    return gpuRunRefusal(config, options);
   }
 
   async estimate(config: ExperimentConfig, options: SendableOptions = {}): Promise<RunEstimate> {
     if (isGrid(config)) return estimateGrid((c, o) => this.estimate(c, o), config, options);
-    // Its plan would be the plain network's: a run the engine refuses has no estimate either.
-    requirePlainMlp(config.architecture, 'run');
+    // A run the engine refuses has no estimate either.
+    requireComputed(config, options);
     const { gpu } = await this.connect();
     const resolved = resolveRunOptions(config, options);
     if (resolved.phase) {
@@ -184,6 +185,7 @@ export class GpuEngine implements Engine, Trainer {
         histograms: resolved.histogramBins !== undefined,
         pairs: pairsInput(config) !== null,
         jacobian: resolved.jacobian,
+        residual: isResidual(config.architecture),
       },
       budget,
       { maxRowsPerChunk: this.options.maxRowsPerChunk, traceBytes: this.options.traceBytes },
@@ -249,7 +251,7 @@ export class GpuEngine implements Engine, Trainer {
 
   private async runNow(config: ExperimentConfig, options: RunOptions): Promise<RunResult> {
     throwIfAborted(options.signal);
-    requirePlainMlp(config.architecture, 'run');
+    requireComputed(config, options);
     const started = performance.now();
     const { gpu, kernels } = await this.connect();
     const resolved = resolveRunOptions(config, options);
@@ -299,7 +301,7 @@ export class GpuEngine implements Engine, Trainer {
    */
   async train(config: ExperimentConfig): Promise<TrainingSession> {
     if (isGrid(config)) return trainGrid(this, config);
-    requirePlainMlp(config.architecture, 'train');
+    requireGpuNetwork(config.architecture, 'train');
     const ready = await this.connect();
     const { gpu, kernels } = ready;
     kernels.backward ??= await compileBackwardKernels(gpu.device);

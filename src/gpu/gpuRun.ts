@@ -4,10 +4,11 @@
  * are merged in float64 (Chan) and recorded by the series recorder both engines share.
  */
 import type { BoundActivation } from '../lab/activations';
+import { branchScale, isResidual, weightMatrices } from '../lab/architecture';
 import { isZeroBias } from '../lab/bias';
 import { type ExperimentConfig, inputWidth } from '../lab/config';
 import { type Progress, type ResolvedOptions, throwIfAborted } from '../lab/engine';
-import { initLabel, weightDistribution } from '../lab/initializers';
+import { initLabel, type WeightDistribution, weightDistribution } from '../lab/initializers';
 import { spectrumOf } from '../lab/jacobian';
 import { type LayerHistograms, QUANTITIES, type Quantity, type SeriesResult } from '../lab/results';
 import { SeriesRecorder } from '../lab/seriesRecorder';
@@ -20,6 +21,9 @@ import type { Kernels } from './kernels';
 import { type RunLayout, unitBlocks, weightGradPasses } from './plan';
 import type { RunBuffers } from './runBuffers';
 import { float64Flags } from './scale';
+
+/** A zeroInitLast matrix: the constant 0, drawn by the weights kernel like any constant. */
+const ZERO_WEIGHTS: WeightDistribution = { shape: 'constant', scale: 0 };
 
 /** One layer of one trial, merged over its chunks; `nonZero` tells a true zero from an underflow. */
 type TrialLayer = Record<Quantity, { partial: Partial; nonZero: boolean; present: boolean }>;
@@ -73,7 +77,8 @@ export class GpuRun {
     private readonly hooks: RunHooks,
   ) {
     const { shape } = layout;
-    this.exact = activation.homogeneous && isZeroBias(config.bias);
+    // A residual network is computed at its values' own scale: beyond float32 they are flagged (residualForward.ts).
+    this.exact = activation.homogeneous && isZeroBias(config.bias) && !isResidual(config.architecture);
     const bins = resolved.histogramBins;
     this.histograms = bins ? new HistogramSet(gpu.device, kernels, config.depth, bins) : null;
     const blocks = unitBlocks(shape);
@@ -114,8 +119,9 @@ export class GpuRun {
   private network(series: number, trial: number): TrialNetwork {
     const { config } = this;
     const n0 = inputWidth(config);
-    const weights = Array.from({ length: config.depth }, (_, i) =>
-      weightDistribution(config.sweep[series], i === 0 ? n0 : config.width, config.width),
+    const { architecture } = config;
+    const weights = weightMatrices(architecture, n0, config.width, config.depth).map((m) =>
+      m.zero ? ZERO_WEIGHTS : weightDistribution(config.sweep[series], m.fanIn, m.fanOut),
     );
     return {
       seed: config.seed,
@@ -129,6 +135,12 @@ export class GpuRun {
       bias: config.bias,
       exact: this.exact,
       weights,
+      residual: isResidual(architecture)
+        ? {
+            alpha: branchScale(architecture, config.depth),
+            layerNormEps: architecture.norm === 'layer' ? architecture.eps : null,
+          }
+        : null,
       input: config.input,
     };
   }

@@ -25,12 +25,20 @@ export interface TrialNetwork {
   bias: BiasSpec;
   /** Homogeneous φ and zero bias: compute mantissas and carry exponents (see scale.ts). */
   exact: boolean;
-  /** W_l's distribution, layer l at index l − 1. */
+  /**
+   * Each matrix's distribution by its address (src/lab/architecture.ts), address a at index a − 1: W_l for a plain
+   * network; W_in, then each block's W_{l,1} and W_{l,2} for a residual one (a zero matrix as the constant 0).
+   */
   weights: WeightDistribution[];
+  /**
+   * A residual network's branch scale α (depth counts its blocks) and, with LayerNorm before each block's φ, its ε;
+   * null for a plain network.
+   */
+  residual: { alpha: number; layerNormEps: number | null } | null;
   input: InputSpec;
 }
 
-/** n_{l−1}: what layer l (1-based) reads. */
+/** The fan-in of the matrix at address `layer` (1-based): the input width for the first, the width after it. */
 export const fanInOf = (net: TrialNetwork, layer: number) => (layer === 1 ? net.inputWidth : net.width);
 
 /** Where the chunk sits in its trial: ∂L/∂W sums over all chunks, and only the last takes its statistics. */

@@ -7,11 +7,13 @@ import { HistogramCountKernel } from './histogramCountKernel';
 import { HistogramRangeKernel } from './histogramRangeKernel';
 import { InputsKernel } from './inputsKernel';
 import { LayerKernel } from './layerKernel';
+import { LayerNormKernel } from './layerNormKernel';
 import { MergeKernel } from './mergeKernel';
 import { OutputGradientKernel } from './outputGradientKernel';
 import { PairCosineKernel } from './pairCosineKernel';
 import { PhaseLayerKernel } from './phaseLayerKernel';
 import { PhaseStatsKernel } from './phaseStatsKernel';
+import { ResidualStreamKernel } from './residualStreamKernel';
 import { RowNormsKernel } from './rowNormsKernel';
 import { TangentKernel } from './tangentKernel';
 import { WeightGradientKernel } from './weightGradientKernel';
@@ -31,6 +33,8 @@ export interface Kernels {
   histogramRange: HistogramRangeKernel;
   histogramCount: HistogramCountKernel;
   pairCosine: PairCosineKernel;
+  residualStream: ResidualStreamKernel;
+  layerNorm: LayerNormKernel;
   /** Null until a run goes backward: compiling them costs about as much as the forward kernels. */
   backward: BackwardKernels | null;
   /** Null until a run takes a Jacobian. */
@@ -46,15 +50,18 @@ export interface PhaseKernels {
 }
 
 export async function compileKernels(device: GPUDevice): Promise<Kernels> {
-  const [weights, inputs, layer, merge, histogramRange, histogramCount, pairCosine] = await Promise.all([
-    WeightsKernel.create(device),
-    InputsKernel.create(device),
-    LayerKernel.create(device),
-    MergeKernel.create(device),
-    HistogramRangeKernel.create(device),
-    HistogramCountKernel.create(device),
-    PairCosineKernel.create(device),
-  ]);
+  const [weights, inputs, layer, merge, histogramRange, histogramCount, pairCosine, residualStream, layerNorm] =
+    await Promise.all([
+      WeightsKernel.create(device),
+      InputsKernel.create(device),
+      LayerKernel.create(device),
+      MergeKernel.create(device),
+      HistogramRangeKernel.create(device),
+      HistogramCountKernel.create(device),
+      PairCosineKernel.create(device),
+      ResidualStreamKernel.create(device),
+      LayerNormKernel.create(device),
+    ]);
   return {
     weights,
     inputs,
@@ -63,6 +70,8 @@ export async function compileKernels(device: GPUDevice): Promise<Kernels> {
     histogramRange,
     histogramCount,
     pairCosine,
+    residualStream,
+    layerNorm,
     backward: null,
     tangent: null,
     phase: null,

@@ -68,6 +68,8 @@ export interface RunRequest {
   pairs?: boolean;
   /** The Jacobian: n_0 tangent rows of the width, twice, and their readback (jacobianPass.ts). */
   jacobian?: boolean;
+  /** A residual network (forward): a third buffer of rows for the branch, and states per matrix and stream. */
+  residual?: boolean;
 }
 
 /** What a run's buffers are sized for (runBuffers.ts allocates them, runBytes counts them). */
@@ -94,7 +96,12 @@ export interface RunShape {
   passes: number;
   pairs?: boolean;
   jacobian?: boolean;
+  residual?: boolean;
 }
+
+/** The per-layer states of a run: one per layer, or a residual network's one per matrix (2·depth + 1) and per stream. */
+export const stateSlots = (shape: Pick<RunShape, 'depth' | 'residual'>) =>
+  shape.residual ? 3 * shape.depth + 1 : shape.depth;
 
 export interface RunLayout {
   chunks: number[][];
@@ -220,7 +227,10 @@ export function planRun(run: RunRequest, budget: MemoryBudget, caps: PlanCaps = 
     delete (shape as { rows?: unknown }).rows;
     return { chunks, shape: shape as RunShape };
   };
-  if (!run.backward) return cut(rowsFor(2 * BYTES_PER_VALUE * widest, avail), run.depth, 0, 1);
+  if (!run.backward) {
+    const perRow = BYTES_PER_VALUE * (2 * widest + (run.residual ? run.width : 0));
+    return cut(rowsFor(perRow, avail), run.depth, 0, 1);
+  }
 
   const traceRows = (segment: number) => {
     const perRow = BYTES_PER_VALUE * (widest + (traceSlots(run.depth, segment) + 2) * run.width);
@@ -260,7 +270,8 @@ export function largestBuffer(shape: RunShape): number {
 
 /**
  * GPU memory of a run's buffers in bytes, as runBuffers.ts allocates them (uniforms left out). With W the width,
- * n = max(n_0, W), R the rows per chunk: forward 4·(2·R·n) for two activation buffers; backward 4·(R·n + (S + 2)·R·W),
+ * n = max(n_0, W), R the rows per chunk: forward 4·(2·R·n) for two activation buffers (and 4·R·W for a residual
+ * network's branch); backward 4·(R·n + (S + 2)·R·W),
  * S the kept layers (D, or about 2√D with checkpoints: traceSlots), plus the ∂L/∂W block sums; the weights buffer
  * (the larger of a forward and a backward weight block) and the layer's biases; partials 24 bytes per 64 × 64 tile;
  * per-layer states (and, with a pairs input, the pair state; with the Jacobian, its tangent rows and states).
@@ -273,9 +284,9 @@ export function runBytes(shape: RunShape): number {
     ? rows * widest +
       (traceSlots(shape.depth, shape.segment) + 2) * rows * shape.width +
       shape.sumSlots * shape.unitBlock * shape.width
-    : 2 * rows * widest;
+    : 2 * rows * widest + (shape.residual ? rows * shape.width : 0);
   const partialRows = shape.backward ? Math.max(rows, widest) : rows;
-  const states = (shape.backward ? 2 : 1) * shape.depth * STATE.words;
+  const states = (shape.backward ? 2 : 1) * stateSlots(shape) * STATE.words;
   const blockStates = shape.backward ? sumBlocks(shape).reduce((a, b) => a + b, 0) * 4 : 0;
   // The pair state and its readback: four words a layer each.
   const pairStates = shape.pairs ? 2 * shape.depth * PAIR_STATE_WORDS : 0;

@@ -6,7 +6,7 @@
 import { PARTIAL_BYTES, tilesAlong } from './geometry';
 import type { LayerBuffers } from './layerKernel';
 import { STATE } from './layerState';
-import { PAIR_STATE_WORDS, type RunShape, sumBlocks, traceSlots } from './plan';
+import { PAIR_STATE_WORDS, type RunShape, stateSlots, sumBlocks, traceSlots } from './plan';
 
 const F32 = 4;
 /** Words of one ∂L/∂W block's merged Moments (count, mean, M2, one unused). */
@@ -53,9 +53,12 @@ export class RunBuffers {
   /** The biases of the layer being computed, one per unit. */
   readonly biases: GPUBuffer;
   readonly partials: GPUBuffer;
+  /** Per layer (a residual network's: per matrix, then per block's stream), its state (layerState.ts). */
   readonly layerState: GPUBuffer;
   readonly stateReadback: GPUBuffer;
   readonly rows: GPUBuffer;
+  /** A residual network's N(x_l) (with LayerNorm), then y_l = H_l·W_{l,2} + b, of the block in flight; else null. */
+  readonly branch: GPUBuffer | null;
   /** [depth × captureCount × width] captured pre-activations, or null when nothing is captured. */
   readonly capture: GPUBuffer | null;
   readonly captureCount: number;
@@ -74,6 +77,7 @@ export class RunBuffers {
     const widest = Math.max(shape.inputWidth, shape.width);
     const layerBytes = shape.chunkRows * shape.width * F32;
     const stateBytes = shape.depth * STATE.words * F32;
+    const layerStateBytes = stateSlots(shape) * STATE.words * F32;
     this.activations = [
       make('activations 0', shape.chunkRows * widest * F32, STORAGE | COPY_SRC | COPY_DST),
       make('activations 1', shape.backward ? 0 : shape.chunkRows * widest * F32, STORAGE | COPY_SRC | COPY_DST),
@@ -90,8 +94,9 @@ export class RunBuffers {
     // ∂L/∂W has one partial per tile of [fanIn × width], which can outnumber those of [rows × width].
     const partialRows = shape.backward ? Math.max(shape.chunkRows, widest) : shape.chunkRows;
     this.partials = make('partials', tilesAlong(partialRows) * tilesAlong(shape.width) * PARTIAL_BYTES, STORAGE);
-    this.layerState = make('layer state', stateBytes, STORAGE | COPY_SRC | COPY_DST);
-    this.stateReadback = make('layer state readback', stateBytes, MAP_READ | COPY_DST);
+    this.layerState = make('layer state', layerStateBytes, STORAGE | COPY_SRC | COPY_DST);
+    this.stateReadback = make('layer state readback', layerStateBytes, MAP_READ | COPY_DST);
+    this.branch = shape.residual ? make('branch', layerBytes, STORAGE) : null;
     this.rows = make('rows', shape.chunkRows * F32, STORAGE | COPY_DST);
     this.captureCount = shape.captureCount;
     this.capture = shape.captureCount

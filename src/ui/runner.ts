@@ -47,7 +47,7 @@ export function missingFigures(result: RunResult, options: JobOptions = {}): str
 /** Why the job's own engine will not run it (Engine.refusal), when a fallback will instead; else null. */
 function refusalOf(job: Job): string | null {
   if (!job.fallback || job.fallback === job.engine) return null;
-  return job.engine.refusal?.(job.config) ?? null;
+  return job.engine.refusal?.(job.config, job.options) ?? null;
 }
 
 /** The engine that will run the job: its own, or the fallback when its own refuses the network. */

@@ -89,7 +89,7 @@ const MANY_NETWORKS =
 
 /** Said beside the engine's name on the residual and normalization figures. */
 const CPU_ONLY_NETWORKS =
-  'The CPU engine computes these networks: the GPU engine does not compute residual or normalized networks yet.';
+  'The CPU engine computes these networks: the GPU engine computes residual networks going forward only, without normalization or with LayerNorm, and no plain normalized network yet.';
 
 /** A figure whose section's sentences follow its result; `panel` is the reader's own config (the first experiment's). */
 function withProse(

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -42,6 +42,24 @@ describe('npm run sweep on the GPU engine (headless Chromium)', () => {
       true,
     );
   });
+
+  it.each(['none', 'layer'])(
+    '--engine both on a residual network (norm %s) compares every block’s stream and branch too',
+    async (norm) => {
+      const [path, out] = [join(dir, `residual-${norm}.json`), join(dir, `residual-${norm}-out.json`)];
+      const architecture = { kind: 'residual', branchScale: '1/sqrt(depth)', norm };
+      const input = { distribution: 'normal', batch: 60, width: 16 };
+      writeFileSync(path, JSON.stringify({ depth: 12, width: 128, trials: 2, input, architecture }));
+      const { stdout } = await run('npx', ['tsx', 'src/cli/sweep.ts', path, '--engine', 'both', '--out', out], {
+        cwd: process.cwd(),
+      });
+      expect(stdout).toMatch(/^AGREE: every layer within 0\.0001/m);
+      const json = JSON.parse(readFileSync(out, 'utf8'));
+      expect(json.comparison.statisticsFrom).toBe('all');
+      expect(json.comparison.layers).toHaveLength(json.series.length * 12);
+      for (const layer of json.comparison.layers) expect(layer.stream && layer.branch && layer.activation).toBeTruthy();
+    },
+  );
 
   it('reports the GPU memory the run allocated, as runBytes plans it', async () => {
     const out = join(dir, 'gpu.json');

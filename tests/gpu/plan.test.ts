@@ -161,4 +161,17 @@ describe('planning a run', () => {
     // Two activation buffers and one layer's weights, 4 MiB each, its biases, and the forward state of 50 layers.
     expect(runBytes(shape)).toBe(3 * 4 * MiB + 1024 * 4 + 50 * 8 * 4 + tiles);
   });
+
+  it("counts a residual network's branch rows and its state per matrix and per stream, and fits its rows to them", () => {
+    const residual = request({ inputWidth: 1024, width: 1024, depth: 50, batch: 1024, residual: true });
+    const shape = planRun(residual, budget(64 * MiB)).shape;
+    const tiles = 16 * 16 * 24;
+    // Three buffers of rows (X then each Z_l, the stream, y_l) and one layer's weights, 4 MiB each, its biases, and
+    // the states of 101 matrices and 50 streams.
+    expect(runBytes(shape)).toBe(4 * 4 * MiB + 1024 * 4 + 151 * 8 * 4 + tiles);
+    // 14 MiB hold the weights and two buffers of the batch's rows, not three: the residual run takes two chunks.
+    const tight = { buffer: 4 * MiB, total: 14 * MiB };
+    expect(planRun({ ...residual, residual: false }, tight).shape.chunks).toBe(1);
+    expect(planRun(residual, tight).shape.chunks).toBe(2);
+  });
 });

@@ -51,7 +51,7 @@ describe('residual connections and normalization on the page', () => {
         });
       }
       const meta = await page.locator(`#${id}-figure .figure-meta`).textContent();
-      expect(meta).toMatch(/^CPU engine.*the GPU engine does not compute residual or normalized networks yet/);
+      expect(meta).toMatch(/^CPU engine.*the GPU engine computes residual networks going forward only/);
       expect(await page.getByTestId(`${id}-growth`).textContent()).toMatch(/^From block 1 to block 8, E\[x²\] changed/);
     }
     expect(errors).toEqual([]);

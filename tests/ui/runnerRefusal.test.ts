@@ -13,7 +13,8 @@ function refusingEngine(): Engine & { runs: number } {
   return {
     name: 'gpu',
     runs: 0,
-    refusal: (config: ExperimentConfig) => gpuRefusal(config.architecture),
+    refusal: (config: ExperimentConfig, options?: { backward?: boolean }) =>
+      gpuRefusal(config.architecture, options?.backward === true),
     async run() {
       this.runs++;
       throw new Error('the refusing engine was asked to run');
@@ -28,7 +29,10 @@ describe('a job the chosen engine refuses', () => {
   it('runs on the fallback, never on the refusing engine, and its figure says why', async () => {
     const [gpu, cpu] = [refusingEngine(), new CpuEngine()];
     const seed = defaultConfig();
-    const residual = { ...seed, architecture: { ...seed.architecture, kind: 'residual' as const } };
+    const residual = {
+      ...seed,
+      architecture: { ...seed.architecture, norm: 'layer' as const },
+    };
     const shown: { id: string; engine: string; substitution: string }[] = [];
     const job = (id: string, config: ExperimentConfig): Job => ({
       id,
@@ -46,10 +50,14 @@ describe('a job the chosen engine refuses', () => {
         id: 'residual',
         engine: 'cpu',
         substitution:
-          'The GPU engine does not compute residual, α = 1 networks yet, so this figure ran on the CPU engine.',
+          'The GPU engine does not compute plain, LayerNorm networks yet, so this figure ran on the CPU engine.',
       },
     ]);
-    // The plain network is the refusing engine's own: it would run there.
+    // The plain network is the refusing engine's own, and a residual one without normalization going forward: they
+    // would run there; that one's gradients would not.
     expect(runningEngine(job('seed', seed))).toBe(gpu);
+    const plainResidual = { ...seed, architecture: { ...seed.architecture, kind: 'residual' as const } };
+    expect(runningEngine(job('residual forward', plainResidual))).toBe(gpu);
+    expect(runningEngine({ ...job('residual backward', plainResidual), options: { backward: true } })).toBe(cpu);
   });
 });
