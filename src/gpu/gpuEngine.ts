@@ -25,7 +25,7 @@ import { estimateRun, formatBytes, jacobianWork, type RunEstimate, runWork } fro
 import { DRAW_MACS, runCost } from './cost';
 import { acquireDevice, EMULATED_GPU_NOTE, type GpuContext, GpuMemoryError } from './device';
 import { GpuRun } from './gpuRun';
-import { GpuTrainingSession, trainNetwork } from './gpuTrainer';
+import { GpuTrainingSession } from './gpuTrainer';
 import type { Pace } from './job';
 import {
   compileBackwardKernels,
@@ -50,6 +50,7 @@ import { gpuRunRefusal, requireComputed } from './refusal';
 import { RunBuffers } from './runBuffers';
 import { TrainBuffers } from './trainBuffers';
 import { compileTrainKernels, type TrainKernels } from './trainKernels';
+import { trainNetwork } from './trainModel';
 
 export { DeviceLostError, GpuFailureError, GpuMemoryError, GpuUnavailableError } from './device';
 

@@ -6,7 +6,6 @@
  * run of steps for progress and cancellation.
  */
 
-import { bindActivation } from '../lab/activations';
 import { layerBiases } from '../lab/bias';
 import type { ExperimentConfig } from '../lab/config';
 import type { Dataset } from '../lab/datasets';
@@ -15,8 +14,6 @@ import { initLabel, weightDistribution } from '../lab/initializers';
 import { Minibatches } from '../lab/minibatches';
 import type { LayerFactors } from '../lab/parametrization';
 import { sampleWeights } from '../lab/sampling';
-import { type Moments, toMoments } from '../lab/stats';
-import type { OptimizerSpec } from '../lab/trainConfig';
 import {
   entryIsFinite,
   evaluationSteps,
@@ -25,18 +22,16 @@ import {
   type Parameters,
   type TrainHistoryEntry,
   type TrainingSession,
-  type TrainLayerRecord,
   type TrainSeries,
   type TrainSnapshot,
-  trainFactors,
 } from '../lab/training';
-import { trainMatrices } from '../lab/trainWork';
 import type { GpuContext } from './device';
 import type { Pace } from './job';
-import { BACKWARD_SLOTS, decodeState, FORWARD_SLOTS, STATE } from './layerState';
-import { readbackLayout, type SeriesParameters, type TrainBuffers } from './trainBuffers';
+import type { SeriesParameters, TrainBuffers } from './trainBuffers';
 import type { TrainKernels } from './trainKernels';
-import { type TrainNetwork, TrainPass } from './trainPass';
+import type { TrainNetwork } from './trainModel';
+import { TrainPass } from './trainPass';
+import { decodeEntry, readEvaluation } from './trainReadback';
 
 /** One series' progress: its history, the step it diverged at, and whose gradient its gradient buffers hold. */
 interface SeriesState {
@@ -213,7 +208,7 @@ export class GpuTrainingSession implements TrainingSession {
     pass.loss(params, buffers.batchAnswers, 0, rows, null, true, step);
     pass.backward(params, rows, true);
     this.states[s].gradientOf = step;
-    this.record(s, step, await this.readEvaluation(params));
+    this.record(s, step, await readEvaluation(this.gpu, buffers, params, this.net.widths.length - 1));
   }
 
   /** Rows first … first + rows − 1 of a dataset's x into the input buffer. */
@@ -224,75 +219,19 @@ export class GpuTrainingSession implements TrainingSession {
     this.gpu.device.queue.submit([encoder.finish()]);
   }
 
-  private async readEvaluation(params: SeriesParameters): Promise<Uint32Array> {
-    const { buffers } = this;
-    const layout = readbackLayout(this.net.widths.length - 1);
-    const encoder = this.gpu.device.createCommandEncoder();
-    const copy = (source: GPUBuffer, word: number, words: number) =>
-      encoder.copyBufferToBuffer(source, 0, buffers.readback, 4 * word, 4 * words);
-    const states = (this.net.widths.length - 1) * STATE.words;
-    copy(buffers.evalState, layout.pre, states);
-    copy(buffers.lossState, layout.losses, 2 * STATE.words);
-    copy(buffers.gradStats, layout.grads, states);
-    copy(buffers.updateStats, layout.updates, states);
-    copy(buffers.coordState, layout.coords, states);
-    copy(buffers.deltaState, layout.deltas, states);
-    copy(params.diverged, layout.diverged, 1);
-    this.gpu.device.queue.submit([encoder.finish()]);
-    await this.gpu.settle(buffers.readback.mapAsync(GPUMapMode.READ));
-    const words = new Uint32Array(buffers.readback.getMappedRange().slice(0));
-    buffers.readback.unmap();
-    return words;
-  }
-
   /** Turns one readback into a history entry, or stops the series when it diverged. */
   private record(s: number, step: number, words: Uint32Array): void {
-    const layers = this.net.widths.length - 1;
-    const layout = readbackLayout(layers);
     const state = this.states[s];
-    const diverged = words[layout.diverged];
-    if (diverged !== 0xffffffff) {
-      state.divergedAt = diverged;
-      return;
-    }
-    const at = (base: number) => words.subarray(base);
-    const losses = [0, 1].map((slot) => decodeState(at(layout.losses), slot, FORWARD_SLOTS));
-    const [trainLoss, testLoss] = losses.map((l) => toMoments(l.a).mean);
-    const accuracy = (slot: number) => (this.net.classification ? toMoments(losses[slot].b).mean : null);
-    const entry: TrainHistoryEntry = {
+    const { classification } = this.net;
+    const entry = decodeEntry(
+      words,
       step,
-      trainLoss,
-      trainAccuracy: accuracy(0),
-      testLoss,
-      testAccuracy: accuracy(1),
-      layers: Array.from({ length: layers }, (_, l) => {
-        const pre = decodeState(at(layout.pre), l, FORWARD_SLOTS);
-        const grad = decodeState(at(layout.grads), l, BACKWARD_SLOTS);
-        const update = decodeState(at(layout.updates), l, FORWARD_SLOTS);
-        const coords = decodeState(at(layout.coords), l, FORWARD_SLOTS);
-        const size = (absolute: Moments) => ({ meanAbs: absolute.mean, meanSq: absolute.meanSq });
-        const before = toMoments(update.b).meanSq;
-        const { multiplier } = this.factors[l];
-        const record: TrainLayerRecord = {
-          layer: l + 1,
-          pre: { ...toMoments(pre.a), meanAbs: toMoments(coords.a).mean },
-          post: l < layers - 1 ? size(toMoments(coords.b)) : null,
-          // ∂L/∂W = c·∂L/∂W_eff for the W_eff = c·W the GPU holds.
-          weightGrad: { meanSq: multiplier ** 2 * toMoments(grad.b).meanSq },
-          updateRatio: step === 0 || before === 0 ? null : Math.sqrt(toMoments(update.a).meanSq / before),
-          flags: [
-            ...pre.flags.filter((f) => f.quantity === 'pre'),
-            ...grad.flags.filter((f) => f.quantity === 'weightGrad'),
-          ],
-        };
-        if (this.config.train.coordCheck) {
-          const delta = decodeState(at(layout.deltas), l, FORWARD_SLOTS);
-          record.delta = { meanAbs: toMoments(delta.a).mean, meanSq: toMoments(delta.b).meanSq };
-        }
-        return record;
-      }),
-    };
-    if (entryIsFinite(entry)) state.history.push(entry);
+      { layers: this.net.widths.length - 1, classification },
+      this.factors,
+      this.config.train.coordCheck,
+    );
+    if (typeof entry === 'number') state.divergedAt = entry;
+    else if (entryIsFinite(entry)) state.history.push(entry);
     else state.divergedAt = step;
   }
 
@@ -352,41 +291,4 @@ export class GpuTrainingSession implements TrainingSession {
   dispose(): void {
     this.buffers.destroy();
   }
-}
-
-/**
- * The network a config trains: the dataset's inputs, depth hidden layers of width, one readout unit per output, and
- * each layer's parametrization factors (parametrization.ts).
- */
-export function trainNetwork(
-  config: ExperimentConfig,
-  data: Dataset,
-  emulated: boolean,
-): { net: TrainNetwork; factors: LayerFactors[] } {
-  const activation = bindActivation(config.activation, config);
-  const widths = [data.dim, ...new Array(config.depth).fill(config.width), data.outputs];
-  const { optimizer } = config.train;
-  // A plain network without normalization (gpuEngine.ts refuses the others): its matrices are its layers.
-  const factors = trainFactors(config, trainMatrices(config));
-  const net: TrainNetwork = {
-    widths,
-    activationId: activation.id,
-    slope: config.slope,
-    classification: data.classes > 0,
-    emulated,
-    optimizers: factors.map((f) => ({
-      weights: foldedOptimizer(optimizer, f.weightLr, f.multiplier),
-      biases: { ...optimizer, lr: optimizer.lr * f.biasLr },
-    })),
-  };
-  return { net, factors };
-}
-
-/**
- * The optimizer of W_eff = c·W, which the GPU holds in place of a layer's W and its output multiplier c: the same
- * training in exact arithmetic (Tensor Programs V's equivalence of its tables). ∂L/∂W = c·∂L/∂W_eff, so SGD's step on
- * W_eff is c²·lr times its gradient; Adam's step does not scale with the gradient, so it is c·lr with ε/c.
- */
-export function foldedOptimizer(o: OptimizerSpec, lrFactor: number, c: number): OptimizerSpec {
-  return o.kind === 'sgd' ? { ...o, lr: o.lr * lrFactor * c * c } : { ...o, lr: o.lr * lrFactor * c, eps: o.eps / c };
 }

@@ -4,24 +4,10 @@
  * and the optimizer's update of every parameter — all queued without waiting, so a run of steps goes to the GPU
  * whole. What is measured (an evaluation's statistics, a step's gradients and update) is merged into small states.
  */
-import type { OptimizerSpec } from '../lab/trainConfig';
 import { stridedGroups, tilesAlong } from './geometry';
 import type { SeriesParameters, TrainBuffers } from './trainBuffers';
 import type { TrainKernels } from './trainKernels';
-
-/**
- * The network a session trains: n_0 … n_{L+1} (the readout last), its hidden layers' φ, and each layer's optimizer
- * for W and for b — the config's, with the parametrization's factors and output multiplier folded in (gpuTrainer.ts).
- */
-export interface TrainNetwork {
-  widths: number[];
-  activationId: number;
-  slope: number;
-  classification: boolean;
-  optimizers: { weights: OptimizerSpec; biases: OptimizerSpec }[];
-  /** The adapter is a CPU emulation: fewer workgroups for the kernels that reduce (geometry.ts). */
-  emulated: boolean;
-}
+import type { TrainNetwork } from './trainModel';
 
 export class TrainPass {
   constructor(
