@@ -3,18 +3,7 @@
  * not comparable (a run could not hold them) with both engines' values, then the verdict.
  */
 import { type Comparison, type LayerComparison, type NotComparable, STATISTICS } from '../lab/compare';
-
-const NAMES = {
-  pre: 'Z',
-  post: 'H',
-  grad: '∂L/∂Z',
-  weightGrad: '∂L/∂W',
-  stream: 'x',
-  branch: 'α·F(x)',
-  streamGrad: '∂L/∂x',
-  branchWeightGrad: '∂L/∂W₂',
-  correlation: 'cos(Z_a, Z_b)',
-} as const;
+import { QUANTITY_SYMBOLS } from '../lab/results';
 
 function worstOf(l: LayerComparison): number {
   const held = (['pre', 'post', 'grad', 'weightGrad'] as const).filter(
@@ -54,7 +43,7 @@ export function notComparableList(comparison: Comparison): string {
         .filter(Boolean)
         .join('; ');
       const values = `E[x²]: GPU ${meanSq(n.candidateMeanSq)}, CPU ${meanSq(n.referenceMeanSq)}`;
-      return `  ${l.label}, layer ${l.layer}, ${NAMES[n.quantity]}: ${flagged} (${values})`;
+      return `  ${l.label}, layer ${l.layer}, ${QUANTITY_SYMBOLS[n.quantity]}: ${flagged} (${values})`;
     }),
   );
   if (!lines.length) return '';

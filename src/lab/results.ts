@@ -43,6 +43,19 @@ export type ResidualQuantity =
   | (typeof RESIDUAL_BACKWARD_QUANTITIES)[number];
 export type Quantity = (typeof QUANTITIES)[number];
 
+/** Each quantity's symbol, as the page's and the terminal's comparisons name it. */
+export const QUANTITY_SYMBOLS: Record<Quantity, string> = {
+  pre: 'Z',
+  post: 'H',
+  grad: '∂L/∂Z',
+  weightGrad: '∂L/∂W',
+  stream: 'x',
+  branch: 'α·F(x)',
+  streamGrad: '∂L/∂x',
+  branchWeightGrad: '∂L/∂W₂',
+  correlation: 'cos(Z_a, Z_b)',
+};
+
 /**
  * A measurement the engine could not hold in its arithmetic. `underflow`: an element that should be non-zero
  * became 0 or subnormal; `overflow`: it became ±Infinity; `nonfinite`: NaN appeared. Flagged figures are never

@@ -4,25 +4,13 @@
  * a sample of rows and both engines are compared on those rows, by the plan the terminal uses too (verification.ts).
  */
 import { type Comparison, compareRuns, type LayerComparison } from '../lab/compare';
-import type { RunResult } from '../lab/results';
+import { QUANTITY_SYMBOLS, type RunResult } from '../lab/results';
 import { verificationPlan } from '../lab/verification';
 import { el, tableRegion } from './dom';
 import { formatMs, formatNumber } from './format';
 import { registerResult } from './testHooks';
 
 const relative = (x: number) => (x === 0 ? '0' : x.toExponential(1));
-
-const QUANTITY_NAMES = {
-  pre: 'Z',
-  post: 'H',
-  grad: '∂L/∂Z',
-  weightGrad: '∂L/∂W',
-  stream: 'x',
-  branch: 'α·F(x)',
-  streamGrad: '∂L/∂x',
-  branchWeightGrad: '∂L/∂W₂',
-  correlation: 'cos(Z_a, Z_b)',
-} as const;
 
 /** The layer's figures an engine could not hold, with who flagged them. */
 function notComparableText(l: LayerComparison): string {
@@ -31,7 +19,7 @@ function notComparableText(l: LayerComparison): string {
     const who = [n.candidateFlags.length ? 'GPU' : '', n.referenceFlags.length ? 'CPU' : '']
       .filter(Boolean)
       .join(' and ');
-    return `${QUANTITY_NAMES[n.quantity]} (${who} flagged)`;
+    return `${QUANTITY_SYMBOLS[n.quantity]} (${who} flagged)`;
   });
   return `; not comparable: ${parts.join(', ')}`;
 }
