@@ -7,7 +7,7 @@ import { throwIfAborted } from '../lab/engine';
 import type { RangeFlag } from '../lab/results';
 import type { Partial } from '../lab/stats';
 import { BackwardPass } from './backwardPass';
-import type { GpuContext } from './device';
+import { type GpuContext, mappedBytes, readWords } from './device';
 import { tilesAlong } from './geometry';
 import type { HistogramScales } from './histogramSet';
 import { JacobianPass } from './jacobianPass';
@@ -16,9 +16,9 @@ import type { Kernels } from './kernels';
 import { BACKWARD_SLOTS, decodeState, type ExponentRule, FORWARD_SLOTS, STATE } from './layerState';
 import { forwardStep } from './layerStep';
 import { weightScale } from './layerWeights';
-import { PAIR_STATE_WORDS } from './plan';
 import { residualForward } from './residualForward';
 import { BLOCK_STATE_WORDS, type RunBuffers } from './runBuffers';
+import { PAIR_STATE_WORDS } from './runShape';
 import { heldInF32, ldexp, rmsExponent } from './scale';
 import { addGradientsAtTrueScale, forwardAtTrueScale } from './trueScale';
 
@@ -157,7 +157,7 @@ export class ChunkRunner {
       buffers,
       pace,
       forwardColumns: this.layout.forwardColumns,
-      readStates: () => this.readWords(buffers.layerState, buffers.stateReadback),
+      readStates: () => readWords(this.gpu, buffers.layerState, buffers.stateReadback),
       afterPre: (encoder: GPUCommandEncoder, pre: GPUBuffer, block: number) =>
         this.copyCaptured(encoder, job, pre, block - 1),
     };
@@ -221,16 +221,6 @@ export class ChunkRunner {
     }
   }
 
-  private async readWords(source: GPUBuffer, readback: GPUBuffer): Promise<Uint32Array> {
-    const encoder = this.gpu.device.createCommandEncoder();
-    encoder.copyBufferToBuffer(source, 0, readback, 0, readback.size);
-    this.gpu.device.queue.submit([encoder.finish()]);
-    await this.gpu.settle(readback.mapAsync(GPUMapMode.READ));
-    const words = new Uint32Array(readback.getMappedRange().slice(0));
-    readback.unmap();
-    return words;
-  }
-
   private async readBack(
     job: ChunkJob,
     inputExponent: number,
@@ -238,7 +228,7 @@ export class ChunkRunner {
     extraFlags: RangeFlag[][],
   ): Promise<ChunkOutcome> {
     const { net } = job;
-    const words = await this.readWords(this.buffers.layerState, this.buffers.stateReadback);
+    const words = await readWords(this.gpu, this.buffers.layerState, this.buffers.stateReadback);
     const states = Array.from({ length: net.depth }, (_, i) => decodeState(words, i, FORWARD_SLOTS));
     const { layers, exponents } = forwardAtTrueScale(states, inputExponent, weightExponents, extraFlags);
     const scales: HistogramScales[] = exponents.map((k, i) => ({
@@ -250,7 +240,7 @@ export class ChunkRunner {
     }));
     const pairs = this.buffers.pairState;
     if (pairs) {
-      const words = await this.readWords(pairs.state, pairs.readback);
+      const words = await readWords(this.gpu, pairs.state, pairs.readback);
       const floats = new Float32Array(words.buffer);
       layers.forEach((l, i) => {
         const base = i * PAIR_STATE_WORDS;
@@ -260,7 +250,7 @@ export class ChunkRunner {
     let backward: number[] = [];
     if (job.backward) {
       const b = this.buffers.backward!;
-      const gradWords = await this.readWords(b.gradState, b.gradStateReadback);
+      const gradWords = await readWords(this.gpu, b.gradState, b.gradStateReadback);
       const gradStates = layers.map((_, i) => decodeState(gradWords, i, BACKWARD_SLOTS));
       const inputScales = [inputExponent, ...exponents];
       const blocks = job.place.last ? await this.readBlocks(job) : null;
@@ -274,7 +264,7 @@ export class ChunkRunner {
   /** Per layer, the merged GPU partials of the ∂L/∂W blocks this pass computed (null for a layer with none). */
   private async readBlocks(job: ChunkJob): Promise<(Partial[] | null)[]> {
     const b = this.buffers.backward!;
-    const words = await this.readWords(b.blockStates, b.blockStatesReadback);
+    const words = await readWords(this.gpu, b.blockStates, b.blockStatesReadback);
     const floats = new Float32Array(words.buffer);
     return this.layout.blocks.map((layerBlocks) => {
       const mine = layerBlocks.filter((block) => block.global >= job.pass.first && block.global < job.pass.end);
@@ -290,9 +280,7 @@ export class ChunkRunner {
   private async readCapture(job: ChunkJob, exponents: number[]): Promise<void> {
     const capture = this.buffers.capture;
     if (!capture || !job.capture.length) return;
-    await this.gpu.settle(capture.mapAsync(GPUMapMode.READ));
-    const values = new Float32Array(capture.getMappedRange().slice(0));
-    capture.unmap();
+    const values = new Float32Array(await mappedBytes(this.gpu, capture));
     const width = job.net.width;
     const total = this.buffers.captureCount;
     job.captureInto.forEach((into, layer) => {

@@ -7,7 +7,7 @@
  */
 import type { ExperimentConfig } from '../lab/config';
 import { TILE, tilesAlong } from './geometry';
-import type { RunShape } from './plan';
+import type { RunShape } from './runShape';
 
 /** One Philox-10 Box–Muller draw against one multiply–add of the tiled product, as measured on SwiftShader. */
 export const DRAW_MACS = 32;

@@ -108,3 +108,19 @@ export async function acquireDevice(powerPreference?: GPUPowerPreference): Promi
   };
   return { device, description, emulated, lost, takeError, settle };
 }
+
+/** A mappable buffer's bytes, copied out: mapped (racing device loss, as every wait does), copied, unmapped. */
+export async function mappedBytes(gpu: GpuContext, buffer: GPUBuffer): Promise<ArrayBuffer> {
+  await gpu.settle(buffer.mapAsync(GPUMapMode.READ));
+  const bytes = buffer.getMappedRange().slice(0);
+  buffer.unmap();
+  return bytes;
+}
+
+/** A buffer's words, through a mappable readback buffer of its size. */
+export async function readWords(gpu: GpuContext, source: GPUBuffer, readback: GPUBuffer): Promise<Uint32Array> {
+  const encoder = gpu.device.createCommandEncoder();
+  encoder.copyBufferToBuffer(source, 0, readback, 0, readback.size);
+  gpu.device.queue.submit([encoder.finish()]);
+  return new Uint32Array(await mappedBytes(gpu, readback));
+}

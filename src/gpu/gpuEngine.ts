@@ -6,24 +6,18 @@
  * (histogramSet.ts). Results have the CPU engine's shape.
  */
 import { bindActivation } from '../lab/activations';
-import { isResidual, requireGpuNetwork } from '../lab/architecture';
-import { batchRows, type ExperimentConfig, inputWidth, pairsInput, parseConfig } from '../lab/config';
+import { requireGpuNetwork } from '../lab/architecture';
+import { batchRows, type ExperimentConfig, parseConfig } from '../lab/config';
 import { makeDataset } from '../lab/datasets';
-import {
-  type Engine,
-  type ResolvedOptions,
-  type RunOptions,
-  resolveRunOptions,
-  type SendableOptions,
-  throwIfAborted,
-} from '../lab/engine';
+import { type Engine, type RunOptions, resolveRunOptions, type SendableOptions, throwIfAborted } from '../lab/engine';
 import { estimateGrid, isGrid, runGrid, trainGrid } from '../lab/grid';
 import { phaseWork } from '../lab/phase';
-import type { GpuPlanSummary, RowCapture, RunResult, SeriesResult } from '../lab/results';
+import type { RowCapture, RunResult, SeriesResult } from '../lab/results';
 import type { Trainer, TrainingSession } from '../lab/training';
-import { estimateRun, formatBytes, jacobianWork, type RunEstimate, runWork } from '../lab/work';
+import { estimateRun, jacobianWork, type RunEstimate, runWork } from '../lab/work';
+import { allocateRun, runLayout } from './allocateRun';
 import { DRAW_MACS, runCost } from './cost';
-import { acquireDevice, EMULATED_GPU_NOTE, type GpuContext, GpuMemoryError } from './device';
+import { acquireDevice, EMULATED_GPU_NOTE, type GpuContext } from './device';
 import { GpuRun } from './gpuRun';
 import { GpuTrainingSession } from './gpuTrainer';
 import type { Pace } from './job';
@@ -35,19 +29,9 @@ import {
   type Kernels,
 } from './kernels';
 import { phaseBytes, runPhaseOnGpu } from './phaseRun';
-import {
-  INITIAL_MACS_PER_MS,
-  largestBuffer,
-  type MemoryBudget,
-  memoryBudget,
-  PlanError,
-  planRun,
-  type RunLayout,
-  runBytes,
-  SLICE_MS,
-} from './plan';
+import { INITIAL_MACS_PER_MS, type MemoryBudget, memoryBudget, SLICE_MS } from './plan';
 import { gpuRunRefusal, requireComputed } from './refusal';
-import { RunBuffers } from './runBuffers';
+import { runBytes } from './runShape';
 import { TrainBuffers } from './trainBuffers';
 import { compileTrainKernels, type TrainKernels } from './trainKernels';
 import { trainNetwork } from './trainModel';
@@ -141,7 +125,7 @@ export class GpuEngine implements Engine, Trainer {
       return estimateRun(macs, this.costPerSecond, phaseBytes(config, this.budget(gpu)));
     }
     const macs = (runWork(config, resolved.backward, resolved.jacobian) * resolved.rows.length) / batchRows(config);
-    const { shape } = this.layout(config, resolved, this.budget(gpu));
+    const { shape } = runLayout(config, resolved, this.budget(gpu), this.options);
     this.costPerSecond ??= await this.calibrate();
     // The Jacobian's tangent rows and its CPU singular values take about their multiply–adds' time again.
     const jacobian = resolved.jacobian ? jacobianWork(config) : 0;
@@ -173,70 +157,6 @@ export class GpuEngine implements Engine, Trainer {
     return memoryBudget(gpu.device.limits, this.options.bufferBudget);
   }
 
-  /** How a run is cut to a budget (see plan.ts). */
-  private layout(config: ExperimentConfig, resolved: ResolvedOptions, budget: MemoryBudget): RunLayout {
-    return planRun(
-      {
-        rows: resolved.rows,
-        inputWidth: inputWidth(config),
-        width: config.width,
-        depth: config.depth,
-        captureCount: resolved.captureRows.length,
-        backward: resolved.backward,
-        histograms: resolved.histogramBins !== undefined,
-        pairs: pairsInput(config) !== null,
-        jacobian: resolved.jacobian,
-        residual: isResidual(config.architecture),
-      },
-      budget,
-      { maxRowsPerChunk: this.options.maxRowsPerChunk, traceBytes: this.options.traceBytes },
-    );
-  }
-
-  /**
-   * The run's plan and its buffers. When the device cannot back them (an out-of-memory error), the budget halves and the
-   * run is cut again into smaller blocks and chunks; when even the smallest cut fails, the error says so in words.
-   */
-  private async allocate(
-    gpu: GpuContext,
-    config: ExperimentConfig,
-    resolved: ResolvedOptions,
-  ): Promise<{ layout: RunLayout; buffers: RunBuffers; plan: GpuPlanSummary }> {
-    const asked = this.budget(gpu);
-    let retries = 0;
-    for (let budget = asked; ; budget = { buffer: budget.buffer / 2, total: budget.total / 2 }, retries++) {
-      let layout: RunLayout;
-      try {
-        layout = this.layout(config, resolved, budget);
-      } catch (e) {
-        if (!(e instanceof PlanError)) throw e;
-        throw new GpuMemoryError(
-          budget === asked
-            ? `This run does not fit the GPU memory it may use: ${e.message}. Lower width, batch or depth, turn off the backward pass, or use the CPU engine.`
-            : `The GPU could not give this run its memory: it refused buffers down to ${formatBytes(2 * budget.buffer)} (of ${formatBytes(asked.buffer)} asked), and smaller ones no longer fit the run (${e.message}). Lower width, batch or depth, or use the CPU engine.`,
-        );
-      }
-      const fits =
-        this.options.backableBytes === undefined || largestBuffer(layout.shape) <= this.options.backableBytes;
-      const buffers = fits ? await RunBuffers.allocate(gpu.device, layout.shape) : null;
-      if (buffers) {
-        const { chunks, chunkRows, forwardColumns, unitBlock, passes } = layout.shape;
-        const largest = largestBuffer(layout.shape);
-        const plan = {
-          bufferBudget: budget.buffer,
-          retries,
-          largestBuffer: largest,
-          chunks,
-          chunkRows,
-          forwardColumns,
-          unitBlock,
-          passes,
-        };
-        return { layout, buffers, plan };
-      }
-    }
-  }
-
   /** The run in flight, which the next one waits for: one run, or calibration, at a time on the device. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -259,7 +179,7 @@ export class GpuEngine implements Engine, Trainer {
     if (resolved.backward) kernels.backward ??= await compileBackwardKernels(gpu.device);
     if (resolved.jacobian) kernels.tangent ??= await compileTangentKernel(gpu.device);
     if (resolved.phase) return this.runPhase(gpu, kernels, config, options, started);
-    const { layout, buffers, plan } = await this.allocate(gpu, config, resolved);
+    const { layout, buffers, plan } = await allocateRun(gpu, config, resolved, this.budget(gpu), this.options);
     const activation = bindActivation(config.activation, config);
     const run = new GpuRun(gpu, kernels, this.pace, config, activation, resolved, layout, buffers, options);
     const capture: RowCapture | undefined = resolved.captureRows.length

@@ -6,7 +6,7 @@
 import { PARTIAL_BYTES, tilesAlong } from './geometry';
 import type { LayerBuffers } from './layerKernel';
 import { STATE } from './layerState';
-import { PAIR_STATE_WORDS, type RunShape, stateSlots, sumBlocks, traceSlots } from './plan';
+import { PAIR_STATE_WORDS, type RunShape, stateSlots, sumBlocks, traceSlots } from './runShape';
 
 const F32 = 4;
 /** Words of one ∂L/∂W block's merged Moments (count, mean, M2, one unused). */

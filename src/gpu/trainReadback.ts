@@ -6,7 +6,7 @@
 import type { LayerFactors } from '../lab/parametrization';
 import { type Moments, toMoments } from '../lab/stats';
 import type { TrainHistoryEntry, TrainLayerRecord } from '../lab/training';
-import type { GpuContext } from './device';
+import { type GpuContext, mappedBytes } from './device';
 import { BACKWARD_SLOTS, decodeState, FORWARD_SLOTS, STATE } from './layerState';
 import { readbackLayout, type SeriesParameters, type TrainBuffers } from './trainBuffers';
 
@@ -30,10 +30,7 @@ export async function readEvaluation(
   copy(buffers.deltaState, layout.deltas, states);
   copy(params.diverged, layout.diverged, 1);
   gpu.device.queue.submit([encoder.finish()]);
-  await gpu.settle(buffers.readback.mapAsync(GPUMapMode.READ));
-  const words = new Uint32Array(buffers.readback.getMappedRange().slice(0));
-  buffers.readback.unmap();
-  return words;
+  return new Uint32Array(await mappedBytes(gpu, buffers.readback));
 }
 
 /**

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { runBytes } from '../../src/gpu/plan';
+import { runBytes } from '../../src/gpu/runShape';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'initlab-gpu-cli-'));

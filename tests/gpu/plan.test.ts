@@ -4,17 +4,15 @@ import {
   checkpointSegment,
   chunksOf,
   DEFAULT_BUFFER_BUDGET,
-  largestBuffer,
   memoryBudget,
   PlanError,
   planRun,
   type RunRequest,
-  runBytes,
   slabRows,
-  traceSlots,
   unitBlocks,
   weightGradPasses,
 } from '../../src/gpu/plan';
+import { largestBuffer, runBytes, traceSlots } from '../../src/gpu/runShape';
 
 const MiB = 2 ** 20;
 const request = (over: Partial<RunRequest> & { batch?: number } = {}): RunRequest => {
