@@ -1,31 +1,8 @@
-/**
- * Compares two runs of the same config layer by layer (the CPU reference against the GPU engine, usually) and gives
- * a verdict against stated tolerances. Pure: used by the CLI's `--engine both` and by the page's comparison panel.
- *
- * Relative differences, each against the scale that makes it meaningful:
- * - var and meanSq (non-negative, no cancellation) relative to the reference's own value;
- * - mean (signed, can cancel to ~0 while the layer is large) relative to the reference's RMS, √meanSq;
- * - activations on captured rows: max |candidate − reference| over the rows and units, relative to the RMS of the
- *   reference's captured pre-activations at that layer, so a unit near zero does not turn f32 rounding into a failure.
- * 0 against 0 is a difference of 0; anything against a zero scale is Infinity.
- * Backward statistics (∂L/∂Z and ∂L/∂W) are compared like pre and post when the reference has them and both runs
- * computed the same rows; statistics recomputed from captured rows cover the forward pass only. A pairs input's
- * correlation (the mean cosine of its pairs, in [−1, 1]) is compared as an absolute difference, and only where Z is
- * held: a cosine of values an engine could not hold means nothing.
- *
- * A figure either run flagged (a value its arithmetic could not hold) is not a measurement: it is listed as not
- * comparable, with both runs' values, and judged apart from the figures both runs hold. Three verdicts follow:
- * agree (every figure comparable and within tolerance), disagree (some comparable figure outside it), and agree where
- * both hold (every comparable figure within tolerance, some not comparable).
- */
-import { bindActivation } from './activations';
 import { compareSpectra, type SpectrumComparison } from './compareSpectra';
-import type { ExperimentConfig } from './config';
-import { normalize } from './normalization';
+import { activationDifference, capturedMoments, relativeDifference } from './compareValues';
 import { capturedPairCosines } from './pairs';
 import {
   BACKWARD_QUANTITIES,
-  type ForwardQuantity,
   type LayerStats,
   type Quantity,
   type RangeFlag,
@@ -33,7 +10,7 @@ import {
   RESIDUAL_FORWARD_QUANTITIES,
   type RunResult,
 } from './results';
-import { emptyPartial, type Moments, pushValue, toMoments } from './stats';
+import type { Moments } from './stats';
 
 export interface Tolerances {
   /** Largest relative difference allowed for a per-layer statistic. */
@@ -122,12 +99,6 @@ export interface CompareOptions {
   referenceRows?: 'all' | 'captured';
 }
 
-export function relativeDifference(candidate: number, reference: number, scale: number): number {
-  const difference = Math.abs(candidate - reference);
-  if (difference === 0) return 0;
-  return scale === 0 || !Number.isFinite(scale) ? Infinity : difference / Math.abs(scale);
-}
-
 const MISSING: Record<Statistic, number> = { mean: Infinity, var: Infinity, meanSq: Infinity };
 
 function momentDifferences(candidate: Moments | undefined, reference: Moments): Record<Statistic, number> {
@@ -137,43 +108,6 @@ function momentDifferences(candidate: Moments | undefined, reference: Moments): 
     var: relativeDifference(candidate.var, reference.var, reference.var),
     meanSq: relativeDifference(candidate.meanSq, reference.meanSq, reference.meanSq),
   };
-}
-
-/**
- * Statistics of a captured layer (trial 0), pre and post, in float64: H = φ(Z), or φ(LN(Z)) row by row in a plain
- * LayerNorm network (a residual block's H is φ(Z) whatever the norm). BatchNorm networks are never sampled.
- */
-export function capturedMoments(
-  config: ExperimentConfig,
-  preActivations: Float64Array,
-): Record<ForwardQuantity, Moments> {
-  const f = bindActivation(config.activation, config).f;
-  const { kind, norm, eps } = config.architecture;
-  const rows = preActivations.length / config.width;
-  const normalized =
-    kind === 'plain' && norm === 'layer'
-      ? normalize('layer', preActivations, rows, config.width, eps).values
-      : preActivations;
-  const pre = emptyPartial();
-  const post = emptyPartial();
-  preActivations.forEach((z, e) => {
-    pushValue(pre, z);
-    pushValue(post, f(normalized[e]));
-  });
-  return { pre: toMoments(pre), post: toMoments(post) };
-}
-
-/** max |c − r| over the captured values, relative to the RMS of r. */
-export function activationDifference(candidate: Float64Array, reference: Float64Array): number {
-  if (candidate.length !== reference.length) return Infinity;
-  let worst = 0;
-  let sumSq = 0;
-  for (let i = 0; i < reference.length; i++) {
-    const d = Math.abs(candidate[i] - reference[i]);
-    worst = Number.isNaN(d) ? Infinity : Math.max(worst, d);
-    sumSq += reference[i] * reference[i];
-  }
-  return relativeDifference(worst, 0, Math.sqrt(sumSq / Math.max(reference.length, 1)));
 }
 
 /** The quantity as not comparable when either run flagged it, else nothing. */

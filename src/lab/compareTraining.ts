@@ -24,6 +24,7 @@
  * form, is not comparable: listed apart, giving the verdict "agree where both hold" when everything else agrees.
  */
 import type { Verdict } from './compare';
+import { relativeDifference } from './compareValues';
 import { splitSizes } from './trainConfig';
 import type { TrainHistoryEntry, TrainResult } from './training';
 
@@ -81,12 +82,6 @@ export interface TrainComparison {
 const ratio = (d: { difference: number; tolerance: number }) =>
   Number.isNaN(d.difference) ? Infinity : d.difference / d.tolerance;
 
-function relative(candidate: number, reference: number, scale: number): number {
-  const difference = Math.abs(candidate - reference);
-  if (difference === 0) return 0;
-  return scale === 0 || !Number.isFinite(scale) ? Infinity : difference / Math.abs(scale);
-}
-
 /** For each layer, the largest of the values of the layers after it (0 for the last). */
 function largestAbove(values: number[]): number[] {
   const above = new Array<number>(values.length).fill(0);
@@ -102,8 +97,8 @@ function entryFigures(
   rows: { train: number; test: number },
 ): { figures: [string, number, number][]; missing: string[] } {
   const figures: [string, number, number][] = [
-    ['trainLoss', relative(candidate.trainLoss, reference.trainLoss, reference.trainLoss), tolerance],
-    ['testLoss', relative(candidate.testLoss, reference.testLoss, reference.testLoss), tolerance],
+    ['trainLoss', relativeDifference(candidate.trainLoss, reference.trainLoss, reference.trainLoss), tolerance],
+    ['testLoss', relativeDifference(candidate.testLoss, reference.testLoss, reference.testLoss), tolerance],
   ];
   const missing: string[] = [];
   for (const [set, r, c] of [
@@ -125,10 +120,10 @@ function entryFigures(
     };
     if (!flagged('pre'))
       figures.push(
-        [`${at} pre.mean`, relative(cand.pre.mean, ref.pre.mean, Math.sqrt(ref.pre.meanSq)), tolerance],
-        [`${at} pre.var`, relative(cand.pre.var, ref.pre.var, ref.pre.var), tolerance],
-        [`${at} pre.meanSq`, relative(cand.pre.meanSq, ref.pre.meanSq, ref.pre.meanSq), tolerance],
-        [`${at} pre.meanAbs`, relative(cand.pre.meanAbs, ref.pre.meanAbs, ref.pre.meanAbs), tolerance],
+        [`${at} pre.mean`, relativeDifference(cand.pre.mean, ref.pre.mean, Math.sqrt(ref.pre.meanSq)), tolerance],
+        [`${at} pre.var`, relativeDifference(cand.pre.var, ref.pre.var, ref.pre.var), tolerance],
+        [`${at} pre.meanSq`, relativeDifference(cand.pre.meanSq, ref.pre.meanSq, ref.pre.meanSq), tolerance],
+        [`${at} pre.meanAbs`, relativeDifference(cand.pre.meanAbs, ref.pre.meanAbs, ref.pre.meanAbs), tolerance],
       );
     const resolution = GRADIENT_RESOLUTION * gradientAbove[l];
     const cancels = ref.weightGrad.meanSq < resolution && cand.weightGrad.meanSq < resolution;
@@ -138,35 +133,51 @@ function entryFigures(
       else
         figures.push([
           `${at} weightGrad.meanSq`,
-          relative(cand.weightGrad.meanSq, ref.weightGrad.meanSq, ref.weightGrad.meanSq),
+          relativeDifference(cand.weightGrad.meanSq, ref.weightGrad.meanSq, ref.weightGrad.meanSq),
           tolerance,
         ]);
     }
     if (ref.post && cand.post)
       figures.push(
-        [`${at} post.meanAbs`, relative(cand.post.meanAbs, ref.post.meanAbs, ref.post.meanAbs), tolerance],
-        [`${at} post.meanSq`, relative(cand.post.meanSq, ref.post.meanSq, ref.post.meanSq), tolerance],
+        [`${at} post.meanAbs`, relativeDifference(cand.post.meanAbs, ref.post.meanAbs, ref.post.meanAbs), tolerance],
+        [`${at} post.meanSq`, relativeDifference(cand.post.meanSq, ref.post.meanSq, ref.post.meanSq), tolerance],
       );
     if (ref.stream && cand.stream)
       figures.push(
-        [`${at} stream.mean`, relative(cand.stream.mean, ref.stream.mean, Math.sqrt(ref.stream.meanSq)), tolerance],
-        [`${at} stream.meanSq`, relative(cand.stream.meanSq, ref.stream.meanSq, ref.stream.meanSq), tolerance],
+        [
+          `${at} stream.mean`,
+          relativeDifference(cand.stream.mean, ref.stream.mean, Math.sqrt(ref.stream.meanSq)),
+          tolerance,
+        ],
+        [
+          `${at} stream.meanSq`,
+          relativeDifference(cand.stream.meanSq, ref.stream.meanSq, ref.stream.meanSq),
+          tolerance,
+        ],
       );
     // The branch is a term of the stream: its rounding is the stream's size, so the stream's scale is its scale.
     if (ref.branch && cand.branch && ref.stream)
       figures.push(
-        [`${at} branch.mean`, relative(cand.branch.mean, ref.branch.mean, Math.sqrt(ref.stream.meanSq)), tolerance],
-        [`${at} branch.meanSq`, relative(cand.branch.meanSq, ref.branch.meanSq, ref.stream.meanSq), tolerance],
+        [
+          `${at} branch.mean`,
+          relativeDifference(cand.branch.mean, ref.branch.mean, Math.sqrt(ref.stream.meanSq)),
+          tolerance,
+        ],
+        [
+          `${at} branch.meanSq`,
+          relativeDifference(cand.branch.meanSq, ref.branch.meanSq, ref.stream.meanSq),
+          tolerance,
+        ],
       );
     // Z_t − Z_0 is a difference of two passes: its rounding is the size of Z's, so Z's size is its scale.
     if (ref.delta && cand.delta)
       figures.push(
-        [`${at} delta.meanAbs`, relative(cand.delta.meanAbs, ref.delta.meanAbs, ref.pre.meanAbs), tolerance],
-        [`${at} delta.meanSq`, relative(cand.delta.meanSq, ref.delta.meanSq, ref.pre.meanSq), tolerance],
+        [`${at} delta.meanAbs`, relativeDifference(cand.delta.meanAbs, ref.delta.meanAbs, ref.pre.meanAbs), tolerance],
+        [`${at} delta.meanSq`, relativeDifference(cand.delta.meanSq, ref.delta.meanSq, ref.pre.meanSq), tolerance],
       );
     if (ref.updateRatio !== null && cand.updateRatio !== null) {
       const scale = Math.max(ref.updateRatio, UPDATE_RATIO_FLOOR / tolerance);
-      figures.push([`${at} updateRatio`, relative(cand.updateRatio, ref.updateRatio, scale), tolerance]);
+      figures.push([`${at} updateRatio`, relativeDifference(cand.updateRatio, ref.updateRatio, scale), tolerance]);
     } else if (ref.updateRatio !== cand.updateRatio) missing.push(`${at} updateRatio: null in one run`);
   });
   return { figures, missing };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/cpu/cpuEngine';
-import { activationDifference, compareRuns, relativeDifference } from '../../src/lab/compare';
+import { compareRuns } from '../../src/lab/compare';
+import { activationDifference, relativeDifference } from '../../src/lab/compareValues';
 import { defaultConfig, type ExperimentConfig, parseConfig } from '../../src/lab/config';
 import type { RunResult } from '../../src/lab/results';
 
