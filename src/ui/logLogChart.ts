@@ -7,9 +7,10 @@
  * figure keeps, and registered for the tests on window.initlab with its values before the logarithm.
  */
 import uPlot from 'uplot';
+import { chartPng } from './chartPng';
 import { download, el, tableRegion } from './dom';
 import { formatNumber } from './format';
-import { cssVar } from './palette';
+import { themedAxis } from './palette';
 import { registerChart } from './testHooks';
 
 export interface LogLine {
@@ -86,14 +87,6 @@ export class LogLogChart {
   /** Rebuilds the chart in the current theme and size. */
   render(): void {
     if (!this.x.length) return;
-    const text = cssVar('--fg') || '#222';
-    const grid = cssVar('--grid') || '#ddd';
-    const axis = (label: string): uPlot.Axis => ({
-      label,
-      stroke: text,
-      grid: { stroke: grid, width: 1 },
-      ticks: { stroke: grid },
-    });
     const xLog = (v: number) => Math.log(v) / Math.log(this.axes.xBase);
     const xs = this.x.map(xLog);
     const options: uPlot.Options = {
@@ -102,13 +95,13 @@ export class LogLogChart {
       scales: { x: { time: false, range: (_u, lo, hi) => [lo - 0.3, hi + 0.3] } },
       axes: [
         {
-          ...axis(this.axes.x),
+          ...themedAxis(this.axes.x),
           // Ticks at the data's own x values: a width list or a learning-rate list is what the reader chose.
           splits: () => xs,
           values: () => this.x.map(tickText),
         },
         {
-          ...axis(this.axes.y),
+          ...themedAxis(this.axes.y),
           size: 60,
           values: (_u, splits) => splits.map((v) => formatNumber(10 ** v, 2)),
         },
@@ -135,29 +128,8 @@ export class LogLogChart {
 
   /** A PNG of the chart with its title and its legend (each line's slope or best), on the theme's background. */
   png(): string {
-    const plot = this.plot;
-    if (!plot) throw new Error('Nothing drawn yet.');
-    const source = plot.ctx.canvas;
-    const ratio = source.width / plot.width;
-    const lineHeight = 18 * ratio;
-    const canvas = document.createElement('canvas');
-    canvas.width = source.width;
-    canvas.height = source.height + lineHeight * (this.lines.length + 2);
-    const ctx = canvas.getContext('2d')!;
-    ctx.fillStyle = cssVar('--bg') || '#fff';
-    ctx.fillRect(0, 0, canvas.width, canvas.height);
-    ctx.fillStyle = cssVar('--fg') || '#222';
-    ctx.font = `${14 * ratio}px sans-serif`;
-    ctx.fillText(this.title, 10 * ratio, lineHeight);
-    ctx.drawImage(source, 0, lineHeight * 1.5);
-    this.lines.forEach((line, i) => {
-      const y = source.height + lineHeight * (i + 2.2);
-      ctx.fillStyle = line.color;
-      ctx.fillRect(10 * ratio, y - 10 * ratio, 24 * ratio, 4 * ratio);
-      ctx.fillStyle = cssVar('--fg') || '#222';
-      ctx.fillText(line.label, 42 * ratio, y);
-    });
-    return canvas.toDataURL('image/png');
+    if (!this.plot) throw new Error('Nothing drawn yet.');
+    return chartPng(this.plot, this.title, this.lines, 'bar');
   }
 
   /** One row per x, one column per line; a value the chart cannot show is written as it is, or — when absent. */

@@ -6,8 +6,9 @@
  * table, and registered for the tests on window.initlab.
  */
 import uPlot from 'uplot';
+import { chartPng } from './chartPng';
 import { formatNumber } from './format';
-import { cssVar } from './palette';
+import { themedAxis } from './palette';
 import { registerChart } from './testHooks';
 
 export interface ChartLine {
@@ -73,21 +74,16 @@ export class TrainingLineChart {
   /** Rebuilds the chart in the current theme. */
   render(): void {
     const { x, lines } = this.data;
-    const text = cssVar('--fg') || '#222';
-    const grid = cssVar('--grid') || '#ddd';
-    const axis = (label: string): uPlot.Axis => ({
-      label,
-      stroke: text,
-      grid: { stroke: grid, width: 1 },
-      ticks: { stroke: grid },
-    });
     const format = (v: number) =>
       this.axis.log ? formatNumber(10 ** v, 2) : this.axis.percent ? `${Math.round(v * 100)} %` : formatNumber(v, 3);
     const options: uPlot.Options = {
       title: this.title,
       ...this.size(),
       scales: { x: { time: false }, ...(this.axis.percent ? { y: { range: [0, 1] } } : {}) },
-      axes: [axis('step'), { ...axis(this.axis.label), size: 64, values: (_u, splits) => splits.map(format) }],
+      axes: [
+        themedAxis('step'),
+        { ...themedAxis(this.axis.label), size: 64, values: (_u, splits) => splits.map(format) },
+      ],
       series: [
         { label: 'step' },
         ...lines.map(
@@ -110,34 +106,7 @@ export class TrainingLineChart {
 
   /** A PNG of the chart with its title and a key of its lines, on the theme's background; undefined before a drawing. */
   png(): string | undefined {
-    const plot = this.plot;
-    if (!plot) return undefined;
-    const source = plot.ctx.canvas;
-    const ratio = source.width / plot.width;
-    const line = 18 * ratio;
-    const canvas = document.createElement('canvas');
-    canvas.width = source.width;
-    canvas.height = source.height + line * (this.data.lines.length + 2);
-    const ctx = canvas.getContext('2d')!;
-    ctx.fillStyle = cssVar('--bg') || '#fff';
-    ctx.fillRect(0, 0, canvas.width, canvas.height);
-    ctx.font = `${14 * ratio}px sans-serif`;
-    ctx.fillStyle = cssVar('--fg') || '#222';
-    ctx.fillText(this.title, 10 * ratio, line);
-    ctx.drawImage(source, 0, line * 1.5);
-    this.data.lines.forEach((l, i) => {
-      const y = source.height + line * (i + 2.2);
-      ctx.strokeStyle = l.color;
-      ctx.lineWidth = 3 * ratio;
-      ctx.setLineDash(l.dashed ? [6 * ratio, 4 * ratio] : []);
-      ctx.beginPath();
-      ctx.moveTo(10 * ratio, y - 5 * ratio);
-      ctx.lineTo(34 * ratio, y - 5 * ratio);
-      ctx.stroke();
-      ctx.fillStyle = cssVar('--fg') || '#222';
-      ctx.fillText(l.label, 42 * ratio, y);
-    });
-    return canvas.toDataURL('image/png');
+    return this.plot ? chartPng(this.plot, this.title, this.data.lines, 'stroke') : undefined;
   }
 
   /** An × where a line ended and its reason beside it, stacked so that two series' labels never overlap. */

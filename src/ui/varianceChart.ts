@@ -8,8 +8,9 @@
 import uPlot from 'uplot';
 import type { LayerStats, Quantity, RunResult, SeriesResult } from '../lab/results';
 import type { TheorySeries } from '../lab/theory';
+import { chartPng } from './chartPng';
 import { flagText } from './format';
-import { colorOf, cssVar } from './palette';
+import { colorOf, themedAxis } from './palette';
 import { measured, predicted, quantityInfo } from './quantities';
 import { registerChart } from './testHooks';
 
@@ -133,14 +134,6 @@ export class VarianceChart {
         points: { show: false },
       });
     });
-    const text = cssVar('--fg') || '#222';
-    const grid = cssVar('--grid') || '#ddd';
-    const axis = (label: string): uPlot.Axis => ({
-      label,
-      stroke: text,
-      grid: { stroke: grid, width: 1 },
-      ticks: { stroke: grid },
-    });
     const title = theory.some((t) => t.length) ? `${this.title} · dashed: theory` : this.title;
     this.host.setAttribute('aria-label', `Chart: ${title}`);
     const options: uPlot.Options = {
@@ -148,9 +141,9 @@ export class VarianceChart {
       ...this.size(),
       scales: { x: { time: false } },
       axes: [
-        { ...axis('layer'), incrs: [1, 2, 5, 10, 20, 50, 100] },
+        { ...themedAxis('layer'), incrs: [1, 2, 5, 10, 20, 50, 100] },
         {
-          ...axis(`${quantityInfo[q].symbol}, log scale`),
+          ...themedAxis(`${quantityInfo[q].symbol}, log scale`),
           size: 70,
           incrs: [1, 2, 5, 10, 20, 50, 100],
           values: (_u, splits) => splits.map((v) => `1e${v}`),
@@ -176,32 +169,9 @@ export class VarianceChart {
 
   /** A PNG of the chart with its title and a legend, on the theme's background. */
   png(): string {
-    const plot = this.plot;
-    if (!plot || !this.result) throw new Error('Nothing drawn yet.');
-    const source = plot.ctx.canvas;
-    const ratio = source.width / plot.width;
-    const lineHeight = 18 * ratio;
-    const labels = this.result.series.map((s) => s.label);
-    const key = chartKey(this.result.config.trials);
-    const canvas = document.createElement('canvas');
-    canvas.width = source.width;
-    canvas.height = source.height + lineHeight * (labels.length + (key ? 3 : 2));
-    const ctx = canvas.getContext('2d')!;
-    ctx.fillStyle = cssVar('--bg') || '#fff';
-    ctx.fillRect(0, 0, canvas.width, canvas.height);
-    ctx.fillStyle = cssVar('--fg') || '#222';
-    ctx.font = `${14 * ratio}px sans-serif`;
-    ctx.fillText(this.title, 10 * ratio, lineHeight);
-    ctx.drawImage(source, 0, lineHeight * 1.5);
-    labels.forEach((label, i) => {
-      const y = source.height + lineHeight * (i + 2.2);
-      ctx.fillStyle = colorOf(i);
-      ctx.fillRect(10 * ratio, y - 10 * ratio, 24 * ratio, 4 * ratio);
-      ctx.fillStyle = cssVar('--fg') || '#222';
-      ctx.fillText(label, 42 * ratio, y);
-    });
-    if (key) ctx.fillText(key, 10 * ratio, source.height + lineHeight * (labels.length + 2.2));
-    return canvas.toDataURL('image/png');
+    if (!this.plot || !this.result) throw new Error('Nothing drawn yet.');
+    const entries = this.result.series.map((s, i) => ({ label: s.label, color: colorOf(i) }));
+    return chartPng(this.plot, this.title, entries, 'bar', chartKey(this.result.config.trials) || undefined);
   }
 
   private drawMarks(u: uPlot): void {
