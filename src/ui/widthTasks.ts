@@ -2,7 +2,8 @@
  * Trains configs one after another, each on its engine in advances of given sizes, with one progress fraction and time
  * left over all of them, and cancellation through a signal. Each finished advance hands its snapshot to its task, so
  * a figure draws as the results arrive. Progress counts multiply–adds (trainWork.ts), and the time left is the engines'
- * estimate (at their measured speed) until enough has run to extrapolate from what it took.
+ * estimate (at their measured speed) until enough has run to extrapolate from what it took. A task with a fallback
+ * engine trains there when its own engine refuses the network (its train() throws before any update), and says why.
  */
 import type { ExperimentConfig } from '../lab/config';
 import type { Engine } from '../lab/engine';
@@ -11,6 +12,9 @@ import { estimateTraining, gridAdvanceWork } from '../lab/trainWork';
 
 export interface TrainingTask {
   engine: Engine;
+  /** Trains the config when `engine` refuses it; `onRefusal` gets the refusal in the engine's words. */
+  fallback?: Engine;
+  onRefusal?(reason: string): void;
   config: ExperimentConfig;
   /** Sizes of the advances, in order; 0 first takes the entry at step 0 alone. They add up to config.train.steps. */
   advances: number[];
@@ -37,9 +41,27 @@ function advanceWorks(task: TrainingTask): number[] {
   });
 }
 
+/** What a task should take on its engine, or on its fallback when its engine has no estimate (refuses the network). */
+function estimateTask(task: TrainingTask) {
+  const estimate = estimateTraining(task.engine, task.config);
+  const fallback = task.fallback;
+  return fallback ? estimate.catch(() => estimateTraining(fallback, task.config)) : estimate;
+}
+
+/** The task's session on its engine, or on its fallback when its engine refuses the network. */
+async function openSession(task: TrainingTask): Promise<{ session: TrainingSession; engine: Engine }> {
+  try {
+    return { session: await task.engine.train(task.config), engine: task.engine };
+  } catch (error) {
+    if (!task.fallback || task.fallback === task.engine) throw error;
+    task.onRefusal?.((error as Error).message);
+    return { session: await task.fallback.train(task.config), engine: task.fallback };
+  }
+}
+
 /** What every task should take on its engine, in seconds. */
 export async function estimateTasks(tasks: TrainingTask[]): Promise<{ macs: number; seconds: number }> {
-  const estimates = await Promise.all(tasks.map((t) => estimateTraining(t.engine, t.config)));
+  const estimates = await Promise.all(tasks.map(estimateTask));
   return {
     macs: estimates.reduce((sum, e) => sum + e.macs, 0),
     seconds: estimates.reduce((sum, e) => sum + e.seconds, 0),
@@ -71,7 +93,8 @@ export async function runTasks(
     const taskStarted = performance.now();
     let session: TrainingSession | null = null;
     try {
-      session = await task.engine.train(task.config);
+      const opened = await openSession(task);
+      session = opened.session;
       let snapshot = session.snapshot();
       for (const [a, size] of task.advances.entries()) {
         const work = works[t][a];
@@ -83,11 +106,11 @@ export async function runTasks(
         report(done / total);
         task.onSnapshot?.(snapshot);
       }
-      const device = (task.engine as { device?: string }).device;
+      const device = (opened.engine as { device?: string }).device;
       results.push({
         ...snapshot,
         config: task.config,
-        engine: task.engine.name,
+        engine: opened.engine.name,
         ...(device ? { device } : {}),
         timings: { totalMs: performance.now() - taskStarted },
       });
