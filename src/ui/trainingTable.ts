@@ -12,7 +12,8 @@ import { outcomeText } from './trainingSentences';
 const percent = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)} %`);
 const number = (v: number | null | undefined) => (v === null || v === undefined ? '—' : formatNumber(v));
 
-function table(className: string, testid: string, caption: string, head: string[], rows: string[][]) {
+/** A captioned table: a header row, then rows whose first cell heads the row. */
+export function table(className: string, testid: string, caption: string, head: string[], rows: string[][]) {
   return el('table', { className: `layer-table ${className}`, testid }, [
     el('caption', { text: caption }),
     el('thead', {}, [
