@@ -11,6 +11,7 @@ import { drawHiking } from './hikingFigure';
 import { LazySections } from './lazySections';
 import { Presentation } from './lecture';
 import { renderMath } from './math';
+import { RescueSection } from './rescueSection';
 import { type Job, jobWork, partJobId, Runner, type RunStatus, runningEngine } from './runner';
 import { createSections } from './sections';
 import type { Section } from './sectionTypes';
@@ -152,12 +153,14 @@ async function start(): Promise<void> {
   const writeState = () => history.replaceState(null, '', writeUrl(current.config, current.engine) + width.query());
   const width = new WidthSection(engines, widthUrl, writeState);
   const training = new TrainingSection(byId('training-figure'), engines, (train) => controls?.setTrain(train));
+  const rescue = new RescueSection(byId('rescue-figure'), engines);
 
   const schedule = (next: LabState, immediate: boolean) => {
     current = next;
     registerEngine(next.engine);
     writeState();
     training.follow(next);
+    rescue.follow(next);
     width.follow(next);
     clearTimeout(timer);
     const planned = plan(sections, next, engines, lazy);
@@ -203,6 +206,7 @@ async function start(): Promise<void> {
   new Presentation(() => {
     for (const section of sections) section.figure.restyle?.();
     training.restyle();
+    rescue.restyle();
     width.restyle();
     xavierHistogram.render();
   });

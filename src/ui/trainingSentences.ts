@@ -50,7 +50,7 @@ function optimizerText(config: ExperimentConfig): string {
 }
 
 /** The training settings in words: data, optimizer, minibatches, steps, target. */
-function trainText(config: ExperimentConfig): string {
+export function trainText(config: ExperimentConfig): string {
   const t = config.train;
   return (
     `on ${datasetText(config)}, with ${optimizerText(config)}, minibatches of ${t.batch}, ${t.steps} steps, ` +
