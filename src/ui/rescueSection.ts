@@ -15,10 +15,10 @@ import type { EngineSet } from './engines';
 import { formatMs } from './format';
 import { setLive } from './liveText';
 import { RESCUE_NETWORKS, RESCUE_SHAPE, RESCUE_STARTS, rescueConfig } from './rescueConfigs';
+import { startCurves } from './rescueCurves';
 import { type RescueRuns, refusalLine, rescueSummary } from './rescueSentences';
 import { rescueTables } from './rescueTable';
 import { registerDrawing } from './testHooks';
-import { curveData } from './trainingCurves';
 import { pngButton } from './trainingExports';
 import { TrainingLineChart } from './trainingLineChart';
 import { trainText } from './trainingSentences';
@@ -26,19 +26,6 @@ import type { LabState } from './urlState';
 import { estimateTasks, runTasks, type TrainingTask } from './widthTasks';
 
 type Phase = 'idle' | 'running' | 'finished' | 'cancelled' | 'failed';
-
-/** One start's loss curves: a train (solid) and test (dashed) line per network trained so far. */
-export function startCurves(runs: RescueRuns, s: number) {
-  const series = RESCUE_NETWORKS.flatMap((network, n) => {
-    const cell = runs[n]?.series[s];
-    return cell ? [{ ...cell, label: network.label }] : [];
-  });
-  return curveData(
-    { step: 0, finished: false, series },
-    (e) => e.trainLoss,
-    (e) => e.testLoss,
-  );
-}
 
 export class RescueSection {
   private readonly playButton = el('button', { text: 'Play', testid: 'rescue-play', attrs: { type: 'button' } });

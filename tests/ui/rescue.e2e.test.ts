@@ -9,7 +9,7 @@ import { CpuEngine } from '../../src/cpu/cpuEngine';
 import { defaultConfig } from '../../src/lab/config';
 import { type TrainSnapshot, trainToEnd } from '../../src/lab/training';
 import { RESCUE_NETWORKS, RESCUE_SHAPE, RESCUE_STARTS, rescueConfig } from '../../src/ui/rescueConfigs';
-import { startCurves } from '../../src/ui/rescueSection';
+import { startCurves } from '../../src/ui/rescueCurves';
 import { rescueSummary } from '../../src/ui/rescueSentences';
 import { rescueRows } from '../../src/ui/rescueTable';
 import { chartSnapshot, openLab, readDownload, useLab } from './labServer';
