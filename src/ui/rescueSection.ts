@@ -209,6 +209,7 @@ export class RescueSection {
       this.refusals.some((r) => r.network === label) ? this.available.cpu.name : this.engine.name;
     registerDrawing('rescue', {
       phase: this.phase,
+      refusals: this.refusals,
       networks: RESCUE_NETWORKS.map((network, n) => ({
         id: network.id,
         engine: engineOf(network.label),

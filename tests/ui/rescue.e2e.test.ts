@@ -10,7 +10,7 @@ import { defaultConfig } from '../../src/lab/config';
 import { type TrainSnapshot, trainToEnd } from '../../src/lab/training';
 import { RESCUE_NETWORKS, RESCUE_SHAPE, RESCUE_STARTS, rescueConfig } from '../../src/ui/rescueConfigs';
 import { startCurves } from '../../src/ui/rescueCurves';
-import { rescueSummary } from '../../src/ui/rescueSentences';
+import { refusalLine, rescueSummary } from '../../src/ui/rescueSentences';
 import { rescueRows } from '../../src/ui/rescueTable';
 import { chartSnapshot, openLab, readDownload, useLab } from './labServer';
 
@@ -18,6 +18,7 @@ type Cell = Pick<TrainSnapshot['series'][number], 'label' | 'outcome' | 'history
 
 interface PageRescue {
   phase: string;
+  refusals: { network: string; reason: string }[];
   networks: { id: string; engine: string; snapshot: TrainSnapshot | null }[];
 }
 
@@ -95,6 +96,29 @@ describe('which bad starts normalization rescues, on the page', () => {
       expect(json.networks.map((n) => n.network)).toEqual(RESCUE_NETWORKS.map((n) => n.label));
       const cells = (series: Cell[]) => series.map(({ label, outcome, history }) => ({ label, outcome, history }));
       expect(json.networks.map((n) => cells(n.series))).toEqual(runs.map((r) => cells(r.series)));
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+    GRID_TIMEOUT_MS,
+  );
+
+  it(
+    'on the GPU engine a network it refuses to train trains on the CPU engine, and one line says which and why',
+    async () => {
+      const { page, errors } = await openLab(env.browser, `${env.lab.url}?engine=gpu&seed=1`);
+      await page.locator('#rescue-figure').scrollIntoViewIfNeeded();
+      await page.getByTestId('rescue-play').click();
+      const shown = await waitForPhase(page, 'finished');
+      // The plain network is the GPU trainer's own; the normalized ones train there once it computes them.
+      expect(shown.networks[0].engine).toBe('gpu');
+      const refused = new Set(shown.refusals.map((r) => r.network));
+      expect(shown.networks.map((n) => n.engine)).toEqual(
+        RESCUE_NETWORKS.map((n) => (refused.has(n.label) ? 'cpu' : 'gpu')),
+      );
+      expect(await page.getByTestId('rescue-engine').textContent()).toBe(refusalLine(shown.refusals, 'cpu'));
+      const runs = shown.networks.map((n) => n.snapshot!);
+      expect(await tableRows(page)).toEqual(rescueRows(runs));
+      expect(await page.getByTestId('rescue-summary').textContent()).toBe(rescueSummary(runs, RESCUE_SHAPE.depth));
       expect(errors).toEqual([]);
       await page.close();
     },
