@@ -2,7 +2,8 @@
  * The section "Which bad starts normalization rescues": the grid of rescueConfigs.ts trained network after network on
  * the reader's engine, with Play, progress, time left and Cancel; a loss chart per start (a line per network), the
  * outcome table and the sentences computed from the outcomes. A network the reader's engine refuses to train trains on
- * the CPU engine, and a line says so. Nothing runs until the section is seen (then only the estimate) and Play pressed.
+ * the CPU engine, and a line says so. Nothing runs until the section is seen (then only the estimate) and Play pressed:
+ * the grid takes about half a minute of the CPU worker every other section shares.
  */
 import type { ExperimentConfig } from '../lab/config';
 import { CancelledError, type Engine } from '../lab/engine';
@@ -132,7 +133,8 @@ export class RescueSection {
     this.draw();
   }
 
-  private tasks(): TrainingTask[] {
+  /** The grid's trainings; what arrives after the reader's seed or engine changed (`key`) is dropped. */
+  private tasks(key: string): TrainingTask[] {
     const fallback = this.engine === this.available.cpu ? undefined : this.available.cpu;
     return this.configs.map((config, n) => ({
       engine: this.engine,
@@ -143,8 +145,11 @@ export class RescueSection {
         0,
         ...Array.from({ length: config.train.steps / config.train.evalEvery }, () => config.train.evalEvery),
       ],
-      onRefusal: (reason) => this.refusals.push({ network: RESCUE_NETWORKS[n].label, reason }),
+      onRefusal: (reason) => {
+        if (key === this.key) this.refusals.push({ network: RESCUE_NETWORKS[n].label, reason });
+      },
       onSnapshot: (snapshot: TrainSnapshot) => {
+        if (key !== this.key) return;
         this.runs[n] = snapshot;
         this.draw();
       },
@@ -153,7 +158,7 @@ export class RescueSection {
 
   private async estimate(key: string): Promise<void> {
     try {
-      const { seconds } = await estimateTasks(this.tasks());
+      const { seconds } = await estimateTasks(this.tasks(key));
       if (key === this.key && this.phase === 'idle')
         this.status.textContent = `Press Play to train ${RESCUE_STARTS.length * RESCUE_NETWORKS.length} networks: about ${formatDuration(seconds)} on the ${this.engine.name.toUpperCase()} engine.`;
     } catch (error) {
@@ -170,7 +175,7 @@ export class RescueSection {
     this.show('running');
     const started = performance.now();
     try {
-      this.results = await runTasks(this.tasks(), controller.signal, ({ fraction, leftMs }) => {
+      this.results = await runTasks(this.tasks(key), controller.signal, ({ fraction, leftMs }) => {
         if (key !== this.key) return;
         this.progress.value = fraction;
         const left = leftMs === null ? 'estimating time left…' : `about ${formatMs(leftMs)} left`;
