@@ -3,6 +3,7 @@
  * the outcomes Node's CPU trainer reaches, the charts plot exactly the registered histories (a diverged start's line
  * ending at its last finite entry), and the table and sentences are those the outcomes give; the JSON export is the run.
  */
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright';
 import { describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/cpu/cpuEngine';
@@ -41,6 +42,28 @@ async function waitForPhase(page: Page, phase: string): Promise<PageRescue> {
   return (await read(page))!;
 }
 
+/** On the section's lecture slide at 1280 × 720: the tables shown that scroll sideways, and the page's width. */
+async function lectureSlide(page: Page): Promise<{ id: string | null; clipped: string[]; width: number }> {
+  await page.keyboard.press('l');
+  await page.keyboard.press('Home');
+  const index = await page.locator('main > section').evaluateAll((all) => all.findIndex((s) => s.id === 'rescue'));
+  for (let i = 0; i < index; i++) await page.keyboard.press('ArrowRight');
+  return page.evaluate(() => {
+    const section = document.querySelector<HTMLElement>('main > section.current')!;
+    const clipped = [...section.querySelectorAll<HTMLElement>('table')]
+      .filter((t) => t.offsetParent !== null)
+      .filter((t) => {
+        const wrap = t.closest<HTMLElement>('.table-wrap');
+        return (
+          (wrap && wrap.scrollWidth > wrap.clientWidth) ||
+          t.getBoundingClientRect().right > section.getBoundingClientRect().right + 1
+        );
+      })
+      .map((t) => t.dataset.testid ?? '');
+    return { id: section.id, clipped, width: document.documentElement.scrollWidth };
+  });
+}
+
 const tableRows = (page: Page) =>
   page
     .getByTestId('rescue-outcomes')
@@ -54,7 +77,8 @@ describe('which bad starts normalization rescues, on the page', () => {
   it(
     'Play trains the grid to Node’s outcomes; charts, table and sentences are the run’s',
     async () => {
-      const { page, errors } = await openLab(env.browser, `${env.lab.url}?engine=cpu&seed=1`);
+      const lecture = { width: 1280, height: 720 };
+      const { page, errors } = await openLab(env.browser, `${env.lab.url}?engine=cpu&seed=1`, lecture);
       await page.locator('#rescue-figure').scrollIntoViewIfNeeded();
       await expect
         .poll(() => page.getByTestId('rescue-status').textContent())
@@ -96,6 +120,9 @@ describe('which bad starts normalization rescues, on the page', () => {
       expect(json.networks.map((n) => n.network)).toEqual(RESCUE_NETWORKS.map((n) => n.label));
       const cells = (series: Cell[]) => series.map(({ label, outcome, history }) => ({ label, outcome, history }));
       expect(json.networks.map((n) => cells(n.series))).toEqual(runs.map((r) => cells(r.series)));
+      const { violations } = await new AxeBuilder({ page }).include('#rescue').analyze();
+      expect(violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+      expect(await lectureSlide(page)).toEqual({ id: 'rescue', clipped: [], width: lecture.width });
       expect(errors).toEqual([]);
       await page.close();
     },
