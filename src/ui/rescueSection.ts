@@ -58,7 +58,9 @@ export class RescueSection {
     private readonly available: EngineSet,
   ) {
     this.engine = available.cpu;
-    const cells = RESCUE_STARTS.map(() => el('div', { attrs: { 'aria-describedby': 'rescue-outcome-numbers' } }));
+    const cells = RESCUE_STARTS.map(() =>
+      el('div', { className: 'paired-legend', attrs: { 'aria-describedby': 'rescue-outcome-numbers' } }),
+    );
     this.charts = RESCUE_STARTS.map(
       (start, s) =>
         new TrainingLineChart(
@@ -80,6 +82,8 @@ export class RescueSection {
     host.replaceChildren(
       el('div', { className: 'player-bar' }, [this.playButton, this.cancelButton, this.progress, this.status]),
       this.refusal,
+      // The outcomes first: on a slide the grid of outcomes is the answer, the curves below it how each run got there.
+      this.outcomes,
       el(
         'div',
         { className: 'figure-grid' },
@@ -90,7 +94,6 @@ export class RescueSection {
           ]),
         ),
       ),
-      this.outcomes,
       el('div', { className: 'figure-actions' }, [el('span', { text: 'Results: ' }), csv, json]),
     );
     this.show('idle');
