@@ -6,7 +6,7 @@
  * (histogramSet.ts). Results have the CPU engine's shape.
  */
 import { bindActivation } from '../lab/activations';
-import { requireGpuNetwork } from '../lab/architecture';
+import { isPlainMlp, requireGpuNetwork } from '../lab/architecture';
 import { batchRows, type ExperimentConfig, parseConfig } from '../lab/config';
 import { makeDataset } from '../lab/datasets';
 import { type Engine, type RunOptions, resolveRunOptions, type SendableOptions, throwIfAborted } from '../lab/engine';
@@ -176,7 +176,9 @@ export class GpuEngine implements Engine, Trainer {
     const started = performance.now();
     const { gpu, kernels } = await this.connect();
     const resolved = resolveRunOptions(config, options);
-    if (resolved.backward) kernels.backward ??= await compileBackwardKernels(gpu.device);
+    // The network pass is built with its backward kernels, whether or not the run goes back (networkChunk.ts).
+    if (resolved.backward || !isPlainMlp(config.architecture))
+      kernels.backward ??= await compileBackwardKernels(gpu.device);
     if (resolved.jacobian) kernels.tangent ??= await compileTangentKernel(gpu.device);
     if (resolved.phase) return this.runPhase(gpu, kernels, config, options, started);
     const { layout, buffers, plan } = await allocateRun(gpu, config, resolved, this.budget(gpu), this.options);
