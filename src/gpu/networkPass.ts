@@ -105,6 +105,11 @@ export class NetworkPass {
     return this.buffers.preOf(l);
   }
 
+  /** What φ makes layer/block l's H_l of, valid when pre(l) is: N(Z_l) for a plain normalized network, else Z_l. */
+  activated(l: number): GPUBuffer {
+    return this.net.kind === 'plain' && this.normed ? this.buffers.normalizedOf(l).values : this.pre(l);
+  }
+
   /** After the whole forward: v_top, the network's output being φ(v_top): N(Z_L) or Z_L, N(x_{L+1}) or x_{L+1}. */
   top(): GPUBuffer {
     const { depth } = this.net;

@@ -9,9 +9,10 @@ import { decodeState } from '../../src/gpu/layerState';
 import { NormalizeBackwardKernel } from '../../src/gpu/normalizeBackwardKernel';
 import { NormalizeKernel } from '../../src/gpu/normalizeKernel';
 import { compilePassKernels } from '../../src/gpu/passKernels';
+import type { ExperimentConfig } from '../../src/lab/config';
 import { normalize } from '../../src/lab/normalization';
 import { config } from './agreement';
-import { cpuRun, download, float32Normals, gpuRun, upload, zeros } from './passHarness';
+import { type CpuRun, cpuRun, download, float32Normals, type GpuRun, gpuRun, upload, zeros } from './passHarness';
 
 const gpu = await acquireDevice();
 const kernels = await compilePassKernels(gpu.device);
@@ -25,28 +26,38 @@ const STATISTIC = 1e-4;
 /** Largest difference of a kept gradient's element, relative to the gradient's RMS: the same rounding. */
 const ELEMENT = 1e-4;
 
-const ROWS = 24;
 const cases = [
   ['plain, no N, ReLU', { kind: 'plain' }, {}],
   ['plain, LayerNorm, ReLU', { kind: 'plain', norm: 'layer' }, {}],
   ['plain, BatchNorm, tanh', { kind: 'plain', norm: 'batch' }, { activation: 'tanh' }],
+  [
+    'plain, BatchNorm, ReLU, 80 rows × 72 units (two tiles each way)',
+    { kind: 'plain', norm: 'batch' },
+    { width: 72, rows: 80 },
+  ],
   ['residual, no N, ReLU, α = 0.5, bias 0.1', { kind: 'residual', branchScale: 0.5 }, { bias: 0.1 }],
   ['residual, LayerNorm, GELU, ε = 0.01', { kind: 'residual', norm: 'layer', eps: 0.01 }, { activation: 'gelu' }],
-  ['residual, BatchNorm, tanh, α = 1/√L', { kind: 'residual', norm: 'batch', branchScale: '1/sqrt(depth)' }, {}],
-  ['residual, zero-init-last, LayerNorm, tanh', { kind: 'residual', norm: 'layer', zeroInitLast: true }, {}],
+  ['residual, LayerNorm, ReLU, 80 rows × 72 units', { kind: 'residual', norm: 'layer' }, { width: 72, rows: 80 }],
+  [
+    'residual, BatchNorm, tanh, α = 1/√L',
+    { kind: 'residual', norm: 'batch', branchScale: '1/sqrt(depth)' },
+    { activation: 'tanh' },
+  ],
+  [
+    'residual, zero-init-last, LayerNorm, tanh',
+    { kind: 'residual', norm: 'layer', zeroInitLast: true },
+    { activation: 'tanh' },
+  ],
 ] as const;
 
-const experiment = (architecture: object, raw: object) =>
-  config({
-    width: 40,
-    depth: 3,
-    input: { distribution: 'normal', batch: ROWS, width: 9 },
-    init: { kind: 'he-normal' },
-    architecture,
-    ...raw,
-  });
+/** Depth 3, 24 rows and 40 units unless the case says. */
+function experiment(architecture: object, { rows = 24, ...raw }: { rows?: number; [field: string]: unknown }) {
+  const input = { distribution: 'normal', batch: rows, width: 9 };
+  const c = config({ width: 40, depth: 3, input, init: { kind: 'he-normal' }, architecture, ...raw });
+  return { c, rows };
+}
 
-const meanSquare = (values: Float64Array) => values.reduce((sum, v) => sum + v * v, 0) / values.length;
+const meanSquare = (values: ArrayLike<number>) => Array.from(values).reduce((sum, v) => sum + v * v, 0) / values.length;
 const gpuMeanSquare = (p: { count: number; mean: number; m2: number }) => p.m2 / p.count + p.mean * p.mean;
 
 /** |gpu − cpu| / cpu, 0 when both are 0. */
@@ -65,46 +76,52 @@ function worstElement(gpuValues: Float32Array, cpuValues: Float64Array, scale = 
   return rms === 0 ? worst : worst / rms;
 }
 
+/** Per layer and quantity, the relative difference of the GPU's mean of squares; range flags and counts checked. */
+function statistics(c: ExperimentConfig, rows: number, cpu: CpuRun, result: GpuRun): Record<string, number> {
+  const worst: Record<string, number> = {};
+  const states = [result.forward, result.backward!];
+  const slots = (l: number) =>
+    c.architecture.kind === 'plain'
+      ? ([[l - 1, 'pre', 'post', 'grad', 'weightGrad']] as const)
+      : ([
+          [l - 1, 'pre', 'post', 'grad', 'weightGrad'],
+          [c.depth + l - 1, 'branch', 'stream', 'streamGrad', 'branchWeightGrad'],
+        ] as const);
+  for (let l = 1; l <= c.depth; l++) {
+    const measured = [...cpu.forward[l - 1], ...cpu.backward[l - 1]];
+    const reference = Object.fromEntries(measured.map((m) => [m.quantity, meanSquare(m.values)]));
+    for (const [slot, ...quantities] of slots(l)) {
+      const decoded = [0, 1].map((pass) =>
+        decodeState(states[pass], slot, [quantities[2 * pass], quantities[2 * pass + 1]]),
+      );
+      expect(
+        decoded.flatMap((d) => d.flags),
+        `layer ${l}: no range flag`,
+      ).toEqual([]);
+      expect(decoded[0].a.count, 'every element counted once').toBe(rows * c.width);
+      quantities.forEach((q, i) => {
+        const partial = i % 2 === 0 ? decoded[i >> 1].a : decoded[i >> 1].b;
+        worst[`${l} ${q}`] = relative(gpuMeanSquare(partial), reference[q]);
+      });
+    }
+  }
+  return worst;
+}
+
 describe('the GPU network pass computes every architecture as the float64 reference', () => {
   it.each(cases)(
     '%s: every forward and backward statistic, and the kept gradients',
     async (name, architecture, raw) => {
-      const c = experiment(architecture, raw);
-      const residual = c.architecture.kind === 'residual';
-      // The LayerNorm residual network starts at ∂L/∂N(x_{L+1}), as a trainer's readout does; the others at x_{L+1}.
-      const at = residual && c.architecture.norm === 'layer' ? 'top' : 'stream';
-      const cpu = await cpuRun(c, ROWS, at);
-      const result = await gpuRun(gpu, kernels, c, cpu, ROWS);
-      const worst: Record<string, number> = {};
-      const check = (label: string, gpuValue: number, cpuValue: number) => {
-        worst[label] = relative(gpuValue, cpuValue);
-      };
-      for (let l = 1; l <= c.depth; l++) {
-        const forward = Object.fromEntries(cpu.forward[l - 1].map((m) => [m.quantity, meanSquare(m.values)]));
-        const backward = Object.fromEntries(cpu.backward[l - 1].map((m) => [m.quantity, meanSquare(m.values)]));
-        const [f, b] = [
-          decodeState(result.forward, l - 1, ['pre', 'post']),
-          decodeState(result.backward, l - 1, ['grad', 'weightGrad']),
-        ];
-        check(`${l} pre`, gpuMeanSquare(f.a), forward.pre);
-        check(`${l} post`, gpuMeanSquare(f.b), forward.post);
-        check(`${l} grad`, gpuMeanSquare(b.a), backward.grad);
-        check(`${l} weightGrad`, gpuMeanSquare(b.b), backward.weightGrad);
-        expect([f.flags, b.flags], `layer ${l}: no range flag`).toEqual([[], []]);
-        if (!residual) continue;
-        const slot = c.depth + l - 1;
-        const [fs, bs] = [
-          decodeState(result.forward, slot, ['branch', 'stream']),
-          decodeState(result.backward, slot, ['streamGrad', 'branchWeightGrad']),
-        ];
-        check(`${l} branch`, gpuMeanSquare(fs.a), forward.branch);
-        check(`${l} stream`, gpuMeanSquare(fs.b), forward.stream);
-        check(`${l} streamGrad`, gpuMeanSquare(bs.a), backward.streamGrad);
-        check(`${l} branchWeightGrad`, gpuMeanSquare(bs.b), backward.branchWeightGrad);
-        expect(fs.a.count, 'every element counted once').toBe(ROWS * c.width);
-      }
-      const failed = Object.entries(worst).filter(([, r]) => !(r <= STATISTIC));
-      expect(failed, JSON.stringify(worst)).toEqual([]);
+      const { c, rows } = experiment(architecture, raw);
+      // The LayerNorm residual networks start at ∂L/∂N(x_{L+1}), as a trainer's readout does; the others at x_{L+1}.
+      const at = c.architecture.kind === 'residual' && c.architecture.norm === 'layer' ? 'top' : 'stream';
+      const cpu = await cpuRun(c, rows, at);
+      const result = await gpuRun(gpu, kernels, c, cpu, rows, true);
+      const worst = statistics(c, rows, cpu, result);
+      expect(
+        Object.entries(worst).filter(([, r]) => !(r <= STATISTIC)),
+        JSON.stringify(worst),
+      ).toEqual([]);
       const elements = cpu.gradients.map((expected, i) => [
         worstElement(result.gradients[i].weights, expected.weights),
         worstElement(result.gradients[i].biases, expected.biases, expected.biasScale),
@@ -113,9 +130,25 @@ describe('the GPU network pass computes every architecture as the float64 refere
         elements.flat().every((e) => e <= ELEMENT),
         `∂L/∂W, ∂L/∂b per address: ${elements}`,
       ).toBe(true);
+      const top = worstElement(result.top, cpu.top);
+      expect(top, 'top()').toBeLessThanOrEqual(ELEMENT);
       console.log(
-        `${name}: worst statistic ${Math.max(...Object.values(worst))}, element ${Math.max(...elements.flat())}`,
+        `${name}: worst statistic ${Math.max(...Object.values(worst))}, gradient ${Math.max(...elements.flat())}, top ${top}`,
       );
+    },
+  );
+
+  it.each(cases)(
+    '%s, forward without keep: the same states bit for bit, and the same top()',
+    async (_, architecture, raw) => {
+      const { c, rows } = experiment(architecture, raw);
+      const cpu = await cpuRun(c, rows, 'stream');
+      const [kept, alone] = [
+        await gpuRun(gpu, kernels, c, cpu, rows, true),
+        await gpuRun(gpu, kernels, c, cpu, rows, false),
+      ];
+      expect(alone.forward).toEqual(kept.forward);
+      expect(alone.top).toEqual(kept.top);
     },
   );
 });

@@ -66,6 +66,8 @@ export interface CpuRun {
   input: Float64Array;
   /** What the GPU's beginBackward is given, and where. */
   start: { gradient: Float64Array; at: 'top' | 'stream' };
+  /** v_top: N(Z_L) or Z_L, N(x_{L+1}) or x_{L+1}. */
+  top: Float64Array;
 }
 
 const columnSums = (values: Float64Array, rows: number, width: number) => {
@@ -93,16 +95,20 @@ export async function cpuRun(c: ExperimentConfig, rows: number, at: 'top' | 'str
   const trace = await forwardTrial({ ...context, pace: async () => {}, onLayer });
   const g = float32Normals(rows * width, 23);
   const norm = architecture.norm === 'none' ? null : architecture.norm;
+  const stream = trace.kind === 'residual' ? forward[depth - 1].find((m) => m.quantity === 'stream')!.values : null;
+  const last = trace.kind === 'plain' ? trace.layers[depth - 1] : null;
+  const top = stream
+    ? norm
+      ? normalize(norm, stream, rows, width, architecture.eps).values
+      : stream
+    : (last!.normalized?.values ?? last!.pre);
   let outputGrad = g;
   let start: CpuRun['start'] = { gradient: g, at: 'stream' };
   if (trace.kind === 'plain') {
     // ∂L/∂v_top = g ⊙ φ'(v_top), the engine's start of a plain network.
-    const last = trace.layers[depth - 1];
-    const top = last.normalized ? last.normalized.values : last.pre;
     start = { gradient: Float64Array.from(Float32Array.from(g.map((v, e) => v * activation.df(top[e])))), at: 'top' };
   } else if (at === 'top' && norm) {
-    const stream = forward[depth - 1].find((m) => m.quantity === 'stream')!.values;
-    outputGrad = normalizeBackward(norm, normalize(norm, stream, rows, width, architecture.eps), g, rows, width);
+    outputGrad = normalizeBackward(norm, normalize(norm, stream!, rows, width, architecture.eps), g, rows, width);
     start = { gradient: g, at: 'top' };
   }
   const alpha = branchScale(architecture, depth);
@@ -126,6 +132,7 @@ export async function cpuRun(c: ExperimentConfig, rows: number, at: 'top' | 'str
       start,
       weights: trace.layers.map((t) => t.weights),
       gradients: trace.layers.map((_, l) => gradient(quantity(l, 'weightGrad'), quantity(l, 'grad'))),
+      top,
     };
   // ∂L/∂x_1 = s_1 + J_Nᵀ((δ_1·W_{1,1}ᵀ) ⊙ φ'(N(x_1))), which networkBackward.ts computes and drops.
   const first = trace.layers[0];
@@ -142,17 +149,27 @@ export async function cpuRun(c: ExperimentConfig, rows: number, at: 'top' | 'str
     gradients.push(gradient(quantity(l, 'branchWeightGrad'), scaled));
     weights.push(t.weightsIn, t.weightsOut);
   });
-  return { trace, forward, backward, gradients, weights, input, start };
+  return { trace, forward, backward, gradients, weights, input, start, top };
 }
 
 export interface GpuRun {
   forward: Uint32Array;
-  backward: Uint32Array;
+  /** top(): the values the network's output is φ of. */
+  top: Float32Array;
+  /** With keep, the backward states and the kept gradients per address. */
+  backward: Uint32Array | null;
   gradients: { weights: Float32Array; biases: Float32Array }[];
 }
 
-/** The same trial through a NetworkPass, keeping every gradient. */
-export async function gpuRun(gpu: GpuContext, kernels: PassKernels, c: ExperimentConfig, cpu: CpuRun, rows: number) {
+/** The same trial through a NetworkPass: with keep, forward and backward keeping every gradient; else forward. */
+export async function gpuRun(
+  gpu: GpuContext,
+  kernels: PassKernels,
+  c: ExperimentConfig,
+  cpu: CpuRun,
+  rows: number,
+  keep: boolean,
+): Promise<GpuRun> {
   const net = passNetwork(c);
   const matrices = weightMatrices(c.architecture, net.inputWidth, net.width, net.depth);
   const made = matrices.map((m, i) => ({
@@ -163,7 +180,7 @@ export async function gpuRun(gpu: GpuContext, kernels: PassKernels, c: Experimen
     weights: matrices.map((m) => zeros(gpu, m.fanIn * m.fanOut)),
     biases: matrices.map((m) => zeros(gpu, m.fanOut)),
   };
-  const buffers = PassBuffers.allocate(gpu.device, net, rows, true);
+  const buffers = PassBuffers.allocate(gpu.device, net, rows, keep);
   gpu.device.queue.writeBuffer(buffers.input, 0, Float32Array.from(cpu.input));
   const words = passStateSlots(net) * 8;
   const [forwardState, backwardState] = [zeros(gpu, words), zeros(gpu, words)];
@@ -171,12 +188,15 @@ export async function gpuRun(gpu: GpuContext, kernels: PassKernels, c: Experimen
   const source = (address: number) => made[address - 1];
   for (let l = 1; l <= net.depth; l++) pass.forwardLayer(source, rows, forwardState, l);
   const start = upload(gpu, cpu.start.gradient);
-  pass.beginBackward(start, cpu.start.at, rows, backwardState);
-  for (let l = net.depth; l >= 1; l--) pass.backwardLayer(source, rows, backwardState, l, grads);
+  if (keep) {
+    pass.beginBackward(start, cpu.start.at, rows, backwardState);
+    for (let l = net.depth; l >= 1; l--) pass.backwardLayer(source, rows, backwardState, l, grads);
+  }
   const asWords = async (b: GPUBuffer) => new Uint32Array((await download(gpu, b)).buffer);
   const run: GpuRun = {
     forward: await asWords(forwardState),
-    backward: await asWords(backwardState),
+    top: (await download(gpu, pass.top())).subarray(0, rows * net.width),
+    backward: keep ? await asWords(backwardState) : null,
     gradients: await Promise.all(
       matrices.map(async (_, i) => ({
         weights: await download(gpu, grads.weights[i]),
@@ -184,10 +204,8 @@ export async function gpuRun(gpu: GpuContext, kernels: PassKernels, c: Experimen
       })),
     ),
   };
-  for (const b of [...made.flatMap((m) => [m.weights, m.biases]), ...grads.weights, ...grads.biases, start])
-    b.destroy();
-  forwardState.destroy();
-  backwardState.destroy();
+  const made32 = made.flatMap((m) => [m.weights, m.biases]);
+  for (const b of [...made32, ...grads.weights, ...grads.biases, start, forwardState, backwardState]) b.destroy();
   buffers.destroy();
   return run;
 }
