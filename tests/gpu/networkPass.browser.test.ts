@@ -19,11 +19,13 @@ const kernels = await compilePassKernels(gpu.device);
 afterAll(() => gpu.device.destroy());
 
 /**
- * Relative difference allowed in a mean of squares: sums of ≤ 64 float32 terms per element, through depth 3 (two
- * products a block), round at ~1e-6; the reference's weights are float64, the GPU's rounded to float32 (2^-24 each).
+ * Relative difference allowed in a mean of squares, the engines' bar: sums of ≤ 80 float32 terms per element through
+ * depth 3 round at ~1e-6, and the reference's weights are float64, the GPU's rounded to float32 (2^-24 each). The
+ * worst seen is 1.6e-7.
  */
 const STATISTIC = 1e-4;
-/** Largest difference of a kept gradient's element, relative to the gradient's RMS: the same rounding. */
+/** Largest difference of an element (a kept gradient, top(), N's derivative), relative to its RMS: the same
+ *  rounding; the worst seen is 3.9e-6 (a BatchNorm network's ∂L/∂W). */
 const ELEMENT = 1e-4;
 
 const cases = [
@@ -109,34 +111,28 @@ function statistics(c: ExperimentConfig, rows: number, cpu: CpuRun, result: GpuR
 }
 
 describe('the GPU network pass computes every architecture as the float64 reference', () => {
-  it.each(cases)(
-    '%s: every forward and backward statistic, and the kept gradients',
-    async (name, architecture, raw) => {
-      const { c, rows } = experiment(architecture, raw);
-      // The LayerNorm residual networks start at ∂L/∂N(x_{L+1}), as a trainer's readout does; the others at x_{L+1}.
-      const at = c.architecture.kind === 'residual' && c.architecture.norm === 'layer' ? 'top' : 'stream';
-      const cpu = await cpuRun(c, rows, at);
-      const result = await gpuRun(gpu, kernels, c, cpu, rows, true);
-      const worst = statistics(c, rows, cpu, result);
-      expect(
-        Object.entries(worst).filter(([, r]) => !(r <= STATISTIC)),
-        JSON.stringify(worst),
-      ).toEqual([]);
-      const elements = cpu.gradients.map((expected, i) => [
-        worstElement(result.gradients[i].weights, expected.weights),
-        worstElement(result.gradients[i].biases, expected.biases, expected.biasScale),
-      ]);
-      expect(
-        elements.flat().every((e) => e <= ELEMENT),
-        `∂L/∂W, ∂L/∂b per address: ${elements}`,
-      ).toBe(true);
-      const top = worstElement(result.top, cpu.top);
-      expect(top, 'top()').toBeLessThanOrEqual(ELEMENT);
-      console.log(
-        `${name}: worst statistic ${Math.max(...Object.values(worst))}, gradient ${Math.max(...elements.flat())}, top ${top}`,
-      );
-    },
-  );
+  it.each(cases)('%s: every forward and backward statistic, and the kept gradients', async (_, architecture, raw) => {
+    const { c, rows } = experiment(architecture, raw);
+    // The LayerNorm residual networks start at ∂L/∂N(x_{L+1}), as a trainer's readout does; the others at x_{L+1}.
+    const at = c.architecture.kind === 'residual' && c.architecture.norm === 'layer' ? 'top' : 'stream';
+    const cpu = await cpuRun(c, rows, at);
+    const result = await gpuRun(gpu, kernels, c, cpu, rows, true);
+    const worst = statistics(c, rows, cpu, result);
+    expect(
+      Object.entries(worst).filter(([, r]) => !(r <= STATISTIC)),
+      JSON.stringify(worst),
+    ).toEqual([]);
+    const elements = cpu.gradients.map((expected, i) => [
+      worstElement(result.gradients[i].weights, expected.weights),
+      worstElement(result.gradients[i].biases, expected.biases, expected.biasScale),
+    ]);
+    expect(
+      elements.flat().every((e) => e <= ELEMENT),
+      `∂L/∂W, ∂L/∂b per address: ${elements}`,
+    ).toBe(true);
+    const top = worstElement(result.top, cpu.top);
+    expect(top, 'top()').toBeLessThanOrEqual(ELEMENT);
+  });
 
   it.each(cases)(
     '%s, forward without keep: the same states bit for bit, and the same top()',
@@ -192,7 +188,6 @@ describe("the normalization kernels are N and N's derivative", () => {
         return (f(up) - f(down)) / (2 * h);
       });
       const worst = worstElement(derivative, difference);
-      console.log(`${kind} normalizeBackward vs central difference: ${worst}`);
       expect(worst).toBeLessThanOrEqual(ELEMENT);
     },
   );
