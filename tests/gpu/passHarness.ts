@@ -1,7 +1,7 @@
 /**
  * Runs one trial of a network through the float64 reference (networkForward/networkBackward, which draws its weights)
- * and through the GPU's NetworkPass with those weights rounded to float32 and the same float32 input and output
- * gradient, and reads back the GPU's states and gradients.
+ * and through the GPU's NetworkPass with those weights as float32 (the test rounds the reference's draws, so both
+ * hold the same) and the same float32 input and output gradient, and reads back the GPU's states and gradients.
  */
 import { transposedProduct, weightGradient } from '../../src/cpu/backward';
 import { backwardTrial } from '../../src/cpu/networkBackward';
