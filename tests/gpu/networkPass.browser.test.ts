@@ -160,6 +160,17 @@ describe('the GPU network pass computes every architecture as the float64 refere
   );
 });
 
+describe('the GPU network pass flags what float32 cannot hold in the quantity that holds it', () => {
+  it('plain LayerNorm, X·10^16: Z_1 beyond 2^48 flags layer 1 pre; φ(N(Z_1)) is held, so post is unflagged', async () => {
+    const { c, rows } = experiment({ kind: 'plain', norm: 'layer' }, {});
+    const cpu = await cpuRun(c, rows, 'stream');
+    const result = await gpuRun(gpu, kernels, c, { ...cpu, input: cpu.input.map((x) => x * 1e16) }, rows, false);
+    const [first, second] = [0, 1].map((slot) => decodeState(result.forward, slot, ['pre', 'post']));
+    expect(first.flags).toEqual([{ quantity: 'pre', kind: 'overflow', precision: 'float32' }]);
+    expect(second.flags).toEqual([]);
+  });
+});
+
 /** Runs the normalize kernel, then its backward with ∂L/∂N = `gradient`, over a [rows × width] matrix. */
 async function normalizeOnGpu(kind: 'layer' | 'batch', v: Float64Array, gradient: Float64Array, shape: number[]) {
   const [rows, width, eps] = shape;
