@@ -159,10 +159,9 @@ export class ChunkRunner {
   /** Any other network's chunk (networkChunk.ts), and its captured Z_l (at their own scale). */
   private async network(job: ChunkJob, inputFlags: RangeFlag[], hooks: ChunkHooks): Promise<ChunkOutcome> {
     const { gpu, kernels, buffers } = this;
-    const backward = kernels.backward!;
     const context = {
       gpu,
-      kernels: { ...kernels, ...backward, columnSums: null },
+      kernels: { ...kernels.pass!, weights: kernels.weights, outputGradient: kernels.backward?.outputGradient ?? null },
       buffers,
       read: (state: GPUBuffer, readback: GPUBuffer) => readWords(gpu, state, readback),
       measure: (pre: GPUBuffer, layer: number) => {

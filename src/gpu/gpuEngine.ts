@@ -28,6 +28,7 @@ import {
   compileTangentKernel,
   type Kernels,
 } from './kernels';
+import { compilePassKernels } from './passKernels';
 import { phaseBytes, runPhaseOnGpu } from './phaseRun';
 import { INITIAL_MACS_PER_MS, type MemoryBudget, memoryBudget, SLICE_MS } from './plan';
 import { gpuRunRefusal, requireComputed } from './refusal';
@@ -176,9 +177,8 @@ export class GpuEngine implements Engine, Trainer {
     const started = performance.now();
     const { gpu, kernels } = await this.connect();
     const resolved = resolveRunOptions(config, options);
-    // The network pass is built with its backward kernels, whether or not the run goes back (networkChunk.ts).
-    if (resolved.backward || !isPlainMlp(config.architecture))
-      kernels.backward ??= await compileBackwardKernels(gpu.device);
+    if (resolved.backward) kernels.backward ??= await compileBackwardKernels(gpu.device);
+    if (!isPlainMlp(config.architecture)) kernels.pass ??= await compilePassKernels(gpu.device);
     if (resolved.jacobian) kernels.tangent ??= await compileTangentKernel(gpu.device);
     if (resolved.phase) return this.runPhase(gpu, kernels, config, options, started);
     const { layout, buffers, plan } = await allocateRun(gpu, config, resolved, this.budget(gpu), this.options);

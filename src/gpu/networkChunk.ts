@@ -13,10 +13,11 @@ import { type ExperimentConfig, inputWidth } from '../lab/config';
 import type { RangeFlag } from '../lab/results';
 import type { GpuContext } from './device';
 import type { ChunkJob, ChunkLayer, ChunkOutcome, TrialNetwork } from './job';
-import type { BackwardKernels, Kernels } from './kernels';
+import type { Kernels } from './kernels';
 import { decodeState } from './layerState';
 import { loadWeightBlock, weightScale } from './layerWeights';
 import { type MatrixSource, NetworkPass, type PassKernels, type PassNetwork } from './networkPass';
+import type { OutputGradientKernel } from './outputGradientKernel';
 import type { RunBuffers } from './runBuffers';
 
 /** The network pass's reading of a config: null for the plain MLP, which the layer-by-layer engine runs. */
@@ -38,8 +39,8 @@ export function networkOf(config: ExperimentConfig, activation: BoundActivation)
 
 export interface NetworkChunkContext {
   gpu: GpuContext;
-  /** The pass's kernels, the weights kernel that draws each matrix, and the probe's output gradient. */
-  kernels: PassKernels & Pick<Kernels, 'weights' | 'layer'> & Pick<BackwardKernels, 'outputGradient'>;
+  /** The pass's kernels, the weights kernel that draws each matrix, and with a backward pass the probe's g. */
+  kernels: PassKernels & Pick<Kernels, 'weights'> & { outputGradient: OutputGradientKernel | null };
   buffers: RunBuffers;
   /** A state buffer read back through its readback buffer. */
   read: (state: GPUBuffer, readback: GPUBuffer) => Promise<Uint32Array>;
@@ -100,7 +101,7 @@ async function backward(context: NetworkChunkContext, job: ChunkJob, pass: Netwo
   const rows = job.rows.length;
   const plain = shape.kind === 'plain';
   // A residual probe reads x_{L+1} itself: g passes through the identity's slope, 1.
-  context.kernels.outputGradient.run(
+  context.kernels.outputGradient!.run(
     {
       batchRows: buffers.rows,
       pre: plain ? pass.top() : pass.stream(),

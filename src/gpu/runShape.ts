@@ -4,7 +4,7 @@
  */
 import { PARTIAL_BYTES, tilesAlong } from './geometry';
 import { STATE } from './layerState';
-import { PassBuffers, type PassNetwork, passStateSlots } from './networkPass';
+import { PassBuffers, type PassNetwork, passStateSlots } from './passBuffers';
 
 export const BYTES_PER_VALUE = 4;
 /** Words of one layer's merged pair cosines (count, mean, M2, one unused). */
