@@ -24,7 +24,7 @@ import type { Kernels } from './kernels';
 import { BACKWARD_SLOTS, decodeState, type ExponentRule, FORWARD_SLOTS, STATE } from './layerState';
 import { forwardStep } from './layerStep';
 import { weightScale } from './layerWeights';
-import { networkChunk } from './networkChunk';
+import { type NetworkChunkContext, networkChunk } from './networkChunk';
 import { BLOCK_STATE_WORDS, type RunBuffers } from './runBuffers';
 import { PAIR_STATE_WORDS } from './runShape';
 import { heldInF32, ldexp, rmsExponent } from './scale';
@@ -174,11 +174,26 @@ export class ChunkRunner {
         throwIfAborted(hooks.signal);
         hooks.onLayer(layer);
       },
+      histogram: this.networkHistogram(job),
     };
     const outcome = await networkChunk(context, job, inputFlags);
     await this.readPairs(outcome.layers);
     await this.readCapture(job, new Array(job.net.depth).fill(0));
     return outcome;
+  }
+
+  /**
+   * Counts a network-pass chunk's values into trial 0's histograms: W_l once (the first chunk), Z_l and H_l in the first
+   * pass over the chunks, ∂L/∂Z_l and ∂L/∂W_l of the one chunk a backward run takes; null without histograms.
+   */
+  private networkHistogram(job: ChunkJob): NetworkChunkContext['histogram'] {
+    const h = job.histograms;
+    if (!h || job.pass.index > 0) return null;
+    const { activationId, slope } = job.net;
+    return (quantity, layer, values, count, applyPhi) => {
+      if (quantity === 'weights' && !job.place.first) return;
+      h.set.measure(h.phase, layer - 1, quantity, { values, count, applyPhi, activationId, slope });
+    };
   }
 
   /** The job's Jacobian pass, when it takes one. */
