@@ -6,7 +6,7 @@
  * (histogramSet.ts). Results have the CPU engine's shape.
  */
 import { bindActivation } from '../lab/activations';
-import { requireGpuNetwork } from '../lab/architecture';
+import { isPlainMlp, requireGpuNetwork } from '../lab/architecture';
 import { batchRows, type ExperimentConfig, parseConfig } from '../lab/config';
 import { makeDataset } from '../lab/datasets';
 import { type Engine, type RunOptions, resolveRunOptions, type SendableOptions, throwIfAborted } from '../lab/engine';
@@ -28,9 +28,9 @@ import {
   compileTangentKernel,
   type Kernels,
 } from './kernels';
+import { compilePassKernels } from './passKernels';
 import { phaseBytes, runPhaseOnGpu } from './phaseRun';
 import { INITIAL_MACS_PER_MS, type MemoryBudget, memoryBudget, SLICE_MS } from './plan';
-import { gpuRunRefusal, requireComputed } from './refusal';
 import { runBytes } from './runShape';
 import { TrainBuffers } from './trainBuffers';
 import { compileTrainKernels, type TrainKernels } from './trainKernels';
@@ -109,14 +109,8 @@ export class GpuEngine implements Engine, Trainer {
   /** Speed in multiply–adds of the tiled product per second (cost.ts): a calibration at first, then finished runs. */
   private costPerSecond: number | null = null;
 
-  refusal(config: ExperimentConfig, options: SendableOptions = {}): string | null {
-    return gpuRunRefusal(config, options);
-  }
-
   async estimate(config: ExperimentConfig, options: SendableOptions = {}): Promise<RunEstimate> {
     if (isGrid(config)) return estimateGrid((c, o) => this.estimate(c, o), config, options);
-    // A run the engine refuses has no estimate either.
-    requireComputed(config, options);
     const { gpu } = await this.connect();
     const resolved = resolveRunOptions(config, options);
     if (resolved.phase) {
@@ -172,11 +166,11 @@ export class GpuEngine implements Engine, Trainer {
 
   private async runNow(config: ExperimentConfig, options: RunOptions): Promise<RunResult> {
     throwIfAborted(options.signal);
-    requireComputed(config, options);
     const started = performance.now();
     const { gpu, kernels } = await this.connect();
     const resolved = resolveRunOptions(config, options);
     if (resolved.backward) kernels.backward ??= await compileBackwardKernels(gpu.device);
+    if (!isPlainMlp(config.architecture)) kernels.pass ??= await compilePassKernels(gpu.device);
     if (resolved.jacobian) kernels.tangent ??= await compileTangentKernel(gpu.device);
     if (resolved.phase) return this.runPhase(gpu, kernels, config, options, started);
     const { layout, buffers, plan } = await allocateRun(gpu, config, resolved, this.budget(gpu), this.options);
