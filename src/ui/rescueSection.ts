@@ -2,15 +2,15 @@
  * The section "Which bad starts normalization rescues": the grid of rescueConfigs.ts trained network after network on
  * the reader's engine, with Play, progress, time left and Cancel; a loss chart per start (a line per network), the
  * outcome table and the sentences computed from the outcomes. A network the reader's engine refuses to train trains on
- * the CPU engine, and a line says so. Nothing runs until the section is seen (then only the estimate) and Play pressed:
- * the grid takes about half a minute of the CPU worker every other section shares.
+ * the CPU engine, and a line says so. Nothing runs until Play is pressed: the grid takes about half a minute of the CPU
+ * worker every other section shares.
  */
 import type { ExperimentConfig } from '../lab/config';
 import { CancelledError, type Engine } from '../lab/engine';
 import { initLabel } from '../lab/initializers';
 import type { TrainResult, TrainSnapshot } from '../lab/training';
 import { trainResultCsv, trainResultJson } from '../lab/trainResults';
-import { formatDuration } from '../lab/work';
+import { trainWork } from '../lab/trainWork';
 import { downloadText, el, tableRegion } from './dom';
 import type { EngineSet } from './engines';
 import { formatMs } from './format';
@@ -24,7 +24,7 @@ import { pngButton } from './trainingExports';
 import { TrainingLineChart } from './trainingLineChart';
 import { trainText } from './trainingSentences';
 import type { LabState } from './urlState';
-import { estimateTasks, runTasks, type TrainingTask } from './widthTasks';
+import { runTasks, type TrainingTask } from './widthTasks';
 
 type Phase = 'idle' | 'running' | 'finished' | 'cancelled' | 'failed';
 
@@ -51,7 +51,6 @@ export class RescueSection {
   private controller: AbortController | null = null;
   private phase: Phase = 'idle';
   private key = '';
-  private seen = false;
 
   constructor(
     host: HTMLElement,
@@ -97,11 +96,6 @@ export class RescueSection {
       el('div', { className: 'figure-actions' }, [el('span', { text: 'Results: ' }), csv, json]),
     );
     this.show('idle');
-    new IntersectionObserver((entries) => {
-      if (this.seen || !entries.some((e) => e.isIntersecting)) return;
-      this.seen = true;
-      void this.estimate(this.key);
-    }).observe(host.closest('section') ?? host);
   }
 
   /** The reader's seed or engine changed: the grid is trained anew on Play. */
@@ -120,7 +114,8 @@ export class RescueSection {
     this.engine = engine;
     this.controller?.abort();
     this.clear();
-    if (this.seen) void this.estimate(key);
+    const work = this.configs.reduce((sum, c) => sum + trainWork(c), 0);
+    this.status.textContent = `Press Play to train ${RESCUE_STARTS.length * RESCUE_NETWORKS.length} networks (${work.toExponential(1)} multiply–adds) on the ${engine.name.toUpperCase()} engine.`;
   }
 
   restyle(): void {
@@ -157,16 +152,6 @@ export class RescueSection {
         this.draw();
       },
     }));
-  }
-
-  private async estimate(key: string): Promise<void> {
-    try {
-      const { seconds } = await estimateTasks(this.tasks(key));
-      if (key === this.key && this.phase === 'idle')
-        this.status.textContent = `Press Play to train ${RESCUE_STARTS.length * RESCUE_NETWORKS.length} networks: about ${formatDuration(seconds)} on the ${this.engine.name.toUpperCase()} engine.`;
-    } catch (error) {
-      if (key === this.key) this.status.textContent = `No estimate: ${(error as Error).message}`;
-    }
   }
 
   private async play(): Promise<void> {
