@@ -35,6 +35,7 @@ import { runBytes } from './runShape';
 import { TrainBuffers } from './trainBuffers';
 import { compileTrainKernels, type TrainKernels } from './trainKernels';
 import { trainNetwork } from './trainModel';
+import { TrainPass } from './trainPass';
 
 export { DeviceLostError, GpuFailureError, GpuMemoryError, GpuUnavailableError } from './device';
 
@@ -229,8 +230,9 @@ export class GpuEngine implements Engine, Trainer {
     ready.trainKernels ??= await compileTrainKernels(kernels, kernels.backward, gpu.device);
     const data = makeDataset(config.train.dataset, config.seed);
     const { net, factors } = trainNetwork(config, data, gpu.emulated);
-    const buffers = await TrainBuffers.allocate(gpu.device, data, net.widths, config, this.budget(gpu));
-    return new GpuTrainingSession(gpu, ready.trainKernels, buffers, config, data, net, factors, this.pace);
+    const buffers = await TrainBuffers.allocate(gpu.device, data, net, config, this.budget(gpu));
+    const route = new TrainPass(gpu, ready.trainKernels, buffers, net, data);
+    return new GpuTrainingSession(gpu, ready.trainKernels, buffers, route, config, data, net, factors, this.pace);
   }
 
   /** Every grid point of the config's phase diagram at once (phaseRun.ts). */

@@ -4,6 +4,7 @@
  * layer, δ, partials, the small states read back at each evaluation). Sized once; allocated within the memory budget
  * (plan.ts) inside an out-of-memory error scope.
  */
+import type { WeightMatrix } from '../lab/architecture';
 import type { ExperimentConfig } from '../lab/config';
 import type { Dataset } from '../lab/datasets';
 import type { OptimizerSpec } from '../lab/trainConfig';
@@ -17,7 +18,7 @@ import type { MemoryBudget } from './plan';
 const F32 = 4;
 const { STORAGE, COPY_SRC, COPY_DST, MAP_READ } = GPUBufferUsage;
 
-/** A series' parameters on the GPU, layer l at index l − 1 (the readout last). */
+/** A series' parameters on the GPU, matrix k (address k + 1) at index k, the readout last. */
 export interface SeriesParameters {
   weights: GPUBuffer[];
   biases: GPUBuffer[];
@@ -32,11 +33,13 @@ export interface SeriesParameters {
 
 /**
  * Words of the evaluation readback, in order: pre stats, losses (train, test), gradient stats, update stats,
- * coordinate sizes, changes since initialization, divergence.
+ * coordinate sizes, changes since initialization, a residual network's block stats (slot A: branch, B: stream),
+ * divergence.
  */
-export function readbackLayout(layers: number) {
+export function readbackLayout(layers: number, blocks: number) {
   const states = layers * STATE.words;
   const losses = 2 * STATE.words;
+  const blockStates = blocks * STATE.words;
   return {
     pre: 0,
     losses: states,
@@ -44,10 +47,14 @@ export function readbackLayout(layers: number) {
     updates: 2 * states + losses,
     coords: 3 * states + losses,
     deltas: 4 * states + losses,
-    diverged: 5 * states + losses,
-    words: 5 * states + losses + 1,
+    blocks: 5 * states + losses,
+    diverged: 5 * states + losses + blockStates,
+    words: 5 * states + losses + blockStates + 1,
   };
 }
+
+/** The shape of the network the buffers hold (trainModel.ts's TrainNetwork). */
+type BufferedNetwork = { widths: number[]; matrices: WeightMatrix[]; blocks: number };
 
 export class TrainBuffers {
   readonly trainX: GPUBuffer;
@@ -87,13 +94,16 @@ export class TrainBuffers {
   readonly deltaPartials: GPUBuffer;
   /** Where the initial network's forward pass puts the range flags and statistics it is not asked for. */
   readonly scratchState: GPUBuffer;
+  /** A residual network's blocks over the train set: branch α·y_l (slot A) and stream x_{l+1} (slot B). */
+  readonly blockState: GPUBuffer;
   readonly readback: GPUBuffer;
+  readonly widths: number[];
   private readonly all: GPUBuffer[] = [];
 
   private constructor(
     private readonly device: GPUDevice,
     data: Dataset,
-    readonly widths: number[],
+    { widths, matrices, blocks }: BufferedNetwork,
     seriesCount: number,
     optimizer: OptimizerSpec,
     readonly rows: number,
@@ -119,7 +129,7 @@ export class TrainBuffers {
     this.noState = [make('no optimizer state 1', 16), make('no optimizer state 2', 16)];
     this.indices = make('minibatch rows', maxIndices * F32);
     const layers = widths.length - 1;
-    const shapes = Array.from({ length: layers }, (_, l) => [widths[l], widths[l + 1]] as const);
+    const shapes = matrices.map((m) => [m.fanIn, m.fanOut] as const);
     const states = optimizer.kind === 'adam' ? 2 : optimizer.momentum > 0 ? 1 : 0;
     const state = (label: string, size: number): [GPUBuffer, GPUBuffer] => [
       states >= 1 ? make(`${label} state 1`, size) : this.noState[0],
@@ -166,7 +176,9 @@ export class TrainBuffers {
     this.initialTrace = coordCheck
       ? widths.slice(1).map((n, l) => make(`Z${l + 1} at initialization`, rows * n * F32))
       : [];
-    this.readback = make('evaluation readback', readbackLayout(layers).words * F32, MAP_READ | COPY_DST);
+    this.blockState = make('block statistics', blocks * STATE.words * F32);
+    this.readback = make('evaluation readback', readbackLayout(layers, blocks).words * F32, MAP_READ | COPY_DST);
+    this.widths = widths;
   }
 
   /**
@@ -177,21 +189,22 @@ export class TrainBuffers {
   static async allocate(
     device: GPUDevice,
     data: Dataset,
-    widths: number[],
+    net: BufferedNetwork,
     config: Pick<ExperimentConfig, 'sweep' | 'train'>,
     budget: MemoryBudget,
   ): Promise<TrainBuffers> {
     const { batch, optimizer, coordCheck } = config.train;
+    const { widths } = net;
     const widest = Math.max(...widths);
     const largestSet = Math.max(data.train.rows, data.test.rows);
     const rows = Math.max(batch, Math.min(largestSet, Math.floor(budget.buffer / (F32 * widest))));
     const series = config.sweep.length;
-    const bytes = TrainBuffers.bytes(data, widths, series, optimizer, rows, batch, coordCheck);
+    const bytes = TrainBuffers.bytes(data, net, series, optimizer, rows, batch, coordCheck);
     const lower = "Lower width, depth, the dataset's size or the number of series, or train on the CPU engine.";
     const problem = TrainBuffers.check(bytes, budget);
     if (problem) throw new GpuMemoryError(`This training does not fit the GPU memory it may use: ${problem}. ${lower}`);
     device.pushErrorScope('out-of-memory');
-    const buffers = new TrainBuffers(device, data, widths, series, optimizer, rows, batch, coordCheck);
+    const buffers = new TrainBuffers(device, data, net, series, optimizer, rows, batch, coordCheck);
     if (!(await device.popErrorScope())) return buffers;
     buffers.destroy();
     throw new GpuMemoryError(
@@ -202,17 +215,17 @@ export class TrainBuffers {
   /** Bytes a session would allocate, to check against the budget before allocating. */
   static bytes(
     data: Dataset,
-    widths: number[],
+    { widths, matrices }: BufferedNetwork,
     seriesCount: number,
     optimizer: OptimizerSpec,
     rows: number,
     maxIndices: number,
     coordCheck: boolean,
   ): { total: number; largest: number } {
-    const params = widths.slice(1).reduce((sum, n, l) => sum + widths[l] * n + n, 0);
+    const params = matrices.reduce((sum, m) => sum + m.fanIn * m.fanOut + m.fanOut, 0);
     const states = optimizer.kind === 'adam' ? 2 : optimizer.momentum > 0 ? 1 : 0;
     const widest = Math.max(...widths);
-    const largestLayer = Math.max(...widths.slice(1).map((n, l) => widths[l] * n));
+    const largestLayer = Math.max(...matrices.map((m) => m.fanIn * m.fanOut));
     const values =
       data.train.x.length +
       data.train.y.length +
