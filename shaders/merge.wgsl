@@ -2,8 +2,9 @@
 // partial holds Z and H (slots A and B of a layer's state), a backward one ∂L/∂Z (slot A) or one block of ∂L/∂W (its
 // block state). Unless the rule is EXPONENT_KEEP, the merge of the first Moments also writes the exponent k that the
 // next kernel divides out: EXPONENT_NONE writes 0, EXPONENT_CHOOSE picks 2^k ≈ RMS (chunks after the first of a run
-// keep the first chunk's exponents, so their weight gradients add at one scale). With `accumulate` the merge adds to
-// the Moments already in the state (a trainer's evaluation over chunks). One workgroup.
+// keep the first chunk's exponents, so their weight gradients add at one scale). Of partials of pairs, one half alone
+// may be merged (partialStride 2, firstMoment 0 or 1). With `accumulate` the merge adds to the Moments already in the
+// state (a trainer's evaluation over chunks). One workgroup.
 // Declared in src/gpu/mergeKernel.ts.
 
 const MERGE_THREADS: u32 = 256u;
@@ -13,7 +14,8 @@ var<workgroup> reduction: array<Moments, 256>;
 fn mergeAll(thread: u32, index: u32) -> Moments {
   var total = Moments(0u, 0.0, 0.0);
   for (var i = thread; i < params.partialCount; i += MERGE_THREADS) {
-    total = mergeMoments(total, partials[(params.partialOffset + i) * params.momentsPerPartial + index]);
+    let at = (params.partialOffset + i) * params.partialStride + params.firstMoment + index;
+    total = mergeMoments(total, partials[at]);
   }
   reduction[thread] = total;
   for (var stride = MERGE_THREADS / 2u; stride > 0u; stride /= 2u) {

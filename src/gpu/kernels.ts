@@ -7,8 +7,8 @@ import { HistogramCountKernel } from './histogramCountKernel';
 import { HistogramRangeKernel } from './histogramRangeKernel';
 import { InputsKernel } from './inputsKernel';
 import { LayerKernel } from './layerKernel';
-import { LayerNormKernel } from './layerNormKernel';
 import { MergeKernel } from './mergeKernel';
+import { NormalizeKernel } from './normalizeKernel';
 import { OutputGradientKernel } from './outputGradientKernel';
 import { PairCosineKernel } from './pairCosineKernel';
 import { PhaseLayerKernel } from './phaseLayerKernel';
@@ -34,7 +34,7 @@ export interface Kernels {
   histogramCount: HistogramCountKernel;
   pairCosine: PairCosineKernel;
   residualStream: ResidualStreamKernel;
-  layerNorm: LayerNormKernel;
+  normalize: NormalizeKernel;
   /** Null until a run goes backward: compiling them costs about as much as the forward kernels. */
   backward: BackwardKernels | null;
   /** Null until a run takes a Jacobian. */
@@ -50,7 +50,7 @@ export interface PhaseKernels {
 }
 
 export async function compileKernels(device: GPUDevice): Promise<Kernels> {
-  const [weights, inputs, layer, merge, histogramRange, histogramCount, pairCosine, residualStream, layerNorm] =
+  const [weights, inputs, layer, merge, histogramRange, histogramCount, pairCosine, residualStream, normalize] =
     await Promise.all([
       WeightsKernel.create(device),
       InputsKernel.create(device),
@@ -60,7 +60,7 @@ export async function compileKernels(device: GPUDevice): Promise<Kernels> {
       HistogramCountKernel.create(device),
       PairCosineKernel.create(device),
       ResidualStreamKernel.create(device),
-      LayerNormKernel.create(device),
+      NormalizeKernel.create(device),
     ]);
   return {
     weights,
@@ -71,7 +71,7 @@ export async function compileKernels(device: GPUDevice): Promise<Kernels> {
     histogramCount,
     pairCosine,
     residualStream,
-    layerNorm,
+    normalize,
     backward: null,
     tangent: null,
     phase: null,

@@ -12,6 +12,9 @@ const spec = defineKernel({
     partialOffset: 'u32',
     partialCount: 'u32',
     momentsPerPartial: 'u32',
+    // Moments each partial holds, and the first of them merged: a pair's second alone is stride 2, first 1.
+    partialStride: 'u32',
+    firstMoment: 'u32',
     slotWord: 'u32',
     secondWord: 'u32',
     exponentWord: 'u32',
@@ -36,6 +39,9 @@ export interface Merge {
   exponent: ExponentRule;
   /** Add to the Moments already there (Chan's merge) instead of replacing them. */
   accumulate?: boolean;
+  /** Partials of MomentPairs of which only this one goes to slot A or B (a kernel whose pair's other half belongs
+   *  elsewhere: the normalization's φ(N) is a plain layer's post, its N no quantity). */
+  pair?: 'pre' | 'post';
 }
 
 export class MergeKernel {
@@ -50,11 +56,14 @@ export class MergeKernel {
     const layerBase = 'layer' in t ? t.layer * STATE.words : 0;
     const slotWord = 'blockWord' in t ? t.blockWord : layerBase + (t.slots === 'b' ? STATE.slotB : STATE.slotA);
     const withExponent = 'layer' in t && t.slots !== 'b';
+    const both = 'layer' in t && t.slots === 'both';
     this.kernel.dispatch(
       {
         partialOffset: m.partialOffset ?? 0,
         partialCount: m.partialCount,
-        momentsPerPartial: 'layer' in t && t.slots === 'both' ? 2 : 1,
+        momentsPerPartial: both ? 2 : 1,
+        partialStride: both || m.pair ? 2 : 1,
+        firstMoment: m.pair === 'post' ? 1 : 0,
         slotWord,
         secondWord: layerBase + STATE.slotB,
         exponentWord: layerBase + STATE.exponent,

@@ -1,7 +1,7 @@
 /**
  * One chunk of rows through a residual network, forward (src/lab/architecture.ts gives the model): x_1 = X·W_in + b,
- * then per block Z_l = φ(N(x_l))·W_{l,1} + b with H_l = φ(Z_l) (the layer kernel, φ applied on load; N LayerNorm's
- * kernel or the identity), y_l = H_l·W_{l,2} + b (the layer kernel again) and x_{l+1} = x_l + α·y_l in place (the
+ * then per block Z_l = φ(N(x_l))·W_{l,1} + b with H_l = φ(Z_l) (the layer kernel, φ applied on load; N the normalize
+ * kernel's LayerNorm or the identity), y_l = H_l·W_{l,2} + b (the layer kernel again) and x_{l+1} = x_l + α·y_l in place (the
  * stream kernel). Each matrix has the state slot of
  * its address − 1, and block l's branch and stream slot 2·depth + l. Values are computed at their own scale, with no
  * exponent carried (the exact route's exponents are per layer, and a sum of two scales has none): figures float32
@@ -24,7 +24,7 @@ const BRANCH_OUT_SLOTS = ['branch', 'post'] as const satisfies readonly [Quantit
 
 export interface ResidualContext {
   gpu: GpuContext;
-  kernels: Pick<Kernels, 'weights' | 'layer' | 'merge' | 'residualStream' | 'layerNorm'>;
+  kernels: Pick<Kernels, 'weights' | 'layer' | 'merge' | 'residualStream' | 'normalize'>;
   buffers: RunBuffers;
   pace: Pace;
   forwardColumns: number;
@@ -62,8 +62,11 @@ export async function residualForward(
   for (let block = 1; block <= net.depth; block++) {
     const started = performance.now();
     if (layerNormEps !== null) {
-      const normBuffers = { values: middle, normalized: branchOut, layerState };
-      kernels.layerNorm.normalize(normBuffers, rows, net.width, layerNormEps, 2 * block - 1);
+      // Without `record` the factors and partials are bound but never written: a forward run reads neither.
+      const normBuffers = { values: middle, normalized: branchOut, factors: biases, partials, layerState };
+      const { activationId, slope } = net;
+      const step = { kind: 'layer', rows, width: net.width, eps: layerNormEps, activationId, slope } as const;
+      kernels.normalize.normalize(normBuffers, { ...step, slot: 2 * block - 1, record: false });
     }
     const branchInput = layerNormEps === null ? middle : branchOut;
     product(2 * block, branchInput, input, (encoder) => context.afterPre(encoder, input, block));
