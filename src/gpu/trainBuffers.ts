@@ -53,8 +53,16 @@ export function readbackLayout(layers: number, blocks: number) {
   };
 }
 
-/** The shape of the network the buffers hold (trainModel.ts's TrainNetwork). */
-type BufferedNetwork = { widths: number[]; matrices: WeightMatrix[]; blocks: number };
+/** The shape of the network the buffers hold (trainModel.ts's TrainNetwork; `body` non-null: the network pass's). */
+type BufferedNetwork = { widths: number[]; matrices: WeightMatrix[]; blocks: number; body: object | null };
+
+/**
+ * The widths of the rows the trainer's own buffers hold: the plain MLP's input and every layer's Z; under the network
+ * pass (which holds the body's rows itself, trainPasses.ts) only the readout's Z.
+ */
+function scratchWidths({ widths, body }: BufferedNetwork): { input: number; trace: number[] } {
+  return body ? { input: 0, trace: [widths[widths.length - 1]] } : { input: widths[0], trace: widths.slice(1) };
+}
 
 export class TrainBuffers {
   readonly trainX: GPUBuffer;
@@ -68,11 +76,11 @@ export class TrainBuffers {
   /** Training rows of the minibatches being run, [steps × batch]. */
   readonly indices: GPUBuffer;
   readonly series: SeriesParameters[];
-  /** [rows × n_0]: a minibatch or an evaluation chunk. */
+  /** [rows × n_0]: a minibatch or an evaluation chunk of the plain MLP. */
   readonly input: GPUBuffer;
   /** A minibatch's labels or targets, gathered beside its rows. */
   readonly batchAnswers: GPUBuffer;
-  /** Z_l of every layer (the readout last), [rows × n_l]. */
+  /** Z_l of every layer (the readout last), [rows × n_l]; under the network pass, the readout's alone. */
   readonly trace: GPUBuffer[];
   readonly deltas: [GPUBuffer, GPUBuffer];
   readonly partials: GPUBuffer;
@@ -103,7 +111,7 @@ export class TrainBuffers {
   private constructor(
     private readonly device: GPUDevice,
     data: Dataset,
-    { widths, matrices, blocks }: BufferedNetwork,
+    net: BufferedNetwork,
     seriesCount: number,
     optimizer: OptimizerSpec,
     readonly rows: number,
@@ -128,6 +136,8 @@ export class TrainBuffers {
     this.unused = make('unused', 16);
     this.noState = [make('no optimizer state 1', 16), make('no optimizer state 2', 16)];
     this.indices = make('minibatch rows', maxIndices * F32);
+    const { widths, matrices, blocks } = net;
+    const scratch = scratchWidths(net);
     const layers = widths.length - 1;
     const shapes = matrices.map((m) => [m.fanIn, m.fanOut] as const);
     const states = optimizer.kind === 'adam' ? 2 : optimizer.momentum > 0 ? 1 : 0;
@@ -146,9 +156,9 @@ export class TrainBuffers {
     }));
     for (const series of this.series) device.queue.writeBuffer(series.diverged, 0, new Uint32Array([0xffffffff]));
     const widest = Math.max(...widths);
-    this.input = make('input rows', rows * widths[0] * F32);
+    this.input = make('input rows', rows * scratch.input * F32);
     this.batchAnswers = make('minibatch answers', maxIndices * (integer ? 1 : widths[layers]) * F32);
-    this.trace = widths.slice(1).map((n, l) => make(`Z${l + 1}`, rows * n * F32));
+    this.trace = scratch.trace.map((n, l) => make(`Z${l + 1}`, rows * n * F32));
     this.deltas = [make('δ 0', rows * widest * F32), make('δ 1', rows * widest * F32)];
     const partials = Math.max(
       tilesAlong(Math.max(rows, widest)) * tilesAlong(widest),
@@ -174,7 +184,7 @@ export class TrainBuffers {
         }))
       : [];
     this.initialTrace = coordCheck
-      ? widths.slice(1).map((n, l) => make(`Z${l + 1} at initialization`, rows * n * F32))
+      ? scratch.trace.map((n, l) => make(`Z${l + 1} at initialization`, rows * n * F32))
       : [];
     this.blockState = make('block statistics', blocks * STATE.words * F32);
     this.readback = make('evaluation readback', readbackLayout(layers, blocks).words * F32, MAP_READ | COPY_DST);
@@ -197,7 +207,9 @@ export class TrainBuffers {
     const { widths } = net;
     const widest = Math.max(...widths);
     const largestSet = Math.max(data.train.rows, data.test.rows);
-    const rows = Math.max(batch, Math.min(largestSet, Math.floor(budget.buffer / (F32 * widest))));
+    // The network pass evaluates a whole set in one pass (trainPasses.ts), its readout with it.
+    const chunk = net.body ? largestSet : Math.min(largestSet, Math.floor(budget.buffer / (F32 * widest)));
+    const rows = Math.max(batch, chunk);
     const series = config.sweep.length;
     const bytes = TrainBuffers.bytes(data, net, series, optimizer, rows, batch, coordCheck);
     const lower = "Lower width, depth, the dataset's size or the number of series, or train on the CPU engine.";
@@ -215,13 +227,15 @@ export class TrainBuffers {
   /** Bytes a session would allocate, to check against the budget before allocating. */
   static bytes(
     data: Dataset,
-    { widths, matrices }: BufferedNetwork,
+    net: BufferedNetwork,
     seriesCount: number,
     optimizer: OptimizerSpec,
     rows: number,
     maxIndices: number,
     coordCheck: boolean,
   ): { total: number; largest: number } {
+    const { widths, matrices } = net;
+    const scratch = scratchWidths(net);
     const params = matrices.reduce((sum, m) => sum + m.fanIn * m.fanOut + m.fanOut, 0);
     const states = optimizer.kind === 'adam' ? 2 : optimizer.momentum > 0 ? 1 : 0;
     const widest = Math.max(...widths);
@@ -233,7 +247,7 @@ export class TrainBuffers {
       data.test.y.length +
       maxIndices * (1 + widths[widths.length - 1]) +
       seriesCount * params * (2 + states + (coordCheck ? 1 : 0)) +
-      rows * (widths[0] + (coordCheck ? 2 : 1) * widths.slice(1).reduce((a, b) => a + b, 0) + 2 * widest);
+      rows * (scratch.input + (coordCheck ? 2 : 1) * scratch.trace.reduce((a, b) => a + b, 0) + 2 * widest);
     const largest = Math.max(data.train.x.length, rows * widest, largestLayer, maxIndices) * F32;
     return { total: values * F32, largest };
   }

@@ -4,13 +4,14 @@
  * multiplier c).
  */
 import { bindActivation } from '../lab/activations';
-import { isResidual, type WeightMatrix } from '../lab/architecture';
+import { branchScale, isPlainMlp, isResidual, type WeightMatrix } from '../lab/architecture';
 import type { ExperimentConfig } from '../lab/config';
 import type { Dataset } from '../lab/datasets';
 import type { LayerFactors } from '../lab/parametrization';
 import type { OptimizerSpec } from '../lab/trainConfig';
 import { trainFactors } from '../lab/training';
 import { trainMatrices } from '../lab/trainWork';
+import type { PassNetwork } from './networkPass';
 
 /**
  * The network a session trains: the widths of the history's layers n_0 … n_{L+1} (the readout last), its matrices
@@ -22,6 +23,11 @@ export interface TrainNetwork {
   matrices: WeightMatrix[];
   /** A residual network's blocks, whose stream and branch the history reports; 0 for a plain network. */
   blocks: number;
+  /**
+   * The body below the readout as the network pass computes it (networkPass.ts); null for the plain MLP, which the
+   * trainer's own layers compute (trainPass.ts), as they always have.
+   */
+  body: PassNetwork | null;
   activationId: number;
   slope: number;
   classification: boolean;
@@ -42,12 +48,26 @@ export function trainNetwork(
   const activation = bindActivation(config.activation, config);
   const widths = [data.dim, ...new Array(config.depth).fill(config.width), data.outputs];
   const { optimizer } = config.train;
+  const { architecture } = config;
   const matrices = trainMatrices(config);
   const factors = trainFactors(config, matrices);
   const net: TrainNetwork = {
     widths,
     matrices,
-    blocks: isResidual(config.architecture) ? config.depth : 0,
+    blocks: isResidual(architecture) ? config.depth : 0,
+    body: isPlainMlp(architecture)
+      ? null
+      : {
+          kind: architecture.kind,
+          norm: architecture.norm,
+          eps: architecture.eps,
+          alpha: branchScale(architecture, config.depth),
+          inputWidth: data.dim,
+          width: config.width,
+          depth: config.depth,
+          activationId: activation.id,
+          slope: config.slope,
+        },
     activationId: activation.id,
     slope: config.slope,
     classification: data.classes > 0,

@@ -10,6 +10,7 @@ import type { GpuContext } from './device';
 import { stridedGroups, tilesAlong } from './geometry';
 import type { SeriesParameters, TrainBuffers } from './trainBuffers';
 import type { TrainKernels } from './trainKernels';
+import { queueLoss } from './trainLoss';
 import type { TrainNetwork } from './trainModel';
 import { type InitialParameters, readValues, type TrainRoute } from './trainRoute';
 
@@ -182,7 +183,7 @@ export class TrainPass implements TrainRoute {
    * The readout's loss on rows first … first + rows − 1 of a set (its labels or targets in `answers`), added to the
    * loss state's `slot` (0: train, 1: test); with `gradient`, δ of the readout for a minibatch's mean loss.
    */
-  loss(
+  private loss(
     params: SeriesParameters,
     answers: GPUBuffer,
     first: number,
@@ -191,27 +192,9 @@ export class TrainPass implements TrainRoute {
     gradient: boolean,
     step: number,
   ): void {
-    const { k, b, net } = this;
-    const outputs = net.widths[this.layers];
-    const scale = net.classification ? 1 / rows : 1 / (rows * outputs);
-    k.loss.run(
-      {
-        logits: b.trace[this.layers - 1],
-        labels: net.classification ? answers : b.unused,
-        targets: net.classification ? b.unused : answers,
-        delta: b.deltas[this.layers % 2],
-        partials: b.partials,
-        diverged: params.diverged,
-      },
-      { rows, outputs, first, classification: net.classification, scale: gradient ? scale : null, step },
-    );
-    if (slot === null) return;
-    k.merge.merge(b.partials, b.lossState, {
-      partialCount: Math.ceil(rows / 64),
-      target: { layer: slot, slots: 'both' },
-      exponent: 'none',
-      accumulate: true,
-    });
+    const { b } = this;
+    const rowsOf = { logits: b.trace[this.layers - 1], answers, first, rows, slot, delta: b.deltas[this.layers % 2] };
+    queueLoss(this.k, b, this.net, params, { ...rowsOf, gradient }, step);
   }
 
   /** Every layer's ∂L/∂W and ∂L/∂b from the readout's δ; with `measure`, ∂L/∂W's moments into slot B of the gradient stats. */
