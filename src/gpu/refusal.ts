@@ -19,7 +19,7 @@ function residualExtras(config: ExperimentConfig, options: SendableOptions): str
 
 /** Refuses, in a sentence naming what to choose instead, a run the engine does not compute. */
 export function requireComputed(config: ExperimentConfig, options: SendableOptions): void {
-  requireGpuNetwork(config.architecture, 'run', options.backward === true);
+  requireGpuNetwork(config.architecture, options.backward === true);
   const extras = residualExtras(config, options);
   if (extras.length)
     throw new Error(

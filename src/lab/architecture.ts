@@ -194,18 +194,19 @@ export function gpuRefusal(architecture: ArchitectureConfig, backward = false): 
 }
 
 /**
- * Refuses, in a sentence, a network the GPU engine does not compute yet, rather than run another in its place:
- * training takes the plain network without normalization, a run also a residual one without BatchNorm, forward.
+ * Refuses, in a sentence, a run of a network the GPU engine does not compute yet, rather than run another in its
+ * place: a run takes the plain network without normalization, and a residual one without BatchNorm, forward. (The GPU
+ * trainer trains every architecture.)
  */
-export function requireGpuNetwork(architecture: ArchitectureConfig, work: 'run' | 'train', backward = false): void {
-  if (work === 'run' ? gpuComputes(architecture, backward) : isPlainMlp(architecture)) return;
+export function requireGpuNetwork(architecture: ArchitectureConfig, backward = false): void {
+  if (gpuComputes(architecture, backward)) return;
   const described = describeArchitecture(architecture);
-  if (work === 'run' && gpuComputes(architecture, false))
+  if (gpuComputes(architecture, false))
     throw new Error(
       `The GPU engine cannot run ${described} networks backward yet; the CPU engine can (--engine cpu), or run it without the backward pass.`,
     );
   throw new Error(
-    `The GPU engine cannot ${work} ${described} networks yet; the CPU engine can (--engine cpu), or use architecture.kind = "plain" with norm "none".`,
+    `The GPU engine cannot run ${described} networks yet; the CPU engine can (--engine cpu), or use architecture.kind = "plain" with norm "none".`,
   );
 }
 
