@@ -214,7 +214,10 @@ export class TrainBuffers {
     const bytes = TrainBuffers.bytes(data, net, series, optimizer, rows, batch, coordCheck);
     const lower = "Lower width, depth, the dataset's size or the number of series, or train on the CPU engine.";
     const problem = TrainBuffers.check(bytes, budget);
-    if (problem) throw new GpuMemoryError(`This training does not fit the GPU memory it may use: ${problem}. ${lower}`);
+    // Under the network pass a set's rows are one buffer: nothing smaller holds BatchNorm's batch of a whole set.
+    const whole = net.body ? ` (an evaluation runs each set, ${rows} rows, through the network as one batch)` : '';
+    if (problem)
+      throw new GpuMemoryError(`This training does not fit the GPU memory it may use: ${problem}${whole}. ${lower}`);
     device.pushErrorScope('out-of-memory');
     const buffers = new TrainBuffers(device, data, net, series, optimizer, rows, batch, coordCheck);
     if (!(await device.popErrorScope())) return buffers;

@@ -187,7 +187,7 @@ export class NetworkTrainPass implements TrainRoute {
       device.createBuffer({
         label,
         size: Math.max(16, bytes),
-        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
       });
     device.pushErrorScope('out-of-memory');
     const buffers = PassBuffers.allocate(device, body, count, false);

@@ -62,8 +62,8 @@ export class TrainPasses {
   }
 
   /**
-   * The passes within what `budget` leaves beside `used` bytes. Throws GpuMemoryError, in words, when a set's rows
-   * of one layer overflow a buffer, the passes the budget, or the device cannot back them.
+   * The passes within what `budget` leaves beside `used` bytes (TrainBuffers, whose rows of a whole set bound a
+   * layer's buffer here too). Throws GpuMemoryError, in words, when they do not fit or the device cannot back them.
    */
   static async allocate(
     device: GPUDevice,
@@ -73,17 +73,11 @@ export class TrainPasses {
     budget: MemoryBudget,
     used: number,
   ): Promise<TrainPasses> {
-    const layer = rows.set * Math.max(body.width, body.inputWidth) * F32;
     const bytes = TrainPasses.bytes(body, rows);
     const lower = "Lower the width or the dataset's size, or train on the CPU engine.";
-    const whole = `an evaluation runs the whole set of ${rows.set} rows through the network as one batch`;
-    if (layer > budget.buffer)
-      throw new GpuMemoryError(
-        `This training does not fit the GPU memory it may use: ${whole}, ${formatBytes(layer)} a layer, more than the ${formatBytes(budget.buffer)} buffers it may use. ${lower}`,
-      );
     if (used + bytes > budget.total)
       throw new GpuMemoryError(
-        `This training does not fit the GPU memory it may use: ${whole}, and with its parameters it keeps ${formatBytes(used + bytes)} on the GPU, more than the ${formatBytes(budget.total)} it may use. ${lower}`,
+        `This training does not fit the GPU memory it may use: an evaluation runs the whole set of ${rows.set} rows through the network as one batch, and with its parameters it keeps ${formatBytes(used + bytes)} on the GPU, more than the ${formatBytes(budget.total)} it may use. ${lower}`,
       );
     device.pushErrorScope('out-of-memory');
     const passes = new TrainPasses(device, kernels, body, rows);

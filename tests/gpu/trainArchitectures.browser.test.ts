@@ -102,4 +102,74 @@ describe('the GPU trainer trains every architecture as the float64 reference doe
     }
     expectEntries(c, candidate);
   });
+
+  it('the coordinate check and regression under μP (readout at 0), residual LayerNorm and plain BatchNorm', async () => {
+    for (const architecture of [{ kind: 'residual', norm: 'layer' }, { norm: 'batch' }]) {
+      const c = config({
+        depth: 2,
+        width: 32,
+        sweep: [{ kind: 'he-normal' }],
+        architecture,
+        parametrization: { kind: 'mup', baseWidth: 32, readoutZero: true },
+        train: {
+          dataset: { kind: 'teacher', size: 120, dim: 6, classes: 0, noise: 0.1 },
+          batch: 20,
+          steps: 4,
+          evalEvery: 1,
+          coordCheck: true,
+          optimizer: { kind: 'sgd', lr: 0.1, momentum: 0.5 },
+        },
+      });
+      const { comparison, message, candidate } = await compare(c);
+      // The zero readout sends no gradient into the body before the first update (as for the plain MLP's μP check).
+      expect(comparison.verdict, message).toBe('agree-where-held');
+      for (const apart of comparison.notComparable) expect(apart.step).toBe(0);
+      const last = candidate.series[0].history[4];
+      expect(last.layers.every((l) => l.delta !== undefined && l.delta.meanAbs > 0)).toBe(true);
+    }
+  });
+
+  it("a trained BatchNorm residual network's outputs on points and its parameters are the CPU trainer's", async () => {
+    const c = trainingOf({ kind: 'residual', norm: 'batch', branchScale: 0.5 }, sgd);
+    const [onCpu, onGpu] = [await cpu.train(c), await gpu.train(c)];
+    try {
+      await onCpu.advance(8);
+      await onGpu.advance(8);
+      // Points of the plane, normalized by BatchNorm as one batch by both trainers.
+      const points = Float64Array.from({ length: 2 * 50 }, (_, i) => Math.sin(1.7 * i) * 1.5);
+      const [reference, candidate] = [await onCpu.forward(1, points, true), await onGpu.forward(1, points, true)];
+      expect(candidate.pre).toHaveLength(c.depth + 1);
+      // Within float32's rounding carried through 8 updates: 1e-4 of the values' RMS, the SGD bar.
+      const rms = (values: Float64Array) => Math.sqrt(values.reduce((sum, v) => sum + v * v, 0) / values.length);
+      const near = (got: Float64Array, want: Float64Array, what: string, scale = rms(want)) => {
+        const worst = got.reduce((most, v, i) => Math.max(most, Math.abs(v - want[i])), 0);
+        expect(worst / scale, what).toBeLessThan(TRAIN_TOLERANCES.sgd);
+      };
+      near(candidate.outputs, reference.outputs, 'outputs');
+      for (const [l, pre] of candidate.pre.entries()) near(pre, reference.pre[l], `Z of layer ${l + 1}`);
+      const [want, got] = [await onCpu.parameters(1), await onGpu.parameters(1)];
+      // W_in, two matrices per block and the readout.
+      expect(got.weights).toHaveLength(2 * c.depth + 2);
+      for (const [k, w] of got.weights.entries()) near(w, want.weights[k], `W${k + 1}`);
+      // BatchNorm removes each unit's mean wherever the stream is read, so W_in's and every W_{l,2}'s bias has
+      // gradient 0 in exact arithmetic and holds rounding alone: biases are judged against all biases' size.
+      const biasScale = rms(Float64Array.from(want.biases.flatMap((b) => [...b])));
+      for (const [k, b] of got.biases.entries()) near(b, want.biases[k], `b${k + 1}`, biasScale);
+    } finally {
+      onCpu.dispose();
+      onGpu.dispose();
+    }
+  });
+
+  it('refuses, in words, a BatchNorm training whose whole set does not fit one buffer', async () => {
+    const small = await GpuEngine.create({ bufferBudget: 64 * 1024 });
+    try {
+      const c = trainingOf({ norm: 'batch' }, sgd, { width: 64, train: { dataset: { ...spirals, size: 2000 } } });
+      await expect(small.train(c)).rejects.toThrow(
+        /does not fit the GPU memory it may use: .* \(an evaluation runs each set, 1600 rows, through the network as one batch\)/,
+      );
+    } finally {
+      small.dispose();
+    }
+  });
 });
