@@ -23,18 +23,27 @@ export interface PassKernels {
 }
 
 export async function compilePassKernels(device: GPUDevice): Promise<PassKernels> {
-  const [layer, merge, residualStream, normalize, normalizeBackward, scaleAdd, backwardLayer, weightGradient] =
-    await Promise.all([
-      LayerKernel.create(device),
-      MergeKernel.create(device),
-      ResidualStreamKernel.create(device),
-      NormalizeKernel.create(device),
-      NormalizeBackwardKernel.create(device),
-      ScaleAddKernel.create(device),
-      BackwardLayerKernel.create(device),
-      WeightGradientKernel.create(device),
-    ]);
-  const columnSums = await ColumnSumsKernel.create(device);
+  const [
+    layer,
+    merge,
+    residualStream,
+    normalize,
+    normalizeBackward,
+    scaleAdd,
+    backwardLayer,
+    weightGradient,
+    columnSums,
+  ] = await Promise.all([
+    LayerKernel.create(device),
+    MergeKernel.create(device),
+    ResidualStreamKernel.create(device),
+    NormalizeKernel.create(device),
+    NormalizeBackwardKernel.create(device),
+    ScaleAddKernel.create(device),
+    BackwardLayerKernel.create(device),
+    WeightGradientKernel.create(device),
+    ColumnSumsKernel.create(device),
+  ]);
   return {
     layer,
     merge,

@@ -10,7 +10,7 @@ import { type BindingBuffers, defineKernel, Kernel, type KernelOf } from './kern
 const spec = defineKernel({
   label: 'scaleAdd',
   source,
-  fragments: [FRAGMENTS.tileMoments, FRAGMENTS.range, FRAGMENTS.geometry],
+  fragments: [FRAGMENTS.tileMoments, FRAGMENTS.range],
   uniforms: {
     rows: 'u32',
     width: 'u32',

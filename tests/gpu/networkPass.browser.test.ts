@@ -6,13 +6,24 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { acquireDevice } from '../../src/gpu/device';
 import { decodeState } from '../../src/gpu/layerState';
+import { PassBuffers } from '../../src/gpu/networkPass';
 import { NormalizeBackwardKernel } from '../../src/gpu/normalizeBackwardKernel';
 import { NormalizeKernel } from '../../src/gpu/normalizeKernel';
 import { compilePassKernels } from '../../src/gpu/passKernels';
 import type { ExperimentConfig } from '../../src/lab/config';
 import { normalize } from '../../src/lab/normalization';
 import { config } from './agreement';
-import { type CpuRun, cpuRun, download, float32Normals, type GpuRun, gpuRun, upload, zeros } from './passHarness';
+import {
+  type CpuRun,
+  cpuRun,
+  download,
+  float32Normals,
+  type GpuRun,
+  gpuRun,
+  passNetwork,
+  upload,
+  zeros,
+} from './passHarness';
 
 // The reference computes on the weights the GPU holds: its own draws, rounded to float32.
 vi.mock('../../src/lab/sampling', async (importOriginal) => {
@@ -158,6 +169,30 @@ describe('the GPU network pass computes every architecture as the float64 refere
       expect(alone.top).toEqual(kept.top);
     },
   );
+});
+
+it.each([true, false])('PassBuffers.bytes is what allocate takes, with keep %s', (keep) => {
+  for (const [, architecture, raw] of cases) {
+    const { c, rows } = experiment(architecture, raw);
+    const net = passNetwork(c);
+    const buffers = PassBuffers.allocate(gpu.device, net, rows, keep);
+    const { input, pre, normalized, factors, streams, branch, gradients, partials, noSum } = buffers;
+    const all = [input, ...pre, ...normalized, ...factors, ...streams, ...(branch ? [branch] : []), ...gradients];
+    const allocated = [...all, partials, noSum].reduce((sum, b) => sum + b.size, 0);
+    expect(PassBuffers.bytes(net, rows, keep)).toBe(allocated);
+    buffers.destroy();
+  }
+});
+
+describe('the GPU network pass flags what float32 cannot hold in the quantity that holds it', () => {
+  it('plain LayerNorm, X·10^16: Z_1 beyond 2^48 flags layer 1 pre; φ(N(Z_1)) is held, so post is unflagged', async () => {
+    const { c, rows } = experiment({ kind: 'plain', norm: 'layer' }, {});
+    const cpu = await cpuRun(c, rows, 'stream');
+    const result = await gpuRun(gpu, kernels, c, { ...cpu, input: cpu.input.map((x) => x * 1e16) }, rows, false);
+    const [first, second] = [0, 1].map((slot) => decodeState(result.forward, slot, ['pre', 'post']));
+    expect(first.flags).toEqual([{ quantity: 'pre', kind: 'overflow', precision: 'float32' }]);
+    expect(second.flags).toEqual([]);
+  });
 });
 
 /** Runs the normalize kernel, then its backward with ∂L/∂N = `gradient`, over a [rows × width] matrix. */
