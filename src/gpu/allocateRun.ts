@@ -3,12 +3,13 @@
  * cutting again while the device cannot back what it allowed.
  */
 
-import { isResidual } from '../lab/architecture';
+import { bindActivation } from '../lab/activations';
 import { type ExperimentConfig, inputWidth, pairsInput } from '../lab/config';
 import type { ResolvedOptions } from '../lab/engine';
 import type { GpuPlanSummary } from '../lab/results';
 import { formatBytes } from '../lab/work';
 import { type GpuContext, GpuMemoryError } from './device';
+import { networkOf } from './networkChunk';
 import { type MemoryBudget, type PlanCaps, PlanError, planRun, type RunLayout } from './plan';
 import { RunBuffers } from './runBuffers';
 import { largestBuffer } from './runShape';
@@ -31,7 +32,7 @@ export function runLayout(
       histograms: resolved.histogramBins !== undefined,
       pairs: pairsInput(config) !== null,
       jacobian: resolved.jacobian,
-      residual: isResidual(config.architecture),
+      architecture: networkOf(config, bindActivation(config.activation, config)) ?? undefined,
     },
     budget,
     caps,

@@ -11,12 +11,20 @@ import { type GpuContext, mappedBytes, readWords } from './device';
 import { tilesAlong } from './geometry';
 import type { HistogramScales } from './histogramSet';
 import { JacobianPass } from './jacobianPass';
-import { type ChunkHooks, type ChunkJob, type ChunkOutcome, fanInOf, type Pace, type UnitBlock } from './job';
+import {
+  type ChunkHooks,
+  type ChunkJob,
+  type ChunkLayer,
+  type ChunkOutcome,
+  fanInOf,
+  type Pace,
+  type UnitBlock,
+} from './job';
 import type { Kernels } from './kernels';
 import { BACKWARD_SLOTS, decodeState, type ExponentRule, FORWARD_SLOTS, STATE } from './layerState';
 import { forwardStep } from './layerStep';
 import { weightScale } from './layerWeights';
-import { residualForward } from './residualForward';
+import { networkChunk } from './networkChunk';
 import { BLOCK_STATE_WORDS, type RunBuffers } from './runBuffers';
 import { PAIR_STATE_WORDS } from './runShape';
 import { heldInF32, ldexp, rmsExponent } from './scale';
@@ -78,7 +86,7 @@ export class ChunkRunner {
     const rows = job.rows.length;
     this.resetStates(job);
     const inputs = this.writeInputs(job);
-    if (net.residual) return this.residual(job, inputs.flags, hooks);
+    if (net.architecture) return this.network(job, inputs.flags, hooks);
     const weightExponents: number[] = [];
     const extraFlags: RangeFlag[][] = [];
     const exponentRule: ExponentRule = !net.exact ? 'none' : job.shared ? 'keep' : 'choose';
@@ -148,23 +156,27 @@ export class ChunkRunner {
     return { ...outcome, singularValues: await jacobian.finish(output, weightExponents, activation) };
   }
 
-  /** A residual network's chunk, forward (residualForward.ts), and its captured Z_l (at their own scale). */
-  private async residual(job: ChunkJob, inputFlags: RangeFlag[], hooks: ChunkHooks): Promise<ChunkOutcome> {
-    const { gpu, kernels, buffers, pace } = this;
+  /** Any other network's chunk (networkChunk.ts), and its captured Z_l (at their own scale). */
+  private async network(job: ChunkJob, inputFlags: RangeFlag[], hooks: ChunkHooks): Promise<ChunkOutcome> {
+    const { gpu, kernels, buffers } = this;
     const context = {
       gpu,
-      kernels,
+      kernels: { ...kernels.pass!, weights: kernels.weights, outputGradient: kernels.backward?.outputGradient ?? null },
       buffers,
-      pace,
-      forwardColumns: this.layout.forwardColumns,
-      readStates: () => readWords(this.gpu, buffers.layerState, buffers.stateReadback),
-      afterPre: (encoder: GPUCommandEncoder, pre: GPUBuffer, block: number) =>
-        this.copyCaptured(encoder, job, pre, block - 1),
+      read: (state: GPUBuffer, readback: GPUBuffer) => readWords(gpu, state, readback),
+      measure: (pre: GPUBuffer, layer: number) => {
+        const encoder = gpu.device.createCommandEncoder();
+        this.copyCaptured(encoder, job, pre, layer - 1);
+        gpu.device.queue.submit([encoder.finish()]);
+        this.measurePairs(job, layer, pre);
+      },
+      onLayer: async (layer: number) => {
+        throwIfAborted(hooks.signal);
+        hooks.onLayer(layer);
+      },
     };
-    const outcome = await residualForward(context, job, inputFlags, async (block) => {
-      throwIfAborted(hooks.signal);
-      hooks.onLayer(block);
-    });
+    const outcome = await networkChunk(context, job, inputFlags);
+    await this.readPairs(outcome.layers);
     await this.readCapture(job, new Array(job.net.depth).fill(0));
     return outcome;
   }
@@ -238,15 +250,7 @@ export class ChunkRunner {
       grad: 0,
       weightGrad: 0,
     }));
-    const pairs = this.buffers.pairState;
-    if (pairs) {
-      const words = await readWords(this.gpu, pairs.state, pairs.readback);
-      const floats = new Float32Array(words.buffer);
-      layers.forEach((l, i) => {
-        const base = i * PAIR_STATE_WORDS;
-        l.correlation = { count: words[base], mean: floats[base + 1], m2: floats[base + 2] };
-      });
-    }
+    await this.readPairs(layers);
     let backward: number[] = [];
     if (job.backward) {
       const b = this.buffers.backward!;
@@ -259,6 +263,18 @@ export class ChunkRunner {
     }
     await this.readCapture(job, exponents);
     return { layers, exponents: { forward: states.map((s) => s.exponent), backward }, scales };
+  }
+
+  /** With a pairs input, each layer's merged cosines into its `correlation`. */
+  private async readPairs(layers: ChunkLayer[]): Promise<void> {
+    const pairs = this.buffers.pairState;
+    if (!pairs) return;
+    const words = await readWords(this.gpu, pairs.state, pairs.readback);
+    const floats = new Float32Array(words.buffer);
+    layers.forEach((l, i) => {
+      const base = i * PAIR_STATE_WORDS;
+      l.correlation = { count: words[base], mean: floats[base + 1], m2: floats[base + 2] };
+    });
   }
 
   /** Per layer, the merged GPU partials of the ∂L/∂W blocks this pass computed (null for a layer with none). */

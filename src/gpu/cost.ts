@@ -18,7 +18,7 @@ export const DRAW_MACS = 32;
  */
 function chunkCost(shape: RunShape, rows: number): number {
   const padded = tilesAlong(rows) * TILE;
-  const matrices = shape.residual ? 2 * shape.depth + 1 : shape.depth;
+  const matrices = shape.architecture?.kind === 'residual' ? 2 * shape.depth + 1 : shape.depth;
   let products = 0;
   let draws = 0;
   for (let l = 1; l <= matrices; l++) {

@@ -6,6 +6,7 @@
  * (histogramSet.ts). Results have the CPU engine's shape.
  */
 import { bindActivation } from '../lab/activations';
+import { isPlainMlp } from '../lab/architecture';
 import { batchRows, type ExperimentConfig, parseConfig } from '../lab/config';
 import { makeDataset } from '../lab/datasets';
 import { type Engine, type RunOptions, resolveRunOptions, type SendableOptions, throwIfAborted } from '../lab/engine';
@@ -27,6 +28,7 @@ import {
   compileTangentKernel,
   type Kernels,
 } from './kernels';
+import { compilePassKernels } from './passKernels';
 import { phaseBytes, runPhaseOnGpu } from './phaseRun';
 import { INITIAL_MACS_PER_MS, type MemoryBudget, memoryBudget, SLICE_MS } from './plan';
 import { gpuRunRefusal, requireComputed } from './refusal';
@@ -178,6 +180,7 @@ export class GpuEngine implements Engine, Trainer {
     const { gpu, kernels } = await this.connect();
     const resolved = resolveRunOptions(config, options);
     if (resolved.backward) kernels.backward ??= await compileBackwardKernels(gpu.device);
+    if (!isPlainMlp(config.architecture)) kernels.pass ??= await compilePassKernels(gpu.device);
     if (resolved.jacobian) kernels.tangent ??= await compileTangentKernel(gpu.device);
     if (resolved.phase) return this.runPhase(gpu, kernels, config, options, started);
     const { layout, buffers, plan } = await allocateRun(gpu, config, resolved, this.budget(gpu), this.options);
@@ -225,8 +228,8 @@ export class GpuEngine implements Engine, Trainer {
     if (isGrid(config)) return trainGrid(this, config);
     const ready = await this.connect();
     const { gpu, kernels } = ready;
-    kernels.backward ??= await compileBackwardKernels(gpu.device);
-    ready.trainKernels ??= await compileTrainKernels(kernels, kernels.backward, gpu.device);
+    kernels.pass ??= await compilePassKernels(gpu.device);
+    ready.trainKernels ??= await compileTrainKernels(kernels.pass, gpu.device);
     const data = makeDataset(config.train.dataset, config.seed);
     const { net, factors } = trainNetwork(config, data, gpu.emulated);
     const budget = this.budget(gpu);

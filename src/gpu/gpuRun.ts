@@ -4,7 +4,7 @@
  * are merged in float64 (Chan) and recorded by the series recorder both engines share.
  */
 import type { BoundActivation } from '../lab/activations';
-import { branchScale, isResidual, weightMatrices } from '../lab/architecture';
+import { isPlainMlp, weightMatrices } from '../lab/architecture';
 import { isZeroBias } from '../lab/bias';
 import { type ExperimentConfig, inputWidth } from '../lab/config';
 import { type Progress, type ResolvedOptions, throwIfAborted } from '../lab/engine';
@@ -18,6 +18,7 @@ import type { GpuContext } from './device';
 import { type HistogramPhase, type HistogramScales, HistogramSet } from './histogramSet';
 import type { ChunkExponents, ChunkLayer, Pace, TrialNetwork, WeightGradPass } from './job';
 import type { Kernels } from './kernels';
+import { networkOf } from './networkChunk';
 import { type RunLayout, unitBlocks, weightGradPasses } from './plan';
 import type { RunBuffers } from './runBuffers';
 import { float64Flags } from './scale';
@@ -77,8 +78,8 @@ export class GpuRun {
     private readonly hooks: RunHooks,
   ) {
     const { shape } = layout;
-    // A residual network is computed at its values' own scale: beyond float32 they are flagged (residualForward.ts).
-    this.exact = activation.homogeneous && isZeroBias(config.bias) && !isResidual(config.architecture);
+    // Other networks are computed at their values' own scale: beyond float32 they are flagged (networkChunk.ts).
+    this.exact = activation.homogeneous && isZeroBias(config.bias) && isPlainMlp(config.architecture);
     const bins = resolved.histogramBins;
     this.histograms = bins ? new HistogramSet(gpu.device, kernels, config.depth, bins) : null;
     const blocks = unitBlocks(shape);
@@ -135,12 +136,7 @@ export class GpuRun {
       bias: config.bias,
       exact: this.exact,
       weights,
-      residual: isResidual(architecture)
-        ? {
-            alpha: branchScale(architecture, config.depth),
-            layerNormEps: architecture.norm === 'layer' ? architecture.eps : null,
-          }
-        : null,
+      architecture: networkOf(config, this.activation),
       input: config.input,
     };
   }

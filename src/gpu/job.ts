@@ -10,6 +10,7 @@ import type { WeightDistribution } from '../lab/initializers';
 import type { RangeFlag } from '../lab/results';
 import type { Partial } from '../lab/stats';
 import type { HistogramPhase, HistogramScales, HistogramSet } from './histogramSet';
+import type { PassNetwork } from './networkPass';
 
 /** The network one series and trial runs, resolved from the config once: what a chunk's kernels read. */
 export interface TrialNetwork {
@@ -30,11 +31,8 @@ export interface TrialNetwork {
    * network; W_in, then each block's W_{l,1} and W_{l,2} for a residual one (a zero matrix as the constant 0).
    */
   weights: WeightDistribution[];
-  /**
-   * A residual network's branch scale α (depth counts its blocks) and, with LayerNorm before each block's φ, its ε;
-   * null for a plain network.
-   */
-  residual: { alpha: number; layerNormEps: number | null } | null;
+  /** Any network but the plain MLP without normalization, as the network pass reads it (networkPass.ts); else null. */
+  architecture: PassNetwork | null;
   input: InputSpec;
 }
 

@@ -8,12 +8,11 @@ import { HistogramRangeKernel } from './histogramRangeKernel';
 import { InputsKernel } from './inputsKernel';
 import { LayerKernel } from './layerKernel';
 import { MergeKernel } from './mergeKernel';
-import { NormalizeKernel } from './normalizeKernel';
 import { OutputGradientKernel } from './outputGradientKernel';
 import { PairCosineKernel } from './pairCosineKernel';
+import type { PassKernels } from './passKernels';
 import { PhaseLayerKernel } from './phaseLayerKernel';
 import { PhaseStatsKernel } from './phaseStatsKernel';
-import { ResidualStreamKernel } from './residualStreamKernel';
 import { RowNormsKernel } from './rowNormsKernel';
 import { TangentKernel } from './tangentKernel';
 import { WeightGradientKernel } from './weightGradientKernel';
@@ -33,8 +32,8 @@ export interface Kernels {
   histogramRange: HistogramRangeKernel;
   histogramCount: HistogramCountKernel;
   pairCosine: PairCosineKernel;
-  residualStream: ResidualStreamKernel;
-  normalize: NormalizeKernel;
+  /** Null until a run of a network other than the plain MLP (networkChunk.ts). */
+  pass: PassKernels | null;
   /** Null until a run goes backward: compiling them costs about as much as the forward kernels. */
   backward: BackwardKernels | null;
   /** Null until a run takes a Jacobian. */
@@ -50,18 +49,15 @@ export interface PhaseKernels {
 }
 
 export async function compileKernels(device: GPUDevice): Promise<Kernels> {
-  const [weights, inputs, layer, merge, histogramRange, histogramCount, pairCosine, residualStream, normalize] =
-    await Promise.all([
-      WeightsKernel.create(device),
-      InputsKernel.create(device),
-      LayerKernel.create(device),
-      MergeKernel.create(device),
-      HistogramRangeKernel.create(device),
-      HistogramCountKernel.create(device),
-      PairCosineKernel.create(device),
-      ResidualStreamKernel.create(device),
-      NormalizeKernel.create(device),
-    ]);
+  const [weights, inputs, layer, merge, histogramRange, histogramCount, pairCosine] = await Promise.all([
+    WeightsKernel.create(device),
+    InputsKernel.create(device),
+    LayerKernel.create(device),
+    MergeKernel.create(device),
+    HistogramRangeKernel.create(device),
+    HistogramCountKernel.create(device),
+    PairCosineKernel.create(device),
+  ]);
   return {
     weights,
     inputs,
@@ -70,8 +66,7 @@ export async function compileKernels(device: GPUDevice): Promise<Kernels> {
     histogramRange,
     histogramCount,
     pairCosine,
-    residualStream,
-    normalize,
+    pass: null,
     backward: null,
     tangent: null,
     phase: null,

@@ -10,20 +10,11 @@
  */
 import { type PassBuffers, type PassNetwork, scratchSlot } from './passBuffers';
 import type { PassKernels } from './passKernels';
-import { PassSteps } from './passSteps';
+import { type MatrixSource, type PassGradients, PassSteps } from './passSteps';
 
 export { PassBuffers, type PassNetwork, passStateSlots } from './passBuffers';
 export type { PassKernels } from './passKernels';
-
-/** Matrix at `address` (weightMatrices order, 1-based): dense row-major [fanIn × fanOut] weights and fanOut biases.
- *  Called right before each product that reads it, forward and backward. */
-export type MatrixSource = (address: number) => { weights: GPUBuffer; biases: GPUBuffer };
-
-/** Gradients a trainer keeps: per address (index address − 1), ∂L/∂W dense [fanIn × fanOut] and ∂L/∂b [fanOut]. */
-export interface PassGradients {
-  weights: GPUBuffer[];
-  biases: GPUBuffer[];
-}
+export type { MatrixSource, PassGradients } from './passSteps';
 
 export class NetworkPass {
   private readonly scratch: number;

@@ -39,7 +39,6 @@ export function passStateSlots(net: PassNetwork): number {
 export const scratchSlot = (net: PassNetwork) => reportedSlots(net);
 
 const F32 = 4;
-const { STORAGE, COPY_SRC, COPY_DST } = GPUBufferUsage;
 /** Every buffer takes at least this much: WebGPU binds no empty buffer. */
 const MIN_BYTES = 16;
 
@@ -101,7 +100,8 @@ export class PassBuffers {
       const buffer = device.createBuffer({
         label: `pass ${label}`,
         size: sized(bytes),
-        usage: STORAGE | COPY_SRC | COPY_DST,
+        // Read lazily: the memory plan imports this module where WebGPU's globals do not exist.
+        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
       });
       this.all.push(buffer);
       return buffer;

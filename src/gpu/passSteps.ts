@@ -5,9 +5,18 @@
  */
 import type { NormKind } from '../lab/architecture';
 import { TILE } from './geometry';
-import type { MatrixSource } from './networkPass';
 import type { PassBuffers, PassNetwork } from './passBuffers';
 import type { PassKernels } from './passKernels';
+
+/** Matrix at `address` (weightMatrices order, 1-based): dense row-major [fanIn × fanOut] weights and fanOut biases.
+ *  Called right before each product that reads it, forward and backward. */
+export type MatrixSource = (address: number) => { weights: GPUBuffer; biases: GPUBuffer };
+
+/** Gradients a trainer keeps: per address (index address − 1), ∂L/∂W dense [fanIn × fanOut] and ∂L/∂b [fanOut]. */
+export interface PassGradients {
+  weights: GPUBuffer[];
+  biases: GPUBuffer[];
+}
 
 /** Multiply–adds of one dispatch at most: a few ms on a real GPU, so none runs into a watchdog's limit. */
 const SLAB_MACS = 2 ** 27;

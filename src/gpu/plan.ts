@@ -9,7 +9,8 @@
  */
 import { PARTIAL_BYTES, TILE, tilesAlong } from './geometry';
 import type { UnitBlock, WeightGradPass } from './job';
-import { BYTES_PER_VALUE, type RunShape, runBytes, sumBlocks, traceSlots } from './runShape';
+import type { PassNetwork } from './networkPass';
+import { BYTES_PER_VALUE, largestBuffer, type RunShape, runBytes, sumBlocks, traceSlots } from './runShape';
 
 /** Target duration of one dispatch, unless the engine is told otherwise. */
 export const SLICE_MS = 100;
@@ -65,8 +66,8 @@ export interface RunRequest {
   pairs?: boolean;
   /** The Jacobian: n_0 tangent rows of the width, twice, and their readback (jacobianPass.ts). */
   jacobian?: boolean;
-  /** A residual network (forward): a third buffer of rows for the branch, and states per matrix and stream. */
-  residual?: boolean;
+  /** Any network but the plain MLP: run by the network pass (networkChunk.ts), one full matrix at a time. */
+  architecture?: PassNetwork;
 }
 
 export interface RunLayout {
@@ -137,6 +138,7 @@ export function weightGradPasses(shape: RunShape): WeightGradPass[] {
 
 /** Cuts a run to its budget. Throws PlanError when not even the smallest cut fits. */
 export function planRun(run: RunRequest, budget: MemoryBudget, caps: PlanCaps = {}): RunLayout {
+  if (run.architecture) return planNetworkRun(run, run.architecture, budget, caps);
   const widest = Math.max(run.width, run.inputWidth);
   const n = run.rows.length;
   const forwardColumns = blockOf(
@@ -178,7 +180,7 @@ export function planRun(run: RunRequest, budget: MemoryBudget, caps: PlanCaps = 
     return { chunks, shape: shape as RunShape };
   };
   if (!run.backward) {
-    const perRow = BYTES_PER_VALUE * (2 * widest + (run.residual ? run.width : 0));
+    const perRow = BYTES_PER_VALUE * 2 * widest;
     return cut(rowsFor(perRow, avail), run.depth, 0, 1);
   }
 
@@ -206,4 +208,55 @@ export function planRun(run: RunRequest, budget: MemoryBudget, caps: PlanCaps = 
     );
   }
   return cut(rows, segment, slots, Math.ceil(blocks / slots));
+}
+
+/**
+ * A network-pass run's cut: every matrix whole in one buffer; a backward pass, or BatchNorm (which normalizes over the
+ * whole batch), holds the batch in one chunk, else chunks of rows as large as the budget allows.
+ */
+function planNetworkRun(run: RunRequest, net: PassNetwork, budget: MemoryBudget, caps: PlanCaps): RunLayout {
+  const widest = Math.max(run.width, run.inputWidth);
+  const n = run.rows.length;
+  const shapeOf = (rows: number): RunShape => ({
+    chunkRows: rows,
+    inputWidth: run.inputWidth,
+    width: run.width,
+    depth: run.depth,
+    captureCount: run.captureCount,
+    backward: run.backward,
+    segment: run.depth,
+    chunks: Math.ceil(n / rows),
+    histograms: false,
+    forwardColumns: run.width,
+    unitBlock: widest,
+    sumSlots: 0,
+    passes: 1,
+    pairs: run.pairs,
+    architecture: net,
+  });
+  const fits = (rows: number) =>
+    runBytes(shapeOf(rows)) <= budget.total && largestBuffer(shapeOf(rows)) <= budget.buffer;
+  if (BYTES_PER_VALUE * widest * run.width > budget.buffer) {
+    throw new PlanError(
+      `one ${widest} × ${run.width} weight matrix takes ${fmt(BYTES_PER_VALUE * widest * run.width)} bytes, more than the ${fmt(budget.buffer)}-byte buffers this run may use`,
+    );
+  }
+  if (run.backward || net.norm === 'batch') {
+    if (fits(n)) return { chunks: [run.rows], shape: shapeOf(n) };
+    const why = run.backward ? 'going backward' : 'with BatchNorm';
+    throw new PlanError(
+      `a ${net.kind} network ${why} holds its whole batch at once, and ${n} rows take ${fmt(runBytes(shapeOf(n)))} bytes, more than the ${fmt(budget.total)} this run may use`,
+    );
+  }
+  let rows = Math.min(n, caps.maxRowsPerChunk ?? n);
+  while (rows > 1 && !fits(rows)) rows = Math.floor(rows / 2);
+  if (!fits(rows)) {
+    throw new PlanError(
+      `one row of this run needs more than the ${fmt(budget.total)} bytes it may use (width ${run.width}, depth ${run.depth})`,
+    );
+  }
+  const tiled = rows < n && rows >= TILE ? rows - (rows % TILE) : rows;
+  // Pairs stay together, as in the plain network's chunks.
+  const size = run.pairs && tiled < n ? Math.max(2, tiled - (tiled % 2)) : tiled;
+  return { chunks: chunksOf(run.rows, size), shape: shapeOf(size) };
 }

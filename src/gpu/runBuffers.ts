@@ -6,6 +6,7 @@
 import { PARTIAL_BYTES, tilesAlong } from './geometry';
 import type { LayerBuffers } from './layerKernel';
 import { STATE } from './layerState';
+import { PassBuffers } from './networkPass';
 import { PAIR_STATE_WORDS, type RunShape, stateSlots, sumBlocks, traceSlots } from './runShape';
 
 const F32 = 4;
@@ -57,8 +58,8 @@ export class RunBuffers {
   readonly layerState: GPUBuffer;
   readonly stateReadback: GPUBuffer;
   readonly rows: GPUBuffer;
-  /** A residual network's N(x_l) (with LayerNorm), then y_l = H_l·W_{l,2} + b, of the block in flight; else null. */
-  readonly branch: GPUBuffer | null;
+  /** Any network but the plain MLP: the network pass's own buffers (networkPass.ts); else null. */
+  readonly network: PassBuffers | null;
   /** [depth × captureCount × width] captured pre-activations, or null when nothing is captured. */
   readonly capture: GPUBuffer | null;
   readonly captureCount: number;
@@ -78,16 +79,23 @@ export class RunBuffers {
     const layerBytes = shape.chunkRows * shape.width * F32;
     const stateBytes = shape.depth * STATE.words * F32;
     const layerStateBytes = stateSlots(shape) * STATE.words * F32;
+    // The network pass keeps its own layers: the plain network's second buffer, trace and ∂L/∂W sums go unused.
+    const layered = !shape.architecture;
     this.activations = [
       make('activations 0', shape.chunkRows * widest * F32, STORAGE | COPY_SRC | COPY_DST),
-      make('activations 1', shape.backward ? 0 : shape.chunkRows * widest * F32, STORAGE | COPY_SRC | COPY_DST),
+      make(
+        'activations 1',
+        shape.backward || !layered ? 0 : shape.chunkRows * widest * F32,
+        STORAGE | COPY_SRC | COPY_DST,
+      ),
     ];
     this.segment = shape.segment;
-    this.trace = shape.backward
-      ? Array.from({ length: traceSlots(shape.depth, shape.segment) }, (_, i) =>
-          make(`Z slot ${i}`, layerBytes, STORAGE | COPY_SRC),
-        )
-      : [];
+    this.trace =
+      shape.backward && layered
+        ? Array.from({ length: traceSlots(shape.depth, shape.segment) }, (_, i) =>
+            make(`Z slot ${i}`, layerBytes, STORAGE | COPY_SRC),
+          )
+        : [];
     const weightValues = Math.max(widest * shape.forwardColumns, shape.backward ? shape.unitBlock * shape.width : 0);
     this.weights = make('weights', weightValues * F32, STORAGE | COPY_DST);
     this.biases = make('biases', shape.width * F32, STORAGE | COPY_DST);
@@ -96,7 +104,9 @@ export class RunBuffers {
     this.partials = make('partials', tilesAlong(partialRows) * tilesAlong(shape.width) * PARTIAL_BYTES, STORAGE);
     this.layerState = make('layer state', layerStateBytes, STORAGE | COPY_SRC | COPY_DST);
     this.stateReadback = make('layer state readback', layerStateBytes, MAP_READ | COPY_DST);
-    this.branch = shape.residual ? make('branch', layerBytes, STORAGE) : null;
+    this.network = shape.architecture
+      ? PassBuffers.allocate(device, shape.architecture, shape.chunkRows, shape.backward)
+      : null;
     this.rows = make('rows', shape.chunkRows * F32, STORAGE | COPY_DST);
     this.captureCount = shape.captureCount;
     this.capture = shape.captureCount
@@ -123,9 +133,12 @@ export class RunBuffers {
     const blockBytes = sumBlocks(shape).reduce((a, b) => a + b, 0) * BLOCK_STATE_WORDS * F32;
     this.backward = shape.backward
       ? {
-          deltas: [0, 1].map((i) => make(`δ ${i}`, layerBytes, STORAGE)) as [GPUBuffer, GPUBuffer],
-          gradState: make('grad state', stateBytes, STORAGE | COPY_SRC | COPY_DST),
-          gradStateReadback: make('grad state readback', stateBytes, MAP_READ | COPY_DST),
+          deltas: [0, 1].map((i) => make(`δ ${i}`, i === 0 || layered ? layerBytes : 0, STORAGE)) as [
+            GPUBuffer,
+            GPUBuffer,
+          ],
+          gradState: make('grad state', layerStateBytes, STORAGE | COPY_SRC | COPY_DST),
+          gradStateReadback: make('grad state readback', layerStateBytes, MAP_READ | COPY_DST),
           sums: Array.from({ length: shape.sumSlots }, (_, i) =>
             make(`∂L/∂W block ${i}`, shape.unitBlock * shape.width * F32, STORAGE),
           ),
@@ -175,5 +188,6 @@ export class RunBuffers {
 
   destroy(): void {
     for (const buffer of this.all) buffer.destroy();
+    this.network?.destroy();
   }
 }

@@ -4,6 +4,7 @@
  */
 import { PARTIAL_BYTES, tilesAlong } from './geometry';
 import { STATE } from './layerState';
+import { PassBuffers, type PassNetwork, passStateSlots } from './passBuffers';
 
 export const BYTES_PER_VALUE = 4;
 /** Words of one layer's merged pair cosines (count, mean, M2, one unused). */
@@ -33,12 +34,13 @@ export interface RunShape {
   passes: number;
   pairs?: boolean;
   jacobian?: boolean;
-  residual?: boolean;
+  /** Any network but the plain MLP: one full matrix at a time, and the network pass's buffers (networkPass.ts). */
+  architecture?: PassNetwork;
 }
 
-/** The per-layer states of a run: one per layer, or a residual network's one per matrix (2·depth + 1) and per stream. */
-export const stateSlots = (shape: Pick<RunShape, 'depth' | 'residual'>) =>
-  shape.residual ? 3 * shape.depth + 1 : shape.depth;
+/** The per-layer states of a run: one per layer, or the network pass's layout. */
+export const stateSlots = (shape: Pick<RunShape, 'depth' | 'architecture'>) =>
+  shape.architecture ? passStateSlots(shape.architecture) : shape.depth;
 
 /**
  * Checkpointing: Z_l is kept for every layer l that is a multiple of `segment` (the checkpoints) and, in a ring of
@@ -68,13 +70,13 @@ export function largestBuffer(shape: RunShape): number {
 
 /**
  * GPU memory of a run's buffers in bytes, as runBuffers.ts allocates them (uniforms left out). With W the width,
- * n = max(n_0, W), R the rows per chunk: forward 4·(2·R·n) for two activation buffers (and 4·R·W for a residual
- * network's branch); backward 4·(R·n + (S + 2)·R·W),
+ * n = max(n_0, W), R the rows per chunk: forward 4·(2·R·n) for two activation buffers; backward 4·(R·n + (S + 2)·R·W),
  * S the kept layers (D, or about 2√D with checkpoints: traceSlots), plus the ∂L/∂W block sums; the weights buffer
  * (the larger of a forward and a backward weight block) and the layer's biases; partials 24 bytes per 64 × 64 tile;
  * per-layer states (and, with a pairs input, the pair state; with the Jacobian, its tangent rows and states).
  */
 export function runBytes(shape: RunShape): number {
+  if (shape.architecture) return networkRunBytes(shape, shape.architecture);
   const widest = Math.max(shape.inputWidth, shape.width);
   const rows = shape.chunkRows;
   const weights = Math.max(widest * shape.forwardColumns, shape.backward ? shape.unitBlock * shape.width : 0);
@@ -82,7 +84,7 @@ export function runBytes(shape: RunShape): number {
     ? rows * widest +
       (traceSlots(shape.depth, shape.segment) + 2) * rows * shape.width +
       shape.sumSlots * shape.unitBlock * shape.width
-    : 2 * rows * widest + (shape.residual ? rows * shape.width : 0);
+    : 2 * rows * widest;
   const partialRows = shape.backward ? Math.max(rows, widest) : rows;
   const states = (shape.backward ? 2 : 1) * stateSlots(shape) * STATE.words;
   const blockStates = shape.backward ? sumBlocks(shape).reduce((a, b) => a + b, 0) * 4 : 0;
@@ -99,4 +101,25 @@ export function runBytes(shape: RunShape): number {
     BYTES_PER_VALUE * (values + weights + shape.width + states + blockStates + pairStates + tangents) +
     tilesAlong(partialRows) * tilesAlong(shape.width) * PARTIAL_BYTES
   );
+}
+
+/**
+ * GPU memory of a network-pass run (networkChunk.ts): the input rows, one full matrix and its biases, the probe's g
+ * with its partials, the states and their readbacks (and the pair state's), the captured rows, and the pass's own
+ * buffers.
+ */
+function networkRunBytes(shape: RunShape, net: PassNetwork): number {
+  const rows = shape.chunkRows;
+  const widest = Math.max(shape.inputWidth, shape.width);
+  const values =
+    rows * widest +
+    widest * shape.width +
+    shape.width +
+    rows +
+    shape.depth * shape.captureCount * shape.width +
+    (shape.backward ? rows * shape.width : 0) +
+    2 * (shape.backward ? 2 : 1) * stateSlots(shape) * STATE.words +
+    (shape.pairs ? 2 * shape.depth * PAIR_STATE_WORDS : 0);
+  const partials = tilesAlong(rows) * tilesAlong(shape.width) * PARTIAL_BYTES;
+  return BYTES_PER_VALUE * values + partials + PassBuffers.bytes(net, rows, shape.backward);
 }

@@ -17,7 +17,6 @@ export class DepthFigure {
   constructor(
     private readonly id: string,
     title: string,
-    private readonly note: string,
   ) {
     this.figure = new ExperimentFigure(id, byId(`${id}-figure`), { stream: title });
   }
@@ -27,7 +26,7 @@ export class DepthFigure {
     const earlier = NETWORK_VARIANTS.slice(0, -1).map((v) => resultOf(partJobId(this.id, v.id)));
     if (earlier.some((r) => !r)) return;
     const joined = joinVariants([...(earlier as RunResult[]), result]);
-    this.figure.show(joined.result, [substitution, this.note].filter(Boolean).join(' '), joined.theory);
+    this.figure.show(joined.result, substitution, joined.theory);
     setLive(`${this.id}-growth`, depthGrowth(joined.result, joined.theory));
   }
 

@@ -53,10 +53,6 @@ const drawInto = (id: string, draw: (host: HTMLElement, result: RunResult) => vo
 const MANY_NETWORKS =
   'Many small networks: the CPU engine draws them faster than a GPU, which would wait for the device at every layer of each.';
 
-/** Said beside the engine's name on the residual and normalization figures. */
-const CPU_ONLY_NETWORKS =
-  'The CPU engine computes these networks: the GPU engine computes residual networks going forward only, without normalization or with LayerNorm, and no plain normalized network yet.';
-
 /** A figure whose section's sentences follow its result; `panel` is the reader's own config (the first experiment's). */
 function withProse(
   figure: ExperimentFigure,
@@ -243,22 +239,16 @@ function residualSections(): Section[] {
         id,
         lazy: true,
         section: 'residual',
-        engine: 'cpu',
         config: (state) => variantConfig(state.config, NETWORK_VARIANTS[NETWORK_VARIANTS.length - 1], norm),
         parts: (state) =>
           NETWORK_VARIANTS.slice(0, -1).map((v) => ({ id: v.id, config: variantConfig(state.config, v, norm) })),
-        figure: new DepthFigure(
-          id,
-          `${norm === 'none' ? 'Without' : 'With LayerNorm'}: E[x²] per block`,
-          CPU_ONLY_NETWORKS,
-        ),
+        figure: new DepthFigure(id, `${norm === 'none' ? 'Without' : 'With LayerNorm'}: E[x²] per block`),
       }),
     ),
     {
       id: 'layernorm-sweep',
       lazy: true,
       section: 'residual',
-      engine: 'cpu',
       // LayerNorm of a single unit is 0 whatever it holds.
       active: (state) => state.config.width >= 2,
       config: (state) => layerNormSweepConfig(state.config),
@@ -270,7 +260,6 @@ function residualSections(): Section[] {
           grad: 'With LayerNorm: E[(∂L/∂Z)²] per layer',
         }),
         (result) => setLive('layernorm-sweep-result', layerNormSweep(result)),
-        CPU_ONLY_NETWORKS,
       ),
     },
   ];

@@ -1,5 +1,6 @@
 /** How a run is cut to its memory budget (src/gpu/plan.ts): blocks of weights, chunks of rows, checkpoints, passes. */
 import { describe, expect, it } from 'vitest';
+import { PassBuffers, passStateSlots } from '../../src/gpu/networkPass';
 import {
   checkpointSegment,
   chunksOf,
@@ -160,16 +161,37 @@ describe('planning a run', () => {
     expect(runBytes(shape)).toBe(3 * 4 * MiB + 1024 * 4 + 50 * 8 * 4 + tiles);
   });
 
-  it("counts a residual network's branch rows and its state per matrix and per stream, and fits its rows to them", () => {
-    const residual = request({ inputWidth: 1024, width: 1024, depth: 50, batch: 1024, residual: true });
+  it('plans a network-pass run: whole matrices, its own buffers, and the batch whole going backward or with BatchNorm', () => {
+    const net = {
+      kind: 'residual' as const,
+      norm: 'none' as const,
+      eps: 1e-5,
+      alpha: 1,
+      inputWidth: 1024,
+      width: 1024,
+      depth: 50,
+      activationId: 1,
+      slope: 0,
+    };
+    const residual = request({ inputWidth: 1024, width: 1024, depth: 50, batch: 1024, architecture: net });
     const shape = planRun(residual, budget(64 * MiB)).shape;
     const tiles = 16 * 16 * 24;
-    // Three buffers of rows (X then each Z_l, the stream, y_l) and one layer's weights, 4 MiB each, its biases, and
-    // the states of 101 matrices and 50 streams.
-    expect(runBytes(shape)).toBe(4 * 4 * MiB + 1024 * 4 + 151 * 8 * 4 + tiles);
-    // 14 MiB hold the weights and two buffers of the batch's rows, not three: the residual run takes two chunks.
-    const tight = { buffer: 4 * MiB, total: 14 * MiB };
-    expect(planRun({ ...residual, residual: false }, tight).shape.chunks).toBe(1);
-    expect(planRun(residual, tight).shape.chunks).toBe(2);
+    // The input rows and one whole matrix, 4 MiB each, its biases, the rows' indices, the states of the pass's
+    // layout and their readback, and the pass's own buffers.
+    const states = 2 * passStateSlots(net) * 8 * 4;
+    const own = PassBuffers.bytes(net, 1024, false);
+    expect(shape).toMatchObject({ chunks: 1, forwardColumns: 1024, unitBlock: 1024 });
+    expect(runBytes(shape)).toBe(2 * 4 * MiB + 1024 * 4 + 1024 * 4 + states + tiles + own);
+    // Forward, a tight budget cuts the batch into chunks of whole tiles; backward it holds the batch or says why.
+    const tight = { buffer: 4 * MiB, total: runBytes(shape) / 2 };
+    const cut = planRun(residual, tight);
+    expect(cut.shape.chunks).toBeGreaterThan(1);
+    expect(cut.shape.chunkRows % 64).toBe(0);
+    expect(runBytes(cut.shape)).toBeLessThanOrEqual(tight.total);
+    expect(() => planRun({ ...residual, backward: true }, tight)).toThrow(
+      /a residual network going backward holds its whole batch at once, and 1024 rows take \d+ bytes, more than the \d+ this run may use/,
+    );
+    const batchNorm = { ...residual, architecture: { ...net, norm: 'batch' as const } };
+    expect(() => planRun(batchNorm, tight)).toThrow(/with BatchNorm holds its whole batch at once/);
   });
 });

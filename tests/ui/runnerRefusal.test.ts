@@ -1,7 +1,7 @@
 /** The page's runner: a figure whose network the chosen engine refuses runs on the fallback at once and says why. */
 import { describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/cpu/cpuEngine';
-import { gpuRefusal } from '../../src/lab/architecture';
+import { gpuRunRefusal } from '../../src/gpu/refusal';
 import { defaultConfig, type ExperimentConfig } from '../../src/lab/config';
 import type { Engine } from '../../src/lab/engine';
 import type { RunResult } from '../../src/lab/results';
@@ -13,8 +13,7 @@ function refusingEngine(): Engine & { runs: number } {
   return {
     name: 'gpu',
     runs: 0,
-    refusal: (config: ExperimentConfig, options?: { backward?: boolean }) =>
-      gpuRefusal(config.architecture, options?.backward === true),
+    refusal: (config: ExperimentConfig, options?: { histogramBins?: number }) => gpuRunRefusal(config, options ?? {}),
     async run() {
       this.runs++;
       throw new Error('the refusing engine was asked to run');
@@ -41,23 +40,21 @@ describe('a job the chosen engine refuses', () => {
       fallback: cpu,
       done: (result: RunResult, substitution: string) => shown.push({ id, engine: result.engine, substitution }),
     });
-    const residualJob = job('residual', residual);
-    expect(runningEngine(residualJob)).toBe(cpu);
-    expect(await new Runner().run([residualJob], () => undefined)).toBe(true);
+    const histogramsJob = { ...job('residual', residual), options: { histogramBins: 10 } };
+    expect(runningEngine(histogramsJob)).toBe(cpu);
+    expect(await new Runner().run([histogramsJob], () => undefined)).toBe(true);
     expect(gpu.runs).toBe(0);
     expect(shown).toEqual([
       {
         id: 'residual',
         engine: 'cpu',
         substitution:
-          'The GPU engine does not compute plain, LayerNorm networks yet, so this figure ran on the CPU engine.',
+          'The GPU engine does not compute histograms of plain, LayerNorm networks yet, so this figure ran on the CPU engine.',
       },
     ]);
-    // The plain network is the refusing engine's own, and a residual one without normalization going forward: they
-    // would run there; that one's gradients would not.
-    expect(runningEngine(job('seed', seed))).toBe(gpu);
-    const plainResidual = { ...seed, architecture: { ...seed.architecture, kind: 'residual' as const } };
-    expect(runningEngine(job('residual forward', plainResidual))).toBe(gpu);
-    expect(runningEngine({ ...job('residual backward', plainResidual), options: { backward: true } })).toBe(cpu);
+    // Its statistics, forward and backward, and the plain network's histograms would run on the refusing engine.
+    expect(runningEngine(job('residual statistics', residual))).toBe(gpu);
+    expect(runningEngine({ ...job('residual backward', residual), options: { backward: true } })).toBe(gpu);
+    expect(runningEngine({ ...job('seed', seed), options: { histogramBins: 10 } })).toBe(gpu);
   });
 });

@@ -1,13 +1,15 @@
 /**
- * The GPU engine computes residual networks without normalization or with LayerNorm going forward: every block's pre,
- * post, stream and branch statistics agree with the float64 CPU reference within AGREEMENT, from the same Philox draws.
+ * The GPU engine computes every architecture (networkChunk.ts over networkPass.ts): residual networks and plain ones,
+ * without normalization, with LayerNorm and with BatchNorm, forward and backward — every block's pre, post, stream and
+ * branch statistics, and their gradients, agree with the float64 CPU reference within AGREEMENT, from the same Philox
+ * draws.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/cpu/cpuEngine';
 import { GpuEngine } from '../../src/gpu/gpuEngine';
 import { compareRuns } from '../../src/lab/compare';
-import { RESIDUAL_FORWARD_QUANTITIES } from '../../src/lab/results';
-import { agreement, config } from './agreement';
+import { type Quantity, RESIDUAL_FORWARD_QUANTITIES } from '../../src/lab/results';
+import { AGREEMENT, agreement, config } from './agreement';
 
 const engine = await GpuEngine.create();
 /** At most 64 rows a chunk: a batch of 150 rows takes three chunks, the last of 22. */
@@ -28,7 +30,7 @@ const residual = (architecture: object, raw: object = {}) =>
     ...raw,
   });
 
-describe('the GPU engine computes residual networks forward as the CPU does', () => {
+describe('the GPU engine computes every architecture forward and backward as the CPU does', () => {
   it.each([
     ['α = 1, ReLU', { branchScale: 1 }, {}],
     ['α = 1/√L, ReLU, width 65 (a tile and one unit)', { branchScale: '1/sqrt(depth)' }, { width: 65 }],
@@ -47,24 +49,55 @@ describe('the GPU engine computes residual networks forward as the CPU does', ()
     ],
     ['LayerNorm, zero-init-last, ReLU, width 65', { norm: 'layer', zeroInitLast: true }, { width: 65 }],
     ['zero-init-last, tanh', { zeroInitLast: true, branchScale: '1/sqrt(depth)' }, { activation: 'tanh' }],
-  ] as const)('%s: every block within the GPU tolerance', async (_, architecture, raw) => {
+    ['BatchNorm, α = 1/√L, ReLU', { norm: 'batch', branchScale: '1/sqrt(depth)' }, {}],
+    ['BatchNorm, tanh, bias 0.1, width 65', { norm: 'batch' }, { activation: 'tanh', bias: 0.1, width: 65 }],
+    ['plain, LayerNorm, ReLU', { kind: 'plain', norm: 'layer' }, {}],
+    [
+      'plain, LayerNorm, tanh, ε = 0.01, σ = 1e-3',
+      { kind: 'plain', norm: 'layer', eps: 0.01 },
+      { activation: 'tanh', init: { kind: 'normal', sigma: 1e-3 } },
+    ],
+    ['plain, BatchNorm, ReLU, bias 0.1', { kind: 'plain', norm: 'batch' }, { bias: 0.1 }],
+  ] as const)('%s: every block forward and backward within the GPU tolerance', async (_, architecture, raw) => {
     const c = residual(architecture, raw);
     // Captured rows compare each block's Z_l element by element too.
-    const { comparison, message } = await agreement(engine, c, { captureRows: [0, 69] });
+    const { comparison, message } = await agreement(engine, c, { captureRows: [0, 69], backward: true });
     expect(comparison.pass, message).toBe(true);
     expect(comparison.layers.every((l) => l.activation !== null)).toBe(true);
     expect(comparison.complete, JSON.stringify(comparison.layers.flatMap((l) => l.notComparable))).toBe(true);
-    const gpu = await engine.run(c);
+    const gpu = await engine.run(c, { backward: true });
+    const residualOnly: Quantity[] = [...RESIDUAL_FORWARD_QUANTITIES, 'streamGrad', 'branchWeightGrad'];
+    const quantities: Quantity[] = ['grad', 'weightGrad', ...(c.architecture.kind === 'residual' ? residualOnly : [])];
     for (const layer of gpu.series[0].layers)
-      for (const q of RESIDUAL_FORWARD_QUANTITIES) expect(layer[q], `block ${layer.layer} ${q}`).toBeDefined();
+      for (const q of quantities) expect(layer[q], `block ${layer.layer} ${q}`).toBeDefined();
   });
 
-  it("estimates the memory the run allocates, with the branch's buffer of rows", async () => {
-    const c = residual({ norm: 'layer' });
-    const [estimate, result] = [await engine.estimate(c), await engine.run(c)];
-    expect(estimate.bytes).toBe(result.gpuBytes);
-    const plain = await engine.estimate(residual({ kind: 'plain' }));
-    expect(estimate.bytes! - plain.bytes!).toBeGreaterThanOrEqual(70 * 40 * 4);
+  it('estimates the memory the run allocates', async () => {
+    for (const c of [residual({ norm: 'layer' }), residual({ kind: 'plain', norm: 'batch' })]) {
+      const [estimate, result] = [
+        await engine.estimate(c, { backward: true }),
+        await engine.run(c, { backward: true }),
+      ];
+      expect(estimate.bytes).toBe(result.gpuBytes);
+    }
+  });
+
+  it('E[x_{l+1}²] = 2·E[x_l²] with α = 1 at width 512: 2^49 from block 1 to block 50, held in float32 without a flag', async () => {
+    const c = config({
+      width: 512,
+      depth: 50,
+      input: { distribution: 'normal', batch: 8, width: 32 },
+      init: { kind: 'he-normal' },
+      architecture: { kind: 'residual' },
+    });
+    const [cpu, gpu] = [await new CpuEngine().run(c), await engine.run(c)];
+    const layers = gpu.series[0].layers;
+    const growth = Math.log2(layers[49].stream!.meanSq / layers[0].stream!.meanSq);
+    // The CPU engine's test gives the bar: 1.5 is five standard deviations of one network's log2 growth.
+    expect(Math.abs(growth - 49), `log2 growth ${growth}`).toBeLessThan(1.5);
+    expect(layers.flatMap((l) => l.flags)).toEqual([]);
+    const comparison = compareRuns(cpu, gpu, AGREEMENT);
+    expect(comparison.pass, JSON.stringify(comparison.worst)).toBe(true);
   });
 
   it('zero-init-last: every branch is exactly 0 and the stream stays x_1', async () => {
@@ -89,18 +122,28 @@ describe('the GPU engine computes residual networks forward as the CPU does', ()
     },
   );
 
-  it('with each W drawn in blocks of 64 columns (a buffer budget of 64 columns of 130): the same figures', async () => {
-    const blocks = await GpuEngine.create({ bufferBudget: 4 * 130 * 64 });
+  it.each(['none', 'layer', 'batch'] as const)(
+    'norm %s with a pairs input: each block’s correlation c_l as the CPU’s, within 1e-4',
+    async (norm) => {
+      const input = { distribution: 'pairs', batch: 24, width: 9, correlation: 0.5 };
+      const c = residual({ norm, branchScale: '1/sqrt(depth)' }, { input });
+      const [cpu, gpu] = [await new CpuEngine().run(c), await chunked.run(c)];
+      cpu.series[0].layers.forEach((l, k) => {
+        const difference = Math.abs(gpu.series[0].layers[k].correlation!.mean - l.correlation!.mean);
+        expect(difference, `block ${k + 1}`).toBeLessThanOrEqual(1e-4);
+      });
+    },
+  );
+
+  it('a budget that cannot hold one whole matrix: a sentence saying so and what to lower', async () => {
+    const small = await GpuEngine.create({ bufferBudget: 4 * 130 * 64 });
     try {
-      const c = residual(
-        { branchScale: '1/sqrt(depth)' },
-        { width: 130, input: { distribution: 'normal', batch: 50, width: 9 } },
+      const c = residual({}, { width: 130 });
+      await expect(small.run(c)).rejects.toThrow(
+        /does not fit the GPU memory it may use: one 130 × 130 weight matrix takes 67600 bytes, more than the 33280-byte buffers this run may use\. Lower width, batch or depth/,
       );
-      const { comparison, message } = await agreement(blocks, c);
-      expect(comparison.pass, message).toBe(true);
-      expect((await blocks.run(c)).gpuPlan!.forwardColumns).toBe(64);
     } finally {
-      blocks.dispose();
+      small.dispose();
     }
   });
 
@@ -130,24 +173,15 @@ describe('the GPU engine computes residual networks forward as the CPU does', ()
   );
 });
 
-describe('what the GPU engine does not compute for residual networks it refuses in a sentence', () => {
-  const c = residual({});
-  it('a backward pass: run names the CPU engine and the forward run', async () => {
-    await expect(engine.run(c, { backward: true })).rejects.toThrow(
-      'The GPU engine cannot run residual, α = 1 networks backward yet; the CPU engine can (--engine cpu), or run it without the backward pass.',
-    );
-    expect(engine.refusal(c, { backward: true })).toBe(
-      'the GPU engine does not compute gradients of residual, α = 1 networks yet',
-    );
-    expect(engine.refusal(c)).toBeNull();
-  });
-
+describe('what the GPU engine does not compute for other networks it refuses in a sentence', () => {
   it('histograms', async () => {
+    const c = residual({ norm: 'layer' });
     await expect(engine.run(c, { histogramBins: 10 })).rejects.toThrow(
-      'The GPU engine cannot compute histograms of residual networks yet; the CPU engine can (--engine cpu), or run the forward statistics alone.',
+      'The GPU engine cannot compute histograms of residual, α = 1, LayerNorm networks yet; the CPU engine can (--engine cpu), or run the statistics alone.',
     );
     expect(engine.refusal(c, { histogramBins: 10 })).toBe(
-      'the GPU engine does not compute histograms of residual networks yet',
+      'the GPU engine does not compute histograms of residual, α = 1, LayerNorm networks yet',
     );
+    expect(engine.refusal(c, { backward: true })).toBeNull();
   });
 });

@@ -1,0 +1,165 @@
+/**
+ * One chunk of rows through any network but the plain MLP (src/lab/architecture.ts gives the model): the network pass
+ * (networkPass.ts) forward, block by block, then with a backward pass the lab's probe — L = Σ g ⊙ H_L for a plain
+ * network, L = Σ g ⊙ x_{L+1} for a residual one, g from the output-gradient stream — back through every block. Each
+ * matrix is drawn from the Philox stream into the one weights buffer right before each product that reads it, as the
+ * plain network's layers are. Values are computed at their own scale, with no exponent carried (a sum of two scales
+ * has none, and a normalization divides any out): figures float32 cannot hold are flagged, never reported.
+ */
+import { activations, type BoundActivation } from '../lab/activations';
+import { branchScale, isPlainMlp } from '../lab/architecture';
+import { layerBiases } from '../lab/bias';
+import { type ExperimentConfig, inputWidth } from '../lab/config';
+import type { RangeFlag } from '../lab/results';
+import type { GpuContext } from './device';
+import type { ChunkJob, ChunkLayer, ChunkOutcome, TrialNetwork } from './job';
+import type { Kernels } from './kernels';
+import { decodeState } from './layerState';
+import { loadWeightBlock, weightScale } from './layerWeights';
+import { type MatrixSource, NetworkPass, type PassKernels, type PassNetwork } from './networkPass';
+import type { OutputGradientKernel } from './outputGradientKernel';
+import type { RunBuffers } from './runBuffers';
+
+/** The network pass's reading of a config: null for the plain MLP, which the layer-by-layer engine runs. */
+export function networkOf(config: ExperimentConfig, activation: BoundActivation): PassNetwork | null {
+  const { architecture } = config;
+  if (isPlainMlp(architecture)) return null;
+  return {
+    kind: architecture.kind,
+    norm: architecture.norm,
+    eps: architecture.eps,
+    alpha: branchScale(architecture, config.depth),
+    inputWidth: inputWidth(config),
+    width: config.width,
+    depth: config.depth,
+    activationId: activation.id,
+    slope: config.slope,
+  };
+}
+
+export interface NetworkChunkContext {
+  gpu: GpuContext;
+  /** The pass's kernels, the weights kernel that draws each matrix, and with a backward pass the probe's g. */
+  kernels: PassKernels & Pick<Kernels, 'weights'> & { outputGradient: OutputGradientKernel | null };
+  buffers: RunBuffers;
+  /** A state buffer read back through its readback buffer. */
+  read: (state: GPUBuffer, readback: GPUBuffer) => Promise<Uint32Array>;
+  /** Measures Z_l in `pre` after the work queued so far: the chunk's captured rows, and its pairs' cosines. */
+  measure: (pre: GPUBuffer, layer: number) => void;
+  /** Between layers, forward then backward: progress and cancellation. */
+  onLayer: (layer: number) => Promise<void>;
+}
+
+/** The trial's matrix at `address` and its biases, into the run's weights and biases buffers. */
+function matrixSource(context: NetworkChunkContext, net: TrialNetwork): MatrixSource {
+  const { kernels, buffers } = context;
+  return (address) => {
+    const rows = address === 1 ? net.inputWidth : net.width;
+    loadWeightBlock(kernels.weights, buffers.weights, net, address, {
+      rowOffset: 0,
+      rows,
+      colOffset: 0,
+      cols: net.width,
+    });
+    const biases = layerBiases(net.bias, net.seed, net.trial, address, net.width);
+    kernels.layer.writeBiases(buffers.biases, Float32Array.from(biases));
+    return { weights: buffers.weights, biases: buffers.biases };
+  };
+}
+
+export async function networkChunk(
+  context: NetworkChunkContext,
+  job: ChunkJob,
+  inputFlags: RangeFlag[],
+): Promise<ChunkOutcome> {
+  const { gpu, kernels, buffers } = context;
+  const net = job.net;
+  const shape = net.architecture!;
+  const rows = job.rows.length;
+  const pass = new NetworkPass(kernels, buffers.network!, shape);
+  const source = matrixSource(context, net);
+  // The inputs were drawn where the plain network reads them; the pass reads its own input buffer.
+  const copy = gpu.device.createCommandEncoder();
+  copy.copyBufferToBuffer(buffers.activations[0], 0, buffers.network!.input, 0, rows * net.inputWidth * 4);
+  gpu.device.queue.submit([copy.finish()]);
+  for (let l = 1; l <= net.depth; l++) {
+    pass.forwardLayer(source, rows, buffers.layerState, l);
+    context.measure(pass.pre(l), l);
+    await gpu.settle(gpu.device.queue.onSubmittedWorkDone());
+    await context.onLayer(l);
+  }
+  if (job.backward) await backward(context, job, pass, source);
+  return decode(context, job, inputFlags);
+}
+
+/** The probe's g (drawn, ⊙ φ'(N(Z_L)) for a plain network) and the pass back through every block. */
+async function backward(context: NetworkChunkContext, job: ChunkJob, pass: NetworkPass, source: MatrixSource) {
+  const { gpu, buffers } = context;
+  const { net } = job;
+  const shape = net.architecture!;
+  const b = buffers.backward!;
+  const rows = job.rows.length;
+  const plain = shape.kind === 'plain';
+  // A residual probe reads x_{L+1} itself: g passes through the identity's slope, 1.
+  context.kernels.outputGradient!.run(
+    {
+      batchRows: buffers.rows,
+      pre: plain ? pass.top() : pass.stream(),
+      delta: b.deltas[0],
+      partials: buffers.partials,
+      gradState: b.gradState,
+    },
+    {
+      seed: net.seed,
+      trial: net.trial,
+      rows,
+      width: net.width,
+      depth: net.depth,
+      activationId: plain ? net.activationId : activations.linear.id,
+      slope: net.slope,
+    },
+  );
+  pass.beginBackward(b.deltas[0], plain ? 'top' : 'stream', rows, b.gradState);
+  for (let l = net.depth; l >= 1; l--) {
+    pass.backwardLayer(source, rows, b.gradState, l);
+    await gpu.settle(gpu.device.queue.onSubmittedWorkDone());
+    await context.onLayer(l);
+  }
+}
+
+/** The states read back into each layer's statistics (networkPass.ts's layout) and range flags. */
+async function decode(context: NetworkChunkContext, job: ChunkJob, inputFlags: RangeFlag[]): Promise<ChunkOutcome> {
+  const { buffers } = context;
+  const { net } = job;
+  const residual = net.architecture!.kind === 'residual';
+  const words = await context.read(buffers.layerState, buffers.stateReadback);
+  const b = buffers.backward;
+  const gradWords = job.backward && b ? await context.read(b.gradState, b.gradStateReadback) : null;
+  const layers: ChunkLayer[] = [];
+  // W_l is the matrix at address l of a plain network; a block's W_{l,1} and W_{l,2} are at 2l and 2l + 1.
+  const inAddress = (l: number) => (residual ? 2 * l : l);
+  for (let l = 1; l <= net.depth; l++) {
+    const forward = decodeState(words, l - 1, ['pre', 'post']);
+    const layer: ChunkLayer = { pre: forward.a, post: forward.b, flags: [...forward.flags] };
+    if (l === 1) layer.flags.push(...inputFlags, ...(residual ? weightScale(net, 1).flags : []));
+    layer.flags.push(...weightScale(net, inAddress(l)).flags);
+    if (residual) {
+      const block = decodeState(words, net.depth + l - 1, ['branch', 'stream']);
+      Object.assign(layer, { branch: block.a, stream: block.b });
+      const outScale = weightScale(net, 2 * l + 1).flags.map((f) => ({ ...f, quantity: 'branch' as const }));
+      layer.flags.push(...block.flags, ...outScale);
+    }
+    if (gradWords) {
+      const grads = decodeState(gradWords, l - 1, ['grad', 'weightGrad']);
+      Object.assign(layer, { grad: grads.a, weightGrad: grads.b });
+      layer.flags.push(...grads.flags);
+      if (residual) {
+        const stream = decodeState(gradWords, net.depth + l - 1, ['streamGrad', 'branchWeightGrad']);
+        Object.assign(layer, { streamGrad: stream.a, branchWeightGrad: stream.b });
+        layer.flags.push(...stream.flags);
+      }
+    }
+    layers.push(layer);
+  }
+  return { layers, exponents: { forward: [], backward: [] }, scales: [] };
+}
