@@ -1,9 +1,10 @@
 /**
- * Training on the GPU (the model and what a history entry measures: src/lab/training.ts). Every series' weights,
- * biases and optimizer state live on the GPU for the whole session, initialized once from the Philox stream through
- * the same sampler as the CPU's; steps are queued without waiting, and the GPU is waited for only at an evaluation —
- * whose losses and per-layer statistics are reduced on the GPU and read back in one small buffer — or to pace a long
- * run of steps for progress and cancellation.
+ * Training on the GPU (the model and what a history entry measures: src/lab/training.ts), every architecture: the
+ * network goes forward and back by its route (trainRoute.ts). Every series' weights, biases and optimizer state live
+ * on the GPU for the whole session, initialized once from the Philox stream through the same sampler as the CPU's;
+ * steps are queued without waiting, and the GPU is waited for only at an evaluation — whose losses and per-layer
+ * statistics are reduced on the GPU and read back in one small buffer — or to pace a long run of steps for progress
+ * and cancellation.
  */
 
 import { isReported } from '../lab/architecture';

@@ -1,8 +1,9 @@
 /**
- * The buffers of a training session: the dataset, every series' parameters with their gradients and optimizer
- * state — all on the GPU for the whole run — and the scratch one step or evaluation works in (the kept Z of every
- * layer, δ, partials, the small states read back at each evaluation). Sized once; allocated within the memory budget
- * (plan.ts) inside an out-of-memory error scope.
+ * The buffers of a training session: the dataset, every series' parameters per matrix (architecture.ts's trained
+ * matrices) with their gradients and optimizer state — all on the GPU for the whole run — and the scratch one step or
+ * evaluation works in (the plain MLP's kept Z of every layer, or only the readout's Z beside the network pass's own
+ * buffers, trainPasses.ts; δ, partials, the small states read back at each evaluation). Sized once; allocated within
+ * the memory budget (plan.ts) inside an out-of-memory error scope.
  */
 import type { WeightMatrix } from '../lab/architecture';
 import type { ExperimentConfig } from '../lab/config';
