@@ -160,7 +160,9 @@ export class TrainBuffers {
     this.input = make('input rows', rows * scratch.input * F32);
     this.batchAnswers = make('minibatch answers', maxIndices * (integer ? 1 : widths[layers]) * F32);
     this.trace = scratch.trace.map((n, l) => make(`Z${l + 1}`, rows * n * F32));
-    this.deltas = [make('δ 0', rows * widest * F32), make('δ 1', rows * widest * F32)];
+    // Under the network pass δ is only ever a minibatch's (the readout's, and ∂L/∂v_top).
+    const deltaRows = net.body ? maxIndices : rows;
+    this.deltas = [make('δ 0', deltaRows * widest * F32), make('δ 1', deltaRows * widest * F32)];
     const partials = Math.max(
       tilesAlong(Math.max(rows, widest)) * tilesAlong(widest),
       Math.ceil(rows / LOSS_ROWS_PER_PARTIAL),
@@ -251,7 +253,9 @@ export class TrainBuffers {
       data.test.y.length +
       maxIndices * (1 + widths[widths.length - 1]) +
       seriesCount * params * (2 + states + (coordCheck ? 1 : 0)) +
-      rows * (scratch.input + (coordCheck ? 2 : 1) * scratch.trace.reduce((a, b) => a + b, 0) + 2 * widest);
+      rows * (scratch.input + (coordCheck ? 2 : 1) * scratch.trace.reduce((a, b) => a + b, 0)) +
+      (net.body ? maxIndices : rows) * 2 * widest;
+    // A set's rows of the widest layer: the plain MLP's chunk of δ, the network pass's rows of a whole set.
     const largest = Math.max(data.train.x.length, rows * widest, largestLayer, maxIndices) * F32;
     return { total: values * F32, largest };
   }
