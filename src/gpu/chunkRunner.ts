@@ -7,30 +7,24 @@ import { throwIfAborted } from '../lab/engine';
 import type { RangeFlag } from '../lab/results';
 import type { Partial } from '../lab/stats';
 import { BackwardPass } from './backwardPass';
-import { type GpuContext, mappedBytes, readWords } from './device';
+import { type GpuContext, readWords } from './device';
 import { tilesAlong } from './geometry';
 import type { HistogramScales } from './histogramSet';
 import { JacobianPass } from './jacobianPass';
-import {
-  type ChunkHooks,
-  type ChunkJob,
-  type ChunkLayer,
-  type ChunkOutcome,
-  fanInOf,
-  type Pace,
-  type UnitBlock,
-} from './job';
+import { type ChunkHooks, type ChunkJob, type ChunkOutcome, fanInOf, type Pace, type UnitBlock } from './job';
 import type { Kernels } from './kernels';
 import { BACKWARD_SLOTS, decodeState, type ExponentRule, FORWARD_SLOTS, STATE } from './layerState';
 import { forwardStep } from './layerStep';
 import { weightScale } from './layerWeights';
-import { networkChunk } from './networkChunk';
+import { type NetworkChunkContext, networkChunk } from './networkChunk';
+import { RowMeasures } from './rowMeasures';
 import { BLOCK_STATE_WORDS, type RunBuffers } from './runBuffers';
-import { PAIR_STATE_WORDS } from './runShape';
 import { heldInF32, ldexp, rmsExponent } from './scale';
 import { addGradientsAtTrueScale, forwardAtTrueScale } from './trueScale';
 
 export class ChunkRunner {
+  private readonly rowMeasures: RowMeasures;
+
   constructor(
     private readonly gpu: GpuContext,
     private readonly kernels: Kernels,
@@ -38,7 +32,9 @@ export class ChunkRunner {
     private readonly pace: Pace,
     /** How the run's weights are cut: columns per forward block, and each layer's blocks of input units. */
     private readonly layout: { forwardColumns: number; blocks: UnitBlock[][] },
-  ) {}
+  ) {
+    this.rowMeasures = new RowMeasures(gpu, kernels, buffers);
+  }
 
   /** Writes the chunk's input rows into activations[0]; returns the input's exponent and its range flags. */
   private writeInputs(job: ChunkJob): { exponent: number; flags: RangeFlag[] } {
@@ -119,9 +115,9 @@ export class ChunkRunner {
         exponent: exponentRule,
       } as const;
       this.kernels.merge.merge(buffers.partials, buffers.layerState, merge, (encoder) =>
-        this.copyCaptured(encoder, job, output, layer - 1),
+        this.rowMeasures.copyCaptured(encoder, job, output, layer - 1),
       );
-      this.measurePairs(job, layer, output);
+      this.rowMeasures.measurePairs(job, layer, output);
       this.measureForward(job, layer, output);
       await this.gpu.settle(this.gpu.device.queue.onSubmittedWorkDone());
       const elapsed = performance.now() - started;
@@ -166,19 +162,34 @@ export class ChunkRunner {
       read: (state: GPUBuffer, readback: GPUBuffer) => readWords(gpu, state, readback),
       measure: (pre: GPUBuffer, layer: number) => {
         const encoder = gpu.device.createCommandEncoder();
-        this.copyCaptured(encoder, job, pre, layer - 1);
+        this.rowMeasures.copyCaptured(encoder, job, pre, layer - 1);
         gpu.device.queue.submit([encoder.finish()]);
-        this.measurePairs(job, layer, pre);
+        this.rowMeasures.measurePairs(job, layer, pre);
       },
       onLayer: async (layer: number) => {
         throwIfAborted(hooks.signal);
         hooks.onLayer(layer);
       },
+      histogram: this.networkHistogram(job),
     };
     const outcome = await networkChunk(context, job, inputFlags);
-    await this.readPairs(outcome.layers);
-    await this.readCapture(job, new Array(job.net.depth).fill(0));
+    await this.rowMeasures.readPairs(outcome.layers);
+    await this.rowMeasures.readCapture(job, new Array(job.net.depth).fill(0));
     return outcome;
+  }
+
+  /**
+   * Counts a network-pass chunk's values into trial 0's histograms: W_l once (the first chunk), Z_l and H_l in the first
+   * pass over the chunks, ∂L/∂Z_l and ∂L/∂W_l of the one chunk a backward run takes; null without histograms.
+   */
+  private networkHistogram(job: ChunkJob): NetworkChunkContext['histogram'] {
+    const h = job.histograms;
+    if (!h || job.pass.index > 0) return null;
+    const { activationId, slope } = job.net;
+    return (quantity, layer, values, count, applyPhi) => {
+      if (quantity === 'weights' && !job.place.first) return;
+      h.set.measure(h.phase, layer - 1, quantity, { values, count, applyPhi, activationId, slope });
+    };
   }
 
   /** The job's Jacobian pass, when it takes one. */
@@ -203,16 +214,6 @@ export class ChunkRunner {
     });
   }
 
-  /** With a pairs input, the cosines of the chunk's pairs at Z_l into the layer's word of the pair state. */
-  private measurePairs(job: ChunkJob, layer: number, output: GPUBuffer): void {
-    const pairs = this.buffers.pairState;
-    if (!pairs) return;
-    const { partials } = this.buffers;
-    const tiles = this.kernels.pairCosine.measure(output, partials, job.rows.length, job.net.width);
-    const target = { blockWord: (layer - 1) * PAIR_STATE_WORDS };
-    this.kernels.merge.merge(partials, pairs.state, { partialCount: tiles, target, exponent: 'keep' });
-  }
-
   /** Z_l and H_l into the histograms, in the first pass over the chunks. */
   private measureForward(job: ChunkJob, layer: number, output: GPUBuffer): void {
     const h = job.histograms;
@@ -222,15 +223,6 @@ export class ChunkRunner {
     const common = { activationId, slope };
     h.set.measure(h.phase, layer - 1, 'pre', { values: output, count, applyPhi: false, ...common });
     h.set.measure(h.phase, layer - 1, 'post', { values: output, count, applyPhi: true, ...common });
-  }
-
-  private copyCaptured(encoder: GPUCommandEncoder, job: ChunkJob, output: GPUBuffer, layerIndex: number): void {
-    const width = job.net.width;
-    const total = this.buffers.captureCount;
-    for (const { position, index } of job.capture) {
-      const target = (layerIndex * total + index) * width * 4;
-      encoder.copyBufferToBuffer(output, position * width * 4, this.buffers.capture!, target, width * 4);
-    }
   }
 
   private async readBack(
@@ -250,7 +242,7 @@ export class ChunkRunner {
       grad: 0,
       weightGrad: 0,
     }));
-    await this.readPairs(layers);
+    await this.rowMeasures.readPairs(layers);
     let backward: number[] = [];
     if (job.backward) {
       const b = this.buffers.backward!;
@@ -261,20 +253,8 @@ export class ChunkRunner {
       addGradientsAtTrueScale(layers, gradStates, scales, inputScales, weightExponents, blocks);
       backward = gradStates.map((s) => s.exponent);
     }
-    await this.readCapture(job, exponents);
+    await this.rowMeasures.readCapture(job, exponents);
     return { layers, exponents: { forward: states.map((s) => s.exponent), backward }, scales };
-  }
-
-  /** With a pairs input, each layer's merged cosines into its `correlation`. */
-  private async readPairs(layers: ChunkLayer[]): Promise<void> {
-    const pairs = this.buffers.pairState;
-    if (!pairs) return;
-    const words = await readWords(this.gpu, pairs.state, pairs.readback);
-    const floats = new Float32Array(words.buffer);
-    layers.forEach((l, i) => {
-      const base = i * PAIR_STATE_WORDS;
-      l.correlation = { count: words[base], mean: floats[base + 1], m2: floats[base + 2] };
-    });
   }
 
   /** Per layer, the merged GPU partials of the ∂L/∂W blocks this pass computed (null for a layer with none). */
@@ -289,22 +269,6 @@ export class ChunkRunner {
         const base = global * BLOCK_STATE_WORDS;
         return { count: words[base], mean: floats[base + 1], m2: floats[base + 2] };
       });
-    });
-  }
-
-  /** The captured rows at their true scale into the job's capture arrays. */
-  private async readCapture(job: ChunkJob, exponents: number[]): Promise<void> {
-    const capture = this.buffers.capture;
-    if (!capture || !job.capture.length) return;
-    const values = new Float32Array(await mappedBytes(this.gpu, capture));
-    const width = job.net.width;
-    const total = this.buffers.captureCount;
-    job.captureInto.forEach((into, layer) => {
-      for (const { index } of job.capture) {
-        for (let c = 0; c < width; c++) {
-          into[index * width + c] = ldexp(values[(layer * total + index) * width + c], exponents[layer]);
-        }
-      }
     });
   }
 }

@@ -31,7 +31,6 @@ import {
 import { compilePassKernels } from './passKernels';
 import { phaseBytes, runPhaseOnGpu } from './phaseRun';
 import { INITIAL_MACS_PER_MS, type MemoryBudget, memoryBudget, SLICE_MS } from './plan';
-import { gpuRunRefusal, requireComputed } from './refusal';
 import { runBytes } from './runShape';
 import { TrainBuffers } from './trainBuffers';
 import { compileTrainKernels, type TrainKernels } from './trainKernels';
@@ -112,14 +111,8 @@ export class GpuEngine implements Engine, Trainer {
   /** Speed in multiply–adds of the tiled product per second (cost.ts): a calibration at first, then finished runs. */
   private costPerSecond: number | null = null;
 
-  refusal(config: ExperimentConfig, options: SendableOptions = {}): string | null {
-    return gpuRunRefusal(config, options);
-  }
-
   async estimate(config: ExperimentConfig, options: SendableOptions = {}): Promise<RunEstimate> {
     if (isGrid(config)) return estimateGrid((c, o) => this.estimate(c, o), config, options);
-    // A run the engine refuses has no estimate either.
-    requireComputed(config, options);
     const { gpu } = await this.connect();
     const resolved = resolveRunOptions(config, options);
     if (resolved.phase) {
@@ -175,7 +168,6 @@ export class GpuEngine implements Engine, Trainer {
 
   private async runNow(config: ExperimentConfig, options: RunOptions): Promise<RunResult> {
     throwIfAborted(options.signal);
-    requireComputed(config, options);
     const started = performance.now();
     const { gpu, kernels } = await this.connect();
     const resolved = resolveRunOptions(config, options);

@@ -101,6 +101,14 @@ export class NetworkPass {
     return this.net.kind === 'plain' && this.normed ? this.buffers.normalizedOf(l).values : this.pre(l);
   }
 
+  /**
+   * ∂L/∂Z of the layer whose grad the last backward step merged: layer L after beginBackward and layer l − 1 after
+   * backwardLayer(l) (plain), block l after backwardLayer(l) (residual).
+   */
+  delta(): GPUBuffer {
+    return this.buffers.gradients[this.net.kind === 'plain' ? this.current : 1];
+  }
+
   /** After the whole forward: v_top, the network's output being φ(v_top): N(Z_L) or Z_L, N(x_{L+1}) or x_{L+1}. */
   top(): GPUBuffer {
     const { depth } = this.net;

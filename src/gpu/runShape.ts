@@ -105,8 +105,8 @@ export function runBytes(shape: RunShape): number {
 
 /**
  * GPU memory of a network-pass run (networkChunk.ts): the input rows, one full matrix and its biases, the probe's g
- * with its partials, the states and their readbacks (and the pair state's), the captured rows, and the pass's own
- * buffers.
+ * with its partials, the states and their readbacks (and the pair state's), the captured rows, the stored ∂L/∂W of
+ * histograms, and the pass's own buffers.
  */
 function networkRunBytes(shape: RunShape, net: PassNetwork): number {
   const rows = shape.chunkRows;
@@ -118,6 +118,7 @@ function networkRunBytes(shape: RunShape, net: PassNetwork): number {
     rows +
     shape.depth * shape.captureCount * shape.width +
     (shape.backward ? rows * shape.width : 0) +
+    shape.sumSlots * shape.unitBlock * shape.width +
     2 * (shape.backward ? 2 : 1) * stateSlots(shape) * STATE.words +
     (shape.pairs ? 2 * shape.depth * PAIR_STATE_WORDS : 0);
   const partials = tilesAlong(rows) * tilesAlong(shape.width) * PARTIAL_BYTES;

@@ -47,11 +47,7 @@ export interface Engine extends Trainer {
   run(config: ExperimentConfig, options?: RunOptions): Promise<RunResult>;
   /** What the run would cost on this engine: its work, memory and time at the engine's measured speed. */
   estimate(config: ExperimentConfig, options?: SendableOptions): Promise<RunEstimate>;
-  /**
-   * Why this engine does not compute `config`'s network with `options`, as a clause ("the GPU engine does not …");
-   * null if it does.
-   */
-  refusal?(config: ExperimentConfig, options?: SendableOptions): string | null;
+
   dispose(): void;
 }
 

@@ -11,7 +11,7 @@ import { drawHiking } from './hikingFigure';
 import { LazySections } from './lazySections';
 import { Presentation } from './lecture';
 import { renderMath } from './math';
-import { type Job, jobWork, partJobId, Runner, type RunStatus, runningEngine } from './runner';
+import { type Job, jobWork, partJobId, Runner, type RunStatus } from './runner';
 import { createSections } from './sections';
 import type { Section } from './sectionTypes';
 import { registerEngine } from './testHooks';
@@ -68,7 +68,7 @@ function plan(sections: Section[], state: LabState, engines: EngineSet, lazy: La
 /** The plan's cost beside Run, from each engine's measured speed; `stillCurrent` drops an answer that came too late. */
 async function showEstimate(jobs: Job[], stillCurrent: () => boolean): Promise<void> {
   try {
-    const estimates = await Promise.all(jobs.map((j) => runningEngine(j).estimate(j.config, j.options)));
+    const estimates = await Promise.all(jobs.map((j) => j.engine.estimate(j.config, j.options)));
     if (!stillCurrent()) return;
     const macs = estimates.reduce((sum, e) => sum + e.macs, 0);
     const seconds = estimates.reduce((sum, e) => sum + e.seconds, 0);

@@ -5,8 +5,7 @@
  *
  * A job may ask for gradients or histograms. When the chosen engine's result lacks them (told by the fields' presence,
  * so an engine that gains them is used as soon as it does), the job runs on its fallback engine instead and its figure
- * says so; the engine is then known to lack them for the rest of the session. A job whose network the chosen engine
- * refuses outright (Engine.refusal) runs on the fallback at once, and its figure says why.
+ * says so; the engine is then known to lack them for the rest of the session.
  */
 import { batchRows, type ExperimentConfig } from '../lab/config';
 import { CancelledError, type Engine, type RunOptions, type SendableOptions } from '../lab/engine';
@@ -43,15 +42,6 @@ export function missingFigures(result: RunResult, options: JobOptions = {}): str
   if (options.phase && !result.phase) missing.push('phase diagrams');
   return missing;
 }
-
-/** Why the job's own engine will not run it (Engine.refusal), when a fallback will instead; else null. */
-function refusalOf(job: Job): string | null {
-  if (!job.fallback || job.fallback === job.engine) return null;
-  return job.engine.refusal?.(job.config, job.options) ?? null;
-}
-
-/** The engine that will run the job: its own, or the fallback when its own refuses the network. */
-export const runningEngine = (job: Job): Engine => (refusalOf(job) ? job.fallback! : job.engine);
 
 const requested = (options: JobOptions = {}) => [
   ...(options.backward ? ['gradients'] : []),
@@ -145,12 +135,6 @@ export class Runner {
 
   private async runOne(job: Job, options: RunOptions): Promise<{ result: RunResult; substitution: string }> {
     const fallback = job.fallback && job.fallback !== job.engine ? job.fallback : null;
-    const refusal = refusalOf(job);
-    if (fallback && refusal) {
-      const result = await fallback.run(job.config, options);
-      const said = `${refusal[0].toUpperCase()}${refusal.slice(1)}`;
-      return { result, substitution: `${said}, so this figure ran on the ${fallback.name.toUpperCase()} engine.` };
-    }
     const lacking = this.lacking.get(job.engine) ?? new Set<string>();
     this.lacking.set(job.engine, lacking);
     if (!fallback || !requested(job.options).some((f) => lacking.has(f))) {

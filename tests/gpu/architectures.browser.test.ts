@@ -172,16 +172,3 @@ describe('the GPU engine computes every architecture forward and backward as the
     },
   );
 });
-
-describe('what the GPU engine does not compute for other networks it refuses in a sentence', () => {
-  it('histograms', async () => {
-    const c = residual({ norm: 'layer' });
-    await expect(engine.run(c, { histogramBins: 10 })).rejects.toThrow(
-      'The GPU engine cannot compute histograms of residual, α = 1, LayerNorm networks yet; the CPU engine can (--engine cpu), or run the statistics alone.',
-    );
-    expect(engine.refusal(c, { histogramBins: 10 })).toBe(
-      'the GPU engine does not compute histograms of residual, α = 1, LayerNorm networks yet',
-    );
-    expect(engine.refusal(c, { backward: true })).toBeNull();
-  });
-});

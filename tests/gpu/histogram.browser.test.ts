@@ -87,7 +87,9 @@ function elementCounts(
   l: number,
 ): Record<keyof Omit<LayerHistograms, 'layer'>, number> {
   const c = result.config;
-  const fanIn = l === 0 ? ('values' in c.input ? c.input.values.length : c.input.width) : c.width;
+  // A residual block's W_{l,1} reads the stream: fan-in the width from block 1 on.
+  const first = l === 0 && c.architecture.kind === 'plain';
+  const fanIn = first ? ('values' in c.input ? c.input.values.length : c.input.width) : c.width;
   return {
     pre: rows * c.width,
     post: rows * c.width,
@@ -126,6 +128,30 @@ describe('GPU engine histograms', () => {
         sweep: [{ kind: 'normal', sigma: 1e-5 }],
       },
       { maxRowsPerChunk: 64 },
+    ],
+    [
+      'a residual network with LayerNorm, α = 1/√L (the network pass)',
+      {
+        width: 24,
+        depth: 4,
+        input: { distribution: 'normal', batch: 40, width: 6 },
+        architecture: { kind: 'residual', norm: 'layer', branchScale: '1/sqrt(depth)' },
+      },
+      {},
+    ],
+    [
+      'a plain tanh network with BatchNorm and bias (the network pass)',
+      {
+        activation: 'tanh',
+        bias: 0.1,
+        width: 24,
+        depth: 3,
+        input: { distribution: 'normal', batch: 40, width: 6 },
+        // The seed's small σ would leave each Z within float32 rounding of the bias: ranges of rounding alone.
+        init: { kind: 'xavier-normal' },
+        architecture: { norm: 'batch' },
+      },
+      {},
     ],
   ])("on %s: every element counted once, the shape and ranges of the CPU engine's", async (_name, raw, options) => {
     const c = config(raw);
