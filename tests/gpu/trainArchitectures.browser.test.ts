@@ -9,8 +9,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/cpu/cpuEngine';
 import { GpuEngine } from '../../src/gpu/gpuEngine';
 import { compareTraining, TRAIN_TOLERANCES } from '../../src/lab/compareTraining';
-import type { ExperimentConfig } from '../../src/lab/config';
+import { batchRows, type ExperimentConfig } from '../../src/lab/config';
 import { trainToEnd } from '../../src/lab/training';
+import { estimateTraining } from '../../src/lab/trainWork';
 import { config } from './agreement';
 
 const gpu = await GpuEngine.create();
@@ -159,6 +160,15 @@ describe('the GPU trainer trains every architecture as the float64 reference doe
       onCpu.dispose();
       onGpu.dispose();
     }
+  });
+
+  it("estimates a BatchNorm training whose config's own input is the seed's single row", async () => {
+    // A run refuses to normalize one row; training normalizes minibatches, so its estimate must not run that row.
+    const c = trainingOf({ norm: 'batch' }, sgd);
+    expect(batchRows(c)).toBe(1);
+    await expect(gpu.estimate(c)).rejects.toThrow(/BatchNorm normalizes each unit over the batch/);
+    const estimate = await estimateTraining(gpu, c);
+    expect(estimate.seconds).toBeGreaterThan(0);
   });
 
   it('refuses, in words, a BatchNorm training whose whole set does not fit one buffer', async () => {
