@@ -9,6 +9,7 @@
 import type { ExperimentConfig } from '../lab/config';
 import type { Dataset } from '../lab/datasets';
 import type { ForwardValues } from '../lab/training';
+import { formatBytes } from '../lab/work';
 import { type GpuContext, GpuMemoryError } from './device';
 import { PARTIAL_BYTES, stridedGroups, tilesAlong } from './geometry';
 import { STATE } from './layerState';
@@ -189,6 +190,10 @@ export class NetworkTrainPass implements TrainRoute {
         size: Math.max(16, bytes),
         usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
       });
+    const layer = count * Math.max(body.width, body.inputWidth) * 4;
+    const cannot = `The GPU could not hold the network's values on ${count} points at once`;
+    if (layer > device.limits.maxStorageBufferBindingSize)
+      throw new GpuMemoryError(`${cannot}: a layer of them takes ${formatBytes(layer)}, more than a buffer may.`);
     device.pushErrorScope('out-of-memory');
     const buffers = PassBuffers.allocate(device, body, count, false);
     const into = {
@@ -206,7 +211,7 @@ export class NetworkTrainPass implements TrainRoute {
     };
     if (await device.popErrorScope()) {
       destroy();
-      throw new GpuMemoryError(`The GPU could not hold the network's values on ${count} points at once.`);
+      throw new GpuMemoryError(`${cannot}.`);
     }
     try {
       device.queue.writeBuffer(buffers.input, 0, Float32Array.from(points));
