@@ -6,7 +6,7 @@
  * (histogramSet.ts). Results have the CPU engine's shape.
  */
 import { bindActivation } from '../lab/activations';
-import { isPlainMlp, requireGpuNetwork } from '../lab/architecture';
+import { isPlainMlp } from '../lab/architecture';
 import { batchRows, type ExperimentConfig, parseConfig } from '../lab/config';
 import { makeDataset } from '../lab/datasets';
 import { type Engine, type RunOptions, resolveRunOptions, type SendableOptions, throwIfAborted } from '../lab/engine';
@@ -35,6 +35,8 @@ import { runBytes } from './runShape';
 import { TrainBuffers } from './trainBuffers';
 import { compileTrainKernels, type TrainKernels } from './trainKernels';
 import { trainNetwork } from './trainModel';
+import { NetworkTrainPass } from './trainNetworkPass';
+import { TrainPass } from './trainPass';
 
 export { DeviceLostError, GpuFailureError, GpuMemoryError, GpuUnavailableError } from './device';
 
@@ -216,15 +218,18 @@ export class GpuEngine implements Engine, Trainer {
    */
   async train(config: ExperimentConfig): Promise<TrainingSession> {
     if (isGrid(config)) return trainGrid(this, config);
-    requireGpuNetwork(config.architecture, 'train');
     const ready = await this.connect();
     const { gpu, kernels } = ready;
-    kernels.backward ??= await compileBackwardKernels(gpu.device);
-    ready.trainKernels ??= await compileTrainKernels(kernels, kernels.backward, gpu.device);
+    kernels.pass ??= await compilePassKernels(gpu.device);
+    ready.trainKernels ??= await compileTrainKernels(kernels.pass, gpu.device);
     const data = makeDataset(config.train.dataset, config.seed);
     const { net, factors } = trainNetwork(config, data, gpu.emulated);
-    const buffers = await TrainBuffers.allocate(gpu.device, data, net.widths, config, this.budget(gpu));
-    return new GpuTrainingSession(gpu, ready.trainKernels, buffers, config, data, net, factors, this.pace);
+    const budget = this.budget(gpu);
+    const buffers = await TrainBuffers.allocate(gpu.device, data, net, config, budget);
+    const route = net.body
+      ? await NetworkTrainPass.open(gpu, ready.trainKernels, buffers, { net, body: net.body, data, config }, budget)
+      : new TrainPass(gpu, ready.trainKernels, buffers, net, data);
+    return new GpuTrainingSession(gpu, ready.trainKernels, buffers, route, config, data, net, factors, this.pace);
   }
 
   /** Every grid point of the config's phase diagram at once (phaseRun.ts). */

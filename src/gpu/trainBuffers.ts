@@ -1,9 +1,11 @@
 /**
- * The buffers of a training session: the dataset, every series' parameters with their gradients and optimizer
- * state — all on the GPU for the whole run — and the scratch one step or evaluation works in (the kept Z of every
- * layer, δ, partials, the small states read back at each evaluation). Sized once; allocated within the memory budget
- * (plan.ts) inside an out-of-memory error scope.
+ * The buffers of a training session: the dataset, every series' parameters per matrix (architecture.ts's trained
+ * matrices) with their gradients and optimizer state — all on the GPU for the whole run — and the scratch one step or
+ * evaluation works in (the plain MLP's kept Z of every layer, or only the readout's Z beside the network pass's own
+ * buffers, trainPasses.ts; δ, partials, the small states read back at each evaluation). Sized once; allocated within
+ * the memory budget (plan.ts) inside an out-of-memory error scope.
  */
+import type { WeightMatrix } from '../lab/architecture';
 import type { ExperimentConfig } from '../lab/config';
 import type { Dataset } from '../lab/datasets';
 import type { OptimizerSpec } from '../lab/trainConfig';
@@ -17,7 +19,7 @@ import type { MemoryBudget } from './plan';
 const F32 = 4;
 const { STORAGE, COPY_SRC, COPY_DST, MAP_READ } = GPUBufferUsage;
 
-/** A series' parameters on the GPU, layer l at index l − 1 (the readout last). */
+/** A series' parameters on the GPU, matrix k (address k + 1) at index k, the readout last. */
 export interface SeriesParameters {
   weights: GPUBuffer[];
   biases: GPUBuffer[];
@@ -32,11 +34,13 @@ export interface SeriesParameters {
 
 /**
  * Words of the evaluation readback, in order: pre stats, losses (train, test), gradient stats, update stats,
- * coordinate sizes, changes since initialization, divergence.
+ * coordinate sizes, changes since initialization, a residual network's block stats (slot A: branch, B: stream),
+ * divergence.
  */
-export function readbackLayout(layers: number) {
+export function readbackLayout(layers: number, blocks: number) {
   const states = layers * STATE.words;
   const losses = 2 * STATE.words;
+  const blockStates = blocks * STATE.words;
   return {
     pre: 0,
     losses: states,
@@ -44,9 +48,21 @@ export function readbackLayout(layers: number) {
     updates: 2 * states + losses,
     coords: 3 * states + losses,
     deltas: 4 * states + losses,
-    diverged: 5 * states + losses,
-    words: 5 * states + losses + 1,
+    blocks: 5 * states + losses,
+    diverged: 5 * states + losses + blockStates,
+    words: 5 * states + losses + blockStates + 1,
   };
+}
+
+/** The shape of the network the buffers hold (trainModel.ts's TrainNetwork; `body` non-null: the network pass's). */
+type BufferedNetwork = { widths: number[]; matrices: WeightMatrix[]; blocks: number; body: object | null };
+
+/**
+ * The widths of the rows the trainer's own buffers hold: the plain MLP's input and every layer's Z; under the network
+ * pass (which holds the body's rows itself, trainPasses.ts) only the readout's Z.
+ */
+function scratchWidths({ widths, body }: BufferedNetwork): { input: number; trace: number[] } {
+  return body ? { input: 0, trace: [widths[widths.length - 1]] } : { input: widths[0], trace: widths.slice(1) };
 }
 
 export class TrainBuffers {
@@ -61,11 +77,11 @@ export class TrainBuffers {
   /** Training rows of the minibatches being run, [steps × batch]. */
   readonly indices: GPUBuffer;
   readonly series: SeriesParameters[];
-  /** [rows × n_0]: a minibatch or an evaluation chunk. */
+  /** [rows × n_0]: a minibatch or an evaluation chunk of the plain MLP. */
   readonly input: GPUBuffer;
   /** A minibatch's labels or targets, gathered beside its rows. */
   readonly batchAnswers: GPUBuffer;
-  /** Z_l of every layer (the readout last), [rows × n_l]. */
+  /** Z_l of every layer (the readout last), [rows × n_l]; under the network pass, the readout's alone. */
   readonly trace: GPUBuffer[];
   readonly deltas: [GPUBuffer, GPUBuffer];
   readonly partials: GPUBuffer;
@@ -87,13 +103,16 @@ export class TrainBuffers {
   readonly deltaPartials: GPUBuffer;
   /** Where the initial network's forward pass puts the range flags and statistics it is not asked for. */
   readonly scratchState: GPUBuffer;
+  /** A residual network's blocks over the train set: branch α·y_l (slot A) and stream x_{l+1} (slot B). */
+  readonly blockState: GPUBuffer;
   readonly readback: GPUBuffer;
+  readonly widths: number[];
   private readonly all: GPUBuffer[] = [];
 
   private constructor(
     private readonly device: GPUDevice,
     data: Dataset,
-    readonly widths: number[],
+    net: BufferedNetwork,
     seriesCount: number,
     optimizer: OptimizerSpec,
     readonly rows: number,
@@ -118,8 +137,10 @@ export class TrainBuffers {
     this.unused = make('unused', 16);
     this.noState = [make('no optimizer state 1', 16), make('no optimizer state 2', 16)];
     this.indices = make('minibatch rows', maxIndices * F32);
+    const { widths, matrices, blocks } = net;
+    const scratch = scratchWidths(net);
     const layers = widths.length - 1;
-    const shapes = Array.from({ length: layers }, (_, l) => [widths[l], widths[l + 1]] as const);
+    const shapes = matrices.map((m) => [m.fanIn, m.fanOut] as const);
     const states = optimizer.kind === 'adam' ? 2 : optimizer.momentum > 0 ? 1 : 0;
     const state = (label: string, size: number): [GPUBuffer, GPUBuffer] => [
       states >= 1 ? make(`${label} state 1`, size) : this.noState[0],
@@ -136,10 +157,12 @@ export class TrainBuffers {
     }));
     for (const series of this.series) device.queue.writeBuffer(series.diverged, 0, new Uint32Array([0xffffffff]));
     const widest = Math.max(...widths);
-    this.input = make('input rows', rows * widths[0] * F32);
+    this.input = make('input rows', rows * scratch.input * F32);
     this.batchAnswers = make('minibatch answers', maxIndices * (integer ? 1 : widths[layers]) * F32);
-    this.trace = widths.slice(1).map((n, l) => make(`Z${l + 1}`, rows * n * F32));
-    this.deltas = [make('δ 0', rows * widest * F32), make('δ 1', rows * widest * F32)];
+    this.trace = scratch.trace.map((n, l) => make(`Z${l + 1}`, rows * n * F32));
+    // Under the network pass δ is only ever a minibatch's (the readout's, and ∂L/∂v_top).
+    const deltaRows = net.body ? maxIndices : rows;
+    this.deltas = [make('δ 0', deltaRows * widest * F32), make('δ 1', deltaRows * widest * F32)];
     const partials = Math.max(
       tilesAlong(Math.max(rows, widest)) * tilesAlong(widest),
       Math.ceil(rows / LOSS_ROWS_PER_PARTIAL),
@@ -164,9 +187,11 @@ export class TrainBuffers {
         }))
       : [];
     this.initialTrace = coordCheck
-      ? widths.slice(1).map((n, l) => make(`Z${l + 1} at initialization`, rows * n * F32))
+      ? scratch.trace.map((n, l) => make(`Z${l + 1} at initialization`, rows * n * F32))
       : [];
-    this.readback = make('evaluation readback', readbackLayout(layers).words * F32, MAP_READ | COPY_DST);
+    this.blockState = make('block statistics', blocks * STATE.words * F32);
+    this.readback = make('evaluation readback', readbackLayout(layers, blocks).words * F32, MAP_READ | COPY_DST);
+    this.widths = widths;
   }
 
   /**
@@ -177,21 +202,27 @@ export class TrainBuffers {
   static async allocate(
     device: GPUDevice,
     data: Dataset,
-    widths: number[],
+    net: BufferedNetwork,
     config: Pick<ExperimentConfig, 'sweep' | 'train'>,
     budget: MemoryBudget,
   ): Promise<TrainBuffers> {
     const { batch, optimizer, coordCheck } = config.train;
+    const { widths } = net;
     const widest = Math.max(...widths);
     const largestSet = Math.max(data.train.rows, data.test.rows);
-    const rows = Math.max(batch, Math.min(largestSet, Math.floor(budget.buffer / (F32 * widest))));
+    // The network pass evaluates a whole set in one pass (trainPasses.ts), its readout with it.
+    const chunk = net.body ? largestSet : Math.min(largestSet, Math.floor(budget.buffer / (F32 * widest)));
+    const rows = Math.max(batch, chunk);
     const series = config.sweep.length;
-    const bytes = TrainBuffers.bytes(data, widths, series, optimizer, rows, batch, coordCheck);
+    const bytes = TrainBuffers.bytes(data, net, series, optimizer, rows, batch, coordCheck);
     const lower = "Lower width, depth, the dataset's size or the number of series, or train on the CPU engine.";
     const problem = TrainBuffers.check(bytes, budget);
-    if (problem) throw new GpuMemoryError(`This training does not fit the GPU memory it may use: ${problem}. ${lower}`);
+    // Under the network pass a set's rows are one buffer: nothing smaller holds BatchNorm's batch of a whole set.
+    const whole = net.body ? ` (an evaluation runs each set, ${rows} rows, through the network as one batch)` : '';
+    if (problem)
+      throw new GpuMemoryError(`This training does not fit the GPU memory it may use: ${problem}${whole}. ${lower}`);
     device.pushErrorScope('out-of-memory');
-    const buffers = new TrainBuffers(device, data, widths, series, optimizer, rows, batch, coordCheck);
+    const buffers = new TrainBuffers(device, data, net, series, optimizer, rows, batch, coordCheck);
     if (!(await device.popErrorScope())) return buffers;
     buffers.destroy();
     throw new GpuMemoryError(
@@ -202,17 +233,19 @@ export class TrainBuffers {
   /** Bytes a session would allocate, to check against the budget before allocating. */
   static bytes(
     data: Dataset,
-    widths: number[],
+    net: BufferedNetwork,
     seriesCount: number,
     optimizer: OptimizerSpec,
     rows: number,
     maxIndices: number,
     coordCheck: boolean,
   ): { total: number; largest: number } {
-    const params = widths.slice(1).reduce((sum, n, l) => sum + widths[l] * n + n, 0);
+    const { widths, matrices } = net;
+    const scratch = scratchWidths(net);
+    const params = matrices.reduce((sum, m) => sum + m.fanIn * m.fanOut + m.fanOut, 0);
     const states = optimizer.kind === 'adam' ? 2 : optimizer.momentum > 0 ? 1 : 0;
     const widest = Math.max(...widths);
-    const largestLayer = Math.max(...widths.slice(1).map((n, l) => widths[l] * n));
+    const largestLayer = Math.max(...matrices.map((m) => m.fanIn * m.fanOut));
     const values =
       data.train.x.length +
       data.train.y.length +
@@ -220,7 +253,9 @@ export class TrainBuffers {
       data.test.y.length +
       maxIndices * (1 + widths[widths.length - 1]) +
       seriesCount * params * (2 + states + (coordCheck ? 1 : 0)) +
-      rows * (widths[0] + (coordCheck ? 2 : 1) * widths.slice(1).reduce((a, b) => a + b, 0) + 2 * widest);
+      rows * (scratch.input + (coordCheck ? 2 : 1) * scratch.trace.reduce((a, b) => a + b, 0)) +
+      (net.body ? maxIndices : rows) * 2 * widest;
+    // A set's rows of the widest layer: the plain MLP's chunk of δ, the network pass's rows of a whole set.
     const largest = Math.max(data.train.x.length, rows * widest, largestLayer, maxIndices) * F32;
     return { total: values * F32, largest };
   }

@@ -1,42 +1,26 @@
-/** The kernels training uses: the experiment's layer, backward and merge kernels, and five of its own. */
-import { ColumnSumsKernel } from './columnSumsKernel';
+/**
+ * The kernels training uses: the network pass's (networkPass.ts: layer, merge, backward and normalization kernels)
+ * and four of its own.
+ */
 import { CoordinatesKernel } from './coordinatesKernel';
 import { GatherRowsKernel } from './gatherRowsKernel';
-import type { BackwardKernels, Kernels } from './kernels';
 import { LossGradientKernel } from './lossGradientKernel';
 import { OptimizerKernel } from './optimizerKernel';
+import type { PassKernels } from './passKernels';
 
-export interface TrainKernels
-  extends Pick<Kernels, 'layer' | 'merge'>,
-    Pick<BackwardKernels, 'backwardLayer' | 'weightGradient'> {
+export interface TrainKernels extends PassKernels {
   gather: GatherRowsKernel;
   loss: LossGradientKernel;
-  columnSums: ColumnSumsKernel;
   optimizer: OptimizerKernel;
   coordinates: CoordinatesKernel;
 }
 
-export async function compileTrainKernels(
-  kernels: Pick<Kernels, 'layer' | 'merge'>,
-  backward: BackwardKernels,
-  device: GPUDevice,
-): Promise<TrainKernels> {
-  const [gather, loss, columnSums, optimizer, coordinates] = await Promise.all([
+export async function compileTrainKernels(pass: PassKernels, device: GPUDevice): Promise<TrainKernels> {
+  const [gather, loss, optimizer, coordinates] = await Promise.all([
     GatherRowsKernel.create(device),
     LossGradientKernel.create(device),
-    ColumnSumsKernel.create(device),
     OptimizerKernel.create(device),
     CoordinatesKernel.create(device),
   ]);
-  return {
-    layer: kernels.layer,
-    merge: kernels.merge,
-    backwardLayer: backward.backwardLayer,
-    weightGradient: backward.weightGradient,
-    gather,
-    loss,
-    columnSums,
-    optimizer,
-    coordinates,
-  };
+  return { ...pass, gather, loss, optimizer, coordinates };
 }

@@ -1,21 +1,33 @@
 /**
- * The network the GPU trainer trains, as its kernels read it: the widths, φ, the task, and each layer's optimizer with
- * the parametrization folded in (the GPU holds W_eff = c·W in place of W and its output multiplier c).
+ * The network the GPU trainer trains, as its kernels read it: the widths, every trained matrix, φ, the task, and each
+ * matrix's optimizer with the parametrization folded in (the GPU holds W_eff = c·W in place of W and its output
+ * multiplier c).
  */
 import { bindActivation } from '../lab/activations';
+import { branchScale, isPlainMlp, isResidual, type WeightMatrix } from '../lab/architecture';
 import type { ExperimentConfig } from '../lab/config';
 import type { Dataset } from '../lab/datasets';
 import type { LayerFactors } from '../lab/parametrization';
 import type { OptimizerSpec } from '../lab/trainConfig';
 import { trainFactors } from '../lab/training';
 import { trainMatrices } from '../lab/trainWork';
+import type { PassNetwork } from './networkPass';
 
 /**
- * The network a session trains: n_0 … n_{L+1} (the readout last), its hidden layers' φ, and each layer's optimizer
- * for W and for b — the config's, with the parametrization's factors and output multiplier folded in (trainNetwork below).
+ * The network a session trains: the widths of the history's layers n_0 … n_{L+1} (the readout last), its matrices
+ * (architecture.ts's trainedMatrices: a plain network's are its layers), its hidden layers' φ, and each matrix's
+ * optimizer for W and for b — the config's, with the parametrization's factors and output multiplier folded in.
  */
 export interface TrainNetwork {
   widths: number[];
+  matrices: WeightMatrix[];
+  /** A residual network's blocks, whose stream and branch the history reports; 0 for a plain network. */
+  blocks: number;
+  /**
+   * The body below the readout as the network pass computes it (networkPass.ts); null for the plain MLP, which the
+   * trainer's own layers compute (trainPass.ts), as they always have.
+   */
+  body: PassNetwork | null;
   activationId: number;
   slope: number;
   classification: boolean;
@@ -26,7 +38,7 @@ export interface TrainNetwork {
 
 /**
  * The network a config trains: the dataset's inputs, depth hidden layers of width, one readout unit per output, and
- * each layer's parametrization factors (parametrization.ts).
+ * each matrix's parametrization factors (parametrization.ts).
  */
 export function trainNetwork(
   config: ExperimentConfig,
@@ -36,10 +48,26 @@ export function trainNetwork(
   const activation = bindActivation(config.activation, config);
   const widths = [data.dim, ...new Array(config.depth).fill(config.width), data.outputs];
   const { optimizer } = config.train;
-  // A plain network without normalization (gpuEngine.ts refuses the others): its matrices are its layers.
-  const factors = trainFactors(config, trainMatrices(config));
+  const { architecture } = config;
+  const matrices = trainMatrices(config);
+  const factors = trainFactors(config, matrices);
   const net: TrainNetwork = {
     widths,
+    matrices,
+    blocks: isResidual(architecture) ? config.depth : 0,
+    body: isPlainMlp(architecture)
+      ? null
+      : {
+          kind: architecture.kind,
+          norm: architecture.norm,
+          eps: architecture.eps,
+          alpha: branchScale(architecture, config.depth),
+          inputWidth: data.dim,
+          width: config.width,
+          depth: config.depth,
+          activationId: activation.id,
+          slope: config.slope,
+        },
     activationId: activation.id,
     slope: config.slope,
     classification: data.classes > 0,

@@ -1,20 +1,94 @@
 /**
- * The steps of training on the GPU, for one series' network over `rows` rows already in the input buffer: forward
- * through every layer (keeping each Z), the loss and its gradient, the backward pass to every layer's ∂L/∂W and ∂L/∂b,
- * and the optimizer's update of every parameter — all queued without waiting, so a run of steps goes to the GPU
- * whole. What is measured (an evaluation's statistics, a step's gradients and update) is merged into small states.
+ * The steps of training the plain MLP on the GPU, for one series' network over `rows` rows already in the input
+ * buffer: forward through every layer (keeping each Z), the loss and its gradient, and the backward pass to every
+ * layer's ∂L/∂W and ∂L/∂b (trainUpdate.ts updates them) — all queued without waiting, so a run of steps goes to the
+ * GPU whole. What is measured (an evaluation's statistics, a step's gradients) is merged into small states.
  */
+import type { Dataset } from '../lab/datasets';
+import type { ForwardValues } from '../lab/training';
+import type { GpuContext } from './device';
 import { stridedGroups, tilesAlong } from './geometry';
 import type { SeriesParameters, TrainBuffers } from './trainBuffers';
 import type { TrainKernels } from './trainKernels';
+import { queueLoss } from './trainLoss';
 import type { TrainNetwork } from './trainModel';
+import { type InitialParameters, readValues, type TrainRoute } from './trainRoute';
 
-export class TrainPass {
+export class TrainPass implements TrainRoute {
   constructor(
+    private readonly gpu: GpuContext,
     private readonly k: TrainKernels,
     private readonly b: TrainBuffers,
     private readonly net: TrainNetwork,
+    private readonly data: Dataset,
   ) {}
+
+  get batchInput(): GPUBuffer {
+    return this.b.input;
+  }
+
+  gradient(params: SeriesParameters, rows: number, step: number, measure: boolean): void {
+    this.forward(params, rows, false);
+    this.loss(params, this.b.batchAnswers, 0, rows, null, true, step);
+    this.backward(params, rows, measure);
+  }
+
+  /** Each set in chunks of as many rows as the buffers hold, its statistics accumulated over the chunks. */
+  evaluateSets(params: SeriesParameters, initial: InitialParameters | null, step: number): void {
+    const { b, data } = this;
+    for (const [set, x, y, slot] of [
+      [data.train, b.trainX, b.trainY, 0],
+      [data.test, b.testX, b.testY, 1],
+    ] as const) {
+      for (let first = 0; first < set.rows; first += b.rows) {
+        const rows = Math.min(b.rows, set.rows - first);
+        this.copyRows(x, first, rows);
+        const train = slot === 0;
+        if (train && initial) this.forward(initial, rows, false, b.initialTrace, b.scratchState);
+        this.forward(params, rows, train);
+        if (train) this.coordinates(rows, initial !== null);
+        this.loss(params, y, first, rows, slot, false, step);
+      }
+    }
+  }
+
+  /** Rows first … first + rows − 1 of a dataset's x into the input buffer. */
+  private copyRows(x: GPUBuffer, first: number, rows: number): void {
+    const bytes = 4 * this.data.dim;
+    const encoder = this.gpu.device.createCommandEncoder();
+    encoder.copyBufferToBuffer(x, first * bytes, this.b.input, 0, rows * bytes);
+    this.gpu.device.queue.submit([encoder.finish()]);
+  }
+
+  async outputs(params: SeriesParameters, points: Float64Array, withLayers: boolean): Promise<ForwardValues> {
+    const { b, net } = this;
+    const count = points.length / this.data.dim;
+    const outputs = new Float64Array(count * net.widths[net.widths.length - 1]);
+    const pre = withLayers ? net.widths.slice(1).map((n) => new Float64Array(count * n)) : [];
+    for (let first = 0; first < count; first += b.rows) {
+      const rows = Math.min(b.rows, count - first);
+      const chunk = points.subarray(first * this.data.dim, (first + rows) * this.data.dim);
+      this.gpu.device.queue.writeBuffer(b.input, 0, Float32Array.from(chunk));
+      this.forward(params, rows, false);
+      const last = this.layers - 1;
+      const layers = await Promise.all(
+        net.widths
+          .slice(1)
+          .map((n, l) => (withLayers || l === last ? readValues(this.gpu, b.trace[l], rows * n) : null)),
+      );
+      layers.forEach((values, l) => {
+        if (!values) return;
+        const n = net.widths[l + 1];
+        if (withLayers) pre[l].set(values, first * n);
+        if (l === last) outputs.set(values, first * n);
+      });
+    }
+    return { outputs, pre };
+  }
+
+  destroy(): void {
+    this.b.destroy();
+  }
 
   private get layers(): number {
     return this.net.widths.length - 1;
@@ -109,7 +183,7 @@ export class TrainPass {
    * The readout's loss on rows first … first + rows − 1 of a set (its labels or targets in `answers`), added to the
    * loss state's `slot` (0: train, 1: test); with `gradient`, δ of the readout for a minibatch's mean loss.
    */
-  loss(
+  private loss(
     params: SeriesParameters,
     answers: GPUBuffer,
     first: number,
@@ -118,27 +192,9 @@ export class TrainPass {
     gradient: boolean,
     step: number,
   ): void {
-    const { k, b, net } = this;
-    const outputs = net.widths[this.layers];
-    const scale = net.classification ? 1 / rows : 1 / (rows * outputs);
-    k.loss.run(
-      {
-        logits: b.trace[this.layers - 1],
-        labels: net.classification ? answers : b.unused,
-        targets: net.classification ? b.unused : answers,
-        delta: b.deltas[this.layers % 2],
-        partials: b.partials,
-        diverged: params.diverged,
-      },
-      { rows, outputs, first, classification: net.classification, scale: gradient ? scale : null, step },
-    );
-    if (slot === null) return;
-    k.merge.merge(b.partials, b.lossState, {
-      partialCount: Math.ceil(rows / 64),
-      target: { layer: slot, slots: 'both' },
-      exponent: 'none',
-      accumulate: true,
-    });
+    const { b } = this;
+    const rowsOf = { logits: b.trace[this.layers - 1], answers, first, rows, slot, delta: b.deltas[this.layers % 2] };
+    queueLoss(this.k, b, this.net, params, { ...rowsOf, gradient }, step);
   }
 
   /** Every layer's ∂L/∂W and ∂L/∂b from the readout's δ; with `measure`, ∂L/∂W's moments into slot B of the gradient stats. */
@@ -183,54 +239,6 @@ export class TrainPass {
         rows,
         0,
         fanIn,
-      );
-    }
-  }
-
-  /** Update `step` (1-based) of every parameter; with `measure`, each W's Δ and prior value into the update stats. */
-  update(params: SeriesParameters, step: number, measure: boolean): void {
-    const { k, b, net } = this;
-    for (let l = 1; l <= this.layers; l++) {
-      const count = net.widths[l - 1] * net.widths[l];
-      const groups = stridedGroups(count, net.emulated);
-      const [first, second] = params.weightState[l - 1];
-      k.optimizer.update(
-        {
-          values: params.weights[l - 1],
-          grads: params.weightGrads[l - 1],
-          first,
-          second,
-          partials: b.partials,
-          diverged: params.diverged,
-        },
-        net.optimizers[l - 1].weights,
-        count,
-        step,
-        measure,
-        groups,
-      );
-      if (measure) {
-        k.merge.merge(b.partials, b.updateStats, {
-          partialCount: groups,
-          target: { layer: l - 1, slots: 'both' },
-          exponent: 'none',
-        });
-      }
-      const [biasFirst, biasSecond] = params.biasState[l - 1];
-      k.optimizer.update(
-        {
-          values: params.biases[l - 1],
-          grads: params.biasGrads[l - 1],
-          first: biasFirst,
-          second: biasSecond,
-          partials: b.partials,
-          diverged: params.diverged,
-        },
-        net.optimizers[l - 1].biases,
-        net.widths[l],
-        step,
-        false,
-        stridedGroups(net.widths[l], net.emulated),
       );
     }
   }

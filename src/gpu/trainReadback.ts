@@ -1,7 +1,7 @@
 /**
  * A history entry's one readback: every small state an evaluation reduced on the GPU (the sets' losses and accuracies,
- * each layer's moments, gradient, update and coordinate sizes, and the divergence word) copied into one buffer and
- * mapped once, then decoded into the entry training.ts defines.
+ * each layer's moments, gradient, update and coordinate sizes, a residual block's stream and branch, and the
+ * divergence word) copied into one buffer and mapped once, then decoded into the entry training.ts defines.
  */
 import type { LayerFactors } from '../lab/parametrization';
 import { type Moments, toMoments } from '../lab/stats';
@@ -15,9 +15,10 @@ export async function readEvaluation(
   gpu: GpuContext,
   buffers: TrainBuffers,
   params: SeriesParameters,
-  layers: number,
+  model: { layers: number; blocks: number },
 ): Promise<Uint32Array> {
-  const layout = readbackLayout(layers);
+  const { layers, blocks } = model;
+  const layout = readbackLayout(layers, blocks);
   const encoder = gpu.device.createCommandEncoder();
   const copy = (source: GPUBuffer, word: number, words: number) =>
     encoder.copyBufferToBuffer(source, 0, buffers.readback, 4 * word, 4 * words);
@@ -28,6 +29,7 @@ export async function readEvaluation(
   copy(buffers.updateStats, layout.updates, states);
   copy(buffers.coordState, layout.coords, states);
   copy(buffers.deltaState, layout.deltas, states);
+  if (blocks) copy(buffers.blockState, layout.blocks, blocks * STATE.words);
   copy(params.diverged, layout.diverged, 1);
   gpu.device.queue.submit([encoder.finish()]);
   return new Uint32Array(await mappedBytes(gpu, buffers.readback));
@@ -35,17 +37,18 @@ export async function readEvaluation(
 
 /**
  * The history entry at `step` from one readback, or the update the series diverged at when the GPU marked one. Each
- * layer's gradient is PyTorch's W's: ∂L/∂W = c·∂L/∂W_eff for the W_eff = c·W the GPU holds (its output multiplier).
+ * layer's gradient is PyTorch's W's: ∂L/∂W = c·∂L/∂W_eff for the W_eff = c·W the GPU holds (its output multiplier):
+ * `factors` are those of each layer's reported matrix (architecture.ts's isReported), the readout last.
  */
 export function decodeEntry(
   words: Uint32Array,
   step: number,
-  model: { layers: number; classification: boolean },
+  model: { layers: number; blocks: number; classification: boolean },
   factors: LayerFactors[],
   coordCheck: boolean,
 ): TrainHistoryEntry | number {
-  const { layers } = model;
-  const layout = readbackLayout(layers);
+  const { layers, blocks } = model;
+  const layout = readbackLayout(layers, blocks);
   const diverged = words[layout.diverged];
   if (diverged !== 0xffffffff) return diverged;
   const at = (base: number) => words.subarray(base);
@@ -76,6 +79,11 @@ export function decodeEntry(
           ...grad.flags.filter((f) => f.quantity === 'weightGrad'),
         ],
       };
+      if (l < blocks) {
+        const block = decodeState(at(layout.blocks), l, FORWARD_SLOTS);
+        record.stream = toMoments(block.b);
+        record.branch = toMoments(block.a);
+      }
       if (coordCheck) {
         const delta = decodeState(at(layout.deltas), l, FORWARD_SLOTS);
         record.delta = { meanAbs: toMoments(delta.a).mean, meanSq: toMoments(delta.b).meanSq };

@@ -180,35 +180,6 @@ export const isResidual = (architecture: ArchitectureConfig) => architecture.kin
 export const isPlainMlp = (architecture: ArchitectureConfig) =>
   architecture.kind === 'plain' && architecture.norm === 'none';
 
-/** The networks the GPU engine computes: the plain MLP, and residual networks without BatchNorm going forward. */
-const gpuComputes = (architecture: ArchitectureConfig, backward: boolean) =>
-  isPlainMlp(architecture) || (architecture.kind === 'residual' && architecture.norm !== 'batch' && !backward);
-
-/** Why the GPU engine does not compute this network (with a backward pass when `backward`), as a clause; else null. */
-export function gpuRefusal(architecture: ArchitectureConfig, backward = false): string | null {
-  if (gpuComputes(architecture, backward)) return null;
-  const described = describeArchitecture(architecture);
-  return gpuComputes(architecture, false)
-    ? `the GPU engine does not compute gradients of ${described} networks yet`
-    : `the GPU engine does not compute ${described} networks yet`;
-}
-
-/**
- * Refuses, in a sentence, a network the GPU engine does not compute yet, rather than run another in its place:
- * training takes the plain network without normalization, a run also a residual one without BatchNorm, forward.
- */
-export function requireGpuNetwork(architecture: ArchitectureConfig, work: 'run' | 'train', backward = false): void {
-  if (work === 'run' ? gpuComputes(architecture, backward) : isPlainMlp(architecture)) return;
-  const described = describeArchitecture(architecture);
-  if (work === 'run' && gpuComputes(architecture, false))
-    throw new Error(
-      `The GPU engine cannot run ${described} networks backward yet; the CPU engine can (--engine cpu), or run it without the backward pass.`,
-    );
-  throw new Error(
-    `The GPU engine cannot ${work} ${described} networks yet; the CPU engine can (--engine cpu), or use architecture.kind = "plain" with norm "none".`,
-  );
-}
-
 /** A short description for labels and sentences: "residual, α = 1/√L, LayerNorm". */
 export function describeArchitecture(architecture: ArchitectureConfig): string {
   const norm = { none: '', layer: 'LayerNorm', batch: 'BatchNorm' }[architecture.norm];

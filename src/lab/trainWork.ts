@@ -8,7 +8,7 @@
  * measured once, for the experiments and training alike.
  */
 import { trainedMatrices, type WeightMatrix } from './architecture';
-import type { ExperimentConfig } from './config';
+import { batchRows, type ExperimentConfig } from './config';
 import type { Engine } from './engine';
 import { gridCells } from './grid';
 import { datasetShape, type TrainConfig } from './trainConfig';
@@ -67,8 +67,19 @@ export function trainWork(config: ExperimentConfig): number {
   return gridAdvanceWork(config, 0, config.train.steps, true);
 }
 
+/**
+ * The run whose speed stands for training's on an engine: the config itself, but where a BatchNorm network would
+ * normalize a single input row — which a run refuses (it is 0 whatever it holds) and training never does (it
+ * normalizes minibatches) — a minibatch's rows of random input instead.
+ */
+function speedRun(config: ExperimentConfig): ExperimentConfig {
+  if (config.architecture.norm !== 'batch' || batchRows(config) >= 2) return config;
+  const width = 'values' in config.input ? config.input.values.length : config.input.width;
+  return { ...config, input: { distribution: 'normal', batch: config.train.batch, width } };
+}
+
 /** What training `config` should cost on `engine`, at the speed the engine measured for its experiments. */
 export async function estimateTraining(engine: Engine, config: ExperimentConfig): Promise<RunEstimate> {
-  const { macsPerSecond } = await engine.estimate(config);
+  const { macsPerSecond } = await engine.estimate(speedRun(config));
   return estimateRun(trainWork(config), macsPerSecond, null);
 }
