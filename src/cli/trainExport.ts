@@ -121,7 +121,7 @@ function manifest(run: ExportedRun, widths: number[], files: FileEntry[]): objec
       forward: forwardText(config),
       parametrization: {
         ...config.parametrization,
-        note: 'c_l: each matrix’s output multiplier (l as in W{l}); its W and b train with lr times weightLr and biasLr (SGD or Adam per the optimizer)',
+        note: 'c_l: each matrix’s output multiplier (l as in W{l}); its W and b train with lr times weightLr and biasLr (SGD or Adam per the optimizer); biasLr 0: a bias BatchNorm makes irrelevant (gradient 0 in exact arithmetic), not trained',
         layers: trainFactors(config, trainMatrices(config)).map((f, i) => ({
           layer: i + 1,
           multiplier: f.multiplier,

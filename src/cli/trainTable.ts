@@ -2,7 +2,7 @@
  * What `npm run train` prints: one row per series (outcome, steps to the target, the last entry's losses and
  * accuracies), and with `--engine both` the comparison, where the trajectories part ways and the verdict.
  */
-import type { TrainComparison } from '../lab/compareTraining';
+import { judgedSpan, type TrainComparison } from '../lab/compareTraining';
 import type { TrainOutcome, TrainResult } from '../lab/training';
 
 const OUTCOME_WORDS: Record<TrainOutcome['status'], (step: number | null) => string> = {
@@ -52,7 +52,7 @@ export function outcomeTable(result: TrainResult): string {
 
 export function comparisonReport(comparison: TrainComparison): string {
   const lines = [
-    `GPU − CPU over the entries of the first ${comparison.comparedSteps} steps: ${comparison.compared} figures compared, tolerance ${comparison.tolerance} relative (an accuracy: one point of its set).`,
+    `GPU − CPU over the entries of ${judgedSpan(comparison)}: ${comparison.compared} figures compared, tolerance ${comparison.tolerance} relative (an accuracy: one point of its set).`,
   ];
   const w = comparison.worst;
   if (w)
@@ -63,7 +63,7 @@ export function comparisonReport(comparison: TrainComparison): string {
     lines.push(`  outside: ${f.label}, step ${f.step}, ${f.figure}: ${f.difference.toExponential(2)}`);
   if (comparison.failures.length > 10) lines.push(`  … and ${comparison.failures.length - 10} more`);
   if (comparison.notComparable.length) {
-    lines.push('Not comparable — one engine did not record these figures:');
+    lines.push('Not comparable, listed apart:');
     for (const n of comparison.notComparable) lines.push(`  ${n.label}, step ${n.step}: ${n.reason}`);
   }
   for (const p of comparison.partWays)
@@ -79,7 +79,7 @@ export function comparisonReport(comparison: TrainComparison): string {
 function verdictLine(comparison: TrainComparison): string {
   switch (comparison.verdict) {
     case 'agree':
-      return `AGREE: every figure of the first ${comparison.comparedSteps} steps within tolerance.`;
+      return `AGREE: every figure of ${judgedSpan(comparison)} within tolerance.`;
     case 'agree-where-held':
       return `AGREE WHERE BOTH HOLD: every figure both engines recorded is within tolerance; ${comparison.notComparable.length} not comparable (listed above).`;
     case 'disagree':

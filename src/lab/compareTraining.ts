@@ -29,6 +29,29 @@ import { splitSizes } from './trainConfig';
 import type { TrainHistoryEntry, TrainResult } from './training';
 
 export const COMPARED_STEPS = 20;
+
+/**
+ * The updates a training's entries are judged up to. Adam on a residual BatchNorm network is judged on its first entry
+ * alone (the initial network and its gradients): a block's unit whose φ' is the same on every row of a minibatch (a
+ * ReLU active on all of them) has a bias gradient that is a column sum of ∂L/∂x_{l+1}, which BatchNorm makes exactly
+ * 0, and Adam's m̂/(√v̂ + ε) turns an engine's rounding of that 0 into a step of about lr (float32's ~1e-9 is above
+ * ε = 1e-8, float64's ~1e-17 is not), so the trajectories part from the first update whatever either engine's
+ * arithmetic. Its later entries are listed apart, never judged.
+ */
+export function comparedSteps(config: Pick<TrainResult['config'], 'architecture' | 'train'>): number {
+  const { architecture, train } = config;
+  return train.optimizer.kind === 'adam' && architecture.kind === 'residual' && architecture.norm === 'batch'
+    ? 0
+    : COMPARED_STEPS;
+}
+
+/** The entries judged, in words: "the first 20 steps", or "step 0". */
+export const judgedSpan = (comparison: Pick<TrainComparison, 'comparedSteps'>) =>
+  comparison.comparedSteps ? `the first ${comparison.comparedSteps} steps` : 'step 0';
+
+/** Why a training's entries after comparedSteps(config) = 0 are not judged. */
+const ADAM_BATCH_NORM =
+  'Adam on a residual BatchNorm network steps each bias whose gradient is 0 in exact arithmetic by an engine’s rounding: the runs part from the first update, judged at step 0 only';
 export const TRAIN_TOLERANCES = { sgd: 1e-4, adam: 1e-3 } as const;
 /**
  * The update ratio's own resolution in float32: W(t) is rounded to float32 after each update, so W(t) − W(t − 1) is off
@@ -188,6 +211,7 @@ export function compareTraining(reference: TrainResult, candidate: TrainResult):
     throw new RangeError(`the runs have ${reference.series.length} and ${candidate.series.length} series`);
   const tolerance = TRAIN_TOLERANCES[reference.config.train.optimizer.kind];
   const rows = splitSizes(reference.config.train.dataset);
+  const judgedUpTo = comparedSteps(reference.config);
   const failures: TrainDifference[] = [];
   const notComparable: TrainNotComparable[] = [];
   let worst: TrainDifference | null = null;
@@ -200,7 +224,14 @@ export function compareTraining(reference: TrainResult, candidate: TrainResult):
     for (const step of [...steps].sort((a, b) => a - b)) {
       const ref = refSeries.history.find((e) => e.step === step);
       const cand = candidates.get(step);
-      const judged = step <= COMPARED_STEPS;
+      const judged = step <= judgedUpTo;
+      // Said once per series, at its first entry left unjudged.
+      if (
+        judgedUpTo < COMPARED_STEPS &&
+        !judged &&
+        !notComparable.some((n) => n.series === s && n.reason === ADAM_BATCH_NORM)
+      )
+        notComparable.push({ series: s, label, step, reason: ADAM_BATCH_NORM });
       if (!ref || !cand) {
         const reason = `only the ${ref ? 'reference' : 'candidate'} recorded this entry (the other diverged first)`;
         if (judged) notComparable.push({ series: s, label, step, reason });
@@ -220,5 +251,5 @@ export function compareTraining(reference: TrainResult, candidate: TrainResult):
     return { series: s, label, step: parted };
   });
   const verdict: Verdict = failures.length ? 'disagree' : notComparable.length ? 'agree-where-held' : 'agree';
-  return { tolerance, comparedSteps: COMPARED_STEPS, compared, worst, failures, notComparable, partWays, verdict };
+  return { tolerance, comparedSteps: judgedUpTo, compared, worst, failures, notComparable, partWays, verdict };
 }

@@ -33,7 +33,7 @@
  * measured). The outcome says k, and no entry after the last finite one is recorded, so nothing non-finite is ever
  * plotted; the series' parameters stay as update k left them (the export's W_final may then hold NaN or ±Infinity).
  */
-import type { WeightMatrix } from './architecture';
+import type { ArchitectureConfig, MatrixRole, WeightMatrix } from './architecture';
 import type { ExperimentConfig } from './config';
 import type { InitSpec } from './initializers';
 import { kindFactors, type LayerFactors, matrixKind } from './parametrization';
@@ -175,7 +175,21 @@ export function trainFactors(
   matrices: Pick<WeightMatrix, 'role' | 'layer'>[],
 ): LayerFactors[] {
   const { parametrization, depth, width } = config;
-  return matrices.map((m) => kindFactors(parametrization, matrixKind(m, depth), width, config.train.optimizer.kind));
+  return matrices.map((m) => {
+    const factors = kindFactors(parametrization, matrixKind(m, depth), width, config.train.optimizer.kind);
+    return biasBeforeBatchNorm(config.architecture, m.role) ? { ...factors, biasLr: 0 } : factors;
+  });
+}
+
+/**
+ * Whether a matrix's output reaches the loss only through BatchNorm: a plain layer's Z_l, or a residual network's
+ * stream (W_in's and each W_{l,2}'s output), which every block and the readout read through N. BatchNorm removes each
+ * unit's mean over the batch, so such a bias has gradient 0 in exact arithmetic, and it is not trained: an engine's
+ * rounding of that 0 (~1e-17 in float64, ~1e-9 in float32) is no gradient, and Adam's m̂/(√v̂ + ε) would turn it into
+ * steps of up to lr that move Z but nothing the network computes.
+ */
+function biasBeforeBatchNorm(architecture: ArchitectureConfig, role: MatrixRole): boolean {
+  return architecture.norm === 'batch' && (role === 'hidden' || role === 'projection' || role === 'branchOut');
 }
 
 /** The outcome the history shows, given the step a series diverged at (null if it did not). */

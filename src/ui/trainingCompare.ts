@@ -2,7 +2,7 @@
  * Engine "both" in the training section: the GPU's history against the float64 CPU reference's, judged by the rule the
  * terminal's `npm run train --engine both` uses (compareTraining.ts), on the entries both sessions have recorded so far.
  */
-import { compareTraining, type TrainComparison } from '../lab/compareTraining';
+import { compareTraining, judgedSpan, type TrainComparison } from '../lab/compareTraining';
 import type { ExperimentConfig } from '../lab/config';
 import type { TrainResult, TrainSnapshot } from '../lab/training';
 import { el } from './dom';
@@ -17,7 +17,7 @@ function upTo(snapshot: TrainSnapshot, step: number, config: ExperimentConfig, e
 
 /** The GPU-vs-CPU verdict on the entries both engines have recorded so far. */
 export function comparisonText(comparison: TrainComparison): string {
-  const first = `the first ${comparison.comparedSteps} steps`;
+  const first = judgedSpan(comparison);
   const parted = comparison.partWays.filter((p) => p.step !== null);
   const apart = parted.length
     ? ` Later, float32 and float64 part ways (training amplifies rounding): ${parted.map((p) => `${p.label} at step ${p.step}`).join(', ')}.`

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { comparisonReport } from '../../src/cli/trainTable';
 import { CpuEngine } from '../../src/cpu/cpuEngine';
-import { COMPARED_STEPS, compareTraining, GRADIENT_RESOLUTION } from '../../src/lab/compareTraining';
+import { COMPARED_STEPS, comparedSteps, compareTraining, GRADIENT_RESOLUTION } from '../../src/lab/compareTraining';
 import { type ExperimentConfig, formatError, parseConfig } from '../../src/lab/config';
 import { type TrainResult, trainToEnd } from '../../src/lab/training';
 
@@ -112,5 +112,32 @@ describe('comparing two trainings', () => {
     );
     const real = altered(constant, 0, (e) => (e.layers[0].weightGrad.meanSq = 1e-3 * start[2].weightGrad.meanSq));
     expect(compareTraining(constant, real).failures.map((f) => f.figure)).toEqual(['layer 1 weightGrad.meanSq']);
+  });
+
+  it('Adam on a residual BatchNorm network is judged at step 0 only, its later entries listed apart once a series', () => {
+    const shape = (architecture: object, kind: string) => ({
+      architecture: { kind: 'plain', norm: 'none', ...architecture },
+      train: { optimizer: { kind } },
+    });
+    const steps = (architecture: object, kind: string) =>
+      comparedSteps(shape(architecture, kind) as unknown as Parameters<typeof comparedSteps>[0]);
+    expect(steps({ kind: 'residual', norm: 'batch' }, 'adam')).toBe(0);
+    for (const [architecture, kind] of [
+      [{ kind: 'residual', norm: 'batch' }, 'sgd'],
+      [{ norm: 'batch' }, 'adam'],
+      [{ kind: 'residual', norm: 'layer' }, 'adam'],
+    ] as const)
+      expect(steps(architecture, kind)).toBe(COMPARED_STEPS);
+    const residual = structuredClone(adam);
+    residual.config.architecture = { ...residual.config.architecture, kind: 'residual', norm: 'batch' };
+    const later = altered(residual, 10, (e) => (e.trainLoss *= 1.5));
+    const comparison = compareTraining(residual, later);
+    expect(comparison.verdict).toBe('agree-where-held');
+    expect(comparison.notComparable.map((n) => [n.series, n.step])).toEqual([
+      [0, 5],
+      [1, 5],
+    ]);
+    expect(comparison.partWays[0].step).toBe(10);
+    expect(comparisonReport(comparison)).toMatch(/entries of step 0: /);
   });
 });
