@@ -124,3 +124,18 @@ export async function readWords(gpu: GpuContext, source: GPUBuffer, readback: GP
   gpu.device.queue.submit([encoder.finish()]);
   return new Uint32Array(await mappedBytes(gpu, readback));
 }
+
+/** The first `count` float32 values of a buffer, as float64, through a readback buffer made for them. */
+export async function readValues(gpu: GpuContext, source: GPUBuffer, count: number): Promise<Float64Array> {
+  // Exactly the values asked for: readWords copies the readback's size, and the source may hold no more.
+  const readback = gpu.device.createBuffer({
+    size: Math.max(4, count * 4),
+    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+  });
+  try {
+    const words = await readWords(gpu, source, readback);
+    return Float64Array.from(new Float32Array(words.buffer, 0, count));
+  } finally {
+    readback.destroy();
+  }
+}

@@ -27,13 +27,13 @@ import {
   type TrainSeries,
   type TrainSnapshot,
 } from '../lab/training';
-import type { GpuContext } from './device';
+import { type GpuContext, readValues } from './device';
 import type { Pace } from './job';
 import type { SeriesParameters, TrainBuffers } from './trainBuffers';
 import type { TrainKernels } from './trainKernels';
 import type { TrainNetwork } from './trainModel';
 import { decodeEntry, readEvaluation } from './trainReadback';
-import { readValues, type TrainRoute } from './trainRoute';
+import type { TrainRoute } from './trainRoute';
 import { updateParameters } from './trainUpdate';
 
 /** One series' progress: its history, the step it diverged at, and whose gradient its gradient buffers hold. */

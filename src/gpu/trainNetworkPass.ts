@@ -10,7 +10,7 @@ import type { ExperimentConfig } from '../lab/config';
 import type { Dataset } from '../lab/datasets';
 import type { ForwardValues } from '../lab/training';
 import { formatBytes } from '../lab/work';
-import { type GpuContext, GpuMemoryError } from './device';
+import { type GpuContext, GpuMemoryError, readValues } from './device';
 import { PARTIAL_BYTES, stridedGroups, tilesAlong } from './geometry';
 import { STATE } from './layerState';
 import { type MatrixSource, NetworkPass, PassBuffers, type PassNetwork, passStateSlots } from './networkPass';
@@ -21,7 +21,7 @@ import { queueLoss } from './trainLoss';
 import type { TrainNetwork } from './trainModel';
 import { TrainPasses } from './trainPasses';
 import { TrainReadout } from './trainReadout';
-import { type InitialParameters, readValues, type TrainRoute } from './trainRoute';
+import type { InitialParameters, TrainRoute } from './trainRoute';
 
 const SLOT_BYTES = STATE.words * 4;
 

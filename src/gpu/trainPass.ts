@@ -6,13 +6,13 @@
  */
 import type { Dataset } from '../lab/datasets';
 import type { ForwardValues } from '../lab/training';
-import type { GpuContext } from './device';
+import { type GpuContext, readValues } from './device';
 import { stridedGroups, tilesAlong } from './geometry';
 import type { SeriesParameters, TrainBuffers } from './trainBuffers';
 import type { TrainKernels } from './trainKernels';
 import { queueLoss } from './trainLoss';
 import type { TrainNetwork } from './trainModel';
-import { type InitialParameters, readValues, type TrainRoute } from './trainRoute';
+import type { InitialParameters, TrainRoute } from './trainRoute';
 
 export class TrainPass implements TrainRoute {
   constructor(

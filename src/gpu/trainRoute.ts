@@ -5,7 +5,6 @@
  * evaluation states in trainBuffers.ts's layout.
  */
 import type { ForwardValues } from '../lab/training';
-import type { GpuContext } from './device';
 import type { SeriesParameters } from './trainBuffers';
 
 /** A series' initial W and b, kept for the coordinate check's Z − Z₀. */
@@ -27,20 +26,4 @@ export interface TrainRoute {
   /** The network at `params` on `points` ([count × n_0]): the readout, and each layer's Z when asked. */
   outputs(params: SeriesParameters, points: Float64Array, withLayers: boolean): Promise<ForwardValues>;
   destroy(): void;
-}
-
-/** The first `count` float32 values of a buffer, as float64. */
-export async function readValues(gpu: GpuContext, source: GPUBuffer, count: number): Promise<Float64Array> {
-  const readback = gpu.device.createBuffer({
-    size: Math.max(16, count * 4),
-    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-  });
-  const encoder = gpu.device.createCommandEncoder();
-  encoder.copyBufferToBuffer(source, 0, readback, 0, count * 4);
-  gpu.device.queue.submit([encoder.finish()]);
-  await gpu.settle(readback.mapAsync(GPUMapMode.READ));
-  const values = Float64Array.from(new Float32Array(readback.getMappedRange(), 0, count));
-  readback.unmap();
-  readback.destroy();
-  return values;
 }

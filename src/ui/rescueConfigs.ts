@@ -14,6 +14,7 @@ import { type ArchitectureConfig, INVERSE_SQRT_DEPTH } from '../lab/architecture
 import { defaultConfig, type ExperimentConfig } from '../lab/config';
 import type { InitSpec } from '../lab/initializers';
 import type { TrainConfig } from '../lab/trainConfig';
+import { SHOWCASE_TRAIN } from './trainingConfig';
 
 export interface RescueStart {
   id: string;
@@ -44,16 +45,8 @@ export const RESCUE_NETWORKS: RescueNetwork[] = [
   },
 ];
 
-/** The training section's showcase task, evaluated every 20 steps: the evaluations cost as much as the updates. */
-export const RESCUE_TRAIN: TrainConfig = {
-  dataset: { kind: 'spirals', size: 300, noise: 0.05, test: 0.2 },
-  optimizer: { kind: 'sgd', lr: 0.02, momentum: 0.9, nesterov: false },
-  batch: 32,
-  steps: 300,
-  evalEvery: 20,
-  targetLoss: 0.2,
-  coordCheck: false,
-};
+/** The training section's showcase task, 300 steps evaluated every 20: the evaluations cost as much as the updates. */
+export const RESCUE_TRAIN: TrainConfig = { ...SHOWCASE_TRAIN, steps: 300, evalEvery: 20 };
 
 export const RESCUE_SHAPE = { width: 64, depth: 8 };
 
