@@ -153,7 +153,7 @@ async function start(): Promise<void> {
   const writeState = () => history.replaceState(null, '', writeUrl(current.config, current.engine) + width.query());
   const width = new WidthSection(engines, widthUrl, writeState);
   const training = new TrainingSection(byId('training-figure'), engines, (train) => controls?.setTrain(train));
-  const rescue = new RescueSection(byId('rescue-figure'), engines);
+  const rescue = new RescueSection({ outcomes: byId('rescue-figure'), curves: byId('rescue-curves') }, engines);
 
   const schedule = (next: LabState, immediate: boolean) => {
     current = next;

@@ -53,7 +53,7 @@ export class RescueSection {
   private key = '';
 
   constructor(
-    host: HTMLElement,
+    hosts: { outcomes: HTMLElement; curves: HTMLElement },
     private readonly available: EngineSet,
   ) {
     this.engine = available.cpu;
@@ -78,11 +78,14 @@ export class RescueSection {
     json.addEventListener('click', () => this.exportJson());
     const csv = el('button', { text: 'CSV', testid: 'export-csv-rescue', attrs: { type: 'button' } });
     csv.addEventListener('click', () => this.exportCsv());
-    host.replaceChildren(
+    // The key figure is the answer, the grid of outcomes (on a slide, beside the prose); the curves, how each run got
+    // there, follow the sentences.
+    hosts.outcomes.replaceChildren(
       el('div', { className: 'player-bar' }, [this.playButton, this.cancelButton, this.progress, this.status]),
       this.refusal,
-      // The outcomes first: on a slide the grid of outcomes is the answer, the curves below it how each run got there.
       this.outcomes,
+    );
+    hosts.curves.replaceChildren(
       el(
         'div',
         { className: 'figure-grid' },
