@@ -9,7 +9,7 @@ import type { ResolvedOptions } from '../lab/engine';
 import type { GpuPlanSummary } from '../lab/results';
 import { formatBytes } from '../lab/work';
 import { type GpuContext, GpuMemoryError } from './device';
-import { networkOf } from './networkChunk';
+import { networkOf } from './networkPass';
 import { type MemoryBudget, type PlanCaps, PlanError, planRun, type RunLayout } from './plan';
 import { RunBuffers } from './runBuffers';
 import { largestBuffer } from './runShape';
@@ -32,7 +32,7 @@ export function runLayout(
       histograms: resolved.histogramBins !== undefined,
       pairs: pairsInput(config) !== null,
       jacobian: resolved.jacobian,
-      architecture: networkOf(config, bindActivation(config.activation, config)) ?? undefined,
+      architecture: networkOf(config, bindActivation(config.activation, config), inputWidth(config)) ?? undefined,
     },
     budget,
     caps,

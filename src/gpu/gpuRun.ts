@@ -18,7 +18,7 @@ import type { GpuContext } from './device';
 import { type HistogramPhase, type HistogramScales, HistogramSet } from './histogramSet';
 import type { ChunkExponents, ChunkLayer, Pace, TrialNetwork, WeightGradPass } from './job';
 import type { Kernels } from './kernels';
-import { networkOf } from './networkChunk';
+import { networkOf } from './networkPass';
 import { type RunLayout, unitBlocks, weightGradPasses } from './plan';
 import type { RunBuffers } from './runBuffers';
 import { float64Flags } from './scale';
@@ -136,7 +136,7 @@ export class GpuRun {
       bias: config.bias,
       exact: this.exact,
       weights,
-      architecture: networkOf(config, this.activation),
+      architecture: networkOf(config, this.activation, n0),
       input: config.input,
     };
   }

@@ -6,10 +6,8 @@
  * plain network's layers are. Values are computed at their own scale, with no exponent carried (a sum of two scales
  * has none, and a normalization divides any out): figures float32 cannot hold are flagged, never reported.
  */
-import { activations, type BoundActivation } from '../lab/activations';
-import { branchScale, isPlainMlp } from '../lab/architecture';
+import { activations } from '../lab/activations';
 import { layerBiases } from '../lab/bias';
-import { type ExperimentConfig, inputWidth } from '../lab/config';
 import type { RangeFlag } from '../lab/results';
 import type { GpuContext } from './device';
 import type { HistogramQuantity } from './histogramSet';
@@ -17,26 +15,9 @@ import type { ChunkJob, ChunkLayer, ChunkOutcome, TrialNetwork } from './job';
 import type { Kernels } from './kernels';
 import { decodeState } from './layerState';
 import { loadWeightBlock, weightScale } from './layerWeights';
-import { type MatrixSource, NetworkPass, type PassGradients, type PassKernels, type PassNetwork } from './networkPass';
+import { type MatrixSource, NetworkPass, type PassGradients, type PassKernels } from './networkPass';
 import type { OutputGradientKernel } from './outputGradientKernel';
 import type { RunBuffers } from './runBuffers';
-
-/** The network pass's reading of a config: null for the plain MLP, which the layer-by-layer engine runs. */
-export function networkOf(config: ExperimentConfig, activation: BoundActivation): PassNetwork | null {
-  const { architecture } = config;
-  if (isPlainMlp(architecture)) return null;
-  return {
-    kind: architecture.kind,
-    norm: architecture.norm,
-    eps: architecture.eps,
-    alpha: branchScale(architecture, config.depth),
-    inputWidth: inputWidth(config),
-    width: config.width,
-    depth: config.depth,
-    activationId: activation.id,
-    slope: config.slope,
-  };
-}
 
 export interface NetworkChunkContext {
   gpu: GpuContext;

@@ -8,6 +8,9 @@
  *             backward as networkBackward.ts, s = ∂L/∂x_{l+1} updated in place to ∂L/∂x_l.
  * Statistics merge into the layout of passStateSlots; intermediate products' flags go to the scratch slot.
  */
+import type { BoundActivation } from '../lab/activations';
+import { branchScale, isPlainMlp } from '../lab/architecture';
+import type { ExperimentConfig } from '../lab/config';
 import { type PassBuffers, type PassNetwork, scratchSlot } from './passBuffers';
 import type { PassKernels } from './passKernels';
 import { type MatrixSource, type PassGradients, PassSteps } from './passSteps';
@@ -15,6 +18,30 @@ import { type MatrixSource, type PassGradients, PassSteps } from './passSteps';
 export { PassBuffers, type PassNetwork, passStateSlots } from './passBuffers';
 export type { PassKernels } from './passKernels';
 export type { MatrixSource, PassGradients } from './passSteps';
+
+/**
+ * The network pass's reading of a config whose input has `inputWidth` units (an experiment's input, or a dataset's):
+ * null for the plain MLP, which the layer-by-layer engine and trainer run.
+ */
+export function networkOf(
+  config: ExperimentConfig,
+  activation: BoundActivation,
+  inputWidth: number,
+): PassNetwork | null {
+  const { architecture } = config;
+  if (isPlainMlp(architecture)) return null;
+  return {
+    kind: architecture.kind,
+    norm: architecture.norm,
+    eps: architecture.eps,
+    alpha: branchScale(architecture, config.depth),
+    inputWidth,
+    width: config.width,
+    depth: config.depth,
+    activationId: activation.id,
+    slope: config.slope,
+  };
+}
 
 export class NetworkPass {
   private readonly scratch: number;

@@ -4,7 +4,7 @@
  * multiplier c).
  */
 import { bindActivation } from '../lab/activations';
-import { branchScale, isPlainMlp, isResidual, type WeightMatrix } from '../lab/architecture';
+import { isResidual, type WeightMatrix } from '../lab/architecture';
 import type { ExperimentConfig } from '../lab/config';
 import type { Dataset } from '../lab/datasets';
 import type { LayerFactors } from '../lab/parametrization';
@@ -12,6 +12,7 @@ import type { OptimizerSpec } from '../lab/trainConfig';
 import { trainFactors } from '../lab/training';
 import { trainMatrices } from '../lab/trainWork';
 import type { PassNetwork } from './networkPass';
+import { networkOf } from './networkPass';
 
 /**
  * The network a session trains: the widths of the history's layers n_0 … n_{L+1} (the readout last), its matrices
@@ -55,19 +56,7 @@ export function trainNetwork(
     widths,
     matrices,
     blocks: isResidual(architecture) ? config.depth : 0,
-    body: isPlainMlp(architecture)
-      ? null
-      : {
-          kind: architecture.kind,
-          norm: architecture.norm,
-          eps: architecture.eps,
-          alpha: branchScale(architecture, config.depth),
-          inputWidth: data.dim,
-          width: config.width,
-          depth: config.depth,
-          activationId: activation.id,
-          slope: config.slope,
-        },
+    body: networkOf(config, activation, data.dim),
     activationId: activation.id,
     slope: config.slope,
     classification: data.classes > 0,

@@ -193,7 +193,7 @@ export function describeArchitecture(architecture: ArchitectureConfig): string {
 }
 
 /** A BatchNorm network's evaluation holds a layer of the whole set at once: 128 MiB in float64. */
-export const MAX_BATCH_NORM_SET_ELEMENTS = 2 ** 24;
+const MAX_BATCH_NORM_SET_ELEMENTS = 2 ** 24;
 
 /**
  * What a normalization needs of the rest of the config: a LayerNorm row of one unit, or a BatchNorm batch of one row,

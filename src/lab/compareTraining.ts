@@ -165,33 +165,15 @@ function entryFigures(
         [`${at} post.meanAbs`, relativeDifference(cand.post.meanAbs, ref.post.meanAbs, ref.post.meanAbs), tolerance],
         [`${at} post.meanSq`, relativeDifference(cand.post.meanSq, ref.post.meanSq, ref.post.meanSq), tolerance],
       );
-    if (ref.stream && cand.stream)
+    // A mean relative to the root of `scale`, a mean square relative to `scale`.
+    const centred = (name: string, r: { mean: number; meanSq: number }, c: typeof r, scale: number) =>
       figures.push(
-        [
-          `${at} stream.mean`,
-          relativeDifference(cand.stream.mean, ref.stream.mean, Math.sqrt(ref.stream.meanSq)),
-          tolerance,
-        ],
-        [
-          `${at} stream.meanSq`,
-          relativeDifference(cand.stream.meanSq, ref.stream.meanSq, ref.stream.meanSq),
-          tolerance,
-        ],
+        [`${at} ${name}.mean`, relativeDifference(c.mean, r.mean, Math.sqrt(scale)), tolerance],
+        [`${at} ${name}.meanSq`, relativeDifference(c.meanSq, r.meanSq, scale), tolerance],
       );
+    if (ref.stream && cand.stream) centred('stream', ref.stream, cand.stream, ref.stream.meanSq);
     // The branch is a term of the stream: its rounding is the stream's size, so the stream's scale is its scale.
-    if (ref.branch && cand.branch && ref.stream)
-      figures.push(
-        [
-          `${at} branch.mean`,
-          relativeDifference(cand.branch.mean, ref.branch.mean, Math.sqrt(ref.stream.meanSq)),
-          tolerance,
-        ],
-        [
-          `${at} branch.meanSq`,
-          relativeDifference(cand.branch.meanSq, ref.branch.meanSq, ref.stream.meanSq),
-          tolerance,
-        ],
-      );
+    if (ref.branch && cand.branch && ref.stream) centred('branch', ref.branch, cand.branch, ref.stream.meanSq);
     // Z_t − Z_0 is a difference of two passes: its rounding is the size of Z's, so Z's size is its scale.
     if (ref.delta && cand.delta)
       figures.push(

@@ -13,6 +13,17 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
+/** A table's head: one row of column headers. */
+export function tableHead(headers: string[]): HTMLTableSectionElement {
+  return el('thead', {}, [
+    el(
+      'tr',
+      {},
+      headers.map((h) => el('th', { text: h, attrs: { scope: 'col' } })),
+    ),
+  ]);
+}
+
 /**
  * A wrapper that scrolls its table sideways when the column is narrower: a labelled region that the keyboard can
  * focus, so that arrow keys scroll it.

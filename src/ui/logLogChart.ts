@@ -8,7 +8,7 @@
  */
 import uPlot from 'uplot';
 import { chartPng } from './chartPng';
-import { download, el, tableRegion } from './dom';
+import { download, el, tableHead, tableRegion } from './dom';
 import { formatNumber } from './format';
 import { themedAxis } from './palette';
 import { registerChart } from './testHooks';
@@ -138,13 +138,7 @@ export class LogLogChart {
     const cell = (v: number | null) => (v === null ? '—' : formatNumber(v, 4));
     const table = el('table', { className: 'layer-table' }, [
       el('caption', { text: `${this.title}: ${this.axes.y}` }),
-      el('thead', {}, [
-        el(
-          'tr',
-          {},
-          header.map((h) => el('th', { text: h, attrs: { scope: 'col' } })),
-        ),
-      ]),
+      tableHead(header),
       el(
         'tbody',
         {},

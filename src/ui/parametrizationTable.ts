@@ -4,19 +4,13 @@
  * the ones the section is about, a row per factor, since the nine rows of six factors do not fit beside the figure.
  */
 import { parametrizationRows } from '../lab/parametrization';
-import { el, tableRegion } from './dom';
+import { el, tableHead, tableRegion } from './dom';
 
 /** `heads`: the leading cells of a row that name it. */
 function table(className: string, testid: string, caption: string, header: string[], rows: string[][], heads = 2) {
   return el('table', { className, testid }, [
     el('caption', { text: caption }),
-    el('thead', {}, [
-      el(
-        'tr',
-        {},
-        header.map((h) => el('th', { text: h, attrs: { scope: 'col' } })),
-      ),
-    ]),
+    tableHead(header),
     el(
       'tbody',
       {},

@@ -6,7 +6,7 @@
  */
 import type { Dataset } from '../lab/datasets';
 import type { ForwardValues, Parameters, TrainingSession, TrainSnapshot } from '../lab/training';
-import { el, tableRegion } from './dom';
+import { el, tableHead, tableRegion } from './dom';
 import { formatNumber } from './format';
 import { registerDrawing } from './testHooks';
 import { outcomeText } from './trainingSentences';
@@ -113,13 +113,7 @@ function spreadTable(spreads: LayerSpread[], points: number): HTMLTableElement {
   const head = ['layer', 'incoming weights', 'bias', `Z on ${points} points`];
   return el('table', { className: 'layer-table' }, [
     el('caption', { text: 'Largest difference between a unit and unit 1' }),
-    el('thead', {}, [
-      el(
-        'tr',
-        {},
-        head.map((h) => el('th', { text: h, attrs: { scope: 'col' } })),
-      ),
-    ]),
+    tableHead(head),
     el(
       'tbody',
       {},

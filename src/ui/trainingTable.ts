@@ -5,7 +5,7 @@
  * chart. A flagged figure is said to be flagged, never given as a number.
  */
 import type { TrainLayerRecord, TrainSeries, TrainSnapshot } from '../lab/training';
-import { el } from './dom';
+import { el, tableHead } from './dom';
 import { formatNumber } from './format';
 import { outcomeText } from './trainingSentences';
 
@@ -16,13 +16,7 @@ const number = (v: number | null | undefined) => (v === null || v === undefined 
 export function table(className: string, testid: string, caption: string, head: string[], rows: string[][]) {
   return el('table', { className: `layer-table ${className}`, testid }, [
     el('caption', { text: caption }),
-    el('thead', {}, [
-      el(
-        'tr',
-        {},
-        head.map((h) => el('th', { text: h, attrs: { scope: 'col' } })),
-      ),
-    ]),
+    tableHead(head),
     el(
       'tbody',
       {},
