@@ -28,7 +28,7 @@ export function parseRandomBias(
   errors: ConfigError[],
 ): RandomBias | null {
   const before = errors.length;
-  if (!Object.hasOwn(biasKinds, String(value.kind))) {
+  if (typeof value.kind !== 'string' || !Object.hasOwn(biasKinds, value.kind)) {
     const kinds = Object.keys(biasKinds).map((k) => `"${k}"`);
     errors.push({ field: `${path}.kind`, value: value.kind, allowed: `${kinds.join(', ')}, or give a plain number` });
     return null;

@@ -4,8 +4,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { configJson, formatError, parseConfig, parseConfigText } from '../../src/lab/config';
+import { configJson, formatError, NESTED_FIELDS, parseConfig, parseConfigText } from '../../src/lab/config';
 import { scalarFields } from '../../src/lab/configFields';
+import { PHASE_AXES } from '../../src/lab/configPhase';
 import { MAX_CONFIG_NESTING } from '../../src/lab/configValues';
 
 /** Each property runs this many random cases; the whole file stays within a few seconds. */
@@ -32,9 +33,20 @@ function expectAnswer(result: ReturnType<typeof parseConfig>): void {
   }
 }
 
+/** Every field of the nested tables (`train`, `architecture`, …) and of their variants' kinds. */
+const nestedKeys = Object.entries(NESTED_FIELDS).flatMap(([name, spec]) => [
+  name,
+  ...Object.entries(spec.fields).flatMap(([key, field]) =>
+    field.type === 'variant' ? [key, ...Object.values(field.kinds).flatMap((k) => Object.keys(k.fields))] : [key],
+  ),
+]);
+
 /** Field names a config has, and names that reach objects' prototypes. */
 const keys = fc.constantFrom(
   ...scalarFields.map((f) => f.name),
+  ...new Set(nestedKeys),
+  ...Object.keys(PHASE_AXES),
+  'phase',
   'input',
   'init',
   'sweep',
@@ -49,6 +61,7 @@ const keys = fc.constantFrom(
   'constructor',
   'prototype',
   'toString',
+  'valueOf',
 );
 const values = fc.letrec((tie) => ({
   value: fc.oneof(
@@ -134,6 +147,33 @@ describe('config parser under hostile input', () => {
       expect(fromValue.ok).toBe(false);
       if (!fromValue.ok) expect(formatError(fromValue.errors[0])).toContain('nests deeper than');
     }
+  });
+
+  it('answers objects that cannot become text (toString not a function, no prototype) wherever a value or a kind goes', () => {
+    const hostile = () => [{ toString: 0 }, { toString: 0, valueOf: 0 }, Object.create(null)];
+    const places: ((v: unknown) => Record<string, unknown>)[] = [
+      ...scalarFields.flatMap((f) => [(v: unknown) => ({ [f.name]: v }), (v: unknown) => ({ [f.name]: { kind: v } })]),
+      ...Object.entries(NESTED_FIELDS).flatMap(([name, spec]) => [
+        (v: unknown) => ({ [name]: v }),
+        ...Object.keys(spec.fields).flatMap((key) => [
+          (v: unknown) => ({ [name]: { [key]: v } }),
+          (v: unknown) => ({ [name]: { [key]: { kind: v } } }),
+        ]),
+      ]),
+      (v) => ({ init: { kind: v } }),
+      (v) => ({ sweep: [{ kind: 'normal', sigma: v }] }),
+      (v) => ({ input: { distribution: v } }),
+      (v) => ({ input: { values: [v] } }),
+      (v) => ({ phase: v }),
+      ...Object.keys(PHASE_AXES).map((axis) => (v: unknown) => ({ phase: { [axis]: [v, 1, 2] } })),
+    ];
+    for (const place of places)
+      for (const value of hostile()) {
+        const raw = place(value);
+        expect(() => expectAnswer(parseConfig(raw)), Object.keys(raw).join()).not.toThrow();
+        const result = parseConfig(raw);
+        if (!result.ok) for (const e of result.errors) expect(() => formatError(e)).not.toThrow();
+      }
   });
 
   it('keeps the deepest legitimate config well inside the nesting limit', () => {
