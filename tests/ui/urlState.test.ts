@@ -4,15 +4,17 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { configJson, defaultConfig, parseConfig } from '../../src/lab/config';
+import { configJson, defaultConfig, NESTED_FIELDS, parseConfig } from '../../src/lab/config';
 import { scalarFields } from '../../src/lab/configFields';
 import { readUrl, writeUrl } from '../../src/ui/urlState';
 
 const RUNS = 300;
 const names = fc.constantFrom(
   ...scalarFields.map((f) => f.name),
+  ...Object.entries(NESTED_FIELDS).flatMap(([name, spec]) => Object.keys(spec.fields).map((key) => `${name}.${key}`)),
   'input',
   'sweep',
+  'phase',
   'engine',
   '__proto__',
   'constructor',
@@ -50,6 +52,12 @@ const valueText = fc.oneof(
     'normal:__proto__=1',
     'he-normal:mode=fan_sideways',
     'normal:batch=1e999,width=3',
+    'adam:lr=1e999',
+    'residual',
+    'layer',
+    '1/sqrt(depth)',
+    'true',
+    'false',
   ),
 );
 
