@@ -28,7 +28,7 @@ import type { Trainer, TrainingSession } from '../lab/training';
 import { estimateRun, type RunEstimate, runWork } from '../lab/work';
 import { outputGradient } from './backward';
 import { TangentRows } from './jacobian';
-import { inputMatrix, measureCpuSpeed } from './layers';
+import { inputMatrix, measureCpuSpeed, timesProducts } from './layers';
 import { backwardTrial, type ForwardKinds } from './networkBackward';
 import { forwardTrial } from './networkForward';
 import { Yielder } from './pace';
@@ -146,8 +146,8 @@ export class CpuEngine implements Engine, Trainer {
       series.push({ label: initLabel(spec), init: spec, layers: sink.recorder.layers(), ...histograms, ...jacobian });
     }
     const totalMs = performance.now() - started;
-    // Runs long enough to time well refine the speed estimates are made from.
-    if (totalMs > 200) {
+    // Runs long enough to time well, of products large enough to time the products, refine the estimates' speed.
+    if (totalMs > 200 && timesProducts(resolved.rows.length, config.width)) {
       this.macsPerSecond =
         (runWork(config, resolved.backward, resolved.jacobian) * resolved.rows.length) /
         batchRows(config) /

@@ -50,9 +50,20 @@ export function affine(
   return z;
 }
 
+/** The timed product's shape: 32 rows through a 192 → 192 layer. */
+const [SPEED_ROWS, SPEED_WIDTH] = [32, 192];
+
+/**
+ * Whether a finished run's speed may stand for the engine's: its products are at least a quarter of the timed one.
+ * A run of many small products times the loops around them (a width-10 layer is mostly overhead), and an estimate of
+ * a large run from that speed would be many times too long.
+ */
+export const timesProducts = (rows: number, width: number): boolean =>
+  rows * width * width >= (SPEED_ROWS * SPEED_WIDTH * SPEED_WIDTH) / 4;
+
 /** This machine's speed at the reference's inner loop, in multiply–adds per second: the best of a few timed products. */
 export function measureCpuSpeed(): number {
-  const [rows, n] = [32, 192];
+  const [rows, n] = [SPEED_ROWS, SPEED_WIDTH];
   const h = Float64Array.from({ length: rows * n }, (_, i) => ((i * 7919) % 97) / 97 - 0.5);
   const w = Float64Array.from({ length: n * n }, (_, i) => ((i * 104729) % 89) / 89 - 0.5);
   let best = Infinity;

@@ -11,6 +11,7 @@ import { initLabel } from '../lab/initializers';
 import type { TrainResult, TrainSnapshot } from '../lab/training';
 import { trainResultCsv, trainResultJson } from '../lab/trainResults';
 import { trainWork } from '../lab/trainWork';
+import { formatDuration } from '../lab/work';
 import { downloadText, el, tableRegion } from './dom';
 import type { EngineSet } from './engines';
 import { formatMs } from './format';
@@ -24,7 +25,7 @@ import { pngButton } from './trainingExports';
 import { TrainingLineChart } from './trainingLineChart';
 import { trainText } from './trainingSentences';
 import type { LabState } from './urlState';
-import { runTasks, type TrainingTask } from './widthTasks';
+import { estimateTasks, runTasks, type TrainingTask } from './widthTasks';
 
 type Phase = 'idle' | 'running' | 'finished' | 'cancelled' | 'failed';
 
@@ -117,8 +118,22 @@ export class RescueSection {
     this.engine = engine;
     this.controller?.abort();
     this.clear();
+    void this.announce(key);
+  }
+
+  /** Before Play: how much work the grid is and, once the engine has estimated it, about how long it takes. */
+  private async announce(key: string): Promise<void> {
+    const invite = (cost: string) =>
+      `Press Play to train ${RESCUE_STARTS.length * RESCUE_NETWORKS.length} networks (${cost}) on the ${this.engine.name.toUpperCase()} engine.`;
     const work = this.configs.reduce((sum, c) => sum + trainWork(c), 0);
-    this.status.textContent = `Press Play to train ${RESCUE_STARTS.length * RESCUE_NETWORKS.length} networks (${work.toExponential(1)} multiply–adds) on the ${engine.name.toUpperCase()} engine.`;
+    this.status.textContent = invite(`${work.toExponential(1)} multiply–adds`);
+    try {
+      const { seconds } = await estimateTasks(this.tasks(key));
+      if (key === this.key && this.phase === 'idle')
+        this.status.textContent = invite(`${work.toExponential(1)} multiply–adds, about ${formatDuration(seconds)}`);
+    } catch {
+      // Without an estimate the work alone stands; Play reports what goes wrong.
+    }
   }
 
   restyle(): void {

@@ -54,6 +54,19 @@ describe('work estimates', () => {
     );
   });
 
+  it('a long run of small products leaves the speed as it was: it times the loops around them, not the products', async () => {
+    const engine = new CpuEngine();
+    const parsed = parseConfig({ depth: 40, width: 8, trials: 1000, init: { kind: 'he-normal' } });
+    if (!parsed.ok) throw new Error('bad config');
+    const before = await engine.estimate(parsed.config);
+    const result = await engine.run(parsed.config);
+    expect(result.timings.totalMs).toBeGreaterThan(200);
+    // Timed, this run's speed would be far below the calibration's.
+    const ownSpeed = runWork(parsed.config, false) / (result.timings.totalMs / 1000);
+    expect(ownSpeed).toBeLessThan(before.macsPerSecond / 10);
+    expect((await engine.estimate(parsed.config)).macsPerSecond).toBe(before.macsPerSecond);
+  });
+
   it('the CPU engine reports progress within a long layer, between its finished steps', async () => {
     const parsed = parseConfig({
       depth: 1,

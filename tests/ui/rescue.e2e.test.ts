@@ -82,7 +82,9 @@ describe('which bad starts normalization rescues, on the page', () => {
       await page.locator('#rescue-figure').scrollIntoViewIfNeeded();
       await expect
         .poll(() => page.getByTestId('rescue-status').textContent())
-        .toMatch(/^Press Play to train 9 networks/);
+        .toMatch(
+          /^Press Play to train 9 networks \(\d\.\de\+\d+ multiply–adds, about [\d.]+ (ms|s|min)\) on the CPU engine\.$/,
+        );
       await page.getByTestId('rescue-play').click();
       const shown = await waitForPhase(page, 'finished');
       const runs = shown.networks.map((n) => n.snapshot!);
