@@ -23,7 +23,7 @@ interface PageRescue {
   networks: { id: string; engine: string; snapshot: TrainSnapshot | null }[];
 }
 
-/** The whole grid on a shared 2-core machine: ~35 s in the page's worker, as long again in Node for the reference. */
+/** The whole grid on a shared 2-core machine: ~35 s in the page's worker, and as long in Node for the reference. */
 const GRID_TIMEOUT_MS = 300_000;
 
 const read = (page: Page) =>
@@ -86,18 +86,20 @@ describe('which bad starts normalization rescues, on the page', () => {
           /^Press Play to train 9 networks \(\d\.\de\+\d+ multiply–adds, about [\d.]+ (ms|s|min)\) on the CPU engine\.$/,
         );
       await page.getByTestId('rescue-play').click();
+      // Node's reference trains while the page's worker does, in another process.
+      const engine = new CpuEngine();
+      const node = [];
+      for (const network of RESCUE_NETWORKS)
+        node.push(await trainToEnd(engine, rescueConfig(defaultConfig(), network)));
       const shown = await waitForPhase(page, 'finished');
       const runs = shown.networks.map((n) => n.snapshot!);
       expect(shown.networks.map((n) => [n.id, n.engine])).toEqual(RESCUE_NETWORKS.map((n) => [n.id, 'cpu']));
       expect(await page.getByTestId('rescue-engine').textContent()).toBe('');
-      const engine = new CpuEngine();
-      for (const [n, network] of RESCUE_NETWORKS.entries()) {
-        const node = await trainToEnd(engine, rescueConfig(defaultConfig(), network));
+      for (const [n, network] of RESCUE_NETWORKS.entries())
         expect(
           runs[n].series.map((s) => [s.label, s.outcome]),
           network.id,
-        ).toEqual(node.series.map((s) => [s.label, s.outcome]));
-      }
+        ).toEqual(node[n].series.map((s) => [s.label, s.outcome]));
       for (const [s, start] of RESCUE_STARTS.entries()) {
         const chart = await chartSnapshot(page, `rescue-loss-${start.id}`);
         const expected = startCurves(runs, s);
