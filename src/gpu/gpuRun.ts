@@ -10,6 +10,7 @@ import { type ExperimentConfig, inputWidth } from '../lab/config';
 import { type Progress, type ResolvedOptions, throwIfAborted } from '../lab/engine';
 import { initLabel, type WeightDistribution, weightDistribution } from '../lab/initializers';
 import { spectrumOf } from '../lab/jacobian';
+import { type CarryRoute, carryRangeFlags } from '../lab/rangeCarry';
 import { type LayerHistograms, QUANTITIES, type Quantity, type SeriesResult } from '../lab/results';
 import { SeriesRecorder } from '../lab/seriesRecorder';
 import { emptyPartial, mergeMoments, type Partial, toMoments } from '../lab/stats';
@@ -56,6 +57,8 @@ export class GpuRun {
   private readonly histograms: HistogramSet | null;
   private readonly runner: ChunkRunner;
   private readonly exact: boolean;
+  /** How a value float32 could not hold makes the figures computed from it unreliable (rangeCarry.ts). */
+  private readonly carryRoute: CarryRoute;
   private readonly passes: WeightGradPass[];
   /**
    * Histograms count a layer in pieces (chunks, or blocks of weights) against one range: the range of every piece
@@ -80,6 +83,14 @@ export class GpuRun {
     const { shape } = layout;
     // Other networks are computed at their values' own scale: beyond float32 they are flagged (networkChunk.ts).
     this.exact = activation.homogeneous && isZeroBias(config.bias) && isPlainMlp(config.architecture);
+    const { kind, norm } = config.architecture;
+    this.carryRoute = {
+      residual: kind === 'residual',
+      normalized: norm !== 'none',
+      constantSlope: activation.constantSlope,
+      backward: resolved.backward,
+      precision: 'float32',
+    };
     const bins = resolved.histogramBins;
     this.histograms = bins ? new HistogramSet(gpu.device, kernels, config.depth, bins) : null;
     const blocks = unitBlocks(shape);
@@ -238,9 +249,13 @@ export class GpuRun {
       if (this.resolved.backward || counting) shared ??= outcome.exponents;
       scales = outcome.scales;
       singularValues ??= outcome.singularValues;
+      const flags = carryRangeFlags(
+        outcome.layers.map((l) => l.flags),
+        this.carryRoute,
+      );
       outcome.layers.forEach((l, i) => {
         addChunkLayer(merged[i], l, quantities);
-        recorder.flag(i, l.flags);
+        recorder.flag(i, flags[i]);
       });
     }
     return { shared, scales, singularValues };

@@ -59,6 +59,58 @@ describe('GPU engine at the edges of float32 and float64', () => {
   });
 });
 
+describe('past float32 on the GPU, what is computed from a value it could not hold is flagged too', () => {
+  /** The layers after the first whose forward values float32 could not hold (overflow or NaN). */
+  const afterBreak = (layers: LayerStats[]) => {
+    const first = layers.findIndex((l) =>
+      l.flags.some(
+        (f) => f.precision === 'float32' && f.kind !== 'underflow' && (f.quantity === 'pre' || f.quantity === 'post'),
+      ),
+    );
+    expect(first, 'float32 breaks somewhere').toBeGreaterThanOrEqual(0);
+    return layers.slice(first + 1);
+  };
+  const flagged = (layer: LayerStats, quantity: string) =>
+    layer.flags.some((f) => f.quantity === quantity && f.precision === 'float32');
+
+  it('a ReLU network with bias and σ = 10: after a NaN that φ turns into 0, no later layer reads as a measurement', async () => {
+    // Without carrying, Z restarted from the bias some layers after the NaN: finite, unflagged and wrong.
+    const c = config({
+      depth: 40,
+      width: 16,
+      bias: 0.1,
+      input: { distribution: 'normal', batch: 8, width: 4 },
+      init: { kind: 'normal', sigma: 10 },
+    });
+    const [cpu, gpu] = [await new CpuEngine().run(c, { backward: true }), await engine.run(c, { backward: true })];
+    for (const layer of afterBreak(gpu.series[0].layers))
+      for (const q of ['pre', 'post', 'grad', 'weightGrad'])
+        expect(flagged(layer, q), `layer ${layer.layer} ${q}`).toBe(true);
+    const comparison = compareRuns(cpu, gpu, AGREEMENT);
+    expect(comparison.pass, JSON.stringify(comparison.worst)).toBe(true);
+    expect(comparison.verdict).toBe('agree-where-held');
+  });
+
+  it('a residual network with α = 100: the stream, the branch and every gradient are flagged from the break on', async () => {
+    const c = config({
+      depth: 16,
+      width: 16,
+      architecture: { kind: 'residual', branchScale: 100 },
+      input: { distribution: 'normal', batch: 8, width: 4 },
+      init: { kind: 'normal', sigma: 10 },
+    });
+    const [cpu, gpu] = [await new CpuEngine().run(c, { backward: true }), await engine.run(c, { backward: true })];
+    for (const layer of afterBreak(gpu.series[0].layers)) {
+      // The top block's streamGrad is ∂L/∂x_{L+1}, the probe g itself: nothing of the forward pass reaches it.
+      const backward = ['grad', 'weightGrad', 'branchWeightGrad', ...(layer.layer < 16 ? ['streamGrad'] : [])];
+      for (const q of ['pre', 'post', 'branch', 'stream', ...backward])
+        expect(flagged(layer, q), `layer ${layer.layer} ${q}`).toBe(true);
+    }
+    const comparison = compareRuns(cpu, gpu, AGREEMENT);
+    expect(comparison.pass, JSON.stringify(comparison.worst)).toBe(true);
+  });
+});
+
 describe('GPU backward pass at the edges of float32', () => {
   it('leaky ReLU with σ = 1e-5 (exact route): gradients far below float32 (mean square < 1e-60) agree with the CPU, unflagged', async () => {
     const c = config({
