@@ -27,8 +27,8 @@ import {
   compilePhaseKernels,
   compileTangentKernel,
   type Kernels,
+  passKernels,
 } from './kernels';
-import { compilePassKernels } from './passKernels';
 import { phaseBytes, runPhaseOnGpu } from './phaseRun';
 import { INITIAL_MACS_PER_MS, type MemoryBudget, memoryBudget, SLICE_MS } from './plan';
 import { runBytes } from './runShape';
@@ -172,7 +172,7 @@ export class GpuEngine implements Engine, Trainer {
     const { gpu, kernels } = await this.connect();
     const resolved = resolveRunOptions(config, options);
     if (resolved.backward) kernels.backward ??= await compileBackwardKernels(gpu.device);
-    if (!isPlainMlp(config.architecture)) kernels.pass ??= await compilePassKernels(gpu.device);
+    if (!isPlainMlp(config.architecture)) await passKernels(gpu.device, kernels);
     if (resolved.jacobian) kernels.tangent ??= await compileTangentKernel(gpu.device);
     if (resolved.phase) return this.runPhase(gpu, kernels, config, options, started);
     const { layout, buffers, plan } = await allocateRun(gpu, config, resolved, this.budget(gpu), this.options);
@@ -220,8 +220,7 @@ export class GpuEngine implements Engine, Trainer {
     if (isGrid(config)) return trainGrid(this, config);
     const ready = await this.connect();
     const { gpu, kernels } = ready;
-    kernels.pass ??= await compilePassKernels(gpu.device);
-    ready.trainKernels ??= await compileTrainKernels(kernels.pass, gpu.device);
+    ready.trainKernels ??= await compileTrainKernels(await passKernels(gpu.device, kernels), gpu.device);
     const data = makeDataset(config.train.dataset, config.seed);
     const { net, factors } = trainNetwork(config, data, gpu.emulated);
     const budget = this.budget(gpu);

@@ -10,7 +10,7 @@ import { LayerKernel } from './layerKernel';
 import { MergeKernel } from './mergeKernel';
 import { OutputGradientKernel } from './outputGradientKernel';
 import { PairCosineKernel } from './pairCosineKernel';
-import type { PassKernels } from './passKernels';
+import { compilePassKernels, type PassKernels } from './passKernels';
 import { PhaseLayerKernel } from './phaseLayerKernel';
 import { PhaseStatsKernel } from './phaseStatsKernel';
 import { RowNormsKernel } from './rowNormsKernel';
@@ -80,6 +80,22 @@ export async function compileBackwardKernels(device: GPUDevice): Promise<Backwar
     WeightGradientKernel.create(device),
   ]);
   return { outputGradient, backwardLayer, weightGradient };
+}
+
+/**
+ * The network pass's kernels, compiled on the first network other than the plain MLP: its own, with the engine's
+ * layer and merge kernels and its backward ones (compiled here if no run went backward yet), never a second copy.
+ */
+export async function passKernels(device: GPUDevice, kernels: Kernels): Promise<PassKernels> {
+  kernels.backward ??= await compileBackwardKernels(device);
+  const { backwardLayer, weightGradient } = kernels.backward;
+  kernels.pass ??= await compilePassKernels(device, {
+    layer: kernels.layer,
+    merge: kernels.merge,
+    backwardLayer,
+    weightGradient,
+  });
+  return kernels.pass;
 }
 
 export const compileTangentKernel = (device: GPUDevice): Promise<TangentKernel> => TangentKernel.create(device);

@@ -1,58 +1,41 @@
-/** The kernels a NetworkPass composes, compiled together. */
-import { BackwardLayerKernel } from './backwardLayerKernel';
+/**
+ * The kernels a NetworkPass composes: the engine's layer, merge and backward kernels (kernels.ts), compiled once for
+ * every path, and the pass's own, compiled here on its first network.
+ */
+import type { BackwardLayerKernel } from './backwardLayerKernel';
 import { ColumnSumsKernel } from './columnSumsKernel';
-import { LayerKernel } from './layerKernel';
-import { MergeKernel } from './mergeKernel';
+import type { LayerKernel } from './layerKernel';
+import type { MergeKernel } from './mergeKernel';
 import { NormalizeBackwardKernel } from './normalizeBackwardKernel';
 import { NormalizeKernel } from './normalizeKernel';
 import { ResidualStreamKernel } from './residualStreamKernel';
 import { ScaleAddKernel } from './scaleAddKernel';
-import { WeightGradientKernel } from './weightGradientKernel';
+import type { WeightGradientKernel } from './weightGradientKernel';
 
-export interface PassKernels {
+/** The engine's kernels the pass shares. */
+export interface SharedPassKernels {
   layer: LayerKernel;
   merge: MergeKernel;
+  backwardLayer: BackwardLayerKernel;
+  weightGradient: WeightGradientKernel;
+}
+
+export interface PassKernels extends SharedPassKernels {
   residualStream: ResidualStreamKernel;
   normalize: NormalizeKernel;
   normalizeBackward: NormalizeBackwardKernel;
   scaleAdd: ScaleAddKernel;
-  backwardLayer: BackwardLayerKernel;
-  weightGradient: WeightGradientKernel;
   /** Only used when gradients are kept (∂L/∂b). */
   columnSums: ColumnSumsKernel;
 }
 
-export async function compilePassKernels(device: GPUDevice): Promise<PassKernels> {
-  const [
-    layer,
-    merge,
-    residualStream,
-    normalize,
-    normalizeBackward,
-    scaleAdd,
-    backwardLayer,
-    weightGradient,
-    columnSums,
-  ] = await Promise.all([
-    LayerKernel.create(device),
-    MergeKernel.create(device),
+export async function compilePassKernels(device: GPUDevice, shared: SharedPassKernels): Promise<PassKernels> {
+  const [residualStream, normalize, normalizeBackward, scaleAdd, columnSums] = await Promise.all([
     ResidualStreamKernel.create(device),
     NormalizeKernel.create(device),
     NormalizeBackwardKernel.create(device),
     ScaleAddKernel.create(device),
-    BackwardLayerKernel.create(device),
-    WeightGradientKernel.create(device),
     ColumnSumsKernel.create(device),
   ]);
-  return {
-    layer,
-    merge,
-    residualStream,
-    normalize,
-    normalizeBackward,
-    scaleAdd,
-    backwardLayer,
-    weightGradient,
-    columnSums,
-  };
+  return { ...shared, residualStream, normalize, normalizeBackward, scaleAdd, columnSums };
 }

@@ -5,11 +5,11 @@
  */
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { acquireDevice } from '../../src/gpu/device';
+import { compileKernels, passKernels } from '../../src/gpu/kernels';
 import { decodeState } from '../../src/gpu/layerState';
 import { PassBuffers } from '../../src/gpu/networkPass';
 import { NormalizeBackwardKernel } from '../../src/gpu/normalizeBackwardKernel';
 import { NormalizeKernel } from '../../src/gpu/normalizeKernel';
-import { compilePassKernels } from '../../src/gpu/passKernels';
 import type { ExperimentConfig } from '../../src/lab/config';
 import { normalize } from '../../src/lab/normalization';
 import { config } from './agreement';
@@ -34,7 +34,7 @@ vi.mock('../../src/lab/sampling', async (importOriginal) => {
 });
 
 const gpu = await acquireDevice();
-const kernels = await compilePassKernels(gpu.device);
+const kernels = await passKernels(gpu.device, await compileKernels(gpu.device));
 afterAll(() => gpu.device.destroy());
 
 /**
